@@ -1,0 +1,1 @@
+"""The bundled default emission factor library (data files only; see README.md here)."""

@@ -1,0 +1,134 @@
+"""footprint: carbon footprints of oil and gas equipment.
+
+Unit-aware emission factors with provenance, bills of materials as ERP systems export them, and lifecycle
+footprints per EN 15804 module, component, material, gas and factor::
+
+    import footprint as fp
+
+    lib = fp.default_library()
+    fp.emissions("1000 L", lib["fuel.diesel.stationary.combustion.ipcc2006"])  # litres vs a factor per TJ
+    product = fp.load_product("examples/subsea_gate_valve.yaml")
+    result = fp.calculate(product, lib, prefolded="report")
+    result.total_kgco2e, result.by_module
+
+See the README and docs/ for the tour, and ``footprint --help`` for the command line.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from ._bom_io import BomImport, read_bom, read_mapping
+from ._errors import (
+    CycleError,
+    FactorFileError,
+    FootprintError,
+    ForeignQuantityError,
+    GWPError,
+    IncompatibleUnitsError,
+    InputError,
+    Problem,
+    ProductError,
+    UnitError,
+    UnknownFactorError,
+)
+from ._factor_io import default_library, load_factors
+from ._factors import (
+    BOUNDARIES,
+    CATEGORIES,
+    Conversion,
+    EmissionFactor,
+    Emissions,
+    FactorLibrary,
+    Uncertainty,
+    activity_to_factor_unit,
+    emissions,
+)
+from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets
+from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
+from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
+from ._product import (
+    Activity,
+    Amount,
+    BomColumns,
+    BomSource,
+    Child,
+    Credit,
+    DeclaredFootprint,
+    EndOfLife,
+    Item,
+    Material,
+    Period,
+    Product,
+    Replacement,
+    Route,
+    TransportLeg,
+    load_product,
+    product_schema,
+)
+from ._result import Contribution, FootprintResult
+from ._units import Q_, conversion_factor, unit_registry
+
+__all__ = [
+    "BOUNDARIES",
+    "CATEGORIES",
+    "DEFAULT_GWP_SET",
+    "GHG_STAGES",
+    "MODULES",
+    "MODULE_NAMES",
+    "Q_",
+    "Activity",
+    "Amount",
+    "BomColumns",
+    "BomImport",
+    "BomSource",
+    "Child",
+    "Contribution",
+    "Conversion",
+    "Credit",
+    "CycleError",
+    "DeclaredFootprint",
+    "EmissionFactor",
+    "Emissions",
+    "EndOfLife",
+    "FactorFileError",
+    "FactorLibrary",
+    "FootprintError",
+    "FootprintResult",
+    "ForeignQuantityError",
+    "GWPError",
+    "GWPSet",
+    "IncompatibleUnitsError",
+    "InputError",
+    "Item",
+    "Material",
+    "Period",
+    "PreparedProduct",
+    "Problem",
+    "Product",
+    "ProductError",
+    "Replacement",
+    "Route",
+    "TransportLeg",
+    "Uncertainty",
+    "UnitError",
+    "UnknownFactorError",
+    "__version__",
+    "activity_to_factor_unit",
+    "calculate",
+    "check_product",
+    "conversion_factor",
+    "default_library",
+    "emissions",
+    "gases",
+    "ghg_stage",
+    "gwp_set",
+    "gwp_sets",
+    "load_factors",
+    "load_product",
+    "prepare_product",
+    "product_schema",
+    "read_bom",
+    "read_mapping",
+    "unit_registry",
+]

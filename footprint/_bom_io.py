@@ -1,0 +1,511 @@
+"""Bills of materials as ERP and PLM systems export them: indented lists and parent-child tables.
+
+An export names parts by code; a mapping table turns material codes into factor ids (and, for bought-in
+items without a material, item codes into a factor per piece). The result is the ``items`` and
+``materials`` of a :class:`Product`, so the rest of a product file (transport, use, end of life) can be
+written by hand beside the export. Column names are configurable with :class:`BomColumns`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from ._errors import Problem, ProductError, UnitError
+from ._product import Activity, Amount, BomColumns, Child, Item, Material
+from ._units import conversion_factor, parse_unit
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ERP_UNITS", "BomImport", "read_bom", "read_mapping"]
+
+#: Unit codes of common ERP systems (SAP ISO codes and their usual spellings) and what they mean.
+ERP_UNITS: dict[str, str] = {
+    "PCE": "piece", "PC": "piece", "PCS": "piece", "EA": "piece", "ST": "piece", "STK": "piece", "NR": "piece",
+    "NO": "piece", "C62": "piece", "H87": "piece", "KG": "kg", "KGM": "kg", "G": "g", "GRM": "g", "TO": "t",
+    "TNE": "t", "LB": "lb", "LBR": "lb", "M": "m", "MTR": "m", "MM": "mm", "MMT": "mm", "M2": "m**2",
+    "MTK": "m**2", "M3": "m**3", "MTQ": "m**3", "L": "L", "LTR": "L", "KWH": "kWh", "KWT": "kW", "MJ": "MJ",
+}  # fmt: skip
+
+
+class BomImport(BaseModel):
+    """Items and materials read from an export, with the id of the root item."""
+
+    model_config = ConfigDict(frozen=True)
+
+    root: str
+    items: list[Item]
+    materials: list[Material]
+
+
+def _read_table(path: Path, sheet: str | int = 0) -> tuple[pd.DataFrame, int, list[Problem]]:
+    """A CSV or Excel sheet as text columns, and the file row number of its first data row."""
+    import pandas as pd
+
+    file = str(path)
+    if not path.is_file():
+        return pd.DataFrame(), 0, [Problem("file not found", file=file, expected="a CSV or Excel (.xlsx) file")]
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
+        else:
+            text = path.read_text(encoding="utf-8-sig")
+            lines = text.splitlines()
+            skip = 0
+            while skip < len(lines) and (not lines[skip].strip() or lines[skip].lstrip().startswith("#")):
+                skip += 1
+            df = pd.read_csv(
+                path, dtype=str, keep_default_na=False, skiprows=skip, encoding="utf-8-sig", sep=None, engine="python"
+            )
+            return df.apply(lambda c: c.str.strip()), skip + 2, []
+    except Exception as exc:  # pandas raises many kinds of parse errors
+        return pd.DataFrame(), 0, [Problem(f"cannot read the table: {exc}", file=file)]
+    return df.apply(lambda c: c.astype(str).str.strip()), 2, []
+
+
+def _unit(text: str, unit_map: dict[str, str]) -> str:
+    code = text.strip()
+    mapped = unit_map.get(code) or unit_map.get(code.upper()) or code
+    parse_unit(mapped)
+    return mapped
+
+
+def read_mapping(path: str | Path) -> pd.DataFrame:
+    """A mapping table (CSV or Excel): ``code`` -> ``factor``, with optional ``kind`` (``material`` or
+    ``component``), ``name``, ``recycled_content``, ``end_of_life`` and ``scrap_end_of_life``."""
+    df, first, problems = _read_table(Path(path))
+    file = str(path)
+    for col in ("code", "factor"):
+        if not problems and col not in df.columns:
+            problems.append(
+                Problem("required column missing", file=file, field=col, expected="columns code and factor")
+            )
+    if problems:
+        raise ProductError(problems, what=file)
+    if "kind" not in df.columns:
+        df["kind"] = "material"
+    bad = ~df["kind"].isin(["material", "component", ""])
+    problems += [
+        Problem("unknown kind", file=file, row=first + int(i), field="kind", value=v, expected="material or component")
+        for i, v in zip(np.flatnonzero(bad), df.loc[bad, "kind"], strict=True)
+    ]
+    dup = df["code"].duplicated(keep=False) & (df["code"] != "")
+    for code in sorted(set(df.loc[dup, "code"])):
+        rows = [first + int(i) for i in np.flatnonzero(df["code"] == code)]
+        problems.append(
+            Problem(
+                f"code mapped on several rows {rows}",
+                file=file,
+                row=rows[1],
+                field="code",
+                value=code,
+                expected="one row per code",
+            )
+        )
+    if problems:
+        raise ProductError(problems, what=file)
+    df.attrs["first_row"] = first
+    return df
+
+
+def _levels(raw: pd.Series, file: str, first: int, col: str, problems: list[Problem]) -> np.ndarray:
+    """Level numbers from ``1``, ``2`` ... or ``.1``, ``..2`` (dots count when no digits follow)."""
+    text = raw.astype(str)
+    digits = text.str.extract(r"^\.*\s*(\d+)\s*$")[0]
+    dots = text.str.match(r"^\.+$")
+    lev = np.full(len(text), -1, dtype=np.int64)
+    has = digits.notna().to_numpy()
+    lev[has] = digits[has].astype(int).to_numpy()
+    dd = dots.to_numpy()
+    lev[dd] = text[dd].str.len().to_numpy()
+    for i in np.flatnonzero(lev < 0):
+        problems.append(
+            Problem(
+                "not a BOM level",
+                file=file,
+                row=first + int(i),
+                field=col,
+                value=text.iloc[i],
+                expected="1, 2, 3 ... or .1, ..2",
+            )
+        )
+    return lev
+
+
+def read_bom(
+    path: str | Path,
+    *,
+    format: Literal["indented", "parent-child"] | None = None,
+    columns: BomColumns | dict[str, str] | None = None,
+    mapping: str | Path | pd.DataFrame | None = None,
+    product_id: str = "product",
+    sheet: str | int = 0,
+    default_mass_unit: str = "kg",
+    unit_map: dict[str, str] | None = None,
+) -> BomImport:
+    """Read an indented BOM or a parent-child table (CSV or Excel) into items and materials.
+
+    ``format`` is detected from the columns when not given (a level column means indented). Every problem
+    (missing columns, bad levels or quantities, unknown units, unmapped codes, items defined differently
+    in two places) is collected into one :class:`ProductError` naming file, row and column.
+    """
+    import pandas as pd
+
+    cols = columns if isinstance(columns, BomColumns) else BomColumns(**(columns or {}))
+    units = {**ERP_UNITS, **(unit_map or {})}
+    path = Path(path)
+    file = str(path)
+    df, first, problems = _read_table(path, sheet)
+    if problems:
+        raise ProductError(problems, what=file)
+    if df.empty:
+        raise ProductError([Problem("the BOM has no rows", file=file, expected="one row per BOM line")], what=file)
+    fmt = format or ("indented" if cols.level in df.columns else "parent-child")
+    need = [cols.item, cols.quantity] + ([cols.level] if fmt == "indented" else [cols.parent])
+    missing = [c for c in need if c not in df.columns]
+    if missing:
+        raise ProductError(
+            [
+                Problem(
+                    "required column missing",
+                    file=file,
+                    row=first - 1,
+                    field=c,
+                    expected=f"a column named {c!r} (set BomColumns to rename)",
+                )
+                for c in missing
+            ],
+            what=file,
+        )
+
+    def col(name: str) -> pd.Series:
+        return df[name] if name in df.columns else pd.Series([""] * len(df), index=df.index, dtype=str)
+
+    code = col(cols.item)
+    for i in np.flatnonzero(code.to_numpy() == ""):
+        problems.append(
+            Problem("item code is empty", file=file, row=first + int(i), field=cols.item, expected="a part number")
+        )
+    qty = pd.to_numeric(col(cols.quantity).str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
+    for i in np.flatnonzero(~np.isfinite(qty) | (qty < 0)):
+        problems.append(
+            Problem(
+                "quantity is not a finite number >= 0",
+                file=file,
+                row=first + int(i),
+                field=cols.quantity,
+                value=col(cols.quantity).iloc[i],
+                expected="e.g. 2 or 12.5",
+            )
+        )
+
+    # units: one parse per distinct code
+    unit_col = col(cols.unit).replace("", "piece")
+    unit_of: dict[str, str] = {}
+    for u in unit_col.unique():
+        try:
+            unit_of[u] = _unit(u, units)
+        except UnitError:
+            rows = [first + int(i) for i in np.flatnonzero(unit_col.to_numpy() == u)]
+            problems.append(
+                Problem(
+                    f"unknown unit on {len(rows)} row(s) {rows[:10]}",
+                    file=file,
+                    row=rows[0],
+                    field=cols.unit,
+                    value=u,
+                    expected="a unit or ERP unit code (PCE, KG, M, L ...)",
+                )
+            )
+    row_unit = unit_col.map(unit_of).fillna("piece")
+
+    # masses
+    mass_unit = col(cols.mass_unit).replace("", default_mass_unit)
+    kg_per: dict[str, float] = {}
+    for u in mass_unit.unique():
+        try:
+            kg_per[u] = conversion_factor(_unit(u, units), "kg")
+        except UnitError:
+            rows = [first + int(i) for i in np.flatnonzero(mass_unit.to_numpy() == u)]
+            problems.append(
+                Problem(
+                    "mass unit is not a unit of mass",
+                    file=file,
+                    row=rows[0],
+                    field=cols.mass_unit,
+                    value=u,
+                    expected="kg, g, t or lb",
+                )
+            )
+    to_kg = mass_unit.map(kg_per).to_numpy(dtype=float)
+    masses = {}
+    for name in (cols.net_mass, cols.gross_mass):
+        raw = col(name)
+        val = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
+        bad = (raw.to_numpy() != "") & (~np.isfinite(val) | (val < 0))
+        for i in np.flatnonzero(bad):
+            problems.append(
+                Problem(
+                    "mass is not a finite number >= 0",
+                    file=file,
+                    row=first + int(i),
+                    field=name,
+                    value=raw.iloc[i],
+                    expected="e.g. 12.5",
+                )
+            )
+        masses[name] = np.where(raw.to_numpy() == "", np.nan, val * to_kg)
+    net, gross = masses[cols.net_mass], masses[cols.gross_mass]
+    for i in np.flatnonzero(gross < net):
+        problems.append(
+            Problem(
+                "gross mass is below the net mass",
+                file=file,
+                row=first + int(i),
+                field=cols.gross_mass,
+                value=col(cols.gross_mass).iloc[i],
+                expected=">= the net mass",
+            )
+        )
+
+    # parent of each row
+    if fmt == "indented":
+        lev = _levels(col(cols.level), file, first, cols.level, problems)
+        parent_row = np.full(len(df), -1, dtype=np.int64)
+        if not problems:
+            top = lev.min()
+            jumps = np.flatnonzero(np.diff(lev) > 1) + 1
+            for i in jumps:
+                problems.append(
+                    Problem(
+                        f"level jumps from {lev[i - 1]} to {lev[i]}",
+                        file=file,
+                        row=first + int(i),
+                        field=cols.level,
+                        value=col(cols.level).iloc[i],
+                        expected=f"at most {lev[i - 1] + 1}",
+                    )
+                )
+            for level in np.unique(lev[lev > top]):
+                cand = np.flatnonzero(lev == level - 1)
+                at = np.flatnonzero(lev == level)
+                k = np.searchsorted(cand, at) - 1
+                orphan = k < 0
+                for i in at[orphan]:
+                    problems.append(
+                        Problem(
+                            "row has no parent above it",
+                            file=file,
+                            row=first + int(i),
+                            field=cols.level,
+                            value=int(lev[i]),
+                            expected=f"a row at level {level - 1} before it",
+                        )
+                    )
+                parent_row[at[~orphan]] = cand[k[~orphan]]
+        if problems:
+            raise ProductError(problems, what=file)
+        tops = np.flatnonzero(lev == lev.min())
+        if len(tops) == 1 and tops[0] == 0:
+            root = str(code.iloc[0])
+            parent_code = np.where(parent_row >= 0, code.to_numpy()[np.maximum(parent_row, 0)], "")
+        else:
+            root = product_id
+            parent_code = np.where(parent_row >= 0, code.to_numpy()[np.maximum(parent_row, 0)], root)
+        # a shared assembly is listed under each parent: keep its first occurrence's children
+        occurrence = parent_row
+    else:
+        parent_code = col(cols.parent).to_numpy()
+        occurrence = np.zeros(len(df), dtype=np.int64)
+        children = set(code.to_numpy())
+        roots = sorted({p for p in parent_code if p and p not in children})
+        if len(roots) == 1:
+            root = roots[0]
+        else:
+            root = product_id
+            parent_code = np.where(np.isin(parent_code, roots) | (parent_code == ""), root, parent_code)
+    if problems:
+        raise ProductError(problems, what=file)
+
+    lines = pd.DataFrame(
+        {
+            "row": np.arange(len(df)) + first,
+            "parent": parent_code,
+            "occurrence": occurrence,
+            "item": code.to_numpy(),
+            "qty": qty,
+            "unit": row_unit.to_numpy(),
+            "description": col(cols.description).to_numpy(),
+            "material": col(cols.material).to_numpy(),
+            "net": net,
+            "gross": gross,
+        }
+    )
+    lines = lines[lines["parent"] != ""]
+    colnames = {"unit": cols.unit, "material": cols.material, "net": cols.net_mass, "gross": cols.gross_mass}
+    return _assemble(lines, root, file, _mapping(mapping), problems, colnames)
+
+
+def _mapping(mapping: str | Path | pd.DataFrame | None) -> pd.DataFrame | None:
+    if mapping is None:
+        return None
+    import pandas as pd
+
+    if isinstance(mapping, pd.DataFrame):
+        df = mapping.astype(str)
+        if "kind" not in df.columns:
+            df["kind"] = "material"
+        df.attrs["first_row"] = 0
+        return df
+    return read_mapping(mapping)
+
+
+def _assemble(
+    lines: pd.DataFrame,
+    root: str,
+    file: str,
+    mapping: pd.DataFrame | None,
+    problems: list[Problem],
+    colnames: dict[str, str],
+) -> BomImport:
+    """Items, edges and materials from BOM lines that know their parent item."""
+    # an item's attributes must agree wherever it is listed
+    lines = lines.assign(material=lines["material"].replace("", np.nan))
+    grouped = lines.groupby("item", sort=False)
+    attrs = grouped.agg(
+        unit=("unit", "first"),
+        description=("description", "first"),
+        material=("material", "first"),
+        net=("net", "first"),
+        gross=("gross", "first"),
+        first_row=("row", "min"),
+    )
+    for attr in ("unit", "material", "net", "gross"):
+        varies = grouped[attr].nunique(dropna=True)
+        for item in varies[varies > 1].index:
+            sub = lines[lines["item"] == item]
+            first_value = attrs.loc[item, attr]
+            odd = sub[sub[attr].notna() & (sub[attr] != first_value)]
+            problems.append(
+                Problem(
+                    f"item {item!r} is listed with different values (first {first_value!r} on row {int(sub['row'].iloc[0])})",
+                    file=file,
+                    row=int(odd["row"].iloc[0]),
+                    field=colnames[attr],
+                    value=odd[attr].iloc[0],
+                    expected="the same value wherever the item is listed",
+                )
+            )
+    # edges: sum positions within one occurrence of a parent; the first occurrence defines the parent
+    first_occ = lines.groupby("parent")["occurrence"].transform("min")
+    edges = lines[lines["occurrence"] == first_occ].groupby(["parent", "item"], sort=False)["qty"].sum()
+    mat_map: dict[str, Any] = {}
+    comp_map: dict[str, Any] = {}
+    if mapping is not None:
+        for rec in mapping.to_dict("records"):
+            (comp_map if rec.get("kind") == "component" else mat_map)[rec["code"]] = rec
+    kids_of: dict[str, list[Child]] = {}
+    for key, q in edges.items():
+        parent, child = str(key[0]), str(key[1])  # type: ignore[index]
+        kids_of.setdefault(str(parent), []).append(Child(item=str(child), quantity=float(q)))
+    items: list[Item] = []
+    used_materials: dict[str, Material] = {}
+    all_ids = [root, *[i for i in attrs.index if i != root]]
+    for item_id in all_ids:
+        a = attrs.loc[item_id] if item_id in attrs.index else None
+        kids = kids_of.get(item_id, [])
+        unit = str(a["unit"]) if a is not None and a["unit"] is not None else "piece"
+        name = (str(a["description"]) or None) if a is not None else None
+        mat = str(a["material"]) if a is not None and isinstance(a["material"], str) else ""
+        row = int(a["first_row"]) if a is not None else None
+        if kids:
+            items.append(Item(id=item_id, name=name, kind="assembly", unit=unit, children=kids))
+            continue
+        if mat:
+            if mat not in mat_map:
+                problems.append(
+                    Problem(
+                        "material code has no factor in the mapping",
+                        file=file,
+                        row=row,
+                        field="material",
+                        value=mat,
+                        expected="a mapping row with code and factor",
+                    )
+                )
+                continue
+            net = a["net"] if a is not None else np.nan
+            if not np.isfinite(net):
+                problems.append(
+                    Problem(
+                        "a part with a material needs its net mass",
+                        file=file,
+                        row=row,
+                        field="net_mass",
+                        value=item_id,
+                        expected="a mass in the net_mass column",
+                    )
+                )
+                continue
+            gross = a["gross"]  # type: ignore[index]
+            used_materials.setdefault(mat, _material(mat, mat_map[mat]))
+            items.append(
+                Item(
+                    id=item_id, name=name, kind="part", unit=unit, material=mat,
+                    net_mass=Amount(value=float(net), unit="kg"),
+                    gross_mass=Amount(value=float(gross), unit="kg") if np.isfinite(gross) else None,
+                )
+            )  # fmt: skip
+        elif item_id in comp_map:
+            rec = comp_map[item_id]
+            items.append(
+                Item(
+                    id=item_id,
+                    name=name or rec.get("name") or None,
+                    kind="component",
+                    unit=unit,
+                    activities=[
+                        Activity(
+                            name=f"{item_id} (generic factor)",
+                            factor=rec["factor"],
+                            quantity=Amount(value=1.0, unit=unit),
+                        )
+                    ],
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    "item has no children, no material and no mapping",
+                    file=file,
+                    row=row,
+                    field="item",
+                    value=item_id,
+                    expected="a material code, child rows, or a mapping row (kind component) for its code",
+                )
+            )
+    if problems:
+        raise ProductError(problems, what=file)
+    return BomImport(root=root, items=items, materials=list(used_materials.values()))
+
+
+def _material(code: str, rec: dict[str, Any]) -> Material:
+    def opt(key: str) -> Any:
+        v = rec.get(key)
+        return None if v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() in ("", "nan") else v
+
+    factors = [f.strip() for f in re.split(r"[;|]", str(rec["factor"])) if f.strip()]
+    return Material(
+        id=code,
+        name=opt("name"),
+        factor=factors[0] if len(factors) == 1 else factors,
+        recycled_content=float(opt("recycled_content") or 0.0),
+        end_of_life=opt("end_of_life"),
+        scrap_end_of_life=opt("scrap_end_of_life"),
+    )

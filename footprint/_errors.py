@@ -1,0 +1,147 @@
+"""Exceptions of footprint.
+
+Every error the library raises on purpose derives from :class:`FootprintError`, and each subclass also
+inherits the builtin that fits it, so ``except KeyError`` still catches an unknown factor id::
+
+    FootprintError
+    ├── UnitError (ValueError)                 a unit that cannot be parsed or used here
+    │   ├── IncompatibleUnitsError             two units of different dimensions, no declared bridge
+    │   └── ForeignQuantityError (TypeError)   a pint Quantity from another registry
+    ├── UnknownFactorError (KeyError)          a factor id that is in no loaded library
+    ├── GWPError (ValueError)                  an unknown GWP set, or a pre-folded factor under another set
+    └── InputError (ValueError)                bad input data, every problem collected in one report
+        ├── FactorFileError                    a factor file (CSV, JSON, Excel)
+        ├── ProductError                       a product definition or bill of materials
+        │   └── CycleError                     a bill of materials that contains itself
+        └── DeliveryError                      deliveries that do not fit the catalogue
+
+An :class:`InputError` carries its :class:`Problem` list: file, row, field, value, what was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "CycleError",
+    "DeliveryError",
+    "FactorFileError",
+    "FootprintError",
+    "ForeignQuantityError",
+    "GWPError",
+    "IncompatibleUnitsError",
+    "InputError",
+    "Problem",
+    "ProductError",
+    "UnitError",
+    "UnknownFactorError",
+]
+
+
+class FootprintError(Exception):
+    """Base of every error footprint raises on purpose."""
+
+
+class UnitError(FootprintError, ValueError):
+    """A unit that cannot be parsed, or cannot be used where it was given."""
+
+
+class IncompatibleUnitsError(UnitError):
+    """Two units of different dimensions met, and no declared property bridges them."""
+
+
+class ForeignQuantityError(UnitError, TypeError):
+    """A pint Quantity built by another unit registry than footprint's."""
+
+
+class UnknownFactorError(FootprintError, KeyError):
+    """A factor id that no loaded library holds."""
+
+    def __str__(self) -> str:
+        # KeyError quotes its argument; a sentence reads better unquoted.
+        return str(self.args[0]) if self.args else ""
+
+
+class GWPError(FootprintError, ValueError):
+    """An unknown GWP set, or a factor already folded to CO2e with another set than the one asked for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in input data: where it is, what was found and what was expected.
+
+    ``row`` is the line number in a CSV file (comments included), the sheet row in an Excel file, or the
+    position in a JSON list (counted from 0); ``None`` where the problem concerns a whole file or object.
+    """
+
+    message: str
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+    value: object = None
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(str(self.file))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        text = ", ".join(where)
+        text = f"{text}: {self.message}" if text else self.message
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return text
+
+
+class InputError(FootprintError, ValueError):
+    """Bad input data. Holds every problem found, so that one run shows all of them."""
+
+    def __init__(self, problems: Iterable[Problem], what: str = "input") -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.what = what
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in {self.what}:"
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+    def to_records(self) -> list[dict[str, object]]:
+        """The problems as plain dicts (for JSON output and DataFrames)."""
+        return [
+            {
+                "file": p.file,
+                "row": p.row,
+                "field": p.field,
+                "value": p.value if isinstance(p.value, (int, float, str, type(None))) else repr(p.value),
+                "expected": p.expected,
+                "message": p.message,
+            }
+            for p in self.problems
+        ]
+
+
+class FactorFileError(InputError):
+    """Problems in a factor file; nothing of the file was loaded."""
+
+
+class ProductError(InputError):
+    """Problems in a product definition or its bill of materials."""
+
+
+class CycleError(ProductError):
+    """A bill of materials in which an item contains itself, directly or through others."""
+
+    def __init__(self, problems: Iterable[Problem], cycle: Sequence[str], what: str = "bill of materials") -> None:
+        self.cycle = tuple(cycle)
+        super().__init__(problems, what)
+
+
+class DeliveryError(InputError):
+    """Deliveries that name unknown products, periods or units that do not fit."""

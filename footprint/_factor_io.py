@@ -1,0 +1,513 @@
+"""Reading factor files (CSV, JSON, Excel) into a :class:`FactorLibrary`, every problem reported at once.
+
+The format is described in docs/factor-files.md. A file with any problem raises :class:`FactorFileError`
+listing all of them (file, row, field, value, expectation); nothing of it is loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ._errors import FactorFileError, Problem, UnitError
+from ._factors import BOUNDARIES, CATEGORIES, EmissionFactor, FactorLibrary, Uncertainty
+from ._gwp import gases
+from ._units import parse_unit
+
+__all__ = ["default_library", "load_factors", "read_factor_records"]
+
+_REQUIRED = ("id", "name", "category", "unit", "source", "edition", "region", "licence", "boundary")
+_OPTIONAL = (
+    "kg_CO2e", "gwp_set", "source_url", "table", "dqr_technological", "dqr_geographical", "dqr_temporal",
+    "proxy", "density", "net_calorific_value", "uncertainty", "valid_from", "valid_to", "notes",
+)  # fmt: skip
+_DQR = ("dqr_technological", "dqr_geographical", "dqr_temporal")
+_UNIT_HINT = "a unit footprint reads, e.g. kg, t, lb, L, kWh, MJ, TJ, Sm3, t*km, piece (docs/units.md)"
+_TRUE = {"true", "yes", "1", "y"}
+_FALSE = {"false", "no", "0", "n", ""}
+
+
+def _gas_columns() -> dict[str, str]:
+    return {f"kg_{g}": g for g in gases()}
+
+
+def _number(raw: str, problems: list[Problem], where: dict[str, Any], what: str) -> float | None:
+    text = raw.strip().replace("\u2212", "-")
+    try:
+        x = float(text)
+    except ValueError:
+        problems.append(Problem("not a number", value=raw, expected=what, **where))
+        return None
+    if not math.isfinite(x):
+        problems.append(Problem("number is not finite", value=raw, expected=what, **where))
+        return None
+    return x
+
+
+def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[Problem]) -> dict[str, Any] | None:
+    """Turn one flat row of text into the fields of an EmissionFactor, recording every problem."""
+    n_before = len(problems)
+    rec: dict[str, Any] = {}
+    gas_cols = _gas_columns()
+
+    def where(field: str) -> dict[str, Any]:
+        return {"file": file, "row": line, "field": field}
+
+    for col in _REQUIRED:
+        val = (row.get(col) or "").strip()
+        if not val:
+            problems.append(Problem("required value is empty", expected=f"a value for '{col}'", **where(col)))
+        rec[col] = val
+    if rec["category"] and rec["category"] not in CATEGORIES:
+        problems.append(
+            Problem("unknown category", value=rec["category"], expected=", ".join(CATEGORIES), **where("category"))
+        )
+    if rec["boundary"] and rec["boundary"] not in BOUNDARIES:
+        problems.append(
+            Problem("unknown boundary", value=rec["boundary"], expected=", ".join(BOUNDARIES), **where("boundary"))
+        )
+    if rec["unit"]:
+        try:
+            parse_unit(rec["unit"])
+        except UnitError:
+            problems.append(Problem("unknown unit", value=rec["unit"], expected=_UNIT_HINT, **where("unit")))
+
+    gas_values: dict[str, float] = {}
+    for col, gas in gas_cols.items():
+        raw = (row.get(col) or "").strip()
+        if raw:
+            x = _number(raw, problems, where(col), f"kg of {gas} per unit, a finite number")
+            if x is not None:
+                if x < 0 and rec["category"] != "credit":
+                    problems.append(
+                        Problem(
+                            "negative emissions",
+                            value=raw,
+                            expected="a value >= 0 (negative only for category 'credit')",
+                            **where(col),
+                        )
+                    )
+                gas_values[gas] = x
+    rec["gases"] = gas_values
+
+    raw_co2e = (row.get("kg_CO2e") or "").strip()
+    raw_set = (row.get("gwp_set") or "").strip()
+    if raw_co2e:
+        x = _number(raw_co2e, problems, where("kg_CO2e"), "kg CO2e per unit, a finite number")
+        if x is not None and x < 0 and rec["category"] != "credit":
+            problems.append(
+                Problem(
+                    "negative emissions",
+                    value=raw_co2e,
+                    expected="a value >= 0 (negative only for category 'credit')",
+                    **where("kg_CO2e"),
+                )
+            )
+        rec["co2e"] = x
+        if not raw_set:
+            problems.append(
+                Problem(
+                    "pre-folded kg_CO2e without its GWP set",
+                    expected="AR6, AR5, AR4, AR6-GWP20 or unspecified",
+                    **where("gwp_set"),
+                )
+            )
+        rec["gwp_set"] = raw_set or None
+        if gas_values:
+            problems.append(
+                Problem(
+                    "both per-gas values and kg_CO2e given",
+                    expected="either kg_<GAS> columns or kg_CO2e with gwp_set",
+                    **where("kg_CO2e"),
+                )
+            )
+    elif raw_set:
+        problems.append(
+            Problem(
+                "gwp_set given without kg_CO2e",
+                value=raw_set,
+                expected="gwp_set only beside a pre-folded kg_CO2e",
+                **where("gwp_set"),
+            )
+        )
+    elif not gas_values:
+        problems.append(
+            Problem("no emission values", expected="at least one kg_<GAS> column or kg_CO2e", **where("kg_CO2"))
+        )
+
+    for col in _DQR:
+        raw = (row.get(col) or "").strip()
+        if raw:
+            x = _number(raw, problems, where(col), "an integer rating from 1 (best) to 5 (worst)")
+            if x is not None:
+                if x != int(x) or not 1 <= x <= 5:
+                    problems.append(
+                        Problem(
+                            "rating out of range",
+                            value=raw,
+                            expected="an integer from 1 (best) to 5 (worst)",
+                            **where(col),
+                        )
+                    )
+                else:
+                    rec[col] = int(x)
+    raw_proxy = (row.get("proxy") or "").strip().lower()
+    if raw_proxy in _TRUE:
+        rec["proxy"] = True
+    elif raw_proxy not in _FALSE:
+        problems.append(
+            Problem("not a yes/no value", value=row.get("proxy"), expected="true or false", **where("proxy"))
+        )
+    for col in ("valid_from", "valid_to"):
+        raw = (row.get(col) or "").strip()
+        if raw:
+            try:
+                rec[col] = date.fromisoformat(raw)
+            except ValueError:
+                problems.append(Problem("not an ISO date", value=raw, expected="YYYY-MM-DD", **where(col)))
+    raw_unc = (row.get("uncertainty") or "").strip()
+    if raw_unc:
+        try:
+            rec["uncertainty"] = Uncertainty.parse(raw_unc)
+        except (ValueError, ValidationError) as exc:
+            msg = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+            problems.append(
+                Problem(
+                    f"cannot read uncertainty: {msg}",
+                    value=raw_unc,
+                    expected="e.g. 'lognormal gsd=1.2'",
+                    **where("uncertainty"),
+                )
+            )
+    for col in ("source_url", "table", "notes", "density", "net_calorific_value"):
+        raw = (row.get(col) or "").strip()
+        if raw:
+            rec[col] = raw
+    for col, check in (
+        ("density", EmissionFactor.density_is_mass_per_volume),
+        ("net_calorific_value", EmissionFactor.ncv_is_energy_per_mass),
+    ):
+        if col in rec:
+            try:
+                check(rec[col])
+            except (ValueError, UnitError) as exc:
+                problems.append(Problem(str(exc), value=rec[col], **where(col)))
+    if rec.get("valid_from") and rec.get("valid_to") and rec["valid_from"] > rec["valid_to"]:
+        problems.append(
+            Problem(
+                "valid_from is after valid_to",
+                value=row.get("valid_to"),
+                expected=f"a date on or after valid_from {rec['valid_from']}",
+                **where("valid_to"),
+            )
+        )
+    if len(problems) > n_before:
+        return None
+    try:
+        EmissionFactor.model_validate(rec)
+    except ValidationError as exc:
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else None
+            problems.append(
+                Problem(
+                    err["msg"].removeprefix("Value error, "), value=row.get(field or "") or None, **where(field or "id")
+                )
+            )
+        return None
+    return rec
+
+
+def _check_header(header: Sequence[str], file: str, line: int) -> list[Problem]:
+    known = set(_REQUIRED) | set(_OPTIONAL) | set(_gas_columns())
+    problems = [
+        Problem(
+            "unknown column",
+            value=col,
+            expected="a column of docs/factor-files.md (gas columns are kg_<GAS>)",
+            file=file,
+            row=line,
+            field=col,
+        )
+        for col in header
+        if col not in known
+    ]
+    problems += [
+        Problem("required column missing", expected=f"a column named '{col}'", file=file, row=line, field=col)
+        for col in _REQUIRED
+        if col not in header
+    ]
+    seen: set[str] = set()
+    for col in header:
+        if col in seen:
+            problems.append(Problem("column given twice", value=col, file=file, row=line, field=col))
+        seen.add(col)
+    return problems
+
+
+def _rows_from_csv(text: str, file: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    lines = text.splitlines()
+    start = 0
+    while start < len(lines) and (not lines[start].strip() or lines[start].lstrip().startswith("#")):
+        start += 1
+    if start == len(lines):
+        return [], [Problem("no header row", file=file, expected="a header row naming the columns")]
+    reader = csv.reader(io.StringIO("\n".join(lines[start:])))
+    header = [h.strip() for h in next(reader)]
+    problems = _check_header(header, file, start + 1)
+    rows: list[tuple[int, dict[str, str]]] = []
+    while True:
+        line = start + reader.line_num + 1  # the first physical line of the next record
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(f"cannot read CSV: {exc}", file=file, row=line))
+            break
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            problems.append(
+                Problem(
+                    f"row has {len(values)} cells, the header {len(header)}",
+                    file=file,
+                    row=line,
+                    expected="one cell per column (quote cells that contain commas)",
+                )
+            )
+            continue
+        rows.append((line, dict(zip(header, values, strict=True))))
+    return rows, problems
+
+
+def _flatten_json(obj: dict[str, Any]) -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for k, v in obj.items():
+        if k == "gases" and isinstance(v, dict):
+            for g, x in v.items():
+                flat[f"kg_{g}"] = "" if x is None else str(x)
+        elif k == "co2e":
+            flat["kg_CO2e"] = "" if v is None else str(v)
+        elif isinstance(v, bool):
+            flat[k] = "true" if v else "false"
+        else:
+            flat[k] = "" if v is None else str(v)
+    return flat
+
+
+def _rows_from_json(text: str, file: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [], [
+            Problem(f"not valid JSON: {exc.msg}", file=file, row=exc.lineno, expected="a JSON list of factor objects")
+        ]
+    if isinstance(data, dict) and isinstance(data.get("factors"), list):
+        data = data["factors"]
+    if not isinstance(data, list):
+        return [], [Problem("JSON is not a list of factors", file=file, expected='[{...}, ...] or {"factors": [...]}')]
+    rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[Problem] = []
+    allowed = set(_REQUIRED) | set(_OPTIONAL) | {"gases", "co2e"}
+    for i, obj in enumerate(data):
+        if not isinstance(obj, dict):
+            problems.append(Problem("list item is not an object", file=file, row=i, value=obj))
+            continue
+        for k in obj:
+            if k not in allowed:
+                problems.append(
+                    Problem("unknown field", file=file, row=i, field=k, expected="a field of docs/factor-files.md")
+                )
+        gas_obj = obj.get("gases")
+        if gas_obj is not None and not isinstance(gas_obj, dict):
+            problems.append(
+                Problem(
+                    "gases is not an object",
+                    file=file,
+                    row=i,
+                    field="gases",
+                    value=gas_obj,
+                    expected='{"CO2": 2.5, ...}',
+                )
+            )
+            continue
+        for g in gas_obj or {}:
+            if g not in gases():
+                problems.append(
+                    Problem("unknown gas", file=file, row=i, field=f"gases.{g}", expected=", ".join(gases()))
+                )
+        rows.append((i, _flatten_json({k: v for k, v in obj.items() if k in allowed})))
+    return rows, problems
+
+
+def _rows_from_excel(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - depends on the environment
+        return [], [Problem("reading Excel needs openpyxl: pip install 'footprint[excel]'", file=str(path))]
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    ws = wb.worksheets[0]
+    file = str(path)
+    it = ws.iter_rows(values_only=True)
+    header: list[str] | None = None
+    rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[Problem] = []
+    for r, values in enumerate(it, start=1):
+        cells = [_cell(v) for v in values]
+        if header is None:
+            if not any(cells) or cells[0].lstrip().startswith("#"):
+                continue
+            header = [c.strip() for c in cells]
+            while header and not header[-1]:
+                header.pop()
+            problems += _check_header(header, file, r)
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        rows.append((r, dict(zip(header, cells[: len(header)], strict=False))))
+    wb.close()
+    if header is None:
+        problems.append(Problem("no header row", file=file, expected="a header row naming the columns"))
+    return rows, problems
+
+
+def _cell(v: object) -> str:
+    """An Excel cell as the text a CSV would hold (dates as ISO dates, not date-times)."""
+    if v is None:
+        return ""
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == datetime.min.time() else v.isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v)
+
+
+def read_factor_records(path: str | Path) -> list[EmissionFactor]:
+    """Read one factor file; raise :class:`FactorFileError` listing every problem in it."""
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise FactorFileError(
+            [Problem("file not found", file=file, expected="a CSV, JSON or Excel factor file")], what=file
+        )
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows, problems = _rows_from_excel(path)
+    else:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FactorFileError(
+                [Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=file)], what=file
+            ) from None
+        if suffix == ".json":
+            rows, problems = _rows_from_json(text, file)
+        elif suffix == ".csv":
+            rows, problems = _rows_from_csv(text, file)
+        else:
+            raise FactorFileError(
+                [Problem("unknown file type", file=file, value=suffix, expected=".csv, .json or .xlsx")], what=file
+            )
+    return _build(rows, problems, file)
+
+
+def _build(rows: list[tuple[int, dict[str, str]]], problems: list[Problem], file: str) -> list[EmissionFactor]:
+    records: dict[str, tuple[int, dict[str, Any]]] = {}
+    for line, row in rows:
+        rec = _record_from_row(row, file, line, problems)
+        if rec is None:
+            continue
+        prior = records.get(rec["id"])
+        if prior is not None:
+            if prior[1] != rec:
+                problems.append(
+                    Problem(
+                        f"duplicate id with other values than row {prior[0]}",
+                        file=file,
+                        row=line,
+                        field="id",
+                        value=rec["id"],
+                        expected="unique ids (or identical rows)",
+                    )
+                )
+            continue
+        records[rec["id"]] = (line, rec)
+    if not rows and not problems:
+        problems.append(Problem("file holds no factors", file=file, expected="at least one factor row"))
+    if problems:
+        raise FactorFileError(problems, what=file)
+    return [EmissionFactor.model_validate(rec) for _, rec in records.values()]
+
+
+def _files_in(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix.lower() in (".csv", ".json", ".xlsx"))
+    return [path]
+
+
+def load_factors(*paths: str | Path, name: str | None = None) -> FactorLibrary:
+    """Load factor files (CSV, JSON, Excel, or folders of them) into one library.
+
+    Every file is checked before anything is returned; all problems of all files come in one
+    :class:`FactorFileError`. An id defined in two files with different values is a problem too: to let
+    one library override another, load them separately and :meth:`FactorLibrary.merge` them.
+    """
+    if not paths:
+        raise TypeError("load_factors needs at least one path")
+    problems: list[Problem] = []
+    factors: dict[str, tuple[str, EmissionFactor]] = {}
+    files = [f for p in paths for f in _files_in(Path(p))]
+    for f in files:
+        try:
+            loaded = read_factor_records(f)
+        except FactorFileError as exc:
+            problems += exc.problems
+            continue
+        for fac in loaded:
+            prior = factors.get(fac.id)
+            if prior is not None and prior[1] != fac:
+                problems.append(
+                    Problem(
+                        f"id also defined, with other values, in {prior[0]}",
+                        file=str(f),
+                        field="id",
+                        value=fac.id,
+                        expected="ids unique across the files of one library",
+                    )
+                )
+                continue
+            factors.setdefault(fac.id, (f.name, fac))
+    if problems:
+        raise FactorFileError(problems, what=", ".join(str(p) for p in paths))
+    lib_name = name or ("+".join(Path(p).stem for p in paths))
+    return FactorLibrary((fac for _, fac in factors.values()), name=lib_name)
+
+
+@cache
+def default_library() -> FactorLibrary:
+    """The factor library bundled with footprint (see docs/factor-catalogue.md), loaded once."""
+    root = resources.files("footprint.factors")
+    files: Iterable[Any] = sorted(
+        (p for p in root.iterdir() if p.name.endswith((".csv", ".json"))), key=lambda p: p.name
+    )
+    problems: list[Problem] = []
+    factors: list[EmissionFactor] = []
+    for res in files:
+        with resources.as_file(res) as path:
+            try:
+                factors += read_factor_records(path)
+            except FactorFileError as exc:  # pragma: no cover - the bundled files are tested
+                problems += exc.problems
+    if problems:  # pragma: no cover
+        raise FactorFileError(problems, what="the bundled factor library")
+    return FactorLibrary(factors, name="footprint-default")

@@ -1,0 +1,573 @@
+"""Emission factors: the emissions of one unit of an activity, per gas or pre-folded, with provenance."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pint
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ._errors import GWPError, IncompatibleUnitsError, UnitError, UnknownFactorError
+from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
+from ._units import Q_, conversion_factor, ensure_own_quantity, parse_quantity, parse_unit, split_quantity
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "BOUNDARIES",
+    "CATEGORIES",
+    "Conversion",
+    "EmissionFactor",
+    "Emissions",
+    "FactorLibrary",
+    "PrefoldedPolicy",
+    "Provenance",
+    "Uncertainty",
+    "activity_to_factor_unit",
+    "emissions",
+]
+
+Category = Literal[
+    "fuel", "fuel-wtt", "electricity", "freight", "freight-wtt", "material", "process", "waste",
+    "component", "credit", "other",
+]  # fmt: skip
+Boundary = Literal[
+    "cradle-to-gate", "well-to-tank", "tank-to-wheel", "well-to-wheel", "combustion", "life-cycle",
+    "end-of-life", "gate-to-gate",
+]  # fmt: skip
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+BOUNDARIES: tuple[str, ...] = Boundary.__args__  # type: ignore[attr-defined]
+
+#: What to do with a factor folded to CO2e by its source under another GWP set than the calculation's:
+#: ``"error"`` refuses it; ``"report"`` uses its CO2e unchanged and lists it in the result.
+PrefoldedPolicy = Literal["error", "report"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")
+_PREFOLD_SETS = ("AR6", "AR5", "AR4", "AR6-GWP20", "unspecified")
+
+
+class Uncertainty(BaseModel):
+    """A probability distribution of a value, relative to the value it belongs to.
+
+    - ``lognormal``: geometric standard deviation ``gsd`` (> 1); the median is the value.
+    - ``normal``: standard deviation ``sd`` as a fraction of the value.
+    - ``triangular``: ``min``, ``mode``, ``max`` as multiples of the value.
+    - ``uniform``: ``min`` and ``max`` as multiples of the value.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    distribution: Literal["lognormal", "normal", "triangular", "uniform"]
+    gsd: float | None = None
+    sd: float | None = None
+    min: float | None = None
+    mode: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def parameters_fit_the_distribution(self) -> Uncertainty:
+        d = self.distribution
+        if d == "lognormal" and not (self.gsd is not None and math.isfinite(self.gsd) and self.gsd >= 1):
+            raise ValueError("lognormal needs gsd >= 1 (geometric standard deviation)")
+        if d == "normal" and not (self.sd is not None and math.isfinite(self.sd) and self.sd >= 0):
+            raise ValueError("normal needs sd >= 0 (standard deviation as a fraction of the value)")
+        if d == "uniform" and not (self.min is not None and self.max is not None and self.min <= self.max):
+            raise ValueError("uniform needs min <= max")
+        if d == "triangular" and not (
+            self.min is not None and self.mode is not None and self.max is not None
+            and self.min <= self.mode <= self.max
+        ):  # fmt: skip
+            raise ValueError("triangular needs min <= mode <= max")
+        return self
+
+    @classmethod
+    def parse(cls, text: str) -> Uncertainty:
+        """Read ``"lognormal gsd=1.2"``, ``"normal sd=0.1"``, ``"triangular min=0.9 mode=1 max=1.3"``."""
+        parts = text.split()
+        if not parts:
+            raise ValueError("empty uncertainty")
+        params: dict[str, Any] = {"distribution": parts[0].lower()}
+        for p in parts[1:]:
+            key, sep, val = p.partition("=")
+            if not sep:
+                raise ValueError(f"expected key=value, got {p!r}")
+            params[key.strip().lower()] = float(val)
+        return cls.model_validate(params)
+
+    def __str__(self) -> str:
+        keys = ("gsd", "sd", "min", "mode", "max")
+        return " ".join(
+            [self.distribution, *(f"{k}={getattr(self, k):g}" for k in keys if getattr(self, k) is not None)]
+        )
+
+
+class Provenance(BaseModel):
+    """Where a factor comes from and what it covers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    source_url: str | None = None
+    edition: str
+    table: str | None = None
+    region: str
+    licence: str
+    boundary: Boundary
+    dqr_technological: int | None = None
+    dqr_geographical: int | None = None
+    dqr_temporal: int | None = None
+    proxy: bool = False
+    valid_from: date | None = None
+    valid_to: date | None = None
+    notes: str | None = None
+
+
+class EmissionFactor(BaseModel):
+    """The emissions of one ``unit`` of an activity.
+
+    Either per gas (``gases``: kg of each gas per unit, refolded under any GWP set) or pre-folded
+    (``co2e``: kg CO2e per unit as the source gives it, with the ``gwp_set`` the source used).
+    ``density`` and ``net_calorific_value`` are declared properties that let the factor serve an
+    activity measured in another dimension (litres of diesel against a factor per TJ).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str
+    category: Category
+    unit: str
+    gases: dict[str, float] = Field(default_factory=dict)
+    co2e: float | None = None
+    gwp_set: str | None = None
+    source: str
+    source_url: str | None = None
+    edition: str
+    table: str | None = None
+    region: str
+    licence: str
+    boundary: Boundary
+    dqr_technological: int | None = Field(default=None, ge=1, le=5)
+    dqr_geographical: int | None = Field(default=None, ge=1, le=5)
+    dqr_temporal: int | None = Field(default=None, ge=1, le=5)
+    proxy: bool = False
+    density: str | None = None
+    net_calorific_value: str | None = None
+    uncertainty: Uncertainty | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    notes: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def id_is_a_slug(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"id {v!r} must be lower case letters, digits and . _ - (e.g. 'steel.bof.worldsteel')")
+        return v
+
+    @field_validator("unit")
+    @classmethod
+    def unit_is_known(cls, v: str) -> str:
+        parse_unit(v)
+        return v
+
+    @field_validator("gases")
+    @classmethod
+    def gases_are_known_and_finite(cls, v: dict[str, float]) -> dict[str, float]:
+        known = gases()
+        for g, x in v.items():
+            if g not in known:
+                raise ValueError(f"unknown gas {g!r}; expected one of {', '.join(known)}")
+            if not math.isfinite(x):
+                raise ValueError(f"gas {g}: value {x!r} is not finite")
+        return {g: float(x) for g, x in v.items()}
+
+    @field_validator("density")
+    @classmethod
+    def density_is_mass_per_volume(cls, v: str | None) -> str | None:
+        if v is not None:
+            q = parse_quantity(v)
+            dims = {"[mass]": 1, "[length]": -3}, {"[mass]": 1, "[standard_gas_volume]": -1}
+            if dict(q.dimensionality) not in dims or not q.magnitude > 0:
+                raise ValueError(f"density {v!r} must be a positive mass per volume, e.g. '0.84 kg/L' or '0.8 kg/Sm3'")
+        return v
+
+    @field_validator("net_calorific_value")
+    @classmethod
+    def ncv_is_energy_per_mass(cls, v: str | None) -> str | None:
+        if v is not None:
+            q = parse_quantity(v)
+            if dict(q.dimensionality) != {"[length]": 2, "[time]": -2} or not q.magnitude > 0:
+                raise ValueError(f"net calorific value {v!r} must be a positive energy per mass, e.g. '43 MJ/kg'")
+        return v
+
+    @model_validator(mode="after")
+    def gases_or_prefolded_co2e(self) -> EmissionFactor:
+        if self.co2e is None and not self.gases:
+            raise ValueError("a factor needs per-gas values (gases) or a pre-folded co2e value")
+        if self.co2e is not None and self.gases:
+            raise ValueError("give either per-gas values or a pre-folded co2e value, not both")
+        if self.co2e is not None:
+            if not math.isfinite(self.co2e):
+                raise ValueError(f"co2e {self.co2e!r} is not finite")
+            if self.gwp_set not in _PREFOLD_SETS:
+                raise ValueError(f"a pre-folded co2e needs gwp_set, one of {', '.join(_PREFOLD_SETS)}")
+        elif self.gwp_set is not None:
+            raise ValueError("gwp_set belongs to pre-folded co2e values only; per-gas values fold under any set")
+        values = [*self.gases.values(), *([self.co2e] if self.co2e is not None else [])]
+        if self.category != "credit" and any(x < 0 for x in values):
+            raise ValueError("negative emissions are allowed only for category 'credit'")
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError("valid_from is after valid_to")
+        return self
+
+    @property
+    def is_prefolded(self) -> bool:
+        """True when the source gave CO2e only, folded with ``gwp_set``."""
+        return self.co2e is not None
+
+    @property
+    def provenance(self) -> Provenance:
+        """The factor's source, licence, boundary and data quality."""
+        return Provenance(**{k: getattr(self, k) for k in Provenance.model_fields})
+
+    def co2e_per_unit(self, gwp: str = DEFAULT_GWP_SET, prefolded: PrefoldedPolicy = "error") -> float:
+        """kg CO2e per one ``unit`` under the GWP set ``gwp``.
+
+        A pre-folded factor under another set raises :class:`GWPError` unless ``prefolded="report"``.
+        """
+        gs = gwp_set(gwp)
+        if self.co2e is None:
+            return float(sum(v * gs.values[g] for g, v in self.gases.items()))
+        if self.gwp_set != gs.name and prefolded != "report":
+            raise GWPError(prefolded_message([self], gs.name))
+        return self.co2e
+
+
+def prefolded_message(factors: Sequence[EmissionFactor], wanted: str) -> str:
+    """The error text for pre-folded factors used under another GWP set."""
+    listed = ", ".join(f"{f.id} ({f.gwp_set})" for f in factors[:10])
+    more = f" and {len(factors) - 10} more" if len(factors) > 10 else ""
+    return (
+        f"{len(factors)} factor(s) are given by their source as CO2e folded with another GWP set than "
+        f"{wanted}: {listed}{more}. They cannot be refolded. Either calculate with their GWP set "
+        "(--gwp / gwp=...), or accept their CO2e unchanged and have the result list them "
+        "(--prefolded report / prefolded='report')."
+    )
+
+
+class Conversion(BaseModel):
+    """How an activity's unit was brought to its factor's unit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    from_unit: str
+    to_unit: str
+    multiplier: float
+    via: tuple[str, ...] = ()
+
+
+_BRIDGES: tuple[tuple[tuple[str, int], ...], ...] = (
+    (),
+    (("density", 1),),
+    (("density", -1),),
+    (("net_calorific_value", 1),),
+    (("net_calorific_value", -1),),
+    (("density", 1), ("net_calorific_value", 1)),
+    (("density", -1), ("net_calorific_value", -1)),
+)
+
+
+def activity_to_factor_unit(unit: str, factor: EmissionFactor) -> Conversion:
+    """The multiplier that turns an amount in ``unit`` into the factor's unit.
+
+    Same dimension: a plain conversion. Otherwise the factor's declared density and net calorific value
+    may bridge mass, volume and energy (never an implicit guess); the result names what it used.
+    """
+    return _conversion(unit, factor.unit, factor.density, factor.net_calorific_value)
+
+
+@cache
+def _conversion(unit: str, to_unit: str, density: str | None, ncv: str | None) -> Conversion:
+    try:
+        return Conversion(from_unit=unit, to_unit=to_unit, multiplier=conversion_factor(unit, to_unit))
+    except IncompatibleUnitsError:
+        pass
+    props = {"density": density, "net_calorific_value": ncv}
+    target = parse_unit(to_unit)
+    for bridge in _BRIDGES[1:]:
+        if any(props[name] is None for name, _ in bridge):
+            continue
+        q = Q_(1.0, unit)
+        for name, power in bridge:
+            q = q * parse_quantity(props[name]) ** power  # type: ignore[arg-type]
+        if q.dimensionality == target.dimensionality:
+            via = tuple(f"{name}={props[name]}" for name, _ in bridge)
+            return Conversion(from_unit=unit, to_unit=to_unit, multiplier=float(q.to(target).magnitude), via=via)
+    declared = [f"{k}={v}" for k, v in props.items() if v is not None]
+    raise IncompatibleUnitsError(
+        f"an activity in {unit!r} cannot meet a factor per {to_unit!r}: the dimensions differ and "
+        + (
+            f"the declared {', '.join(declared)} do not bridge them"
+            if declared
+            else "the factor declares no density or net calorific value"
+        )
+    )
+
+
+class Emissions(BaseModel):
+    """The emissions of one activity under one factor."""
+
+    model_config = ConfigDict(frozen=True)
+
+    factor_id: str
+    activity_amount: float
+    activity_unit: str
+    amount_in_factor_unit: float
+    conversion: Conversion
+    gwp_set: str
+    kgco2e: float
+    by_gas: dict[str, float]
+    prefolded_gwp_set: str | None = None
+
+
+def emissions(
+    activity: pint.Quantity | tuple[float, str] | str,  # type: ignore[type-arg]
+    factor: EmissionFactor,
+    gwp: str = DEFAULT_GWP_SET,
+    prefolded: PrefoldedPolicy = "error",
+) -> Emissions:
+    """Emissions of an activity (``Q_(1000, "L")``, ``(1000, "L")`` or ``"1000 L"``) under ``factor``.
+
+    ``by_gas`` holds kg of each gas (pre-folded factors give one entry, ``CO2e``).
+    """
+    if isinstance(activity, str):
+        amount, unit = split_quantity(activity)
+        parse_unit(unit)
+    elif isinstance(activity, tuple):
+        amount, unit = float(activity[0]), str(activity[1])
+    else:
+        q = ensure_own_quantity(activity, "activity")
+        amount, unit = float(q.magnitude), str(q.units)
+    if not math.isfinite(amount):
+        raise UnitError(f"activity amount {amount!r} is not finite")
+    conv = activity_to_factor_unit(unit, factor)
+    x = amount * conv.multiplier
+    kg = factor.co2e_per_unit(gwp, prefolded) * x
+    by_gas = {g: v * x for g, v in factor.gases.items()} if not factor.is_prefolded else {"CO2e": kg}
+    gs = gwp_set(gwp)
+    return Emissions(
+        factor_id=factor.id,
+        activity_amount=amount,
+        activity_unit=unit,
+        amount_in_factor_unit=x,
+        conversion=conv,
+        gwp_set=gs.name,
+        kgco2e=kg,
+        by_gas=by_gas,
+        prefolded_gwp_set=factor.gwp_set if factor.is_prefolded and factor.gwp_set != gs.name else None,
+    )
+
+
+class FactorLibrary:
+    """An immutable collection of emission factors with unique ids.
+
+    Built by :func:`footprint.load_factors` or :func:`footprint.default_library`; several libraries merge
+    with :meth:`merge`, the first named taking precedence. ``version`` is a content hash that results record.
+    """
+
+    __slots__ = ("__dict__", "_factors", "_index", "_origins", "_shadowed", "name")
+
+    def __init__(
+        self,
+        factors: Iterable[EmissionFactor],
+        name: str = "library",
+        origins: dict[str, str] | None = None,
+        shadowed: Sequence[tuple[str, str, str]] = (),
+    ) -> None:
+        self._factors: tuple[EmissionFactor, ...] = tuple(factors)
+        self._index = {f.id: i for i, f in enumerate(self._factors)}
+        if len(self._index) != len(self._factors):
+            seen: set[str] = set()
+            dup = sorted({f.id for f in self._factors if f.id in seen or seen.add(f.id)})  # type: ignore[func-returns-value]
+            raise ValueError(f"duplicate factor ids: {', '.join(dup)}")
+        self.name = name
+        self._origins = dict(origins) if origins else {f.id: name for f in self._factors}
+        self._shadowed = tuple(shadowed)
+
+    def __len__(self) -> int:
+        return len(self._factors)
+
+    def __iter__(self) -> Iterator[EmissionFactor]:
+        return iter(self._factors)
+
+    def __contains__(self, factor_id: object) -> bool:
+        return factor_id in self._index
+
+    def __getitem__(self, factor_id: str) -> EmissionFactor:
+        return self.get(factor_id)
+
+    def __repr__(self) -> str:
+        return f"FactorLibrary(name={self.name!r}, factors={len(self)}, version={self.version!r})"
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Factor ids in library order."""
+        return tuple(self._index)
+
+    def get(self, factor_id: str) -> EmissionFactor:
+        """The factor with this id; :class:`UnknownFactorError` with the closest ids otherwise."""
+        i = self._index.get(factor_id)
+        if i is None:
+            close = difflib.get_close_matches(str(factor_id), self._index, n=3, cutoff=0.6)
+            hint = (
+                f"; did you mean {', '.join(close)}?" if close else "; search the library with footprint factors search"
+            )
+            raise UnknownFactorError(f"no factor {factor_id!r} in {self.name}{hint}")
+        return self._factors[i]
+
+    def factor_at(self, index: int) -> EmissionFactor:
+        """The factor at a position of the library's arrays."""
+        return self._factors[index]
+
+    def index_of(self, factor_id: str) -> int:
+        """Position of a factor in the library's arrays."""
+        self.get(factor_id)
+        return self._index[factor_id]
+
+    def origin(self, factor_id: str) -> str:
+        """Name of the library (file) a factor was taken from after merging."""
+        self.get(factor_id)
+        return self._origins[factor_id]
+
+    @property
+    def shadowed(self) -> tuple[tuple[str, str, str], ...]:
+        """``(factor id, library used, library overridden)`` for each id that a merge resolved."""
+        return self._shadowed
+
+    @cached_property
+    def version(self) -> str:
+        """A content hash of every factor: equal libraries, equal versions."""
+        blob = json.dumps(
+            [f.model_dump(mode="json") for f in sorted(self._factors, key=lambda f: f.id)], sort_keys=True
+        ).encode()
+        return f"{self.name}@sha256:{hashlib.sha256(blob).hexdigest()[:16]}"
+
+    def merge(self, *others: FactorLibrary, name: str | None = None) -> FactorLibrary:
+        """A library of this one's factors over ``others``: an id found here wins, then the first other.
+
+        Each resolved duplicate is listed in :attr:`shadowed`, so a result can say whose factor it used.
+        """
+        chosen: dict[str, EmissionFactor] = {}
+        origins: dict[str, str] = {}
+        shadowed: list[tuple[str, str, str]] = list(self._shadowed)
+        for lib in (self, *others):
+            for f in lib:
+                if f.id in chosen:
+                    if chosen[f.id] != f:
+                        shadowed.append((f.id, origins[f.id], lib._origins[f.id]))
+                    continue
+                chosen[f.id] = f
+                origins[f.id] = lib._origins[f.id]
+        merged_name = name or "+".join(lib.name for lib in (self, *others))
+        return FactorLibrary(chosen.values(), name=merged_name, origins=origins, shadowed=shadowed)
+
+    def search(
+        self,
+        text: str | None = None,
+        *,
+        category: str | None = None,
+        region: str | None = None,
+        boundary: str | None = None,
+    ) -> list[EmissionFactor]:
+        """Factors whose id, name or notes contain every word of ``text`` (case-insensitive), filtered by
+        category, region and boundary."""
+        words = text.lower().split() if text else []
+        out = []
+        for f in self._factors:
+            if category and f.category != category:
+                continue
+            if region and f.region.upper() != region.upper():
+                continue
+            if boundary and f.boundary != boundary:
+                continue
+            hay = f"{f.id} {f.name} {f.notes or ''} {f.table or ''}".lower()
+            if all(w in hay for w in words):
+                out.append(f)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per factor: id, name, unit, kg CO2e under AR6 (NaN for factors pre-folded under
+        another set), per-gas columns and provenance."""
+        import pandas as pd
+
+        gas_names = gases()
+        records = []
+        for f in self._factors:
+            row: dict[str, object] = {
+                "id": f.id,
+                "name": f.name,
+                "category": f.category,
+                "unit": f.unit,
+                "kgco2e_ar6": f.co2e
+                if f.is_prefolded and f.gwp_set == "AR6"
+                else (np.nan if f.is_prefolded else f.co2e_per_unit("AR6")),
+                "co2e_prefolded": f.co2e,
+                "gwp_set": f.gwp_set,
+            }
+            row.update({f"kg_{g}": f.gases.get(g, np.nan) for g in gas_names})
+            row.update({k: getattr(f, k) for k in Provenance.model_fields})
+            row["density"] = f.density
+            row["net_calorific_value"] = f.net_calorific_value
+            row["uncertainty"] = str(f.uncertainty) if f.uncertainty else None
+            row["library"] = self._origins[f.id]
+            records.append(row)
+        df = pd.DataFrame.from_records(records)
+        return df.dropna(axis=1, how="all") if len(df) else df
+
+    # --- arrays for the calculation core ------------------------------------------------------------
+
+    @cached_property
+    def gas_matrix(self) -> npt.NDArray[np.float64]:
+        """kg of each gas per factor unit, shape (factors, gases); zeros for pre-folded factors."""
+        names = {g: j for j, g in enumerate(gases())}
+        m = np.zeros((len(self._factors), len(names)))
+        for i, f in enumerate(self._factors):
+            for g, v in f.gases.items():
+                m[i, names[g]] = v
+        m.setflags(write=False)
+        return m
+
+    @cached_property
+    def prefolded(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64], tuple[str | None, ...]]:
+        """(is pre-folded, CO2e value or 0, GWP set or None) per factor."""
+        mask = np.array([f.is_prefolded for f in self._factors], dtype=bool)
+        vals = np.array([f.co2e if f.co2e is not None else 0.0 for f in self._factors])
+        return mask, vals, tuple(f.gwp_set for f in self._factors)
+
+    def co2e_vector(
+        self, gwp: str = DEFAULT_GWP_SET, prefolded: PrefoldedPolicy = "error", used: npt.NDArray[np.intp] | None = None
+    ) -> tuple[npt.NDArray[np.float64], list[str]]:
+        """kg CO2e per factor unit for every factor under ``gwp``, and the ids of pre-folded factors used
+        under another set (only those in ``used``, when given). Raises :class:`GWPError` for those unless
+        ``prefolded="report"``."""
+        gs = gwp_set(gwp)
+        vec = self.gas_matrix @ gs.vector()
+        mask, vals, sets = self.prefolded
+        vec = np.where(mask, vals, vec)
+        idx = np.flatnonzero(mask) if used is None else np.unique(used)[mask[np.unique(used)]]
+        mismatched = [self._factors[i] for i in idx if sets[i] != gs.name]
+        if mismatched and prefolded != "report":
+            raise GWPError(prefolded_message(mismatched, gs.name))
+        return vec, [f.id for f in mismatched]

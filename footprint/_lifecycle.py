@@ -1,0 +1,848 @@
+"""Lifecycle footprints of products: compile a :class:`Product` into arrays, check it, and calculate.
+
+``prepare_product`` is the boundary: it checks every reference, unit and quantity of a product against a
+factor library (collecting all problems in one :class:`ProductError`), converts each distinct pair of units
+once, and lays the BOM out as arrays. ``calculate`` explodes and evaluates those arrays; calling it again
+with another GWP set reuses the prepared product.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._engine import BomArrays, explode, find_cycle, topological_levels
+from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError
+from ._factor_io import default_library
+from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
+from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
+from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, ghg_stage
+from ._product import Activity, Amount, Product
+from ._result import Contribution, FootprintResult
+from ._units import conversion_factor, parse_unit
+
+__all__ = ["PreparedProduct", "calculate", "check_product", "prepare_product"]
+
+KINDS = ("material", "scrap", "process", "use", "component", "transport", "end-of-life", "credit")
+_MOD = {m: i for i, m in enumerate(MODULES)}
+_B4, _D = _MOD["B4"], _MOD["D"]
+_B_MODULES = np.array([m.startswith("B") for m in MODULES])
+_ENERGY_CATEGORIES = {"fuel", "fuel-wtt", "electricity"}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-") or "x"
+
+
+@dataclass(frozen=True)
+class PreparedProduct:
+    """A product checked against a library and laid out as arrays, ready to calculate (and recalculate)."""
+
+    product: Product
+    library: FactorLibrary
+    node_ids: tuple[str, ...]
+    bom: BomArrays
+    root: int
+    root_units_per_declared_unit: float
+    act_node: npt.NDArray[np.intp]
+    act_factor: npt.NDArray[np.intp]
+    act_amount: npt.NDArray[np.float64]
+    act_module: npt.NDArray[np.intp]
+    act_kind: npt.NDArray[np.intp]
+    act_material: npt.NDArray[np.intp]
+    act_label: npt.NDArray[np.intp]
+    act_primary: npt.NDArray[np.bool_]
+    act_mass_basis: npt.NDArray[np.intp]
+    node_net_kg: npt.NDArray[np.float64]
+    node_gross_kg: npt.NDArray[np.float64]
+    repl_node: npt.NDArray[np.intp]
+    repl_times: npt.NDArray[np.float64]
+    labels: tuple[str, ...]
+    materials: tuple[str, ...]
+    conversions: tuple[str, ...]
+    warnings: tuple[str, ...]
+    input_hash: str
+    library_version: str
+
+
+@dataclass
+class _Builder:
+    product: Product
+    library: FactorLibrary
+    file: str | None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    conversions: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    rows: list[tuple[int, int, float, int, int, int, int, bool, int]] = field(default_factory=list)
+    labels: dict[str, int] = field(default_factory=dict)
+    materials: dict[str, int] = field(default_factory=dict)
+
+    def problem(self, message: str, fld: str | None = None, value: object = None, expected: str | None = None) -> None:
+        self.problems.append(Problem(message, file=self.file, field=fld, value=value, expected=expected))
+
+    def factor(self, fid: str, fld: str) -> EmissionFactor | None:
+        if fid not in self.library:
+            self.missing.setdefault(fid, []).append(fld)
+            return None
+        return self.library[fid]
+
+    def label(self, text: str) -> int:
+        return self.labels.setdefault(text, len(self.labels))
+
+    def material(self, mid: str | None) -> int:
+        return -1 if mid is None else self.materials.setdefault(mid, len(self.materials))
+
+    def add(
+        self,
+        node: int,
+        factor_ids: str | list[str],
+        amount: float,
+        unit: str,
+        module: str,
+        kind: str,
+        fld: str,
+        label: str,
+        material: str | None = None,
+        primary: bool = False,
+        mass_basis: int = -1,
+    ) -> None:
+        """Add an activity row per factor: ``amount`` of ``unit`` per unit of ``node``."""
+        for i, fid in enumerate([factor_ids] if isinstance(factor_ids, str) else factor_ids):
+            f_fld = fld if isinstance(factor_ids, str) else f"{fld}[{i}]"
+            fac = self.factor(fid, f_fld)
+            if fac is None:
+                continue
+            try:
+                conv = activity_to_factor_unit(unit, fac)
+            except (IncompatibleUnitsError, UnitError) as exc:
+                self.problem(str(exc), f_fld, fid, f"a factor whose unit meets {unit!r}")
+                continue
+            if conv.via:
+                self.conversions[f"{fid}: {unit} -> {fac.unit} via {', '.join(conv.via)}"] = ""
+            self.rows.append(
+                (node, self.library.index_of(fid), amount * conv.multiplier, _MOD[module], KINDS.index(kind),
+                 self.material(material), self.label(label), primary, mass_basis)
+            )  # fmt: skip
+
+
+def _amount_in(amount: Amount, unit: str, b: _Builder, fld: str, what: str) -> float | None:
+    try:
+        return amount.value * conversion_factor(amount.unit, unit)
+    except (IncompatibleUnitsError, UnitError):
+        b.problem(f"{what} must be in units of {unit!r}'s dimension", fld, str(amount), f"e.g. a quantity in {unit}")
+        return None
+
+
+def _nonnegative(x: float | None, b: _Builder, fld: str, what: str) -> float | None:
+    if x is not None and x < 0:
+        b.problem(f"{what} is negative", fld, x, "a value >= 0")
+        return None
+    return x
+
+
+def _local_factors(product: Product, b: _Builder) -> list[EmissionFactor]:
+    """Declared footprints of purchased components as factors of their own (primary data)."""
+    out = []
+    for i, item in enumerate(product.items):
+        pcf = item.declared_footprint
+        if pcf is None:
+            continue
+        fld = f"items[{i}].declared_footprint"
+        if pcf.per.value <= 0:
+            b.problem("declared footprint must be per a positive amount", f"{fld}.per", str(pcf.per))
+            continue
+        try:
+            gs_name = gwp_set(pcf.gwp_set).name if pcf.gwp_set else None
+        except Exception as exc:  # GWPError
+            b.problem(str(exc), f"{fld}.gwp_set", pcf.gwp_set)
+            continue
+        try:
+            out.append(
+                EmissionFactor(
+                    id=f"pcf.{_slug(product.id)}.{_slug(item.id)}",
+                    name=f"Declared footprint of {item.name or item.id}",
+                    category="component",
+                    unit=pcf.per.unit,
+                    gases={g: v / pcf.per.value for g, v in (pcf.gases or {}).items()},
+                    co2e=None if pcf.kgco2e is None else pcf.kgco2e / pcf.per.value,
+                    gwp_set=gs_name if pcf.kgco2e is not None else None,
+                    source=pcf.source,
+                    edition=pcf.pcf_id or "declared",
+                    region="-",
+                    licence="supplier data",
+                    boundary="cradle-to-gate",
+                    notes=f"supplier: {pcf.supplier}" if pcf.supplier else None,
+                )
+            )
+        except ValueError as exc:
+            b.problem(str(exc).splitlines()[-1] if "\n" in str(exc) else str(exc), fld)
+    return out
+
+
+def _activity(b: _Builder, act: Activity, node: int, fld: str, life_yr: float | None, where: str) -> None:
+    value, unit = act.quantity.value, act.quantity.unit
+    if not math.isfinite(value) or value < 0:
+        b.problem("activity quantity is negative", f"{fld}.quantity", str(act.quantity), "a quantity >= 0")
+        return
+    if act.hours_per_year is not None:
+        value, unit = value * act.hours_per_year, f"({unit})*h"
+        if not act.per_year:
+            b.problem("hours_per_year needs per_year: true (energy per year times the service life)", f"{fld}.per_year")
+            return
+    if act.per_year:
+        if life_yr is None:
+            b.problem("a per-year activity needs the product's service_life", "service_life", None, "e.g. '25 yr'")
+            return
+        value *= life_yr
+    first = act.factor if isinstance(act.factor, str) else (act.factor[0] if act.factor else "")
+    module = act.module
+    if module is None:
+        cat = b.library[first].category if first in b.library else None
+        module = ("B6" if cat in _ENERGY_CATEGORIES else "B2") if act.per_year else "A3"
+    kind = "use" if act.per_year else "process"
+    label = act.name or f"{where}: {first}"
+    b.add(node, act.factor, value, unit, module, kind, f"{fld}.factor", label, primary=act.primary)
+
+
+def prepare_product(product: Product, library: FactorLibrary | None = None, file: str | None = None) -> PreparedProduct:
+    """Check ``product`` against ``library`` (default: the bundled one) and lay it out as arrays.
+
+    Raises :class:`ProductError` listing every problem (unknown items, materials and factors with every
+    field that needs them, units that cannot meet their factor, negative or missing masses, shares that do
+    not sum to one, a declared unit the BOM cannot express), or :class:`CycleError` with the cycle's path.
+    """
+    base = default_library() if library is None else library
+    b = _Builder(product, base, file)
+    local = _local_factors(product, b)
+    lib = FactorLibrary(local, name=f"{product.id} declared footprints").merge(base) if local else base
+    b.library = lib
+
+    if not product.items:
+        b.problem("the bill of materials is empty", "items", None, "at least one item (the product itself)")
+        raise ProductError(b.problems, what=file or f"product {product.id}")
+    index: dict[str, int] = {}
+    for i, item in enumerate(product.items):
+        if item.id in index:
+            b.problem("item id used twice", f"items[{i}].id", item.id, "unique item ids")
+        index.setdefault(item.id, i)
+    node_ids = tuple(index)
+    node_of = {nid: k for k, nid in enumerate(node_ids)}
+    root_id = product.root_id
+    if root_id not in node_of:
+        b.problem("root item is not in items", "root", root_id, "the id of one item")
+        raise ProductError(b.problems, what=file or f"product {product.id}")
+    root = node_of[root_id]
+    materials = {m.id: m for m in product.materials}
+    scenarios = {s.id: s for s in product.end_of_life}
+    for k, s in enumerate(product.end_of_life):
+        total = sum(r.share for r in s.routes)
+        if not math.isclose(total, 1.0, rel_tol=0, abs_tol=1e-9):
+            b.problem(
+                "end-of-life shares do not sum to 1", f"end_of_life[{k}].routes", total, "shares that add up to 1.0"
+            )
+        for j, r in enumerate(s.routes):
+            if r.factor is None and r.share > 0:
+                b.problem("an end-of-life route with a share needs a factor", f"end_of_life[{k}].routes[{j}].factor")
+    for k, m in enumerate(product.materials):
+        for attr in ("end_of_life", "scrap_end_of_life"):
+            sid = getattr(m, attr)
+            if sid is not None and sid not in scenarios:
+                b.problem(
+                    "unknown end-of-life scenario",
+                    f"materials[{k}].{attr}",
+                    sid,
+                    f"one of: {', '.join(scenarios) or '(none defined)'}",
+                )
+
+    # --- service life, declared unit ---------------------------------------------------------------
+    life_yr = None
+    if product.service_life is not None:
+        life_yr = _amount_in(product.service_life, "yr", b, "service_life", "service life")
+        if life_yr is not None and life_yr <= 0:
+            b.problem("service life must be positive", "service_life", str(product.service_life))
+            life_yr = None
+    declared = product.declared_unit
+    if declared.value <= 0:
+        b.problem("declared unit must be a positive amount", "declared_unit", str(declared))
+    bom_q = product.bom_quantity or declared
+    root_per_declared = 1.0
+    root_unit = product.items[index[root_id]].unit
+    if str(parse_unit(root_unit).dimensionality) != declared.dimensionality:
+        b.problem(
+            f"the declared unit does not fit the root item {root_id!r}, counted in {root_unit!r}",
+            "declared_unit",
+            str(declared),
+            f"a declared unit in the dimension of {root_unit!r} (or set the root item's unit)",
+        )
+    elif bom_q.dimensionality != declared.dimensionality:
+        b.problem(
+            "the BOM's quantity does not match the declared unit's dimension",
+            "bom_quantity" if product.bom_quantity else "declared_unit",
+            str(bom_q),
+            f"an amount in the dimension of {declared.unit!r}",
+        )
+    elif declared.value > 0:
+        conv = 1.0 if bom_q.unit == declared.unit else conversion_factor(bom_q.unit, declared.unit)
+        root_per_declared = bom_q.value * conv / declared.value
+        if not root_per_declared > 0:
+            b.problem("bom_quantity must be positive", "bom_quantity", str(bom_q))
+            root_per_declared = 1.0
+
+    # --- edges ----------------------------------------------------------------------------------------
+    n = len(node_ids)
+    e_par: list[int] = []
+    e_chi: list[int] = []
+    e_qty: list[float] = []
+    for i, item in enumerate(product.items):
+        if index[item.id] != i:
+            continue
+        for j, ch in enumerate(item.children):
+            fld = f"items[{i}].children[{j}]"
+            if ch.item not in node_of:
+                b.problem("unknown item", f"{fld}.item", ch.item, "the id of an item in items")
+                continue
+            child_unit = product.items[index[ch.item]].unit
+            if isinstance(ch.quantity, Amount):
+                q = _amount_in(ch.quantity, child_unit, b, f"{fld}.quantity", f"quantity of {ch.item}")
+            else:
+                q = float(ch.quantity)
+                if not math.isfinite(q):
+                    b.problem("quantity is not finite", f"{fld}.quantity", q)
+                    q = None
+            q = _nonnegative(q, b, f"{fld}.quantity", f"quantity of {ch.item}")
+            if q is None:
+                continue
+            e_par.append(node_of[item.id])
+            e_chi.append(node_of[ch.item])
+            e_qty.append(q)
+    bom = BomArrays(
+        n, np.array(e_par, dtype=np.intp), np.array(e_chi, dtype=np.intp), np.array(e_qty, dtype=np.float64)
+    )
+    _, on_cycle = topological_levels(bom)
+    if len(on_cycle):
+        cyc = find_cycle(bom, on_cycle)
+        path = " -> ".join(node_ids[k] for k in cyc)
+        problems = [
+            *b.problems,
+            Problem(
+                f"the bill of materials has a cycle: {path}",
+                file=file,
+                field="items",
+                expected="an item never contains itself",
+            ),
+        ]
+        raise CycleError(problems, [node_ids[k] for k in cyc], what=file or f"product {product.id}")
+
+    # --- items: materials, scrap, end of life, components, activities ---------------------------------
+    net_kg = np.zeros(n)
+    gross_kg = np.zeros(n)
+    no_eol: set[str] = set()
+    for i, item in enumerate(product.items):
+        if index[item.id] != i:
+            continue
+        node = node_of[item.id]
+        fld = f"items[{i}]"
+        name = item.name or item.id
+        if item.kind == "part":
+            if item.material is None:
+                b.problem("a part needs a material", f"{fld}.material", None, "the id of a material in materials")
+            elif item.material not in materials:
+                b.problem(
+                    "unknown material",
+                    f"{fld}.material",
+                    item.material,
+                    f"one of: {', '.join(materials) or '(none defined)'}",
+                )
+            if item.net_mass is None:
+                b.problem("a part needs its net (finished) mass", f"{fld}.net_mass", None, "e.g. '1250 kg'")
+                continue
+            net = _nonnegative(
+                _amount_in(item.net_mass, "kg", b, f"{fld}.net_mass", "net mass"), b, f"{fld}.net_mass", "net mass"
+            )
+            if net is None:
+                continue
+            gross = net
+            if item.gross_mass is not None:
+                g = _nonnegative(
+                    _amount_in(item.gross_mass, "kg", b, f"{fld}.gross_mass", "gross mass"),
+                    b,
+                    f"{fld}.gross_mass",
+                    "gross mass",
+                )
+                if g is None:
+                    continue
+                if g < net:
+                    b.problem(
+                        "gross (purchased) mass is below the net (finished) mass",
+                        f"{fld}.gross_mass",
+                        str(item.gross_mass),
+                        f">= the net mass {item.net_mass}",
+                    )
+                    continue
+                if item.scrap_rate is not None:
+                    b.problem("give gross_mass or scrap_rate, not both", f"{fld}.scrap_rate")
+                gross = g
+            elif item.scrap_rate is not None:
+                gross = net / (1.0 - item.scrap_rate)
+            net_kg[node], gross_kg[node] = net, gross
+            mat = materials.get(item.material or "")
+            if mat is None:
+                continue
+            mk = next(k for k, m in enumerate(product.materials) if m.id == mat.id)
+            b.add(
+                node,
+                mat.factor,
+                gross,
+                "kg",
+                "A1",
+                "material",
+                f"materials[{mk}].factor",
+                f"{name}: {mat.name or mat.id}",
+                mat.id,
+            )
+            _end_of_life(b, node, name, mat, net, gross - net, scenarios, mk, no_eol)
+        elif item.kind == "component":
+            if item.declared_footprint is None and not item.activities:
+                b.problem("a component needs a declared_footprint or activities", fld, item.id)
+            if item.declared_footprint is not None:
+                fid = f"pcf.{_slug(product.id)}.{_slug(item.id)}"
+                if fid in lib:
+                    b.add(
+                        node,
+                        fid,
+                        1.0,
+                        item.unit,
+                        "A1",
+                        "component",
+                        f"{fld}.declared_footprint",
+                        f"{name} (declared footprint)",
+                        primary=True,
+                    )
+            if item.mass is not None:
+                mass_kg = _nonnegative(_amount_in(item.mass, "kg", b, f"{fld}.mass", "mass"), b, f"{fld}.mass", "mass")
+                if mass_kg is not None:
+                    net_kg[node] = gross_kg[node] = mass_kg
+                    mat = materials.get(item.material or "")
+                    if mat is not None:
+                        mk = next(k for k, mm in enumerate(product.materials) if mm.id == mat.id)
+                        _end_of_life(b, node, name, mat, mass_kg, 0.0, scenarios, mk, no_eol, recycled_input=False)
+            if item.material is not None and item.material not in materials:
+                b.problem(
+                    "unknown material",
+                    f"{fld}.material",
+                    item.material,
+                    f"one of: {', '.join(materials) or '(none defined)'}",
+                )
+        elif item.material is not None or item.net_mass is not None:
+            b.problem(
+                "an assembly is made of its children; material and masses belong to parts", fld, item.id, "kind: part"
+            )
+        for j, act in enumerate(item.activities):
+            _activity(b, act, node, f"{fld}.activities[{j}]", life_yr, name)
+    for j, act in enumerate(product.activities):
+        _activity(b, act, root, f"activities[{j}]", life_yr, product.name or product.id)
+    for mid in sorted(no_eol):
+        b.warnings.append(f"material {mid!r} has no end-of-life scenario: modules C and D leave it out")
+
+    # --- transport legs (mass known only after the explosion: amounts here are per kg) ---------------
+    for j, leg in enumerate(product.transport):
+        _leg(b, leg, root, f"transport[{j}]", leg.module)
+
+    # --- replacements -------------------------------------------------------------------------------
+    r_node: list[int] = []
+    r_times: list[float] = []
+    for j, rep in enumerate(product.replacements):
+        fld = f"replacements[{j}]"
+        if rep.item not in node_of:
+            b.problem("unknown item", f"{fld}.item", rep.item, "the id of an item in items")
+            continue
+        every = _amount_in(rep.every, "yr", b, f"{fld}.every", "replacement interval")
+        if every is None:
+            continue
+        if every <= 0:
+            b.problem("replacement interval must be positive", f"{fld}.every", str(rep.every))
+            continue
+        if life_yr is None:
+            b.problem("replacements need the product's service_life", "service_life", None, "e.g. '25 yr'")
+            continue
+        times = max(math.ceil(life_yr / every - 1e-9) - 1, 0)
+        r_node.append(node_of[rep.item])
+        r_times.append(float(times))
+
+    for fid, flds in b.missing.items():
+        more = " ..." if len(flds) > 8 else ""
+        b.problems.append(
+            Problem(
+                f"unknown factor id, needed by {len(flds)} field(s): {', '.join(flds[:8])}{more}",
+                file=file,
+                field=flds[0],
+                value=fid,
+                expected=f"an id in {lib.name} (see: footprint factors search)",
+            )
+        )
+    if b.problems:
+        raise ProductError(b.problems, what=file or f"product {product.id}")
+
+    rows = b.rows
+    arr = np.array([r[:2] for r in rows], dtype=np.intp).reshape(-1, 2)
+    ints = np.array([(r[3], r[4], r[5], r[6], r[8]) for r in rows], dtype=np.intp).reshape(-1, 5)
+    payload = json.dumps(product.model_dump(mode="json"), sort_keys=True).encode()
+    return PreparedProduct(
+        product=product,
+        library=lib,
+        node_ids=node_ids,
+        bom=bom,
+        root=root,
+        root_units_per_declared_unit=root_per_declared,
+        act_node=arr[:, 0].copy(),
+        act_factor=arr[:, 1].copy(),
+        act_amount=np.array([r[2] for r in rows], dtype=np.float64),
+        act_module=ints[:, 0].copy(),
+        act_kind=ints[:, 1].copy(),
+        act_material=ints[:, 2].copy(),
+        act_label=ints[:, 3].copy(),
+        act_primary=np.array([r[7] for r in rows], dtype=bool),
+        act_mass_basis=ints[:, 4].copy(),
+        node_net_kg=net_kg,
+        node_gross_kg=gross_kg,
+        repl_node=np.array(r_node, dtype=np.intp),
+        repl_times=np.array(r_times, dtype=np.float64),
+        labels=tuple(b.labels),
+        materials=tuple(b.materials),
+        conversions=tuple(b.conversions),
+        warnings=tuple(b.warnings),
+        input_hash="sha256:" + hashlib.sha256(payload).hexdigest(),
+        library_version=base.version,
+    )
+
+
+def _leg(b: _Builder, leg: Any, node: int, fld: str, module: str, fixed_kg: float | None = None) -> None:
+    """A transport leg as an activity per kg carried (mass basis 0: inputs, 1: product) or fixed."""
+    km = _nonnegative(
+        _amount_in(leg.distance, "km", b, f"{fld}.distance", "distance"), b, f"{fld}.distance", "distance"
+    )
+    if km is None:
+        return
+    label = leg.name or f"transport {module}"
+    if fixed_kg is not None:
+        b.add(node, leg.factor, fixed_kg * km, "kg*km", module, "transport", f"{fld}.factor", label)
+        return
+    mass = leg.mass if leg.mass is not None else ("inputs" if module == "A2" else "product")
+    if isinstance(mass, Amount):
+        kg = _nonnegative(
+            _amount_in(mass, "kg", b, f"{fld}.mass", "transported mass"), b, f"{fld}.mass", "transported mass"
+        )
+        if kg is not None:
+            b.add(node, leg.factor, kg * km, "kg*km", module, "transport", f"{fld}.factor", label)
+        return
+    b.add(
+        node,
+        leg.factor,
+        km,
+        "kg*km",
+        module,
+        "transport",
+        f"{fld}.factor",
+        label,
+        mass_basis=0 if mass == "inputs" else 1,
+    )
+
+
+def _end_of_life(
+    b: _Builder,
+    node: int,
+    name: str,
+    mat: Any,
+    net: float,
+    scrap: float,
+    scenarios: dict[str, Any],
+    mk: int,
+    no_eol: set[str],
+    recycled_input: bool = True,
+) -> None:
+    """End of life of a part's net mass (C1-C4), its manufacturing scrap (A3) and its module D."""
+    eol = scenarios.get(mat.end_of_life or "")
+    scrap_sc = scenarios.get(mat.scrap_end_of_life or mat.end_of_life or "")
+    recycled_out = 0.0
+    if eol is None:
+        no_eol.add(mat.id)
+    else:
+        k = list(scenarios).index(eol.id)
+        for j, r in enumerate(eol.routes):
+            if r.factor is not None and r.share > 0:
+                module = r.module or ("C3" if r.recycled else "C4")
+                b.add(
+                    node,
+                    r.factor,
+                    net * r.share,
+                    "kg",
+                    module,
+                    "end-of-life",
+                    f"end_of_life[{k}].routes[{j}].factor",
+                    f"{name}: {r.name or 'end of life'}",
+                    mat.id,
+                )
+            if r.recycled:
+                recycled_out += net * r.share
+        for j, leg in enumerate(eol.transport):
+            _leg(b, leg, node, f"end_of_life[{k}].transport[{j}]", "C2", fixed_kg=net)
+    if scrap > 0 and scrap_sc is not None:
+        k = list(scenarios).index(scrap_sc.id)
+        for j, r in enumerate(scrap_sc.routes):
+            if r.factor is not None and r.share > 0:
+                b.add(
+                    node,
+                    r.factor,
+                    scrap * r.share,
+                    "kg",
+                    "A3",
+                    "scrap",
+                    f"end_of_life[{k}].routes[{j}].factor",
+                    f"{name}: scrap {r.name or ''}".rstrip(),
+                    mat.id,
+                )
+            if r.recycled:
+                recycled_out += scrap * r.share
+    if eol is not None and eol.credit is not None:
+        gross = net + scrap
+        net_out = recycled_out - (gross * mat.recycled_content if recycled_input else 0.0)
+        k = list(scenarios).index(eol.id)
+        if net_out != 0:
+            b.add(
+                node,
+                eol.credit.virgin,
+                -net_out,
+                "kg",
+                "D",
+                "credit",
+                f"end_of_life[{k}].credit.virgin",
+                f"{name}: avoided virgin {mat.name or mat.id}",
+                mat.id,
+            )
+            if eol.credit.secondary is not None:
+                b.add(
+                    node,
+                    eol.credit.secondary,
+                    net_out,
+                    "kg",
+                    "D",
+                    "credit",
+                    f"end_of_life[{k}].credit.secondary",
+                    f"{name}: secondary {mat.name or mat.id}",
+                    mat.id,
+                )
+
+
+def check_product(product: Product, library: FactorLibrary | None = None, file: str | None = None) -> list[str]:
+    """Check a product against a library; return its warnings, raise :class:`ProductError` on problems."""
+    return list(prepare_product(product, library, file).warnings)
+
+
+def _paths(prep: PreparedProduct) -> tuple[list[str], npt.NDArray[np.float64]]:
+    """Shortest path from the root to every node, and the number of distinct paths (reporting only)."""
+    children: dict[int, list[int]] = {}
+    for p, c in zip(prep.bom.edge_parent.tolist(), prep.bom.edge_child.tolist(), strict=True):
+        children.setdefault(p, []).append(c)
+    # breadth first; among paths of equal length the alphabetically first, so that item order does not matter
+    path: dict[int, str] = {prep.root: prep.node_ids[prep.root]}
+    level = [prep.root]
+    while level:
+        found: dict[int, str] = {}
+        for p in level:
+            for c in children.get(p, []):
+                if c not in path:
+                    cand = f"{path[p]}/{prep.node_ids[c]}"
+                    if c not in found or cand < found[c]:
+                        found[c] = cand
+        path.update(found)
+        level = sorted(found)
+    counts = np.zeros(prep.bom.n_nodes)
+    counts[prep.root] = 1.0
+    ex = explode(BomArrays(prep.bom.n_nodes, prep.bom.edge_parent, prep.bom.edge_child, np.ones(len(prep.bom.edge_qty))),
+                 np.zeros(1, dtype=np.intp), np.array([prep.root]), np.ones(1))  # fmt: skip
+    counts[ex.node] = ex.count
+    return [path.get(k, prep.node_ids[k]) for k in range(prep.bom.n_nodes)], counts
+
+
+def calculate(
+    product: Product | PreparedProduct,
+    library: FactorLibrary | None = None,
+    *,
+    gwp: str = DEFAULT_GWP_SET,
+    prefolded: PrefoldedPolicy = "error",
+    quantity: float = 1.0,
+) -> FootprintResult:
+    """The lifecycle footprint of ``quantity`` declared units of a product.
+
+    ``gwp`` names the GWP set (AR6 by default). A factor that its source gave as CO2e under another set
+    raises :class:`GWPError` unless ``prefolded="report"``, which uses its CO2e unchanged and lists it in
+    ``prefolded_factors``. Pass a :class:`PreparedProduct` to recalculate without re-checking the inputs.
+    """
+    from . import __version__
+
+    if not (isinstance(quantity, int | float) and math.isfinite(quantity) and quantity >= 0):
+        raise InputError(
+            [Problem("quantity must be a finite number >= 0", field="quantity", value=quantity)], what="calculate"
+        )
+    prep = product if isinstance(product, PreparedProduct) else prepare_product(product, library)
+    lib = prep.library
+    gs = gwp_set(gwp)
+    n = prep.bom.n_nodes
+
+    # 1. cumulative quantity of every node per declared unit, then of every replaced subtree
+    root_count = quantity / prep.root_units_per_declared_unit
+    ex = explode(prep.bom, np.zeros(1, dtype=np.intp), np.array([prep.root]), np.array([root_count]))
+    cum = np.zeros(n)
+    cum[ex.node] = ex.count
+    groups, nodes, counts = [ex.group], [ex.node], [ex.count]
+    if len(prep.repl_node):
+        seeds = prep.repl_times * cum[prep.repl_node]
+        rx = explode(prep.bom, np.ones(len(seeds), dtype=np.intp), prep.repl_node, seeds)
+        groups.append(rx.group)
+        nodes.append(rx.node)
+        counts.append(rx.count)
+    g_all, n_all, c_all = np.concatenate(groups), np.concatenate(nodes), np.concatenate(counts)
+
+    # 2. activity rows: each exploded node times its activities (acts sorted by node, CSR gather)
+    order = np.argsort(prep.act_node, kind="stable")
+    offsets = np.zeros(n + 1, dtype=np.intp)
+    np.cumsum(np.bincount(prep.act_node, minlength=n), out=offsets[1:])
+    deg = offsets[n_all + 1] - offsets[n_all]
+    rep = np.repeat(np.arange(len(n_all)), deg)
+    within = np.arange(int(deg.sum())) - np.repeat(np.cumsum(deg) - deg, deg)
+    row_act = order[offsets[n_all][rep] + within]
+    row_scen = g_all[rep]
+    row_qty = c_all[rep] * prep.act_amount[row_act]
+    mass_product = float(cum @ prep.node_net_kg)
+    mass_inputs = float(cum @ prep.node_gross_kg)
+    # transport legs carry a mass known only now: their amount is per kg of inputs (0) or product (1)
+    basis = prep.act_mass_basis[row_act]
+    carried = np.array([mass_inputs, mass_product])[np.maximum(basis, 0)]
+    row_qty = np.where(basis < 0, row_qty, prep.act_amount[row_act] * carried * (row_scen == 0))
+    row_mod = prep.act_module[row_act]
+    replaced = row_scen == 1
+    keep = ~(replaced & _B_MODULES[row_mod])  # a replaced part's own use is already in the product's
+    row_mod = np.where(replaced & (row_mod != _D), _B4, row_mod)
+    row_act, row_mod, row_qty = row_act[keep], row_mod[keep], row_qty[keep]
+
+    # 3. evaluate: one CO2e per factor, gathered; contributions = rows grouped by (activity, module)
+    co2e, mismatched = lib.co2e_vector(gs.name, prefolded, used=prep.act_factor[row_act] if len(row_act) else None)
+    n_mod = len(MODULES)
+    key = row_act.astype(np.int64) * n_mod + row_mod
+    uniq, inv = np.unique(key, return_inverse=True)
+    c_act = (uniq // n_mod).astype(np.intp)
+    c_mod = (uniq % n_mod).astype(np.intp)
+    c_qty = np.bincount(inv.ravel(), weights=row_qty, minlength=len(uniq))
+    c_fac = prep.act_factor[c_act]
+    c_kg = c_qty * co2e[c_fac]
+
+    in_total = c_mod != _D
+    total = float(c_kg[in_total].sum())
+    by_module_arr = np.bincount(c_mod, weights=c_kg, minlength=n_mod)
+    present = np.bincount(c_mod, minlength=n_mod) > 0
+    by_module = {m: float(by_module_arr[k]) for k, m in enumerate(MODULES) if present[k]}
+    gate = float(sum(v for m, v in by_module.items() if m in CRADLE_TO_GATE))
+    mod_d = float(by_module_arr[_D])
+
+    # gases: CO2e and mass by gas for per-gas factors; pre-folded CO2e apart
+    gm = lib.gas_matrix[c_fac[in_total]]
+    q_tot = c_qty[in_total]
+    gas_mass = q_tot @ gm
+    gas_co2e = gas_mass * gs.vector()
+    pre_mask = lib.prefolded[0][c_fac[in_total]]
+    by_gas = {g: float(gas_co2e[j]) for j, g in enumerate(gases()) if gas_mass[j] != 0}
+    gas_mass_kg = {g: float(gas_mass[j]) for j, g in enumerate(gases()) if gas_mass[j] != 0}
+    if pre_mask.any():
+        by_gas["CO2e (pre-folded)"] = float(c_kg[in_total][pre_mask].sum())
+
+    paths, npaths = _paths(prep)
+    node_of_c = prep.act_node[c_act]
+    contributions = []
+    for k in range(len(uniq)):
+        a, f, mod = int(c_act[k]), int(c_fac[k]), MODULES[int(c_mod[k])]
+        fac = lib.factor_at(f)
+        mat = int(prep.act_material[a])
+        contributions.append(
+            Contribution(
+                path=paths[int(node_of_c[k])],
+                item=prep.node_ids[int(node_of_c[k])],
+                paths=int(npaths[int(node_of_c[k])]),
+                module=mod,
+                ghg_stage=ghg_stage(mod),
+                kind=KINDS[int(prep.act_kind[a])],
+                label=prep.labels[int(prep.act_label[a])],
+                factor_id=fac.id,
+                material=prep.materials[mat] if mat >= 0 else None,
+                quantity=float(c_qty[k]),
+                unit=fac.unit,
+                kgco2e=float(c_kg[k]),
+                data_source="primary" if prep.act_primary[a] else "secondary",
+                library=lib.origin(fac.id),
+            )
+        )
+
+    def group(keys: list[str]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for kk, v, inc in zip(keys, c_kg.tolist(), in_total.tolist(), strict=True):
+            if inc:
+                out[kk] = out.get(kk, 0.0) + v
+        return out
+
+    by_component = group([c.path for c in contributions])
+    by_material = group([c.material or "(no material)" for c in contributions])
+    by_factor = group([c.factor_id for c in contributions])
+    by_source = group([c.data_source for c in contributions])
+    by_stage = {s: float(sum(by_module.get(m, 0.0) for m in mods)) for s, mods in GHG_STAGES.items()}
+    primary = by_source.get("primary", 0.0)
+    denom = abs(total)
+    warnings = list(prep.warnings)
+    if mismatched:
+        warnings.append(
+            f"{len(mismatched)} factor(s) given by their source as CO2e under another GWP set are used unchanged "
+            f"under {gs.name} (listed in prefolded_factors)"
+        )
+    if len(prep.repl_node) and (cum[prep.repl_node] == 0).any():
+        warnings.append("a replaced item is not part of the product's BOM; its replacement adds nothing")
+
+    return FootprintResult(
+        product_id=prep.product.id,
+        product_name=prep.product.name,
+        declared_unit=str(prep.product.declared_unit),
+        quantity=float(quantity),
+        gwp_set=gs.name,
+        total_kgco2e=total,
+        cradle_to_gate_kgco2e=gate,
+        module_d_kgco2e=mod_d,
+        per_declared_unit_kgco2e=total / quantity if quantity else 0.0,
+        product_mass_kg=mass_product,
+        per_kg_product_kgco2e=total / mass_product if mass_product > 0 else None,
+        by_module=by_module,
+        by_ghg_stage=by_stage,
+        by_gas=by_gas,
+        gas_mass_kg=gas_mass_kg,
+        by_component=by_component,
+        by_material=by_material,
+        by_factor=by_factor,
+        by_data_source=by_source,
+        primary_data_share=primary / denom if denom else 0.0,
+        contributions=contributions,
+        conversions=list(prep.conversions),
+        prefolded_factors=list(mismatched),
+        warnings=warnings,
+        factor_library_version=prep.library_version,
+        input_hash=_result_hash(prep.input_hash, gs.name, prefolded, quantity),
+        footprint_version=__version__,
+    )
+
+
+def _result_hash(input_hash: str, gwp: str, prefolded: str, quantity: float) -> str:
+    blob = json.dumps([input_hash, gwp, prefolded, quantity]).encode()
+    return "sha256:" + hashlib.sha256(blob).hexdigest()

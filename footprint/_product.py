@@ -1,0 +1,426 @@
+"""The product model: a piece of equipment, its bill of materials and its life cycle, as pydantic data.
+
+A product file (JSON or YAML, schema in ``footprint/schemas/product.schema.json``) holds exactly these
+models. Quantities are written as text with their unit (``"1900 kg"``, ``"3200 kWh"``, ``"850 km"``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import pint
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
+
+from ._errors import Problem, ProductError
+from ._modules import Module
+from ._units import ensure_own_quantity, parse_unit, split_quantity
+
+__all__ = [
+    "Activity",
+    "Amount",
+    "BomColumns",
+    "BomSource",
+    "Child",
+    "Credit",
+    "DeclaredFootprint",
+    "EndOfLife",
+    "Item",
+    "Material",
+    "Period",
+    "Product",
+    "Replacement",
+    "Route",
+    "TransportLeg",
+    "load_product",
+    "product_schema",
+]
+
+
+class Amount(BaseModel):
+    """A finite number with a unit. Reads ``"12.5 kg"``, ``{"value": 12.5, "unit": "kg"}``, ``(12.5, "kg")``
+    or a quantity of footprint's registry; writes ``"12.5 kg"``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: float
+    unit: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            # checked here so that a problem names the amount's field, not its parts
+            value, unit = split_quantity(data)
+            if not math.isfinite(value):
+                raise ValueError(f"{data!r} is not a finite amount")
+            if unit:
+                parse_unit(unit)
+            return {"value": value, "unit": unit or "dimensionless"}
+        if isinstance(data, tuple | list) and len(data) == 2:
+            return {"value": data[0], "unit": data[1]}
+        if isinstance(data, pint.Quantity):
+            q = ensure_own_quantity(data)
+            return {"value": float(q.magnitude), "unit": f"{q.units:~}"}
+        return data
+
+    @field_validator("value")
+    @classmethod
+    def value_is_finite(cls, v: float) -> float:
+        if not math.isfinite(v):
+            raise ValueError(f"{v!r} is not a finite number")
+        return v
+
+    @field_validator("unit")
+    @classmethod
+    def unit_is_known(cls, v: str) -> str:
+        if v != "dimensionless":
+            parse_unit(v)
+        return v
+
+    @model_serializer
+    def _write(self) -> str:
+        return f"{self.value!r} {self.unit}"
+
+    def __str__(self) -> str:
+        return f"{self.value:g} {self.unit}"
+
+    @property
+    def dimensionality(self) -> str:
+        """Dimensionality of the unit, e.g. ``[mass]``."""
+        return "dimensionless" if self.unit == "dimensionless" else str(parse_unit(self.unit).dimensionality)
+
+
+def _amount_field(default: str | None = None) -> Any:
+    return Field(default=default)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+FactorRef = str | list[str]
+
+
+class Activity(_Model):
+    """An activity per unit of the item it belongs to (or per product when given at product level).
+
+    ``quantity`` is an amount (``"3200 kWh"``, ``"45 L"``) or a power (``"15 kW"``) with
+    ``hours_per_year``. ``per_year: true`` multiplies by the service life (use and maintenance). Several
+    factor ids (a fuel's combustion and its well-to-tank) each apply to the same quantity. Without
+    ``module``, per-year energy goes to B6, other per-year activities to B2, the rest to A3.
+    """
+
+    name: str | None = None
+    factor: FactorRef
+    quantity: Amount
+    module: Module | None = None
+    per_year: bool = False
+    hours_per_year: float | None = Field(default=None, ge=0)
+    primary: bool = False
+
+
+class Child(_Model):
+    """An edge of the BOM: ``quantity`` of item ``item`` per one unit of the parent (a bare number is in
+    the child's own unit)."""
+
+    item: str
+    quantity: Amount | float = 1.0
+
+
+class DeclaredFootprint(_Model):
+    """A supplier's declared footprint (PCF) of a purchased component, used instead of generic factors and
+    counted as primary data. Give ``kgco2e`` (folded with ``gwp_set``) or ``gases`` (kg per gas)."""
+
+    kgco2e: float | None = None
+    gases: dict[str, float] | None = None
+    per: Amount = Field(default_factory=lambda: Amount(value=1.0, unit="piece"))
+    gwp_set: str | None = None
+    source: str
+    supplier: str | None = None
+    pcf_id: str | None = None
+    boundary: Literal["cradle-to-gate", "cradle-to-grave"] = "cradle-to-gate"
+
+    @model_validator(mode="after")
+    def co2e_or_gases(self) -> DeclaredFootprint:
+        if (self.kgco2e is None) == (self.gases is None):
+            raise ValueError("give kgco2e (with gwp_set) or gases, exactly one of them")
+        if self.kgco2e is not None and self.gwp_set is None:
+            raise ValueError("kgco2e needs the gwp_set it was folded with (AR6, AR5, AR4, AR6-GWP20)")
+        return self
+
+
+class Item(_Model):
+    """A node of the BOM.
+
+    - ``assembly``: made of ``children``;
+    - ``part``: made of a ``material`` (net, finished mass; gross, purchased mass or a ``scrap_rate``);
+    - ``component``: bought in, with a ``declared_footprint`` or generic ``activities``.
+    Any item may carry ``activities`` (machining energy, welding gas, coating...) per unit of the item.
+    """
+
+    id: str
+    name: str | None = None
+    kind: Literal["assembly", "part", "component"] = "assembly"
+    unit: str = "piece"
+    children: list[Child] = Field(default_factory=list)
+    material: str | None = None
+    net_mass: Amount | None = None
+    gross_mass: Amount | None = None
+    scrap_rate: float | None = Field(default=None, ge=0, lt=1)
+    mass: Amount | None = None
+    declared_footprint: DeclaredFootprint | None = None
+    activities: list[Activity] = Field(default_factory=list)
+
+    @field_validator("unit")
+    @classmethod
+    def unit_is_known(cls, v: str) -> str:
+        parse_unit(v)
+        return v
+
+
+class Material(_Model):
+    """A material: the factor of its production (A1), its recycled input share, and its end of life."""
+
+    id: str
+    name: str | None = None
+    factor: FactorRef
+    recycled_content: float = Field(default=0.0, ge=0, le=1)
+    end_of_life: str | None = None
+    scrap_end_of_life: str | None = None
+
+
+class Route(_Model):
+    """A share of the end-of-life mass and the factor of its treatment. Recycled routes (C3 by default)
+    count towards module D; others default to C4."""
+
+    name: str | None = None
+    share: float = Field(ge=0, le=1)
+    factor: FactorRef | None = None
+    module: Module | None = None
+    recycled: bool = False
+
+
+class Credit(_Model):
+    """Module D for recycled material: the net scrap output, (recycled at end of life + recycled
+    manufacturing scrap − recycled content of the inputs), times (secondary − virgin) production factors."""
+
+    virgin: str
+    secondary: str | None = None
+
+
+class TransportLeg(_Model):
+    """Transport of a mass over a distance: ``mass`` is ``inputs`` (purchased mass of all parts),
+    ``product`` (finished mass) or an amount. Default: A2 carries the inputs, A4 and C2 the product."""
+
+    name: str | None = None
+    module: Literal["A2", "A4", "C2"] = "A4"
+    factor: FactorRef
+    distance: Amount
+    mass: Literal["inputs", "product"] | Amount | None = None
+
+
+class EndOfLife(_Model):
+    """An end-of-life scenario: routes whose shares sum to 1, transport to treatment, an optional credit."""
+
+    id: str
+    routes: list[Route]
+    transport: list[TransportLeg] = Field(default_factory=list)
+    credit: Credit | None = None
+
+
+class Replacement(_Model):
+    """Replace every instance of ``item`` every ``every`` (``"5 yr"``) over the service life (B4)."""
+
+    item: str
+    every: Amount
+
+
+class Period(_Model):
+    """A reporting period, both days included."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def start_before_end(self) -> Period:
+        if self.start > self.end:
+            raise ValueError("period start is after its end")
+        return self
+
+
+class BomColumns(BaseModel):
+    """Names of the columns of a BOM export. Unset optional columns may be absent from the file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    level: str = "level"
+    parent: str = "parent"
+    item: str = "item"
+    description: str = "description"
+    quantity: str = "quantity"
+    unit: str = "unit"
+    material: str = "material"
+    net_mass: str = "net_mass"
+    gross_mass: str = "gross_mass"
+    mass_unit: str = "mass_unit"
+
+
+class BomSource(BaseModel):
+    """A product file's pointer to an ERP export: ``file`` and ``mapping`` relative to the product file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: str
+    format: Literal["indented", "parent-child"] | None = None
+    mapping: str | None = None
+    columns: BomColumns = Field(default_factory=BomColumns)
+    sheet: str | int = 0
+    default_mass_unit: str = "kg"
+
+
+class Product(_Model):
+    """A product: its declared unit, its BOM (``items``; ``root`` or the first item is the product) and its
+    life cycle. ``bom_quantity`` says how much of the declared unit the BOM root describes (a 22.86 m
+    riser joint for a declared unit of 1 m); by default exactly one declared unit."""
+
+    id: str
+    name: str | None = None
+    description: str | None = None
+    declared_unit: Amount = Field(default_factory=lambda: Amount(value=1.0, unit="piece"))
+    bom_quantity: Amount | None = None
+    service_life: Amount | None = None
+    reference_period: Period | None = None
+    root: str | None = None
+    items: list[Item] = Field(default_factory=list)
+    materials: list[Material] = Field(default_factory=list)
+    activities: list[Activity] = Field(default_factory=list)
+    transport: list[TransportLeg] = Field(default_factory=list)
+    replacements: list[Replacement] = Field(default_factory=list)
+    end_of_life: list[EndOfLife] = Field(default_factory=list)
+    bom: BomSource | None = None
+
+    @property
+    def root_id(self) -> str | None:
+        """The item that is the product."""
+        return self.root or (self.items[0].id if self.items else None)
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def problems_from_validation(exc: ValidationError, file: str | None) -> list[Problem]:
+    """pydantic's errors as footprint problems (field = the path in the product file)."""
+    out = []
+    for err in exc.errors():
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "str", "list["))))
+        out.append(
+            Problem(
+                msg,
+                file=file,
+                field=_loc(loc) or None,
+                value=err.get("input") if not isinstance(err.get("input"), dict | list) else None,
+            )
+        )
+    return out
+
+
+def load_product(path: str | Path) -> Product:
+    """Read a product file (``.json``, ``.yaml`` or ``.yml``); raise :class:`ProductError` listing every
+    problem pydantic finds (the cross-checks against a factor library come with :func:`check_product`)."""
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise ProductError([Problem("file not found", file=file, expected="a product file (.json, .yaml)")], what=file)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProductError(
+            [Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=file, expected="a UTF-8 encoded file")],
+            what=file,
+        ) from None
+    data: Any
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProductError([Problem(f"not valid JSON: {exc.msg}", file=file, row=exc.lineno)], what=file) from None
+    except Exception as exc:  # yaml.YAMLError and its subclasses
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise ProductError(
+            [Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=file, row=row)], what=file
+        ) from None
+    if isinstance(data, dict) and "product" in data and len(data) == 1:
+        data = data["product"]
+    if not isinstance(data, dict):
+        raise ProductError(
+            [Problem("a product file holds one object", file=file, expected="a mapping with id, items, ...")], what=file
+        )
+    try:
+        product = Product.model_validate(data)
+    except ValidationError as exc:
+        raise ProductError(problems_from_validation(exc, file), what=file) from None
+    return _with_bom(product, path) if product.bom is not None else product
+
+
+def _with_bom(product: Product, path: Path) -> Product:
+    """Resolve a product's ``bom`` (an ERP export beside the product file) into items and materials."""
+    from ._bom_io import read_bom
+
+    src = product.bom
+    assert src is not None
+    base = path.parent
+    imported = read_bom(
+        base / src.file,
+        format=src.format,
+        columns=src.columns,
+        mapping=base / src.mapping if src.mapping else None,
+        product_id=product.id,
+        sheet=src.sheet,
+        default_mass_unit=src.default_mass_unit,
+    )
+    clash = sorted({i.id for i in imported.items} & {i.id for i in product.items})
+    if clash:
+        raise ProductError(
+            [
+                Problem(
+                    "item defined both in the BOM export and in the product file",
+                    file=str(path),
+                    field="items",
+                    value=c,
+                )
+                for c in clash
+            ],
+            what=str(path),
+        )
+    own = {m.id for m in product.materials}
+    materials = [m for m in imported.materials if m.id not in own] + list(product.materials)
+    return product.model_copy(
+        update={
+            "items": [*imported.items, *product.items],
+            "materials": materials,
+            "root": product.root or imported.root,
+            "bom": None,
+        }
+    )
+
+
+def product_schema() -> dict[str, Any]:
+    """The JSON Schema of a product file."""
+    schema = Product.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://footprint.dev/schemas/product.schema.json"
+    return schema

@@ -1,0 +1,97 @@
+"""The result of a lifecycle calculation, as pydantic data with pandas views."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Contribution", "FootprintResult"]
+
+
+class Contribution(BaseModel):
+    """One activity of one BOM item in the result: what it is, how much, and its kg CO2e.
+
+    ``quantity`` is in ``unit`` (the factor's unit), summed over every place the item is used.
+    ``path`` is the item's shortest path from the product root; ``paths`` counts all of them.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    item: str
+    paths: int
+    module: str
+    ghg_stage: str | None
+    kind: str
+    label: str
+    factor_id: str
+    material: str | None
+    quantity: float
+    unit: str
+    kgco2e: float
+    data_source: Literal["primary", "secondary"]
+    library: str
+
+
+class FootprintResult(BaseModel):
+    """A product's lifecycle footprint.
+
+    Totals: ``total_kgco2e`` is cradle-to-grave (A1-C4), ``cradle_to_gate_kgco2e`` is A1-A3, and module D
+    (``module_d_kgco2e``) is reported apart, never netted in. Every ``by_*`` breakdown covers A1-C4 and
+    sums to ``total_kgco2e``; ``by_module`` also lists D. ``contributions`` are the rows all of them are
+    group-bys of. All numbers are for ``quantity`` declared units.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    product_id: str
+    product_name: str | None
+    declared_unit: str
+    quantity: float
+    gwp_set: str
+    total_kgco2e: float
+    cradle_to_gate_kgco2e: float
+    module_d_kgco2e: float
+    per_declared_unit_kgco2e: float
+    product_mass_kg: float
+    per_kg_product_kgco2e: float | None
+    by_module: dict[str, float]
+    by_ghg_stage: dict[str, float]
+    by_gas: dict[str, float]
+    gas_mass_kg: dict[str, float]
+    by_component: dict[str, float]
+    by_material: dict[str, float]
+    by_factor: dict[str, float]
+    by_data_source: dict[str, float]
+    primary_data_share: float
+    contributions: list[Contribution]
+    conversions: list[str]
+    prefolded_factors: list[str]
+    warnings: list[str]
+    factor_library_version: str
+    input_hash: str
+    footprint_version: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """The contributions as a tidy DataFrame, one row per (item, activity, factor)."""
+        import pandas as pd
+
+        cols = list(Contribution.model_fields)
+        return pd.DataFrame([c.model_dump() for c in self.contributions], columns=cols)
+
+    def summary_frame(self) -> pd.DataFrame:
+        """kg CO2e by module with names and the A1-A3, A1-C4 and D lines, for printing."""
+        import pandas as pd
+
+        from ._modules import MODULE_NAMES
+
+        rows = [(m, MODULE_NAMES[m], v) for m, v in self.by_module.items()]
+        rows += [
+            ("A1-A3", "Cradle to gate", self.cradle_to_gate_kgco2e),
+            ("A1-C4", "Cradle to grave (total)", self.total_kgco2e),
+        ]
+        return pd.DataFrame(rows, columns=["module", "name", "kgco2e"])

@@ -1,0 +1,163 @@
+"""Units: one pint registry for the library, built lazily from ``units.txt``.
+
+The registry is footprint's own and is never installed as pint's application registry. A user who wants
+pint's module-level helpers to use it can opt in with one line::
+
+    pint.set_application_registry(footprint.unit_registry())
+
+Units are parsed and checked at the boundary (when a factor, product or delivery is loaded); the core
+computes on plain float multipliers, one per distinct pair of units (:func:`conversion_factor`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import pint
+
+from ._errors import ForeignQuantityError, IncompatibleUnitsError, UnitError
+
+__all__ = [
+    "Q_",
+    "conversion_factor",
+    "dimension_of",
+    "ensure_own_quantity",
+    "normalize_unit",
+    "parse_quantity",
+    "parse_unit",
+    "split_quantity",
+    "unit_registry",
+]
+
+# "tonne.km" (DESNZ) and "t·km" mean a product of units; pint reads neither.
+_PRODUCT_DOT = re.compile(r"(?<=[A-Za-z\)])[.·](?=[A-Za-z\(])")
+# "m3", "km2", "ft3" as ERP systems write them; "Sm3" and "Nm3" are units of their own.
+_POWER_SUFFIX = re.compile(r"(?<![A-Za-z])(m|cm|mm|dm|km|ft|in|yd)([23])(?![0-9A-Za-z])")
+
+
+@cache
+def unit_registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
+    """The library's unit registry (built on first use, then shared)."""
+    ureg: pint.UnitRegistry = pint.UnitRegistry(  # type: ignore[type-arg]
+        filename=None,
+        autoconvert_offset_to_baseunit=False,
+        cache_folder=None,
+        non_int_type=float,
+    )
+    text = resources.files("footprint").joinpath("units.txt").read_text(encoding="utf-8")
+    ureg.load_definitions(text.splitlines())
+    ureg.formatter.default_format = "~"
+    return ureg
+
+
+def Q_(value: Any, unit: str | pint.Unit | None = None) -> pint.Quantity:  # type: ignore[type-arg]  # noqa: N802 - pint's own idiom
+    """A quantity in footprint's registry, e.g. ``Q_(3.5, "kWh")`` or ``Q_("12 kg")``."""
+    ureg = unit_registry()
+    if isinstance(value, pint.Quantity):
+        q = ensure_own_quantity(value)
+        return q if unit is None else q.to(parse_unit(unit))
+    if unit is None:
+        if isinstance(value, str):
+            return parse_quantity(value)
+        return ureg.Quantity(value)
+    return ureg.Quantity(value, parse_unit(unit))
+
+
+def normalize_unit(text: str) -> str:
+    """Rewrite the spellings of ERP and government tables that pint does not read (``tonne.km``)."""
+    text = text.strip()
+    text = text.replace("³", "3").replace("²", "2")
+    text = _PRODUCT_DOT.sub("*", text)
+    return _POWER_SUFFIX.sub(r"\1**\2", text)
+
+
+@cache
+def _parse_unit_cached(text: str) -> pint.Unit:
+    ureg = unit_registry()
+    norm = normalize_unit(text)
+    if not norm:
+        raise UnitError("empty unit; expected a unit such as 'kg', 'kWh', 'L', 't*km' or 'piece'")
+    try:
+        parsed = ureg.parse_expression(norm)
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as exc:
+        raise UnitError(f"unknown unit {text!r}: {exc}; see docs/units.md for the units footprint reads") from None
+    except Exception as exc:  # pint raises assorted errors on malformed expressions
+        raise UnitError(f"cannot read unit {text!r}: {exc}") from None
+    if isinstance(parsed, pint.Quantity):
+        if parsed.magnitude != 1:
+            raise UnitError(f"unit {text!r} carries a number; give the number as the quantity, not the unit")
+        return parsed.units  # type: ignore[return-value]
+    raise UnitError(f"{text!r} is a number, not a unit")
+
+
+def parse_unit(unit: str | pint.Unit) -> pint.Unit:
+    """Parse a unit expression (``"kg"``, ``"t*km"``, ``"tonne.km"``, ``"MJ"``) into a registry unit."""
+    if isinstance(unit, pint.Unit):
+        if unit._REGISTRY is not unit_registry():
+            raise ForeignQuantityError(
+                f"unit {unit} comes from another pint registry; pass it as a string or build it with "
+                "footprint.Q_ / footprint.unit_registry()"
+            )
+        return unit
+    if not isinstance(unit, str):
+        raise UnitError(f"expected a unit as text, got {type(unit).__name__} {unit!r}")
+    return _parse_unit_cached(unit)
+
+
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*(.*?)\s*$", re.IGNORECASE)
+
+
+def split_quantity(text: str) -> tuple[float, str]:
+    """Split ``"12.5 kg"`` into ``(12.5, "kg")`` without parsing the unit (``""`` when there is none)."""
+    if not isinstance(text, str):
+        raise UnitError(f"expected a quantity as text such as '12.5 kg', got {text!r}")
+    m = _NUMBER_UNIT.match(text)
+    if m is None:
+        raise UnitError(f"cannot read quantity {text!r}; expected a number and a unit such as '12.5 kg'")
+    return float(m.group(1)), m.group(2)
+
+
+def parse_quantity(text: str) -> pint.Quantity:  # type: ignore[type-arg]
+    """Parse ``"12.5 kg"`` or ``"0.84 kg/L"`` into a quantity of footprint's registry."""
+    value, unit = split_quantity(text)
+    if not unit:
+        return unit_registry().Quantity(value)
+    return unit_registry().Quantity(value, parse_unit(unit))
+
+
+def ensure_own_quantity(q: object, what: str = "quantity") -> pint.Quantity:  # type: ignore[type-arg]
+    """Accept a quantity of footprint's registry; refuse one from a foreign registry with a clear error."""
+    if isinstance(q, pint.Quantity):
+        if q._REGISTRY is not unit_registry():
+            raise ForeignQuantityError(
+                f"{what} {q} was made by another pint registry than footprint's; build it with "
+                "footprint.Q_(value, unit), or pass value and unit as text, or opt in globally with "
+                "pint.set_application_registry(footprint.unit_registry())"
+            )
+        return q
+    raise UnitError(f"{what}: expected a pint Quantity, got {type(q).__name__}")
+
+
+@cache
+def dimension_of(unit: str) -> str:
+    """The dimensionality of a unit as text, e.g. ``'[mass]'`` for ``'t'``."""
+    return str(parse_unit(unit).dimensionality)
+
+
+@cache
+def conversion_factor(from_unit: str, to_unit: str) -> float:
+    """The number that turns an amount in ``from_unit`` into ``to_unit`` (cached per pair).
+
+    Raises :class:`IncompatibleUnitsError` when the dimensions differ: a piece is no kilogram, a euro no
+    krone, a litre no kilogram without a declared density.
+    """
+    src, dst = parse_unit(from_unit), parse_unit(to_unit)
+    if src.dimensionality != dst.dimensionality:
+        raise IncompatibleUnitsError(
+            f"cannot convert {from_unit!r} {dict(src.dimensionality) or '(dimensionless)'} to {to_unit!r} "
+            f"{dict(dst.dimensionality) or '(dimensionless)'}"
+        )
+    return float(unit_registry().Quantity(1.0, src).to(dst).magnitude)

@@ -1,0 +1,118 @@
+"""GWP sets: literature values, names and aliases, completeness."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import footprint as fp
+from footprint import GWPError, gases, gwp_set, gwp_sets
+
+LITERATURE_GWPS = [
+    # IPCC AR6 WGI (2021) Ch. 7, Table 7.15 (methane by origin) and Table 7.SM.7, GWP100
+    ("AR6", "CO2", 1.0),
+    ("AR6", "CH4_fossil", 29.8),
+    ("AR6", "CH4_nonfossil", 27.0),
+    ("AR6", "N2O", 273.0),
+    ("AR6", "SF6", 25200.0),
+    ("AR6", "HFC-134a", 1530.0),
+    ("AR6", "CF4", 7380.0),
+    ("AR6", "NF3", 17400.0),
+    # IPCC AR6 WGI (2021) Table 7.15, GWP20
+    ("AR6-GWP20", "CH4_fossil", 82.5),
+    ("AR6-GWP20", "CH4_nonfossil", 79.7),
+    # IPCC AR5 WGI (2013) Ch. 8, Table 8.A.1, GWP100 without climate-carbon feedbacks (fossil CH4 30: 28 + 2
+    # for the CO2 from its oxidation, as in the GHG Protocol's GWP table)
+    ("AR5", "CH4_nonfossil", 28.0),
+    ("AR5", "CH4_fossil", 30.0),
+    ("AR5", "N2O", 265.0),
+    ("AR5", "SF6", 23500.0),
+    ("AR5", "HFC-134a", 1300.0),
+    # IPCC AR4 WGI (2007) Ch. 2, Table 2.14, GWP100 (no split of methane by origin)
+    ("AR4", "CH4_fossil", 25.0),
+    ("AR4", "CH4_nonfossil", 25.0),
+    ("AR4", "N2O", 298.0),
+    ("AR4", "SF6", 22800.0),
+    ("AR4", "HFC-134a", 1430.0),
+]
+
+
+@pytest.mark.parametrize(("name", "gas", "value"), LITERATURE_GWPS, ids=[f"{n}-{g}" for n, g, _ in LITERATURE_GWPS])
+def test_gwp_matches_literature(name: str, gas: str, value: float) -> None:
+    """Each GWP equals the value of the IPCC table named in the comment beside it."""
+    assert gwp_set(name).values[gas] == pytest.approx(value, rel=1e-12)
+
+
+def test_known_sets_and_default() -> None:
+    """footprint knows AR6, AR5, AR4 and AR6-GWP20, and AR6 GWP100 is the default."""
+    assert set(gwp_sets()) == {"AR6", "AR5", "AR4", "AR6-GWP20"}
+    assert fp.DEFAULT_GWP_SET == "AR6"
+    assert gwp_set().name == "AR6"
+
+
+@pytest.mark.parametrize("name", ["AR7", "GWP100", "", "AR6-GWP500", "SAR"])
+def test_unknown_set_raises_gwp_error(name: str) -> None:
+    """An unknown GWP set name raises GWPError, which is also a ValueError, listing the known sets."""
+    with pytest.raises(GWPError, match="unknown GWP set") as exc:
+        gwp_set(name)
+    assert isinstance(exc.value, ValueError)
+    for known in gwp_sets():
+        assert known in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("alias", "canonical"),
+    [
+        ("ar6", "AR6"),
+        ("AR6GWP100", "AR6"),
+        ("AR6-GWP100", "AR6"),
+        (" ar6 ", "AR6"),
+        ("AR5-GWP100", "AR5"),
+        ("ar5gwp100", "AR5"),
+        ("AR4-GWP100", "AR4"),
+        ("ar6-gwp20", "AR6-GWP20"),
+        ("AR6GWP20", "AR6-GWP20"),
+    ],
+)
+def test_aliases_resolve(alias: str, canonical: str) -> None:
+    """Aliases and other cases of a set's name resolve to the same set as its canonical name."""
+    resolved = gwp_set(alias)
+    assert resolved.name == canonical
+    assert dict(resolved.values) == dict(gwp_set(canonical).values)
+
+
+@pytest.mark.parametrize("name", ["AR6", "AR5", "AR4", "AR6-GWP20"])
+def test_every_set_has_a_positive_finite_value_for_every_gas(name: str) -> None:
+    """Every GWP set gives a positive finite GWP for exactly the gases footprint tracks."""
+    s = gwp_set(name)
+    assert set(s.values) == set(gases())
+    assert all(math.isfinite(v) and v > 0 for v in s.values.values())
+
+
+@pytest.mark.parametrize("name", ["AR6", "AR5", "AR4", "AR6-GWP20"])
+def test_co2_is_one_in_every_set(name: str) -> None:
+    """CO2 is the reference gas: its GWP is 1 (exactly) in every set."""
+    assert gwp_set(name).values["CO2"] == 1.0
+
+
+@pytest.mark.parametrize("name", ["AR6", "AR5", "AR4", "AR6-GWP20"])
+def test_vector_follows_the_order_of_gases(name: str) -> None:
+    """GWPSet.vector() lists the GWPs in the order of footprint.gases()."""
+    s = gwp_set(name)
+    assert s.vector().tolist() == [s.values[g] for g in gases()]
+
+
+def test_sets_carry_label_and_source() -> None:
+    """Each set names its IPCC report in its label and its source."""
+    for name in gwp_sets():
+        s = gwp_set(name)
+        assert s.label.startswith("IPCC ")
+        assert s.source.startswith("IPCC ")
+
+
+def test_values_cannot_be_changed() -> None:
+    """A set's values are read-only, so no caller can change the GWPs of the cached set."""
+    with pytest.raises(TypeError):
+        gwp_set("AR6").values["CH4_fossil"] = 1.0  # type: ignore[index]
+    assert gwp_set("AR6").values["CH4_fossil"] == 29.8  # AR6 WGI Table 7.15
