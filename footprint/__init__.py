@@ -19,14 +19,25 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from ._bom_io import BomImport, read_bom, read_mapping
+from ._catalogue import (
+    Catalogue,
+    CatalogueResult,
+    ExplodedCatalogue,
+    calculate_catalogue,
+    explode_catalogue,
+    prepare_catalogue,
+)
+from ._compare import compare
 from ._errors import (
     CycleError,
+    DeliveryError,
     FactorFileError,
     FootprintError,
     ForeignQuantityError,
     GWPError,
     IncompatibleUnitsError,
     InputError,
+    LedgerError,
     Problem,
     ProductError,
     UnitError,
@@ -45,6 +56,7 @@ from ._factors import (
     emissions,
 )
 from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets
+from ._ledger import Ledger, Snapshot
 from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
 from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
 from ._product import (
@@ -67,6 +79,16 @@ from ._product import (
     product_schema,
 )
 from ._result import Contribution, FootprintResult
+from ._suppliers import (
+    Supplier,
+    SupplierFootprints,
+    Target,
+    calculate_chain,
+    decompose_change,
+    footprint_table,
+    progress,
+    supplier_footprints,
+)
 from ._units import Q_, conversion_factor, unit_registry
 
 __all__ = [
@@ -82,15 +104,19 @@ __all__ = [
     "BomColumns",
     "BomImport",
     "BomSource",
+    "Catalogue",
+    "CatalogueResult",
     "Child",
     "Contribution",
     "Conversion",
     "Credit",
     "CycleError",
     "DeclaredFootprint",
+    "DeliveryError",
     "EmissionFactor",
     "Emissions",
     "EndOfLife",
+    "ExplodedCatalogue",
     "FactorFileError",
     "FactorLibrary",
     "FootprintError",
@@ -101,6 +127,8 @@ __all__ = [
     "IncompatibleUnitsError",
     "InputError",
     "Item",
+    "Ledger",
+    "LedgerError",
     "Material",
     "Period",
     "PreparedProduct",
@@ -109,6 +137,10 @@ __all__ = [
     "ProductError",
     "Replacement",
     "Route",
+    "Snapshot",
+    "Supplier",
+    "SupplierFootprints",
+    "Target",
     "TransportLeg",
     "Uncertainty",
     "UnitError",
@@ -116,19 +148,28 @@ __all__ = [
     "__version__",
     "activity_to_factor_unit",
     "calculate",
+    "calculate_catalogue",
+    "calculate_chain",
     "check_product",
+    "compare",
     "conversion_factor",
+    "decompose_change",
     "default_library",
     "emissions",
+    "explode_catalogue",
+    "footprint_table",
     "gases",
     "ghg_stage",
     "gwp_set",
     "gwp_sets",
     "load_factors",
     "load_product",
+    "prepare_catalogue",
     "prepare_product",
     "product_schema",
+    "progress",
     "read_bom",
     "read_mapping",
+    "supplier_footprints",
     "unit_registry",
 ]

@@ -62,12 +62,17 @@ def explode(
     seed_node: IntArray,
     seed_count: FloatArray,
     max_depth: int | None = None,
+    merge: bool = True,
 ) -> Exploded:
     """Cumulative quantities of all nodes under each seed, summed over every path.
 
     A seed is (group, node, count): a product's root with its quantity, or a replaced part with its number
-    of replacements. The result has one row per distinct (group, node). Runs one vectorised step per BOM
-    level; raises ``ValueError`` if the graph has a cycle reachable from a seed (validate first with
+    of replacements. Runs one vectorised step per BOM level. Nodes that have children are merged per
+    (group, node) at every level, so a shared sub-assembly is expanded once per level, never once per path;
+    leaves go straight to the output. With ``merge`` the output has one row per distinct (group, node);
+    without, a leaf reached along several paths may come in several rows (their counts add up).
+
+    Raises ``ValueError`` if the graph has a cycle reachable from a seed (validate first with
     :func:`topological_levels` for a readable error).
     """
     offsets, children, qty = bom.csr()
@@ -83,13 +88,22 @@ def explode(
         rep = np.repeat(np.arange(len(deg)), deg)
         within = np.arange(total) - np.repeat(np.cumsum(deg) - deg, deg)
         edge = offsets[frontier.node][rep] + within
-        frontier = _aggregate(frontier.group[rep], children[edge], frontier.count[rep] * qty[edge], bom.n_nodes)
+        g, c, n = frontier.group[rep], frontier.count[rep] * qty[edge], children[edge]
+        inner = degree[n] > 0
+        leaf = ~inner
+        parts_g.append(g[leaf])
+        parts_n.append(n[leaf])
+        parts_c.append(c[leaf])
+        frontier = _aggregate(g[inner], n[inner], c[inner], bom.n_nodes)
         parts_g.append(frontier.group)
         parts_n.append(frontier.node)
         parts_c.append(frontier.count)
     else:
         raise ValueError("the bill of materials has a cycle (an item contains itself)")
-    return _aggregate(np.concatenate(parts_g), np.concatenate(parts_n), np.concatenate(parts_c), bom.n_nodes)
+    out_g, out_n, out_c = np.concatenate(parts_g), np.concatenate(parts_n), np.concatenate(parts_c)
+    if merge:
+        return _aggregate(out_g, out_n, out_c, bom.n_nodes)
+    return Exploded(out_g, out_n, out_c)
 
 
 def topological_levels(bom: BomArrays) -> tuple[IntArray, IntArray]:

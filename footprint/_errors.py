@@ -9,11 +9,12 @@ inherits the builtin that fits it, so ``except KeyError`` still catches an unkno
     │   └── ForeignQuantityError (TypeError)   a pint Quantity from another registry
     ├── UnknownFactorError (KeyError)          a factor id that is in no loaded library
     ├── GWPError (ValueError)                  an unknown GWP set, or a pre-folded factor under another set
-    └── InputError (ValueError)                bad input data, every problem collected in one report
-        ├── FactorFileError                    a factor file (CSV, JSON, Excel)
-        ├── ProductError                       a product definition or bill of materials
-        │   └── CycleError                     a bill of materials that contains itself
-        └── DeliveryError                      deliveries that do not fit the catalogue
+    ├── InputError (ValueError)                bad input data, every problem collected in one report
+    │   ├── FactorFileError                    a factor file (CSV, JSON, Excel)
+    │   ├── ProductError                       a product definition or bill of materials
+    │   │   └── CycleError                     a bill of materials that contains itself
+    │   └── DeliveryError                      deliveries that do not fit the catalogue
+    └── LedgerError (RuntimeError)             not a ledger file, an unknown snapshot, or a failed write
 
 An :class:`InputError` carries its :class:`Problem` list: file, row, field, value, what was expected.
 """
@@ -32,6 +33,7 @@ __all__ = [
     "GWPError",
     "IncompatibleUnitsError",
     "InputError",
+    "LedgerError",
     "Problem",
     "ProductError",
     "UnitError",
@@ -65,6 +67,10 @@ class UnknownFactorError(FootprintError, KeyError):
 
 class GWPError(FootprintError, ValueError):
     """An unknown GWP set, or a factor already folded to CO2e with another set than the one asked for."""
+
+
+class LedgerError(FootprintError, RuntimeError):
+    """A ledger file that is not a footprint ledger, an unknown snapshot, or a write that failed."""
 
 
 @dataclass(frozen=True, slots=True)

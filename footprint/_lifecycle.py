@@ -410,7 +410,14 @@ def prepare_product(product: Product, library: FactorLibrary | None = None, file
             )
             _end_of_life(b, node, name, mat, net, gross - net, scenarios, mk, no_eol)
         elif item.kind == "component":
-            if item.declared_footprint is None and not item.activities:
+            if item.supplier_product is not None and item.declared_footprint is None:
+                b.problem(
+                    f"component refers to supplier product {item.supplier_product!r}; compute it with calculate_chain",
+                    f"{fld}.supplier_product",
+                    item.supplier_product,
+                    "footprint.calculate_chain([...products]) so that the supplier's footprint is known",
+                )
+            elif item.declared_footprint is None and not item.activities:
                 b.problem("a component needs a declared_footprint or activities", fld, item.id)
             if item.declared_footprint is not None:
                 fid = f"pcf.{_slug(product.id)}.{_slug(item.id)}"
@@ -815,6 +822,8 @@ def calculate(
     return FootprintResult(
         product_id=prep.product.id,
         product_name=prep.product.name,
+        supplier=prep.product.supplier,
+        family=prep.product.family,
         declared_unit=str(prep.product.declared_unit),
         quantity=float(quantity),
         gwp_set=gs.name,

@@ -158,7 +158,9 @@ class Item(_Model):
 
     - ``assembly``: made of ``children``;
     - ``part``: made of a ``material`` (net, finished mass; gross, purchased mass or a ``scrap_rate``);
-    - ``component``: bought in, with a ``declared_footprint`` or generic ``activities``.
+    - ``component``: bought in, with a ``declared_footprint``, generic ``activities``, or
+      ``supplier_product``: the id of another product computed in the same chain (:func:`calculate_chain`),
+      whose cradle-to-gate footprint then stands in as the supplier's declared footprint.
     Any item may carry ``activities`` (machining energy, welding gas, coating...) per unit of the item.
     """
 
@@ -173,6 +175,7 @@ class Item(_Model):
     scrap_rate: float | None = Field(default=None, ge=0, lt=1)
     mass: Amount | None = None
     declared_footprint: DeclaredFootprint | None = None
+    supplier_product: str | None = None
     activities: list[Activity] = Field(default_factory=list)
 
     @field_validator("unit")
@@ -290,6 +293,8 @@ class Product(_Model):
     id: str
     name: str | None = None
     description: str | None = None
+    supplier: str | None = None
+    family: str | None = None
     declared_unit: Amount = Field(default_factory=lambda: Amount(value=1.0, unit="piece"))
     bom_quantity: Amount | None = None
     service_life: Amount | None = None

@@ -50,6 +50,8 @@ class FootprintResult(BaseModel):
 
     product_id: str
     product_name: str | None
+    supplier: str | None = None
+    family: str | None = None
     declared_unit: str
     quantity: float
     gwp_set: str

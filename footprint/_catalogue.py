@@ -1,0 +1,629 @@
+"""Catalogues: every product of a supplier or cluster, checked, exploded and evaluated at once.
+
+Three tidy tables come in (products, BOM lines, activities; see docs/catalogue.md). ``prepare_catalogue``
+checks them with vectorised operations and codes them as integer arrays (units converted once per distinct
+pair of units); ``explode_catalogue`` computes every product's cumulative item quantities in one pass per
+BOM level; ``calculate_catalogue`` evaluates the exploded rows (gather, multiply, group) and rolls products
+up to suppliers and the cluster. Recalculating under another GWP set or with new factor values reuses the
+explosion.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._engine import BomArrays, explode, find_cycle, topological_levels
+from ._errors import CycleError, IncompatibleUnitsError, Problem, ProductError, UnitError, UnknownFactorError
+from ._factor_io import default_library
+from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
+from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
+from ._modules import CRADLE_TO_GATE, MODULES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Catalogue",
+    "CatalogueResult",
+    "ExplodedCatalogue",
+    "calculate_catalogue",
+    "explode_catalogue",
+    "prepare_catalogue",
+    "read_table",
+    "rollup",
+]
+
+_MOD = {m: i for i, m in enumerate(MODULES)}
+_D = _MOD["D"]
+_DEFAULT_MODULE = {"material": "A1", "component": "A1", "freight": "A2", "freight-wtt": "A2"}
+_MAX_LISTED = 20
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A checked catalogue as integer-coded arrays (see :func:`prepare_catalogue`)."""
+
+    library: FactorLibrary
+    product_ids: npt.NDArray[np.object_]
+    supplier_of: npt.NDArray[np.intp]
+    supplier_ids: npt.NDArray[np.object_]
+    family_of: npt.NDArray[np.intp]
+    family_ids: npt.NDArray[np.object_]
+    item_ids: pd.Index
+    bom: BomArrays
+    root: npt.NDArray[np.intp]
+    act_item: npt.NDArray[np.intp]
+    act_factor: npt.NDArray[np.intp]
+    act_qty: npt.NDArray[np.float64]
+    act_module: npt.NDArray[np.intp]
+    act_offsets: npt.NDArray[np.intp]
+
+    @property
+    def n_products(self) -> int:
+        """Number of products."""
+        return len(self.product_ids)
+
+
+@dataclass(frozen=True)
+class ExplodedCatalogue:
+    """Every product's activities as flat rows: (product, factor, module, quantity in the factor's unit).
+
+    Also kept, to make recalculation a gather-multiply-sum: each row's (product, module) key, the factors in
+    use, and the quantity of each factor in use per product outside module D (for the gas breakdown).
+    """
+
+    catalogue: Catalogue
+    row_product: npt.NDArray[np.intp]
+    row_factor: npt.NDArray[np.intp]
+    row_module: npt.NDArray[np.intp]
+    row_qty: npt.NDArray[np.float64]
+    row_key: npt.NDArray[np.intp]
+    used: npt.NDArray[np.intp]
+    qty_by_product_factor: npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CatalogueResult:
+    """Footprints of every product, supplier and the cluster, in kg CO2e per product unit (products) and
+    summed over one unit of each product (suppliers, cluster). Columns: ``total_kgco2e`` (A1-C4),
+    ``cradle_to_gate_kgco2e`` (A1-A3), ``module_d_kgco2e`` (apart), then one column per module present."""
+
+    gwp_set: str
+    by_product: pd.DataFrame
+    by_product_gas: pd.DataFrame
+    by_supplier: pd.DataFrame
+    by_family: pd.DataFrame
+    cluster: pd.DataFrame
+    products: pd.DataFrame
+    prefolded_factors: list[str]
+    factor_library_version: str
+
+
+_ID_COLUMNS = ("product", "root", "supplier", "family", "parent", "child", "item", "factor", "unit", "module")
+
+
+def _comment_lines(path: Path) -> int:
+    """Number of comment and blank lines before a CSV file's header."""
+    skip = 0
+    with path.open(encoding="utf-8-sig") as fh:
+        for line in fh:
+            if line.strip() and not line.lstrip().startswith("#"):
+                break
+            skip += 1
+    return skip
+
+
+def read_table(source: Any, name: str) -> pd.DataFrame:
+    """A table given as a DataFrame or as a CSV or Parquet file (CSV comment lines before the header are
+    skipped; ``attrs["first_row"]`` is the file line of the first data row)."""
+    import pandas as pd
+
+    if isinstance(source, pd.DataFrame):
+        return source
+    path = Path(source)
+    if not path.is_file():
+        raise ProductError(
+            [Problem("file not found", file=str(path), expected=f"the {name} table as CSV or Parquet")], what=name
+        )
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    skip = _comment_lines(path)
+    df = pd.read_csv(path, skiprows=skip, encoding="utf-8-sig", dtype=dict.fromkeys(_ID_COLUMNS, "str"))
+    df.attrs["first_row"] = skip + 2
+    return df
+
+
+class _CsvColumns:
+    """A CSV table read one column at a time (each coded and released before the next is read)."""
+
+    def __init__(self, path: Path) -> None:
+        import pandas as pd
+
+        self.path = path
+        self._skip = _comment_lines(path)
+        self.columns = list(pd.read_csv(path, skiprows=self._skip, nrows=0, encoding="utf-8-sig").columns)
+        self.attrs: dict[str, Any] = {"first_row": self._skip + 2}
+        self._rows: int | None = None
+
+    def __len__(self) -> int:
+        if self._rows is None:
+            self._rows = len(self[self.columns[0]])
+        return self._rows
+
+    def __getitem__(self, col: str) -> pd.Series:
+        import pandas as pd
+
+        dtype = "str" if col in _ID_COLUMNS else None
+        series = pd.read_csv(
+            self.path, skiprows=self._skip, usecols=[col], dtype={col: dtype} if dtype else None, encoding="utf-8-sig"
+        )[col]
+        self._rows = len(series)
+        return series
+
+
+class _ParquetColumns:
+    """A Parquet table read one column at a time (each coded and released before the next is read)."""
+
+    def __init__(self, path: Path) -> None:
+        import pyarrow.parquet as pq
+
+        meta = pq.read_metadata(path)
+        self.path = path
+        self.columns = [meta.schema.column(i).name for i in range(meta.num_columns)]
+        self.attrs: dict[str, Any] = {"first_row": 2}
+        self._rows = meta.num_rows
+
+    def __len__(self) -> int:
+        return int(self._rows)
+
+    def __getitem__(self, col: str) -> pd.Series:
+        import pandas as pd
+
+        _release_arrow_memory()
+        return pd.read_parquet(self.path, columns=[col])[col]
+
+
+def _release_arrow_memory() -> None:
+    """Give back what Arrow's memory pool keeps from freed buffers, so that the peaks of reading one column
+    after another do not stack up (a no-op when pyarrow is not in use)."""
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        pa.default_memory_pool().release_unused()
+
+
+def _open_table(source: Any, name: str) -> Any:
+    """A DataFrame, or a CSV or Parquet file read column by column."""
+    if isinstance(source, str | Path) and Path(source).is_file():
+        path = Path(source)
+        return _ParquetColumns(path) if path.suffix.lower() in (".parquet", ".pq") else _CsvColumns(path)
+    return read_table(source, name)
+
+
+def _require(df: Any, name: str, cols: tuple[str, ...], problems: list[Problem]) -> bool:
+    missing = [c for c in cols if c not in df.columns]
+    for c in missing:
+        problems.append(Problem("required column missing", file=name, field=c, expected=f"columns {', '.join(cols)}"))
+    return not missing
+
+
+def _bad_rows(
+    mask: npt.NDArray[np.bool_], name: str, field: str, message: str, expected: str, values: Any = None, first: int = 2
+) -> Problem:
+    """One problem for the rows of a table where ``mask`` holds, as file lines (header on the line before)."""
+    rows = [int(i) + first for i in np.flatnonzero(mask)[:_MAX_LISTED]]
+    n = int(mask.sum())
+    more = f" (first {len(rows)} of {n})" if n > len(rows) else ""
+    value = None if values is None else values[int(np.flatnonzero(mask)[0])]
+    return Problem(
+        f"{message} on {n} row(s){more}: {rows}", file=name, row=rows[0], field=field, value=value, expected=expected
+    )
+
+
+def _codes(series: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Index]:
+    """Integer codes of a column of ids and its distinct values (-1 for an empty cell). The distinct values
+    stay in the column's string type (Arrow-backed in pandas 3): no Python object per id."""
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy().astype(np.intp), pd.Index(series.cat.categories)
+    if getattr(series.dtype, "storage", None) == "pyarrow":
+        # Arrow's own hash encoding: leaner than building pandas' hash table over millions of strings
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        enc = pc.dictionary_encode(pa.array(series.array))
+        if isinstance(enc, pa.ChunkedArray):
+            enc = enc.combine_chunks()
+        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        return codes, pd.Index(pd.array(enc.dictionary, dtype=series.dtype))
+    codes, uniques = pd.factorize(series)
+    return codes.astype(np.intp), pd.Index(uniques)
+
+
+def _unify(parts: list[tuple[npt.NDArray[np.intp], pd.Index]]) -> tuple[list[npt.NDArray[np.intp]], pd.Index]:
+    """Codes of several id columns in one shared numbering. Each column was factorised on its own; only
+    their distinct values are unified here (no concatenation of millions of strings)."""
+    import pandas as pd
+
+    uniq_all = pd.concat([pd.Series(u.astype(str)) for _, u in parts], ignore_index=True)
+    g_codes, g_uniques = pd.factorize(uniq_all)
+    out, start = [], 0
+    for codes, uniques in parts:
+        mapping = np.append(g_codes[start : start + len(uniques)], -1).astype(np.intp)  # -1 stays -1
+        out.append(mapping[codes])
+        start += len(uniques)
+    return out, pd.Index(g_uniques)
+
+
+def _numbers(series: pd.Series) -> npt.NDArray[np.float64]:
+    import pandas as pd
+
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _with_sentinel(codes: npt.NDArray[np.intp], uniques: pd.Index) -> tuple[npt.NDArray[np.intp], list[str]]:
+    """Codes where an empty cell (-1) points at an extra last value ``""``, and the values as text."""
+    values = [*(str(u) for u in uniques), ""]
+    return np.where(codes < 0, len(values) - 1, codes), values
+
+
+def _code_bom(bom: Any, first: int, problems: list[Problem]) -> tuple[Any, Any, npt.NDArray[np.float64]]:
+    """Parent and child codes (each with its own numbering) and quantities of the BOM table."""
+    qty = _numbers(bom["quantity"])
+    bad = ~np.isfinite(qty) | (qty < 0)
+    if bad.any():
+        problems.append(
+            _bad_rows(
+                bad,
+                "bom",
+                "quantity",
+                "quantity is not a finite number >= 0",
+                "e.g. 2 or 0.5",
+                bom["quantity"].to_numpy(),
+                first=first,
+            )
+        )
+    return _codes(bom["parent"]), _codes(bom["child"]), np.nan_to_num(qty)
+
+
+def _code_activities(
+    activities: Any, lib: FactorLibrary, first: int, problems: list[Problem]
+) -> tuple[Any, npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.intp]]:
+    """Item codes, factor positions, quantities in each factor's unit and modules of the activity table.
+
+    Factor ids are looked up once per distinct id, units converted once per distinct (unit, factor) pair.
+    """
+    f_codes, f_values = _with_sentinel(*_codes(activities["factor"]))
+    f_index = np.array([lib._index.get(f, -1) for f in f_values[:-1]] + [-1], dtype=np.intp)  # last: empty
+    if (f_codes == len(f_values) - 1).any():
+        problems.append(
+            _bad_rows(
+                f_codes == len(f_values) - 1, "activities", "factor", "factor id is empty", "a factor id", first=first
+            )
+        )
+    for k in np.flatnonzero(f_index[:-1] < 0):
+        problems.append(
+            _bad_rows(
+                f_codes == k,
+                "activities",
+                "factor",
+                f"unknown factor id {f_values[k]!r}",
+                f"an id in {lib.name}",
+                first=first,
+            )
+        )
+
+    amount = _numbers(activities["amount"])
+    u_codes, u_values = _with_sentinel(*_codes(activities["unit"]))
+    n_u = len(u_values)
+    p_uniques, p_inverse = np.unique(f_codes.astype(np.int64) * n_u + u_codes, return_inverse=True)
+    p_inverse = p_inverse.ravel()
+    mult = np.full(len(p_uniques), np.nan)
+    for pk, key in enumerate(p_uniques):
+        fi = f_index[key // n_u]
+        if fi < 0:
+            continue
+        fac, unit = lib.factor_at(int(fi)), u_values[key % n_u]
+        try:
+            mult[pk] = activity_to_factor_unit(unit, fac).multiplier
+        except (IncompatibleUnitsError, UnitError) as exc:
+            problems.append(
+                _bad_rows(
+                    p_inverse == pk,
+                    "activities",
+                    "unit",
+                    str(exc),
+                    f"a unit that meets {fac.unit!r}",
+                    activities["unit"].to_numpy(),
+                    first=first,
+                )
+            )
+
+    # modules: given, or by the factor's category
+    default_mod = np.array(
+        [_MOD[_DEFAULT_MODULE.get(lib.factor_at(int(i)).category, "A3")] if i >= 0 else 0 for i in f_index],
+        dtype=np.intp,
+    )
+    act_module = default_mod[f_codes]
+    if "module" in activities.columns:
+        m_codes, m_values = _with_sentinel(*_codes(activities["module"]))
+        m_index = np.array([_MOD.get(m.strip(), -2 if m.strip() else -1) for m in m_values], dtype=np.intp)
+        for k in np.flatnonzero(m_index == -2):
+            problems.append(
+                _bad_rows(
+                    m_codes == k,
+                    "activities",
+                    "module",
+                    f"unknown module {m_values[k]!r}",
+                    "A1 ... C4 or D",
+                    first=first,
+                )
+            )
+        given = m_index[m_codes]
+        act_module = np.where(given >= 0, given, act_module)
+    bad = ~np.isfinite(amount) | ((amount < 0) & (act_module != _D))
+    if bad.any():
+        problems.append(
+            _bad_rows(
+                bad,
+                "activities",
+                "amount",
+                "amount is not a finite number >= 0",
+                "a number >= 0 (negative only in module D)",
+                activities["amount"].to_numpy(),
+                first=first,
+            )
+        )
+    return _codes(activities["item"]), f_index[f_codes], amount * mult[p_inverse], act_module
+
+
+def prepare_catalogue(
+    products: Any,
+    bom: Any,
+    activities: Any,
+    library: FactorLibrary | None = None,
+) -> Catalogue:
+    """Check the three tables (DataFrames or CSV/Parquet paths) and code them as arrays.
+
+    Every problem is collected into one :class:`ProductError` naming table, row and column; a BOM with a
+    cycle raises :class:`CycleError` with the cycle's path. A table given as a path is read, coded and
+    released before the next is read, which keeps the peak memory of a large catalogue low.
+    """
+    import pandas as pd
+
+    lib = default_library() if library is None else library
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+
+    def load(source: Any, name: str, cols: tuple[str, ...]) -> Any:
+        df = _open_table(source, name)
+        first[name] = int(df.attrs.get("first_row", 2))
+        return df if _require(df, name, cols, problems) else None
+
+    prod_df = load(products, "products", ("product",))
+    bom_df = load(bom, "bom", ("parent", "child", "quantity"))
+    bom_codes = _code_bom(bom_df, first["bom"], problems) if bom_df is not None else None
+    del bom_df, bom
+    act_df = load(activities, "activities", ("item", "factor", "amount", "unit"))
+    act_codes = _code_activities(act_df, lib, first["activities"], problems) if act_df is not None else None
+    del act_df, activities
+    if prod_df is None or bom_codes is None or act_codes is None:
+        raise ProductError(problems, what="catalogue")
+    products = read_table(prod_df.path, "products") if isinstance(prod_df, _ParquetColumns | _CsvColumns) else prod_df
+    (parent_c, child_c, qty), (item_c, act_factor, act_qty, act_module) = bom_codes, act_codes
+    roots = products["root"] if "root" in products.columns else products["product"]
+
+    # items: every id named in the BOM, the activities and the product roots, in one numbering
+    (parent, child, act_item, root), item_ids = _unify([parent_c, child_c, item_c, _codes(roots)])
+    del parent_c, child_c, item_c
+    _release_arrow_memory()
+    for name, col, codes in (("bom", "parent", parent), ("bom", "child", child), ("activities", "item", act_item)):
+        if (codes < 0).any():
+            problems.append(_bad_rows(codes < 0, name, col, "item id is empty", "an item id", first=first[name]))
+    parent, child, act_item = (np.maximum(c, 0) for c in (parent, child, act_item))
+    known = np.zeros(len(item_ids), dtype=bool)
+    known[parent] = True
+    known[child] = True
+    known[act_item] = True
+    unknown_root = (root < 0) | ~known[np.maximum(root, 0)]
+    if unknown_root.any():
+        problems.append(
+            _bad_rows(
+                unknown_root,
+                "products",
+                "root",
+                "product root is no item of the BOM or the activities",
+                "an item id used in bom or activities",
+                roots.to_numpy(),
+                first=first["products"],
+            )
+        )
+    dup = products["product"].astype(str).duplicated().to_numpy()
+    if dup.any():
+        problems.append(
+            _bad_rows(
+                dup,
+                "products",
+                "product",
+                "product listed twice",
+                "one row per product",
+                products["product"].to_numpy(),
+                first=first["products"],
+            )
+        )
+
+    graph = BomArrays(len(item_ids), parent, child, qty)
+    if problems:
+        raise ProductError(problems, what="catalogue")
+    _, on_cycle = topological_levels(graph)
+    if len(on_cycle):
+        cyc = [str(item_ids[k]) for k in find_cycle(graph, on_cycle)]
+        raise CycleError(
+            [Problem(f"the BOM has a cycle: {' -> '.join(cyc)}", file="bom", expected="an item never contains itself")],
+            cyc,
+            what="catalogue",
+        )
+
+    sup = products["supplier"].astype(str) if "supplier" in products.columns else pd.Series(["(none)"] * len(products))
+    fam = products["family"].astype(str) if "family" in products.columns else pd.Series(["(none)"] * len(products))
+    s_codes, s_ids = pd.factorize(sup)
+    fa_codes, fa_ids = pd.factorize(fam)
+    # activities sorted by item, with each item's run of rows: exploding then gathers contiguous runs
+    order = np.argsort(act_item, kind="stable")
+    act_offsets = np.zeros(len(item_ids) + 1, dtype=np.intp)
+    np.cumsum(np.bincount(act_item, minlength=len(item_ids)), out=act_offsets[1:])
+    return Catalogue(
+        library=lib,
+        product_ids=products["product"].astype(str).to_numpy(dtype=object),
+        supplier_of=s_codes.astype(np.intp),
+        supplier_ids=np.asarray(s_ids, dtype=object),
+        family_of=fa_codes.astype(np.intp),
+        family_ids=np.asarray(fa_ids, dtype=object),
+        item_ids=item_ids,
+        bom=graph,
+        root=root,
+        act_item=act_item[order],
+        act_factor=act_factor[order],
+        act_qty=act_qty[order],
+        act_module=act_module[order],
+        act_offsets=act_offsets,
+    )
+
+
+def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
+    """Every product's activities with their cumulative quantities: one vectorised step per BOM level."""
+    ex = explode(cat.bom, np.arange(cat.n_products, dtype=np.intp), cat.root, np.ones(cat.n_products), merge=False)
+    # activities are sorted by item (prepare_catalogue did it): each exploded node's are a contiguous run
+    offsets = cat.act_offsets
+    deg = offsets[ex.node + 1] - offsets[ex.node]
+    rep = np.repeat(np.arange(len(ex.node)), deg)
+    act = np.arange(int(deg.sum())) - np.repeat(np.cumsum(deg) - deg, deg) + offsets[ex.node][rep]
+    row_product = ex.group[rep]
+    row_factor = cat.act_factor[act]
+    row_module = cat.act_module[act]
+    row_qty = ex.count[rep] * cat.act_qty[act]
+    # factors in use, and each row's position among them: a count and a gather, no sort
+    used = np.flatnonzero(np.bincount(row_factor, minlength=len(cat.library)))
+    position = np.zeros(len(cat.library), dtype=np.intp)
+    position[used] = np.arange(len(used))
+    in_total = row_module != _D
+    n_p, n_u = cat.n_products, len(used)
+    key = row_product[in_total] * n_u + position[row_factor[in_total]]
+    qty_pf = np.bincount(key, weights=row_qty[in_total], minlength=n_p * n_u).reshape(n_p, n_u).astype(np.float64)
+    return ExplodedCatalogue(
+        catalogue=cat,
+        row_product=row_product,
+        row_factor=row_factor,
+        row_module=row_module,
+        row_qty=row_qty,
+        row_key=row_product * len(MODULES) + row_module,
+        used=used,
+        qty_by_product_factor=qty_pf,
+    )
+
+
+def _factor_map(cat: Catalogue, library: FactorLibrary) -> npt.NDArray[np.intp]:
+    """Positions in ``library`` of the catalogue library's factors (used ones must exist, same unit)."""
+    used = np.unique(cat.act_factor)
+    out = np.full(len(cat.library), -1, dtype=np.intp)
+    missing, changed = [], []
+    for i in used:
+        fac = cat.library.factor_at(int(i))
+        if fac.id not in library:
+            missing.append(fac.id)
+            continue
+        new = library[fac.id]
+        if new.unit != fac.unit:
+            changed.append(f"{fac.id} ({fac.unit} -> {new.unit})")
+        out[i] = library.index_of(fac.id)
+    if missing:
+        raise UnknownFactorError(
+            f"the new library lacks {len(missing)} factor(s) the catalogue uses: {', '.join(missing[:10])}"
+        )
+    if changed:
+        raise IncompatibleUnitsError(
+            f"factors changed their unit; prepare the catalogue again: {', '.join(changed[:10])}"
+        )
+    return out
+
+
+def rollup(cat: Catalogue, by_product: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Sum products' footprints (one unit each) to suppliers, families and the cluster: group-bys of the
+    same table, so they add up exactly to the cluster."""
+    import pandas as pd
+
+    def roll(codes: npt.NDArray[np.intp], ids: npt.NDArray[np.object_], name: str) -> pd.DataFrame:
+        data = {c: np.bincount(codes, weights=by_product[c].to_numpy(), minlength=len(ids)) for c in by_product.columns}
+        return pd.DataFrame(data, index=pd.Index(ids, name=name))
+
+    by_supplier = roll(cat.supplier_of, cat.supplier_ids, "supplier")
+    by_family = roll(cat.family_of, cat.family_ids, "family")
+    cluster = pd.DataFrame(
+        {c: [float(by_supplier[c].sum())] for c in by_supplier.columns}, index=pd.Index(["cluster"], name="cluster")
+    )
+    return by_supplier, by_family, cluster
+
+
+def calculate_catalogue(
+    catalogue: Catalogue | ExplodedCatalogue,
+    *,
+    gwp: str = DEFAULT_GWP_SET,
+    prefolded: PrefoldedPolicy = "error",
+    library: FactorLibrary | None = None,
+) -> CatalogueResult:
+    """Footprints of every product (per product unit), rolled up to families, suppliers and the cluster.
+
+    Pass an :class:`ExplodedCatalogue` to recalculate without exploding again; ``library`` replaces the
+    factor values (same ids and units) without preparing again.
+    """
+    import pandas as pd
+
+    ex = catalogue if isinstance(catalogue, ExplodedCatalogue) else explode_catalogue(catalogue)
+    cat = ex.catalogue
+    gs = gwp_set(gwp)
+    row_factor, used, lib = ex.row_factor, ex.used, cat.library
+    if library is not None and library is not cat.library:
+        fmap = _factor_map(cat, library)
+        row_factor, used, lib = fmap[row_factor], fmap[used], library
+    co2e, mismatched = lib.co2e_vector(gs.name, prefolded, used=used)
+    n_p, n_m = cat.n_products, len(MODULES)
+    kg = ex.row_qty * co2e[row_factor]
+    per_mod = np.bincount(ex.row_key, weights=kg, minlength=n_p * n_m).reshape(n_p, n_m)
+    present = np.flatnonzero(per_mod.any(axis=0) | (np.bincount(ex.row_module, minlength=n_m) > 0))
+    total = per_mod.sum(axis=1) - per_mod[:, _D]
+    gate = per_mod[:, [_MOD[m] for m in sorted(CRADLE_TO_GATE)]].sum(axis=1)
+    cols = {"total_kgco2e": total, "cradle_to_gate_kgco2e": gate, "module_d_kgco2e": per_mod[:, _D]}
+    cols.update({MODULES[k]: per_mod[:, k] for k in present})
+    by_product = pd.DataFrame(cols, index=pd.Index(cat.product_ids, name="product"))
+
+    # gases: quantity per (product, factor in use) times each factor's CO2e per gas (D rows excluded)
+    gm = lib.gas_matrix[used]
+    gas_present = np.flatnonzero(gm.any(axis=0))
+    per_gas = ex.qty_by_product_factor @ (gm[:, gas_present] * gs.vector()[gas_present])
+    gas_cols = {gases()[j]: per_gas[:, k] for k, j in enumerate(gas_present)}
+    pre = lib.prefolded[0][used]
+    if pre.any():
+        gas_cols["CO2e (pre-folded)"] = ex.qty_by_product_factor[:, pre] @ co2e[used][pre]
+    by_gas = pd.DataFrame(gas_cols, index=by_product.index)
+
+    by_supplier, by_family, cluster = rollup(cat, by_product)
+    return CatalogueResult(
+        gwp_set=gs.name,
+        by_product=by_product,
+        by_product_gas=by_gas,
+        by_supplier=by_supplier,
+        by_family=by_family,
+        cluster=cluster,
+        products=pd.DataFrame(
+            {"supplier": cat.supplier_ids[cat.supplier_of], "family": cat.family_ids[cat.family_of]},
+            index=by_product.index,
+        ),
+        prefolded_factors=list(mismatched),
+        factor_library_version=lib.version,
+    )

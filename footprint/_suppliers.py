@@ -1,0 +1,543 @@
+"""Supplier-level footprints: multi-tier chains, deliveries rolled up to suppliers and clusters, targets and
+the decomposition of a year's change into volume and intensity.
+
+- :func:`calculate_chain` computes products across suppliers in dependency order: a component that is another
+  supplier's product uses that product's computed cradle-to-gate footprint as its declared footprint
+  (supplier-specific, primary data).
+- :func:`footprint_table` turns results (or a catalogue result) into one row per product and declared unit.
+- :func:`supplier_footprints` multiplies deliveries by product footprints per reporting period and groups
+  them by product, family, supplier and cluster: group-bys of one table, so they add up exactly.
+- :func:`progress` compares periods with a baseline and a reduction target; :func:`decompose_change` splits a
+  change between two periods into a volume effect and an intensity effect that sum to it exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ._catalogue import CatalogueResult, read_table
+from ._engine import BomArrays, find_cycle, topological_levels
+from ._errors import CycleError, DeliveryError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError
+from ._factors import FactorLibrary, PrefoldedPolicy
+from ._gwp import DEFAULT_GWP_SET
+from ._lifecycle import calculate
+from ._modules import MODULES
+from ._product import DeclaredFootprint, Product
+from ._result import FootprintResult
+from ._units import conversion_factor, split_quantity
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Supplier",
+    "SupplierFootprints",
+    "Target",
+    "calculate_chain",
+    "decompose_change",
+    "footprint_table",
+    "progress",
+    "supplier_footprints",
+]
+
+
+class Supplier(BaseModel):
+    """A supplier: id, name, country (ISO 3166-1 alpha-2) and the cluster it belongs to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str | None = None
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    cluster: str | None = None
+
+
+# --- multi-tier chains --------------------------------------------------------------------------------
+
+
+def calculate_chain(
+    products: Sequence[Product],
+    library: FactorLibrary | None = None,
+    *,
+    gwp: str = DEFAULT_GWP_SET,
+    prefolded: PrefoldedPolicy = "error",
+) -> dict[str, FootprintResult]:
+    """Footprints of products across suppliers, each computed after the products it buys.
+
+    A component with ``supplier_product: ID`` takes the cradle-to-gate footprint per declared unit of product
+    ``ID`` (computed here first) as its declared footprint, counted as primary data. A reference to an
+    unknown product is a :class:`ProductError` naming every one; products that buy from each other in a
+    circle raise :class:`CycleError` with the circle (``valve -> actuator -> valve``).
+    """
+    by_id: dict[str, Product] = {}
+    problems: list[Problem] = []
+    for p in products:
+        if p.id in by_id:
+            problems.append(Problem("product id given twice", field="id", value=p.id, expected="unique product ids"))
+        by_id[p.id] = p
+    ids = list(by_id)
+    index = {pid: k for k, pid in enumerate(ids)}
+    e_par: list[int] = []
+    e_chi: list[int] = []
+    for pid, p in by_id.items():
+        for i, item in enumerate(p.items):
+            ref = item.supplier_product
+            if ref is None:
+                continue
+            if item.declared_footprint is not None:
+                problems.append(
+                    Problem(
+                        f"product {pid}: give supplier_product or declared_footprint, not both",
+                        field=f"items[{i}].supplier_product",
+                        value=ref,
+                    )
+                )
+            elif ref not in index:
+                problems.append(
+                    Problem(
+                        f"product {pid}: supplier product is not in the chain",
+                        field=f"items[{i}].supplier_product",
+                        value=ref,
+                        expected=f"one of {', '.join(ids)}",
+                    )
+                )
+            else:
+                e_par.append(index[pid])
+                e_chi.append(index[ref])
+    if problems:
+        raise ProductError(problems, what="supply chain")
+    graph = BomArrays(len(ids), np.array(e_par, dtype=np.intp), np.array(e_chi, dtype=np.intp), np.ones(len(e_par)))
+    level, on_cycle = topological_levels(graph)
+    if len(on_cycle):
+        circle = [ids[k] for k in find_cycle(graph, on_cycle)]
+        raise CycleError(
+            [
+                Problem(
+                    f"products buy from each other in a circle: {' -> '.join(circle)}",
+                    field="supplier_product",
+                    expected="a supply chain without circles",
+                )
+            ],
+            circle,
+            what="supply chain",
+        )
+    results: dict[str, FootprintResult] = {}
+    for k in np.argsort(level, kind="stable"):  # suppliers' products (lower levels) first
+        p = by_id[ids[int(k)]]
+        items = []
+        for item in p.items:
+            if item.supplier_product is not None:
+                dep = results[item.supplier_product]
+                pcf = DeclaredFootprint(
+                    kgco2e=dep.cradle_to_gate_kgco2e / dep.quantity,
+                    gwp_set=dep.gwp_set,
+                    per=by_id[item.supplier_product].declared_unit,
+                    source=f"footprint of {dep.product_id} computed in this chain ({dep.input_hash[:19]})",
+                    supplier=dep.supplier,
+                    pcf_id=dep.input_hash,
+                )
+                items.append(item.model_copy(update={"declared_footprint": pcf, "supplier_product": None}))
+            else:
+                items.append(item)
+        results[p.id] = calculate(p.model_copy(update={"items": items}), library, gwp=gwp, prefolded=prefolded)
+    return {pid: results[pid] for pid in ids}
+
+
+# --- product footprint tables -------------------------------------------------------------------------
+
+_NUMERIC_PREFIX = ("total_kgco2e", "cradle_to_gate_kgco2e", "module_d_kgco2e")
+
+
+def footprint_table(
+    results: Iterable[FootprintResult] | Mapping[str, FootprintResult] | CatalogueResult,
+    *,
+    period: str | None = None,
+) -> pd.DataFrame:
+    """One row per product: its supplier, family, declared unit, mass and kg CO2e per declared unit (total,
+    cradle to gate, module D, each module, each gas, and the primary-data part).
+
+    From a :class:`CatalogueResult`, the declared unit is one piece and the mass is unknown (NaN). With
+    ``period``, the table says for which reporting period these footprints hold.
+    """
+    import pandas as pd
+
+    if isinstance(results, CatalogueResult):
+        df = results.by_product.copy()
+        gas = results.by_product_gas.add_prefix("gas_")
+        df = df.join(gas)
+        df.insert(0, "supplier", results.products["supplier"].reindex(df.index).to_numpy())
+        df.insert(1, "family", results.products["family"].reindex(df.index).to_numpy())
+        df.insert(2, "declared_unit", "1 piece")
+        df.insert(3, "mass_kg", np.nan)
+        df["primary_kgco2e"] = 0.0
+    else:
+        rows = []
+        values = results.values() if isinstance(results, Mapping) else results
+        for r in values:
+            q = r.quantity or 1.0
+            row: dict[str, Any] = {
+                "product": r.product_id,
+                "supplier": r.supplier,
+                "family": r.family,
+                "declared_unit": r.declared_unit,
+                "mass_kg": r.product_mass_kg / q,
+                "total_kgco2e": r.total_kgco2e / q,
+                "cradle_to_gate_kgco2e": r.cradle_to_gate_kgco2e / q,
+                "module_d_kgco2e": r.module_d_kgco2e / q,
+            }
+            row.update({m: v / q for m, v in r.by_module.items()})
+            row.update({f"gas_{g}": v / q for g, v in r.by_gas.items()})
+            row["primary_kgco2e"] = r.by_data_source.get("primary", 0.0) / q
+            rows.append(row)
+        df = pd.DataFrame(rows).set_index("product")
+        mods = [m for m in MODULES if m in df.columns]
+        gases = sorted(c for c in df.columns if c.startswith("gas_"))
+        df = df[["supplier", "family", "declared_unit", "mass_kg", *_NUMERIC_PREFIX, *mods, *gases, "primary_kgco2e"]]
+        df[[*mods, *gases]] = df[[*mods, *gases]].fillna(0.0)
+    if period is not None:
+        df.insert(0, "period", period)
+    return df
+
+
+# --- deliveries ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupplierFootprints:
+    """Deliveries times product footprints, per reporting period, grouped four ways.
+
+    Every table has the period and its key as index, and columns: ``quantity`` (declared units delivered),
+    ``mass_t`` (tonnes delivered, NaN where a product's mass is unknown), ``pieces`` (for products declared
+    per piece), the kg CO2e columns of the footprint table (total, cradle to gate, module D, modules, gases,
+    primary) and ``primary_data_share``. ``lines`` holds each delivery row with its kg CO2e.
+    """
+
+    lines: pd.DataFrame
+    by_product: pd.DataFrame
+    by_family: pd.DataFrame
+    by_supplier: pd.DataFrame
+    by_cluster: pd.DataFrame
+    intensity: pd.DataFrame
+
+
+def _text(series: pd.Series) -> Any:
+    """A column as stripped text, empty where a cell is missing (whatever dtype the reader chose)."""
+    return series.astype(str).where(series.notna(), "").str.strip().to_numpy(dtype=object)
+
+
+def _declared(unit_text: str) -> tuple[float, str]:
+    value, unit = split_quantity(unit_text)
+    return value, unit or "piece"
+
+
+def supplier_footprints(
+    footprints: pd.DataFrame,
+    deliveries: Any,
+    *,
+    periods: Sequence[str] | None = None,
+    suppliers: Sequence[Supplier] | None = None,
+) -> SupplierFootprints:
+    """Footprints of suppliers and clusters per reporting period from their deliveries.
+
+    ``footprints`` is a :func:`footprint_table` (with a ``period`` column when products' footprints change
+    from one period to the next). ``deliveries`` (a DataFrame, CSV or Excel file) has columns ``product``,
+    ``period``, ``quantity`` and optionally ``unit`` (default: the product's declared unit), ``customer``,
+    ``revenue`` and ``currency``. ``periods`` lists the reporting periods; a delivery in another period is an
+    error. ``suppliers`` maps suppliers to clusters (default: one cluster, ``cluster``).
+
+    Raises :class:`DeliveryError` naming every row whose product has no footprint (for its period), whose unit
+    cannot be expressed in the product's declared unit, whose period is unknown, or whose quantity or revenue
+    is not a finite number >= 0. Revenue stays in its currency: intensities per currency unit are reported
+    per currency, never converted.
+    """
+    import pandas as pd
+
+    name = "deliveries"
+    if not isinstance(deliveries, pd.DataFrame) and str(deliveries).lower().endswith((".xlsx", ".xlsm")):
+        deliveries = pd.read_excel(deliveries, dtype={"product": str, "period": str})
+        first_row = 2
+    else:
+        name = str(deliveries) if not isinstance(deliveries, pd.DataFrame) else name
+        deliveries = read_table(deliveries, name)
+        first_row = int(deliveries.attrs.get("first_row", 2))
+    problems: list[Problem] = []
+    for col in ("product", "period", "quantity"):
+        if col not in deliveries.columns:
+            problems.append(
+                Problem("required column missing", file=name, field=col, expected="columns product, period, quantity")
+            )
+    if problems:
+        raise DeliveryError(problems, what=name)
+    d = deliveries.reset_index(drop=True)
+    rows = np.arange(len(d)) + first_row
+    product = d["product"].astype(str).to_numpy()
+    period = d["period"].astype(str).str.strip().to_numpy()
+
+    def bad(mask: Any, field: str, message: str, expected: str) -> None:
+        for i in np.flatnonzero(mask):
+            problems.append(
+                Problem(
+                    message,
+                    file=name,
+                    row=int(rows[i]),
+                    field=field,
+                    value=d[field].iloc[i] if field in d else None,
+                    expected=expected,
+                )
+            )
+
+    qty = pd.to_numeric(d["quantity"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad(~np.isfinite(qty) | (qty < 0), "quantity", "quantity is not a finite number >= 0", "e.g. 12")
+    if periods is not None:
+        known = {str(p) for p in periods}
+        bad(~np.isin(period, list(known)), "period", "unknown reporting period", f"one of {', '.join(sorted(known))}")
+
+    fp_tab = footprints.reset_index()
+    if "period" in fp_tab.columns:
+        fp_tab["period"] = fp_tab["period"].astype(str)
+        key = pd.MultiIndex.from_arrays([product, period])
+        fp_idx = pd.MultiIndex.from_frame(fp_tab[["product", "period"]].astype(str))
+        pos = fp_idx.get_indexer(key)
+        missing_msg = "no footprint for this product in this period"
+    else:
+        pos = pd.Index(fp_tab["product"].astype(str)).get_indexer(product)
+        missing_msg = "no footprint for this product"
+    bad(pos < 0, "product", missing_msg, "a product of the footprint table")
+
+    # units: one conversion per distinct (unit, declared unit) pair
+    declared = fp_tab["declared_unit"].to_numpy()[np.maximum(pos, 0)]
+    units = _text(d["unit"]) if "unit" in d.columns else np.full(len(d), "")
+    per_declared = np.full(len(d), np.nan)
+    ok = pos >= 0
+    codes, uniq = pd.MultiIndex.from_arrays([units, declared]).factorize()
+    for k, (unit, decl) in enumerate(uniq):  # one conversion per distinct (unit, declared unit) pair
+        dv, du = _declared(decl)
+        sel = ok & (codes == k)
+        try:
+            per_declared[sel] = (conversion_factor(unit, du) if unit else 1.0) / dv
+        except (IncompatibleUnitsError, UnitError):
+            for i in np.flatnonzero(sel):
+                problems.append(
+                    Problem(
+                        f"unit cannot be expressed in the product's declared unit {decl!r}",
+                        file=name,
+                        row=int(rows[i]),
+                        field="unit",
+                        value=unit,
+                        expected=f"a unit of the dimension of {decl!r}",
+                    )
+                )
+    revenue = None
+    if "revenue" in d.columns:
+        revenue = pd.to_numeric(d["revenue"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        given = d["revenue"].notna().to_numpy() & (d["revenue"].astype(str).str.strip() != "").to_numpy()
+        bad(
+            given & (~np.isfinite(revenue) | (revenue < 0)),
+            "revenue",
+            "revenue is not a finite number >= 0",
+            "e.g. 125000",
+        )
+        currency = _text(d["currency"]) if "currency" in d.columns else np.full(len(d), "")
+        bad(
+            given & (currency == ""),
+            "revenue",
+            "revenue without its currency",
+            "a currency code in the currency column (EUR, NOK, USD ...)",
+        )
+        revenue = np.where(given, revenue, np.nan)
+    if problems:
+        raise DeliveryError(problems, what=name)
+
+    # lines: one per delivery, kg CO2e = declared units delivered x footprint per declared unit
+    q_decl = qty * per_declared
+    value_cols = [
+        c for c in fp_tab.columns if c not in ("product", "period", "supplier", "family", "declared_unit", "mass_kg")
+    ]
+    vals = fp_tab[value_cols].to_numpy(dtype=float)[pos] * q_decl[:, None]
+    lines = pd.DataFrame(vals, columns=value_cols)
+    cluster_of = {s.id: (s.cluster or "cluster") for s in suppliers or ()}
+    sup = fp_tab["supplier"].astype(str).to_numpy()[pos]
+    decl_unit = np.array([_declared(u)[1] for u in declared])
+    lines.insert(0, "period", period)
+    lines.insert(1, "product", product)
+    lines.insert(2, "supplier", sup)
+    lines.insert(3, "family", fp_tab["family"].astype(str).to_numpy()[pos])
+    lines.insert(4, "cluster", [cluster_of.get(s, "cluster") for s in sup])
+    lines.insert(5, "quantity", q_decl)
+    lines.insert(6, "mass_t", q_decl * fp_tab["mass_kg"].to_numpy(dtype=float)[pos] / 1000.0)
+    lines.insert(7, "pieces", np.where(decl_unit == "piece", q_decl, 0.0))
+    if "customer" in d.columns:
+        lines["customer"] = d["customer"].to_numpy()
+    if revenue is not None:
+        lines["revenue"] = revenue
+        lines["currency"] = currency
+    lines["row"] = rows
+
+    sum_cols = ["quantity", "mass_t", "pieces", *value_cols]
+
+    def group(keys: list[str]) -> pd.DataFrame:
+        g = lines.groupby(keys, sort=True)[sum_cols].sum(min_count=1)
+        unknown = lines["mass_t"].isna().groupby([lines[k] for k in keys], sort=True).any()
+        g["mass_t"] = g["mass_t"].where(~unknown)  # a group's mass is unknown if one product's is
+        g["primary_data_share"] = g["primary_kgco2e"] / g["total_kgco2e"].where(g["total_kgco2e"] != 0)
+        return g
+
+    by_supplier = group(["period", "supplier"])
+    return SupplierFootprints(
+        lines=lines,
+        by_product=group(["period", "product"]),
+        by_family=group(["period", "supplier", "family"]),
+        by_supplier=by_supplier,
+        by_cluster=group(["period", "cluster"]),
+        intensity=_intensity(lines, by_supplier),
+    )
+
+
+def _intensity(lines: pd.DataFrame, by_supplier: pd.DataFrame) -> pd.DataFrame:
+    """kg CO2e per tonne delivered, per piece, and per unit of revenue in each currency, per supplier."""
+    import pandas as pd
+
+    out = pd.DataFrame(index=by_supplier.index)
+    out["kgco2e_per_t"] = by_supplier["total_kgco2e"] / by_supplier["mass_t"].where(by_supplier["mass_t"] > 0)
+    piece = lines[lines["pieces"] > 0].groupby(["period", "supplier"])[["total_kgco2e", "pieces"]].sum()
+    out["kgco2e_per_piece"] = (piece["total_kgco2e"] / piece["pieces"]).reindex(out.index)
+    if "revenue" in lines.columns:
+        rev = lines[lines["revenue"].notna()]
+        if len(rev):
+            g = rev.groupby(["period", "supplier", "currency"])[["total_kgco2e", "revenue"]].sum()
+            per = (g["total_kgco2e"] / g["revenue"].where(g["revenue"] > 0)).unstack("currency")
+            for cur in per.columns:
+                out[f"kgco2e_per_{cur}"] = per[cur].reindex(out.index)
+    return out
+
+
+# --- targets and change -------------------------------------------------------------------------------
+
+
+class Target(BaseModel):
+    """A reduction target: ``reduction`` (0.4 for -40 %) of ``scope``'s emissions by ``target_period``,
+    against ``baseline_period``. ``scope`` is a supplier id or a cluster name; ``metric`` is absolute kg
+    CO2e or intensity per tonne delivered. Periods are years (``"2019"``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scope: str
+    level: Literal["supplier", "cluster"] = "supplier"
+    baseline_period: str
+    target_period: str
+    reduction: float = Field(gt=0, le=1)
+    metric: Literal["absolute", "per_tonne"] = "absolute"
+    baseline_value: float | None = None
+
+    @model_validator(mode="after")
+    def periods_are_years_in_order(self) -> Target:
+        try:
+            b, t = int(self.baseline_period), int(self.target_period)
+        except ValueError:
+            raise ValueError("baseline_period and target_period must be years, e.g. '2019' and '2030'") from None
+        if t <= b:
+            raise ValueError("target_period must come after baseline_period")
+        return self
+
+
+def _series(sf: SupplierFootprints, level: str, scope: str, metric: str) -> pd.Series:
+    table = sf.by_supplier if level == "supplier" else sf.by_cluster
+    try:
+        sub = table.xs(scope, level=1)
+    except KeyError:
+        raise InputError(
+            [Problem(f"no deliveries for {level} {scope!r}", field="scope", value=scope)], what="target"
+        ) from None
+    if metric == "absolute":
+        return sub["total_kgco2e"]
+    return sub["total_kgco2e"] / sub["mass_t"]
+
+
+def progress(sf: SupplierFootprints, target: Target) -> pd.DataFrame:
+    """Each period's value against the baseline and the straight path from baseline to target.
+
+    Columns: ``value``, ``baseline``, ``target_path`` (the value the straight line from the baseline to
+    ``baseline x (1 - reduction)`` gives for that year), ``reduction_achieved`` (1 - value / baseline) and
+    ``on_track`` (value at or below the path).
+    """
+    import pandas as pd
+
+    s = _series(sf, target.level, target.scope, target.metric)
+    base = target.baseline_value
+    if base is None:
+        if target.baseline_period not in s.index:
+            raise InputError(
+                [
+                    Problem(
+                        "no value for the baseline period; give baseline_value",
+                        field="baseline_period",
+                        value=target.baseline_period,
+                    )
+                ],
+                what="target",
+            )
+        base = float(s[target.baseline_period])
+    y0, y1 = int(target.baseline_period), int(target.target_period)
+    years = np.array([int(p) for p in s.index])
+    frac = np.clip((years - y0) / (y1 - y0), 0.0, None)
+    path = base * (1.0 - target.reduction * np.minimum(frac, 1.0))
+    return pd.DataFrame(
+        {
+            "value": s.to_numpy(),
+            "baseline": base,
+            "target_path": path,
+            "reduction_achieved": 1.0 - s.to_numpy() / base if base else np.nan,
+            "on_track": s.to_numpy() <= path * (1 + 1e-12),
+        },
+        index=pd.Index(s.index, name="period"),
+    )
+
+
+def decompose_change(
+    sf: SupplierFootprints, period_from: str, period_to: str, *, supplier: str | None = None
+) -> pd.DataFrame:
+    """The change of emissions from one period to the next, per product, as a volume effect (more or fewer
+    declared units delivered) plus an intensity effect (more or less kg CO2e per declared unit).
+
+    With quantities q and intensities i, the change q1 i1 - q0 i0 splits exactly (Shapley, the mean of both
+    orders of change) into volume (q1 - q0)(i0 + i1)/2 and intensity (i1 - i0)(q0 + q1)/2. A product
+    delivered in one period only has the same intensity in both, so its change is all volume. The last row,
+    ``total``, sums the products.
+    """
+    import pandas as pd
+
+    bp = sf.by_product
+    if supplier is not None:
+        keep = sf.lines.loc[sf.lines["supplier"] == supplier, "product"].unique()
+        bp = bp[bp.index.get_level_values("product").isin(keep)]
+    for p in (period_from, period_to):
+        if p not in bp.index.get_level_values("period"):
+            raise InputError([Problem("no deliveries in this period", field="period", value=p)], what="decomposition")
+    a = bp.xs(period_from, level="period")[["quantity", "total_kgco2e"]]
+    b = bp.xs(period_to, level="period")[["quantity", "total_kgco2e"]]
+    t = a.add_suffix("_from").join(b.add_suffix("_to"), how="outer").fillna(0.0)
+    q0, q1 = t["quantity_from"].to_numpy(), t["quantity_to"].to_numpy()
+    e0, e1 = t["total_kgco2e_from"].to_numpy(), t["total_kgco2e_to"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        i0 = np.where(q0 > 0, e0 / q0, np.nan)
+        i1 = np.where(q1 > 0, e1 / q1, np.nan)
+    i0 = np.where(np.isnan(i0), i1, i0)
+    i1 = np.where(np.isnan(i1), i0, i1)
+    i0, i1 = np.nan_to_num(i0), np.nan_to_num(i1)
+    out = pd.DataFrame(
+        {
+            "kgco2e_from": e0,
+            "kgco2e_to": e1,
+            "change": e1 - e0,
+            "volume_effect": (q1 - q0) * (i0 + i1) / 2.0,
+            "intensity_effect": (i1 - i0) * (q0 + q1) / 2.0,
+        },
+        index=t.index,
+    )
+    out.loc["total"] = out.sum()
+    return out
