@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ._engine import BomArrays, explode, find_cycle, topological_levels
+from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
 from ._errors import CycleError, IncompatibleUnitsError, Problem, ProductError, UnitError, UnknownFactorError
 from ._factor_io import default_library
 from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
@@ -500,10 +500,7 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
     """Every product's activities with their cumulative quantities: one vectorised step per BOM level."""
     ex = explode(cat.bom, np.arange(cat.n_products, dtype=np.intp), cat.root, np.ones(cat.n_products), merge=False)
     # activities are sorted by item (prepare_catalogue did it): each exploded node's are a contiguous run
-    offsets = cat.act_offsets
-    deg = offsets[ex.node + 1] - offsets[ex.node]
-    rep = np.repeat(np.arange(len(ex.node)), deg)
-    act = np.arange(int(deg.sum())) - np.repeat(np.cumsum(deg) - deg, deg) + offsets[ex.node][rep]
+    rep, act = gather_runs(cat.act_offsets, ex.node)
     row_product = ex.group[rep]
     row_factor = cat.act_factor[act]
     row_module = cat.act_module[act]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BomArrays", "Exploded", "explode", "find_cycle", "topological_levels"]
+__all__ = ["BomArrays", "Exploded", "explode", "find_cycle", "gather_runs", "topological_levels"]
 
 IntArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
@@ -49,6 +49,19 @@ class Exploded:
     count: FloatArray
 
 
+def gather_runs(offsets: IntArray, keys: IntArray) -> tuple[IntArray, IntArray]:
+    """Rows of a CSR layout for each of ``keys``: (which key each row belongs to, the row's position).
+
+    ``offsets[k]:offsets[k + 1]`` are the rows of key ``k`` (a node's edges, an item's activities). This is
+    the vectorised "for each key, for each of its rows" that every level of the explosion runs.
+    """
+    start = offsets[keys]
+    length = offsets[keys + 1] - start
+    owner = np.repeat(np.arange(len(keys)), length)
+    position = np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length) + start[owner]
+    return owner, position
+
+
 def _aggregate(group: IntArray, node: IntArray, count: FloatArray, n_nodes: int) -> Exploded:
     key = group.astype(np.int64) * n_nodes + node
     uniq, inv = np.unique(key, return_inverse=True)
@@ -81,13 +94,9 @@ def explode(
     frontier = _aggregate(seed_group, seed_node, seed_count, bom.n_nodes)
     parts_g, parts_n, parts_c = [frontier.group], [frontier.node], [frontier.count]
     for _ in range(limit):
-        deg = degree[frontier.node]
-        total = int(deg.sum())
-        if total == 0:
+        if not degree[frontier.node].any():
             break
-        rep = np.repeat(np.arange(len(deg)), deg)
-        within = np.arange(total) - np.repeat(np.cumsum(deg) - deg, deg)
-        edge = offsets[frontier.node][rep] + within
+        rep, edge = gather_runs(offsets, frontier.node)
         g, c, n = frontier.group[rep], frontier.count[rep] * qty[edge], children[edge]
         inner = degree[n] > 0
         leaf = ~inner
@@ -125,13 +134,10 @@ def topological_levels(bom: BomArrays) -> tuple[IntArray, IntArray]:
     remaining = out_deg.copy()
     while len(ready):
         level[ready] = depth
-        cnt = offsets[ready + 1] - offsets[ready]
-        total = int(cnt.sum())
-        if total == 0:
+        _, pos = gather_runs(offsets, ready)
+        if not len(pos):
             break
-        rep = np.repeat(np.arange(len(ready)), cnt)
-        within = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-        parents = par_sorted[offsets[ready][rep] + within]
+        parents = par_sorted[pos]
         np.subtract.at(remaining, parents, 1)
         cand = np.unique(parents)
         ready = cand[(remaining[cand] == 0) & (level[cand] < 0)]

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._engine import BomArrays, explode, find_cycle, topological_levels
+from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
 from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError
 from ._factor_io import default_library
 from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
@@ -722,10 +722,8 @@ def calculate(
     order = np.argsort(prep.act_node, kind="stable")
     offsets = np.zeros(n + 1, dtype=np.intp)
     np.cumsum(np.bincount(prep.act_node, minlength=n), out=offsets[1:])
-    deg = offsets[n_all + 1] - offsets[n_all]
-    rep = np.repeat(np.arange(len(n_all)), deg)
-    within = np.arange(int(deg.sum())) - np.repeat(np.cumsum(deg) - deg, deg)
-    row_act = order[offsets[n_all][rep] + within]
+    rep, pos = gather_runs(offsets, n_all)
+    row_act = order[pos]
     row_scen = g_all[rep]
     row_qty = c_all[rep] * prep.act_amount[row_act]
     mass_product = float(cum @ prep.node_net_kg)
