@@ -78,6 +78,7 @@ from ._product import (
     load_product,
     product_schema,
 )
+from ._quality import DataQuality, data_quality
 from ._result import Contribution, FootprintResult
 from ._suppliers import (
     Supplier,
@@ -111,6 +112,7 @@ __all__ = [
     "Conversion",
     "Credit",
     "CycleError",
+    "DataQuality",
     "DeclaredFootprint",
     "DeliveryError",
     "EmissionFactor",
@@ -153,6 +155,7 @@ __all__ = [
     "check_product",
     "compare",
     "conversion_factor",
+    "data_quality",
     "decompose_change",
     "default_library",
     "emissions",
