@@ -38,6 +38,8 @@ from ._errors import (
     IncompatibleUnitsError,
     InputError,
     LedgerError,
+    MissingDependencyError,
+    PactError,
     Problem,
     ProductError,
     UnitError,
@@ -59,6 +61,7 @@ from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets
 from ._ledger import Ledger, Snapshot
 from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
 from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
+from ._pact import pact_factors, read_pact, to_pact
 from ._product import (
     Activity,
     Amount,
@@ -79,6 +82,17 @@ from ._product import (
     product_schema,
 )
 from ._quality import DataQuality, data_quality
+from ._report import (
+    chart_hotspots,
+    chart_modules,
+    chart_suppliers,
+    chart_trend,
+    chart_uncertainty,
+    excel_report,
+    html_report,
+    html_supplier_report,
+    save_chart,
+)
 from ._result import Contribution, FootprintResult
 from ._suppliers import (
     Supplier,
@@ -89,6 +103,14 @@ from ._suppliers import (
     footprint_table,
     progress,
     supplier_footprints,
+)
+from ._uncertainty import (
+    MonteCarloResult,
+    compare_monte_carlo,
+    factor_uncertainty,
+    monte_carlo,
+    monte_carlo_catalogue,
+    pedigree_gsd,
 )
 from ._units import Q_, conversion_factor, unit_registry
 
@@ -132,6 +154,9 @@ __all__ = [
     "Ledger",
     "LedgerError",
     "Material",
+    "MissingDependencyError",
+    "MonteCarloResult",
+    "PactError",
     "Period",
     "PreparedProduct",
     "Problem",
@@ -152,27 +177,44 @@ __all__ = [
     "calculate",
     "calculate_catalogue",
     "calculate_chain",
+    "chart_hotspots",
+    "chart_modules",
+    "chart_suppliers",
+    "chart_trend",
+    "chart_uncertainty",
     "check_product",
     "compare",
+    "compare_monte_carlo",
     "conversion_factor",
     "data_quality",
     "decompose_change",
     "default_library",
     "emissions",
+    "excel_report",
     "explode_catalogue",
+    "factor_uncertainty",
     "footprint_table",
     "gases",
     "ghg_stage",
     "gwp_set",
     "gwp_sets",
+    "html_report",
+    "html_supplier_report",
     "load_factors",
     "load_product",
+    "monte_carlo",
+    "monte_carlo_catalogue",
+    "pact_factors",
+    "pedigree_gsd",
     "prepare_catalogue",
     "prepare_product",
     "product_schema",
     "progress",
     "read_bom",
     "read_mapping",
+    "read_pact",
+    "save_chart",
     "supplier_footprints",
+    "to_pact",
     "unit_registry",
 ]

@@ -13,8 +13,10 @@ inherits the builtin that fits it, so ``except KeyError`` still catches an unkno
     │   ├── FactorFileError                    a factor file (CSV, JSON, Excel)
     │   ├── ProductError                       a product definition or bill of materials
     │   │   └── CycleError                     a bill of materials that contains itself
-    │   └── DeliveryError                      deliveries that do not fit the catalogue
-    └── LedgerError (RuntimeError)             not a ledger file, an unknown snapshot, or a failed write
+    │   ├── DeliveryError                      deliveries that do not fit the catalogue
+    │   └── PactError                          a PACT product footprint that breaks the specification
+    ├── LedgerError (RuntimeError)             not a ledger file, an unknown snapshot, or a failed write
+    └── MissingDependencyError (ImportError)   an optional dependency (matplotlib, openpyxl) is not installed
 
 An :class:`InputError` carries its :class:`Problem` list: file, row, field, value, what was expected.
 """
@@ -34,6 +36,8 @@ __all__ = [
     "IncompatibleUnitsError",
     "InputError",
     "LedgerError",
+    "MissingDependencyError",
+    "PactError",
     "Problem",
     "ProductError",
     "UnitError",
@@ -71,6 +75,10 @@ class GWPError(FootprintError, ValueError):
 
 class LedgerError(FootprintError, RuntimeError):
     """A ledger file that is not a footprint ledger, an unknown snapshot, or a write that failed."""
+
+
+class MissingDependencyError(FootprintError, ImportError):
+    """An optional dependency that a feature needs is not installed; the message says what to install."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +159,8 @@ class CycleError(ProductError):
 
 class DeliveryError(InputError):
     """Deliveries that name unknown products, periods or units that do not fit."""
+
+
+class PactError(InputError):
+    """A PACT product footprint (read or about to be written) that breaks the specification: every problem,
+    with the footprint's index in a list (``row``) and the JSON path of the field."""

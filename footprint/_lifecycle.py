@@ -21,7 +21,7 @@ import numpy.typing as npt
 from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
 from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError
 from ._factor_io import default_library
-from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
+from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertainty, activity_to_factor_unit
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
 from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, ghg_stage
 from ._product import Activity, Amount, Product
@@ -60,6 +60,8 @@ class PreparedProduct:
     act_label: npt.NDArray[np.intp]
     act_primary: npt.NDArray[np.bool_]
     act_mass_basis: npt.NDArray[np.intp]
+    act_uncertainty: npt.NDArray[np.intp]
+    uncertainties: tuple[Uncertainty, ...]
     node_net_kg: npt.NDArray[np.float64]
     node_gross_kg: npt.NDArray[np.float64]
     repl_node: npt.NDArray[np.intp]
@@ -81,7 +83,8 @@ class _Builder:
     warnings: list[str] = field(default_factory=list)
     conversions: dict[str, str] = field(default_factory=dict)
     missing: dict[str, list[str]] = field(default_factory=dict)
-    rows: list[tuple[int, int, float, int, int, int, int, bool, int]] = field(default_factory=list)
+    rows: list[tuple[int, int, float, int, int, int, int, bool, int, int]] = field(default_factory=list)
+    uncertainties: list[Uncertainty] = field(default_factory=list)
     labels: dict[str, int] = field(default_factory=dict)
     materials: dict[str, int] = field(default_factory=dict)
 
@@ -113,8 +116,14 @@ class _Builder:
         material: str | None = None,
         primary: bool = False,
         mass_basis: int = -1,
+        uncertainty: Uncertainty | None = None,
     ) -> None:
-        """Add an activity row per factor: ``amount`` of ``unit`` per unit of ``node``."""
+        """Add an activity row per factor: ``amount`` of ``unit`` per unit of ``node`` (all rows of one call
+        share one draw of ``uncertainty`` in a Monte Carlo run)."""
+        source = -1
+        if uncertainty is not None:
+            self.uncertainties.append(uncertainty)
+            source = len(self.uncertainties) - 1
         for i, fid in enumerate([factor_ids] if isinstance(factor_ids, str) else factor_ids):
             f_fld = fld if isinstance(factor_ids, str) else f"{fld}[{i}]"
             fac = self.factor(fid, f_fld)
@@ -129,7 +138,7 @@ class _Builder:
                 self.conversions[f"{fid}: {unit} -> {fac.unit} via {', '.join(conv.via)}"] = ""
             self.rows.append(
                 (node, self.library.index_of(fid), amount * conv.multiplier, _MOD[module], KINDS.index(kind),
-                 self.material(material), self.label(label), primary, mass_basis)
+                 self.material(material), self.label(label), primary, mass_basis, source)
             )  # fmt: skip
 
 
@@ -209,7 +218,18 @@ def _activity(b: _Builder, act: Activity, node: int, fld: str, life_yr: float | 
         module = ("B6" if cat in _ENERGY_CATEGORIES else "B2") if act.per_year else "A3"
     kind = "use" if act.per_year else "process"
     label = act.name or f"{where}: {first}"
-    b.add(node, act.factor, value, unit, module, kind, f"{fld}.factor", label, primary=act.primary)
+    b.add(
+        node,
+        act.factor,
+        value,
+        unit,
+        module,
+        kind,
+        f"{fld}.factor",
+        label,
+        primary=act.primary,
+        uncertainty=act.uncertainty,
+    )
 
 
 def prepare_product(product: Product, library: FactorLibrary | None = None, file: str | None = None) -> PreparedProduct:
@@ -518,6 +538,8 @@ def prepare_product(product: Product, library: FactorLibrary | None = None, file
         act_label=ints[:, 3].copy(),
         act_primary=np.array([r[7] for r in rows], dtype=bool),
         act_mass_basis=ints[:, 4].copy(),
+        act_uncertainty=np.array([r[9] for r in rows], dtype=np.intp),
+        uncertainties=tuple(b.uncertainties),
         node_net_kg=net_kg,
         node_gross_kg=gross_kg,
         repl_node=np.array(r_node, dtype=np.intp),
@@ -679,29 +701,23 @@ def _paths(prep: PreparedProduct) -> tuple[list[str], npt.NDArray[np.float64]]:
     return [path.get(k, prep.node_ids[k]) for k in range(prep.bom.n_nodes)], counts
 
 
-def calculate(
-    product: Product | PreparedProduct,
-    library: FactorLibrary | None = None,
-    *,
-    gwp: str = DEFAULT_GWP_SET,
-    prefolded: PrefoldedPolicy = "error",
-    quantity: float = 1.0,
-) -> FootprintResult:
-    """The lifecycle footprint of ``quantity`` declared units of a product.
+@dataclass(frozen=True)
+class _Evaluated:
+    """The contributions of a prepared product as arrays: one entry per (activity, module)."""
 
-    ``gwp`` names the GWP set (AR6 by default). A factor that its source gave as CO2e under another set
-    raises :class:`GWPError` unless ``prefolded="report"``, which uses its CO2e unchanged and lists it in
-    ``prefolded_factors``. Pass a :class:`PreparedProduct` to recalculate without re-checking the inputs.
-    """
-    from . import __version__
+    act: npt.NDArray[np.intp]
+    module: npt.NDArray[np.intp]
+    qty: npt.NDArray[np.float64]
+    factor: npt.NDArray[np.intp]
+    kgco2e: npt.NDArray[np.float64]
+    prefolded: list[str]
+    cumulative: npt.NDArray[np.float64]
+    mass_product: float
 
-    if not (isinstance(quantity, int | float) and math.isfinite(quantity) and quantity >= 0):
-        raise InputError(
-            [Problem("quantity must be a finite number >= 0", field="quantity", value=quantity)], what="calculate"
-        )
-    prep = product if isinstance(product, PreparedProduct) else prepare_product(product, library)
+
+def _evaluate(prep: PreparedProduct, gwp: str, prefolded: PrefoldedPolicy, quantity: float) -> _Evaluated:
+    """Explode, join the activities and evaluate: the arrays every result (and Monte Carlo) is built from."""
     lib = prep.library
-    gs = gwp_set(gwp)
     n = prep.bom.n_nodes
 
     # 1. cumulative quantity of every node per declared unit, then of every replaced subtree
@@ -739,7 +755,7 @@ def calculate(
     row_act, row_mod, row_qty = row_act[keep], row_mod[keep], row_qty[keep]
 
     # 3. evaluate: one CO2e per factor, gathered; contributions = rows grouped by (activity, module)
-    co2e, mismatched = lib.co2e_vector(gs.name, prefolded, used=prep.act_factor[row_act] if len(row_act) else None)
+    co2e, mismatched = lib.co2e_vector(gwp, prefolded, used=prep.act_factor[row_act] if len(row_act) else None)
     n_mod = len(MODULES)
     key = row_act.astype(np.int64) * n_mod + row_mod
     uniq, inv = np.unique(key, return_inverse=True)
@@ -748,6 +764,37 @@ def calculate(
     c_qty = np.bincount(inv.ravel(), weights=row_qty, minlength=len(uniq))
     c_fac = prep.act_factor[c_act]
     c_kg = c_qty * co2e[c_fac]
+
+    return _Evaluated(c_act, c_mod, c_qty.astype(np.float64), c_fac, c_kg, mismatched, cum, mass_product)
+
+
+def calculate(
+    product: Product | PreparedProduct,
+    library: FactorLibrary | None = None,
+    *,
+    gwp: str = DEFAULT_GWP_SET,
+    prefolded: PrefoldedPolicy = "error",
+    quantity: float = 1.0,
+) -> FootprintResult:
+    """The lifecycle footprint of ``quantity`` declared units of a product.
+
+    ``gwp`` names the GWP set (AR6 by default). A factor that its source gave as CO2e under another set
+    raises :class:`GWPError` unless ``prefolded="report"``, which uses its CO2e unchanged and lists it in
+    ``prefolded_factors``. Pass a :class:`PreparedProduct` to recalculate without re-checking the inputs.
+    """
+    from . import __version__
+
+    if not (isinstance(quantity, int | float) and math.isfinite(quantity) and quantity >= 0):
+        raise InputError(
+            [Problem("quantity must be a finite number >= 0", field="quantity", value=quantity)], what="calculate"
+        )
+    prep = product if isinstance(product, PreparedProduct) else prepare_product(product, library)
+    lib = prep.library
+    gs = gwp_set(gwp)
+    ev = _evaluate(prep, gs.name, prefolded, quantity)
+    c_act, c_mod, c_qty, c_fac, c_kg, mismatched = ev.act, ev.module, ev.qty, ev.factor, ev.kgco2e, ev.prefolded
+    cum, mass_product = ev.cumulative, ev.mass_product
+    n_mod = len(MODULES)
 
     in_total = c_mod != _D
     total = float(c_kg[in_total].sum())
@@ -771,7 +818,7 @@ def calculate(
     paths, npaths = _paths(prep)
     node_of_c = prep.act_node[c_act]
     contributions = []
-    for k in range(len(uniq)):
+    for k in range(len(c_act)):
         a, f, mod = int(c_act[k]), int(c_fac[k]), MODULES[int(c_mod[k])]
         fac = lib.factor_at(f)
         mat = int(prep.act_material[a])

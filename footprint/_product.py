@@ -16,6 +16,7 @@ import pint
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
 
 from ._errors import Problem, ProductError
+from ._factors import Uncertainty
 from ._modules import Module
 from ._units import ensure_own_quantity, parse_unit, split_quantity
 
@@ -112,6 +113,7 @@ class Activity(_Model):
     ``hours_per_year``. ``per_year: true`` multiplies by the service life (use and maintenance). Several
     factor ids (a fuel's combustion and its well-to-tank) each apply to the same quantity. Without
     ``module``, per-year energy goes to B6, other per-year activities to B2, the rest to A3.
+    ``uncertainty`` describes the quantity's spread (relative, as for factors; one draw per activity).
     """
 
     name: str | None = None
@@ -121,6 +123,7 @@ class Activity(_Model):
     per_year: bool = False
     hours_per_year: float | None = Field(default=None, ge=0)
     primary: bool = False
+    uncertainty: Uncertainty | None = None
 
 
 class Child(_Model):

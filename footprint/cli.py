@@ -127,26 +127,67 @@ _FACTORS_OPT = click.option(
 _NO_DEFAULTS_OPT = click.option(
     "--no-default-factors", is_flag=True, help="Use only the --factors files, not the bundled library."
 )
-
-
-@main.command()
-@click.argument("product_file", type=click.Path())
-@_FACTORS_OPT
-@_NO_DEFAULTS_OPT
-@click.option(
+_GWP_OPT = click.option(
     "--gwp",
     default=DEFAULT_GWP_SET,
     show_default=True,
     type=click.Choice(list(gwp_sets()), case_sensitive=False),
     help="GWP set that folds gases into CO2e.",
 )
-@click.option(
+_PREFOLDED_OPT = click.option(
     "--prefolded",
     type=click.Choice(["error", "report"]),
     default="error",
     show_default=True,
     help="Factors their source gave as CO2e under another GWP set: refuse them, or use them unchanged and list them.",
 )
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text)
+
+
+class _NoBar:
+    """Stands in for a progress bar when standard error is not a terminal (CI logs, pipes)."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        """Nothing to show."""
+
+
+def _steps(label: str, n: int) -> Any:
+    """A progress bar on standard error for the steps of a long run, on a terminal only."""
+    if not sys.stderr.isatty():
+        return _NoBar()
+    return click.progressbar(length=n, label=label, file=sys.stderr, show_eta=False)
+
+
+def _results(
+    files: Sequence[str], lib: FactorLibrary, gwp: str, prefolded: PrefoldedPolicy
+) -> dict[str, FootprintResult]:
+    """Footprints of product files; products that buy from each other are computed as one chain."""
+    from ._product import load_product
+    from ._suppliers import calculate_chain
+
+    products = [load_product(f) for f in files]
+    return calculate_chain(products, lib, gwp=gwp, prefolded=prefolded)
+
+
+@main.command()
+@click.argument("product_file", type=click.Path())
+@_FACTORS_OPT
+@_NO_DEFAULTS_OPT
+@_GWP_OPT
+@_PREFOLDED_OPT
 @click.option("--quantity", type=float, default=1.0, show_default=True, help="Number of declared units.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(), help="Write to this file instead of standard output.")
@@ -181,11 +222,7 @@ def calc(
         text = result_csv(result)
     else:
         text = render_result(result)
-    if output:
-        Path(output).write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text)
+    _write(text, output)
 
 
 @main.command()
@@ -371,6 +408,386 @@ def factors_show(factor_id: str, factors: tuple[str, ...], no_default_factors: b
             lines.append(f"  {key}: {value}")
     lines.append(f"  library: {lib.origin(f.id)}")
     click.echo("\n".join(lines))
+
+
+@main.command()
+@click.argument("file_a", type=click.Path())
+@click.argument("file_b", type=click.Path())
+@_FACTORS_OPT
+@_NO_DEFAULTS_OPT
+@_GWP_OPT
+@_PREFOLDED_OPT
+@click.option(
+    "--by", type=click.Choice(["component", "module", "factor", "material"]), default="component", show_default=True
+)
+@click.option("--top", type=int, default=15, show_default=True, help="Rows to show (table format).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@_reports_errors
+def compare(
+    file_a: str, file_b: str, factors: tuple[str, ...], no_default_factors: bool, gwp: str, prefolded: PrefoldedPolicy,
+    by: str, top: int, fmt: str,
+) -> None:  # fmt: skip
+    """Compare two footprints of a product (two designs, or two versions): where B differs from A.
+
+    \b
+    Example:
+      footprint compare valve_v1.yaml valve_v2.yaml --by module --prefolded report
+    """
+    from ._compare import compare as compare_results
+    from ._lifecycle import calculate
+    from ._product import load_product
+
+    lib = _library(factors, no_default_factors)
+    a = calculate(load_product(file_a), lib, gwp=gwp, prefolded=prefolded)
+    b = calculate(load_product(file_b), lib, gwp=gwp, prefolded=prefolded)
+    diff = compare_results(a, b, by=by)  # type: ignore[arg-type]
+    if fmt == "json":
+        click.echo(json.dumps({"a_total_kgco2e": a.total_kgco2e, "b_total_kgco2e": b.total_kgco2e, "by": by,
+                               "rows": diff.reset_index().to_dict("records")}, indent=2))  # fmt: skip
+    elif fmt == "csv":
+        click.echo(diff.to_csv(), nl=False)
+    else:
+        click.echo(f"A {a.product_id}: {_fmt_kg(a.total_kgco2e)} kg CO2e   B {b.product_id}: {_fmt_kg(b.total_kgco2e)} kg CO2e   "
+                   f"B - A: {_fmt_kg(b.total_kgco2e - a.total_kgco2e)}\n")  # fmt: skip
+        rows = [
+            (str(k), _fmt_kg(r.a_kgco2e), _fmt_kg(r.b_kgco2e), _fmt_kg(r.diff_kgco2e))
+            for k, r in diff.head(top).iterrows()
+        ]
+        click.echo(_table(rows, (by, "A kg CO2e", "B kg CO2e", "B - A"), {1, 2, 3}))
+
+
+@main.command()
+@click.argument("product_files", nargs=-1, required=True, type=click.Path())
+@click.option("--to", "target", type=click.Choice(["pact", "pact-v2", "json", "csv", "excel"]), required=True,
+              help="pact: PACT 3.0.3 ProductFootprint; pact-v2: PACT 2.3; json: the result; csv: the contribution table; excel: a workbook.")  # fmt: skip
+@click.option(
+    "-o", "--output", type=click.Path(), help="File to write (required for excel; for several products, a folder)."
+)
+@_FACTORS_OPT
+@_NO_DEFAULTS_OPT
+@_GWP_OPT
+@_PREFOLDED_OPT
+@click.option("--company-name", help="PACT: the reporting company's name.")
+@click.option(
+    "--company-id",
+    "company_ids",
+    multiple=True,
+    help="PACT: company id (URN, or text for the urn:pact: scheme). Repeatable.",
+)
+@click.option(
+    "--product-id",
+    "product_ids",
+    multiple=True,
+    help="PACT: product id (URN, or text). Default: the product file's id.",
+)
+@click.option("--company-domain", help="PACT: the company's domain, for urn:pact: ids built from plain text ids.")
+@click.option("--cpc", help="PACT: UN CPC product category code.")
+@click.option(
+    "--period",
+    nargs=2,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="PACT: reference period START END (YYYY-MM-DD); default: the product's.",
+)
+@_reports_errors
+def export(
+    product_files: tuple[str, ...], target: str, output: str | None, factors: tuple[str, ...], no_default_factors: bool,
+    gwp: str, prefolded: PrefoldedPolicy, company_name: str | None, company_ids: tuple[str, ...],
+    company_domain: str | None, product_ids: tuple[str, ...], cpc: str | None, period: tuple[Any, Any] | None,
+) -> None:  # fmt: skip
+    """Export footprints: PACT (3.0.3 or 2.3) JSON for customers, the result JSON, CSV or an Excel workbook.
+
+    Several product files that buy from each other are computed as one supply chain.
+
+    \b
+    Example:
+      footprint export examples/subsea_gate_valve.yaml --to pact --prefolded report \\
+          --company-name "Valve maker AS" --company-id valve-maker --company-domain valve-maker.example -o valve.pact.json
+      footprint export examples/subsea_gate_valve.yaml --to excel --prefolded report -o valve.xlsx
+    """
+    from ._pact import to_pact
+    from ._product import load_product
+
+    lib = _library(factors, no_default_factors)
+    results = _results(product_files, lib, gwp, prefolded)
+    many = len(results) > 1
+    if target == "excel" and not output:
+        raise click.UsageError("--to excel needs -o FILE.xlsx (or a folder for several products)")
+    for k, (pid, result) in enumerate(results.items()):
+        dest = None
+        if output:
+            dest = (
+                str(Path(output) / f"{pid}.{ {'excel': 'xlsx', 'csv': 'csv'}.get(target, 'json') }") if many else output
+            )
+            if many:
+                Path(output).mkdir(parents=True, exist_ok=True)
+        if target == "excel":
+            from ._report import excel_report
+
+            excel_report(result, dest or f"{pid}.xlsx", lib)
+            click.echo(f"wrote {dest}", err=True)
+            continue
+        if target in ("pact", "pact-v2"):
+            if not company_name or not company_ids:
+                raise click.UsageError("PACT export needs --company-name and --company-id")
+            product = load_product(product_files[k])
+            ref = (period[0].date(), period[1].date()) if period else product.reference_period
+            pf = to_pact(
+                result, company_name=company_name, company_ids=list(company_ids),
+                product_ids=list(product_ids) or None, product_category_cpc=cpc,
+                version="2.3" if target == "pact-v2" else "3.0.3", reference_period=ref, library=lib,
+                company_domain=company_domain,
+            )  # fmt: skip
+            text = json.dumps(pf, indent=2, ensure_ascii=False)
+        elif target == "json":
+            text = result.model_dump_json(indent=2)
+        else:
+            text = result_csv(result)
+        _write(text, dest)
+
+
+@main.command()
+@click.argument("product_files", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", type=click.Path(), required=True, help="The HTML report to write.")
+@click.option("--excel", type=click.Path(), help="Also write the breakdown tables as an Excel workbook.")
+@click.option("--charts", type=click.Path(), help="Also write the charts (PNG and SVG) into this folder.")
+@_FACTORS_OPT
+@_NO_DEFAULTS_OPT
+@_GWP_OPT
+@_PREFOLDED_OPT
+@_reports_errors
+def report(
+    product_files: tuple[str, ...], output: str, excel: str | None, charts: str | None, factors: tuple[str, ...],
+    no_default_factors: bool, gwp: str, prefolded: PrefoldedPolicy,
+) -> None:  # fmt: skip
+    """Write a self-contained HTML report of a product (the last file, when several form a supply chain):
+    totals, modules, hotspots, gases, data quality, methodology, factor sources and licences.
+
+    \b
+    Example:
+      footprint report examples/subsea_gate_valve.yaml --prefolded report -o valve.html --excel valve.xlsx --charts charts/
+    """
+    from ._product import load_product
+    from ._report import chart_hotspots, chart_modules, excel_report, html_report, save_chart
+
+    lib = _library(factors, no_default_factors)
+    results = _results(product_files, lib, gwp, prefolded)
+    product = load_product(product_files[-1])
+    result = results[product.id]
+    Path(output).write_text(html_report(result, lib, product=product), encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
+    if excel:
+        excel_report(result, excel, lib)
+        click.echo(f"wrote {excel}", err=True)
+    if charts:
+        folder = Path(charts)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, fig in (("modules", chart_modules(result)), ("hotspots", chart_hotspots(result))):
+            for suffix in ("png", "svg"):
+                save_chart(fig, folder / f"{result.product_id}-{name}.{suffix}")
+        click.echo(f"wrote charts to {folder}", err=True)
+
+
+def _target(text: str) -> Any:
+    from ._suppliers import Target
+
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) not in (4, 5):
+        raise click.BadParameter(
+            f"{text!r}: expected SCOPE,BASELINE,TARGET,REDUCTION[,supplier|cluster], e.g. 'Valve AS,2023,2030,0.4'"
+        )
+    try:
+        return Target(scope=parts[0], baseline_period=parts[1], target_period=parts[2], reduction=float(parts[3]),
+                      level=parts[4] if len(parts) == 5 else "supplier")  # fmt: skip
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r}: {exc}") from None
+
+
+@main.command()
+@click.argument("product_files", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--deliveries",
+    required=True,
+    type=click.Path(),
+    help="Deliveries: product, period, quantity[, unit, customer, revenue, currency] (CSV or Excel).",
+)
+@click.option(
+    "--period", "periods", multiple=True, help="A reporting period; deliveries in others are errors. Repeatable."
+)
+@click.option("--cluster", default="cluster", show_default=True, help="Name of the cluster the suppliers form.")
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    help="SCOPE,BASELINE,TARGET,REDUCTION[,supplier|cluster], e.g. 'cluster,2023,2030,0.4,cluster'. Repeatable.",
+)
+@click.option("--html", type=click.Path(), help="Also write an HTML supplier report.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@_FACTORS_OPT
+@_NO_DEFAULTS_OPT
+@_GWP_OPT
+@_PREFOLDED_OPT
+@_reports_errors
+def suppliers(
+    product_files: tuple[str, ...], deliveries: str, periods: tuple[str, ...], cluster: str, targets: tuple[str, ...],
+    html: str | None, fmt: str, factors: tuple[str, ...], no_default_factors: bool, gwp: str, prefolded: PrefoldedPolicy,
+) -> None:  # fmt: skip
+    """Footprints of suppliers and their cluster per reporting period, from product files (a supply chain) and
+    deliveries; progress against targets.
+
+    \b
+    Example:
+      footprint suppliers examples/cluster/*.yaml --deliveries examples/cluster/deliveries.csv --prefolded report \\
+          --cluster "Sørlandet cluster" --target "Sørlandet cluster,2023,2030,0.4,cluster"
+    """
+    from ._suppliers import Supplier, footprint_table, progress, supplier_footprints
+
+    parsed = [_target(t) for t in targets]
+    lib = _library(factors, no_default_factors)
+    with _steps("footprints", 3) as bar:
+        results = _results(product_files, lib, gwp, prefolded)
+        bar.update(1)
+        sups = [Supplier(id=r.supplier or "(none)", cluster=cluster) for r in results.values()]
+        sf = supplier_footprints(footprint_table(results), deliveries, periods=list(periods) or None,
+                                 suppliers=list({s.id: s for s in sups}.values()))  # fmt: skip
+        bar.update(1)
+        prog = {t.scope: progress(sf, t) for t in parsed}
+        bar.update(1)
+    table = sf.by_supplier[["quantity", "mass_t", "total_kgco2e", "cradle_to_gate_kgco2e", "primary_data_share"]]
+    if fmt == "json":
+        click.echo(json.dumps({"by_supplier": json.loads(table.reset_index().to_json(orient="records")),
+                               "by_cluster": json.loads(sf.by_cluster[["total_kgco2e"]].reset_index().to_json(orient="records")),
+                               "progress": {k: json.loads(v.reset_index().to_json(orient="records")) for k, v in prog.items()}},
+                              indent=2, ensure_ascii=False))  # fmt: skip
+    elif fmt == "csv":
+        click.echo(table.to_csv(), nl=False)
+    else:
+        rows = [
+            (
+                str(r["period"]),
+                str(r["supplier"]),
+                f"{r['quantity']:,.0f}",
+                _fmt_kg(r["total_kgco2e"]),
+                f"{r['primary_data_share']:.0%}",
+            )
+            for r in table.reset_index().to_dict("records")
+        ]
+        click.echo(_table(rows, ("period", "supplier", "declared units", "kg CO2e", "primary"), {2, 3, 4}))
+        for k, r in sf.by_cluster.iterrows():
+            click.echo(f"{k[0]}  {k[1]}: {_fmt_kg(r.total_kgco2e)} kg CO2e")  # type: ignore[index]
+        for scope, df in prog.items():
+            click.echo(f"\nprogress of {scope}:")
+            rows = [
+                (
+                    str(p),
+                    _fmt_kg(r.value),
+                    _fmt_kg(r.target_path),
+                    f"{r.reduction_achieved:+.1%}",
+                    "yes" if r.on_track else "no",
+                )
+                for p, r in df.iterrows()
+            ]
+            click.echo(_table(rows, ("period", "kg CO2e", "target path", "reduction", "on track"), {1, 2, 3}))
+    if html:
+        from ._report import html_supplier_report
+
+        Path(html).write_text(html_supplier_report(sf, targets=parsed), encoding="utf-8")
+        click.echo(f"wrote {html}", err=True)
+
+
+@main.command()
+@click.argument("product_file", type=click.Path())
+@click.option("--iterations", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--top", type=int, default=8, show_default=True, help="Inputs to list in the sensitivity table.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_FACTORS_OPT
+@_NO_DEFAULTS_OPT
+@_GWP_OPT
+@_PREFOLDED_OPT
+@_reports_errors
+def uncertainty(
+    product_file: str, iterations: int, seed: int, top: int, fmt: str, factors: tuple[str, ...],
+    no_default_factors: bool, gwp: str, prefolded: PrefoldedPolicy,
+) -> None:  # fmt: skip
+    """Monte Carlo of a product's footprint: percentiles of the total and per module, and what drives the spread.
+
+    \b
+    Example:
+      footprint uncertainty examples/subsea_gate_valve.yaml --iterations 5000 --seed 1 --prefolded report
+    """
+    from ._product import load_product
+    from ._uncertainty import monte_carlo
+
+    lib = _library(factors, no_default_factors)
+    mc = monte_carlo(
+        load_product(product_file), lib, iterations=iterations, seed=seed, gwp=gwp, prefolded=prefolded, top=top
+    )
+    if fmt == "json":
+        click.echo(json.dumps({"iterations": iterations, "seed": seed, "gwp_set": mc.gwp_set,
+                               "summary": json.loads(mc.summary.to_json(orient="index")),
+                               "by_module": json.loads(mc.by_module.to_json(orient="index")),
+                               "sensitivity": json.loads(mc.sensitivity.to_json(orient="index")),
+                               "defaults": mc.defaults}, indent=2))  # fmt: skip
+        return
+    cols = ("deterministic", "mean", "median", "p2_5", "p97_5")
+    frame = mc.summary.rename(index={"total_kgco2e": "A1-C4"})
+    rows = [(str(k), *(_fmt_kg(r[c]) for c in cols)) for k, r in [*frame.iterrows(), *mc.by_module.iterrows()]]
+    click.echo(f"{iterations} iterations, seed {seed}, {mc.gwp_set}\n")
+    click.echo(_table(rows, ("", *cols), {1, 2, 3, 4, 5}))
+    srows = [(str(k), f"{r.rank_correlation:+.2f}", f"{r.variance_share:.1%}") for k, r in mc.sensitivity.iterrows()]
+    click.echo("\nwhat drives the spread:")
+    click.echo(_table(srows, ("input", "rank correlation", "share of variance"), {1, 2}))
+    if mc.defaults:
+        click.echo(
+            f"\n{len(mc.defaults)} factor(s) without a distribution of their own got one from the pedigree matrix or the default."
+        )
+
+
+@main.command()
+@click.argument("products", type=click.Path())
+@click.argument("bom", type=click.Path())
+@click.argument("activities", type=click.Path())
+@_FACTORS_OPT
+@_NO_DEFAULTS_OPT
+@_GWP_OPT
+@_PREFOLDED_OPT
+@click.option("--by", type=click.Choice(["product", "supplier", "family"]), default="supplier", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(), help="Write to this file instead of standard output.")
+@_reports_errors
+def catalogue(
+    products: str, bom: str, activities: str, factors: tuple[str, ...], no_default_factors: bool, gwp: str,
+    prefolded: PrefoldedPolicy, by: str, fmt: str, output: str | None,
+) -> None:  # fmt: skip
+    """Footprints of every product of a catalogue (products, BOM lines and activities as CSV or Parquet),
+    rolled up to families and suppliers.
+
+    \b
+    Example:
+      footprint catalogue examples/catalogue/products.csv examples/catalogue/bom.csv \\
+          examples/catalogue/activities.csv --prefolded report --by supplier
+    """
+    from ._catalogue import calculate_catalogue, explode_catalogue, prepare_catalogue
+
+    lib = _library(factors, no_default_factors)
+    with _steps("catalogue", 3) as bar:
+        cat = prepare_catalogue(products, bom, activities, lib)
+        bar.update(1)
+        ex = explode_catalogue(cat)
+        bar.update(1)
+        res = calculate_catalogue(ex, gwp=gwp, prefolded=prefolded)
+        bar.update(1)
+    table = {"product": res.by_product, "supplier": res.by_supplier, "family": res.by_family}[by]
+    if fmt == "json":
+        text = table.reset_index().to_json(orient="records", indent=2)
+    elif fmt == "csv":
+        text = table.to_csv()
+    else:
+        cols = [c for c in ("total_kgco2e", "cradle_to_gate_kgco2e", "module_d_kgco2e") if c in table.columns]
+        rows = [(str(k), *(_fmt_kg(r[c]) for c in cols)) for k, r in table.iterrows()]
+        text = _table(rows, (by, "A1-C4 kg CO2e", "A1-A3", "D"), {1, 2, 3})
+        text += f"\n\ncluster: {_fmt_kg(res.cluster['total_kgco2e'].iloc[0])} kg CO2e ({cat.n_products} products)"
+    _write(text, output)
 
 
 @main.command()

@@ -1,0 +1,1422 @@
+"""PACT product footprints: export a result as a WBCSD PACT ``ProductFootprint``, read PACT data back, and
+turn suppliers' footprints into supplier-specific emission factors.
+
+The models follow the PACT Technical Specifications 3.0.3 (the OpenAPI schema is the authoritative one) and
+2.3. Every decimal of v3 is a JSON string; v2 keeps some as JSON numbers. Models are strict: a number where
+the specification wants a decimal string, a boolean given as text, an unknown enumeration value are errors.
+Properties the specification does not define are kept as they are (the schemas allow them).
+
+- :func:`to_pact` writes a :class:`~footprint.FootprintResult` as a v3.0.3 (or v2.3) ``ProductFootprint``:
+  cradle-to-gate (A1-A3) per declared unit, validated against the model before it is returned;
+- :func:`read_pact` reads a footprint, a list, an API response (``{"data": [...]}``), JSON text or a file,
+  and reports every problem of every footprint in one :class:`~footprint.PactError`;
+- :func:`pact_factors` turns footprints into a :class:`~footprint.FactorLibrary` of supplier-specific
+  factors (``pact.<company>.<product>``) to use in bills of materials.
+
+See docs/pact.md for the mapping of every field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeAlias
+from urllib.parse import quote
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from ._errors import PactError, Problem
+from ._factors import EmissionFactor, FactorLibrary
+from ._gwp import gwp_set
+from ._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
+from ._product import Period
+from ._result import FootprintResult
+from ._units import conversion_factor, parse_unit, split_quantity
+
+__all__ = [
+    "DECIMAL_PATTERN",
+    "URN_PATTERN",
+    "CarbonFootprintV2",
+    "CarbonFootprintV3",
+    "PactFootprint",
+    "ProductFootprintV2",
+    "ProductFootprintV3",
+    "pact_factors",
+    "read_pact",
+    "to_pact",
+]
+
+# --- patterns of the specifications ------------------------------------------------------------------------
+# v3 openapi.yaml, components/schemas. Two of them are written there as ``^a|b$`` (an alternation that only
+# anchors its first branch at the start and its second at the end); they are applied here as meant,
+# ``^(?:a|b)$``, so that "5.0" is not "negative or zero".
+
+#: ``Decimal`` of PACT v3: a dotted decimal as a JSON string, no exponent.
+DECIMAL_PATTERN = r"^[+-]?\d+(\.\d+)?$"
+_V3_POSITIVE_NONZERO = r"^[+]?(?:(\d*[1-9]\d*)(\.\d+)?|(0+\.\d*[1-9]\d*))$"
+_V3_POSITIVE_OR_ZERO = r"^[+]?\d+(\.\d+)?$"
+_V3_NEGATIVE_OR_ZERO = r"^(?:(-\d+(\.\d+)?)|0+(\.0+)?)$"
+#: ``Urn`` of PACT (v2 and v3): the specification's pattern is ``^([uU][rR][nN]):``; RFC 8141's shape
+#: (a namespace id of 2-32 letters, digits and hyphens, then a non-empty string without blanks) is checked too.
+URN_PATTERN = r"^([uU][rR][nN]):"
+_RFC8141 = r"^[uU][rR][nN]:[A-Za-z0-9][A-Za-z0-9-]{0,30}[A-Za-z0-9]:\S+$"
+# v2: the openapi.yaml says ``format: decimal`` only; the v2 JSON Schema (sine-fdn) gives this pattern.
+_V2_DECIMAL = r"^-?\d+(\.\d+)?$"
+_SPEC_VERSION = r"^\d+\.\d+\.\d+(-\d{8})?$"
+_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_DATE_TIME = r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+_IPCC = r"^AR\d+$"
+_COUNTRY = r"^[A-Z]{2}$"
+_SUBDIVISION = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
+_URI = r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$"
+_FQDN = r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+
+V3_VERSION = "3.0.3"
+V2_VERSION = "2.3.0"
+
+
+def _fail(message: str, expected: str, **ctx: Any) -> PydanticCustomError:
+    return PydanticCustomError("pact", message, {"expected": expected, **ctx})
+
+
+def _string_rule(pattern: str, what: str, expected: str) -> PlainValidator:
+    rx = re.compile(pattern)
+
+    def check(v: object) -> str:
+        if not isinstance(v, str):
+            raise _fail("{what} must be a JSON string, not {kind}", expected, what=what, kind=type(v).__name__)
+        if not rx.match(v):
+            raise _fail("not {what}", expected, what=what)
+        return v
+
+    return PlainValidator(check)
+
+
+def _decimal_rule(
+    pattern: str, what: str, lo: Decimal | None = None, hi: Decimal | None = None, *, above: bool = False
+) -> PlainValidator:
+    rx = re.compile(pattern)
+    expected = f'{what} as a JSON string matching {pattern}, e.g. "12.5"'
+
+    def check(v: object) -> str:
+        if not isinstance(v, str):
+            raise _fail("a decimal must be a JSON string, not {kind}", expected, kind=type(v).__name__)
+        if not rx.match(v):
+            raise _fail("not {what}", expected, what=what)
+        x = Decimal(v)
+        if (lo is not None and (x < lo or (above and x == lo))) or (hi is not None and x > hi):
+            raise _fail("{value} is out of range", expected, value=v)
+        return v
+
+    return PlainValidator(check)
+
+
+def _date_time(v: object) -> str:
+    expected = 'a date and time in ISO 8601 / RFC 3339 with time zone, e.g. "2025-01-01T00:00:00Z"'
+    if not isinstance(v, str):
+        raise _fail("a date-time must be a JSON string, not {kind}", expected, kind=type(v).__name__)
+    if not re.match(_DATE_TIME, v):
+        raise _fail("not a date-time", expected)
+    try:
+        datetime.fromisoformat(v.upper().replace("Z", "+00:00"))
+    except ValueError:
+        raise _fail("not a valid date-time", expected) from None
+    return v
+
+
+def _urn(v: object) -> str:
+    expected = 'a URN (RFC 8141), e.g. "urn:pact:example.com:supplier-id:1234"'
+    if not isinstance(v, str):
+        raise _fail("a URN must be a JSON string, not {kind}", expected, kind=type(v).__name__)
+    if not re.match(URN_PATTERN, v) or not re.match(_RFC8141, v):
+        raise _fail("not a URN", expected)
+    return v
+
+
+def _unique(v: list[Any]) -> list[Any]:
+    seen: set[str] = set()
+    for item in v:
+        key = json.dumps(item.model_dump(mode="json") if isinstance(item, BaseModel) else item, sort_keys=True)
+        if key in seen:
+            raise _fail("{item} is listed more than once", "a set: every item once", item=key)
+        seen.add(key)
+    return v
+
+
+NonEmptyString = Annotated[str, Field(min_length=1)]
+Urn = Annotated[str, PlainValidator(_urn)]
+Uri = Annotated[str, _string_rule(_URI, "a URI", 'a URI such as "https://example.com/schema.json"')]
+DateTime = Annotated[str, PlainValidator(_date_time)]
+Uuid = Annotated[str, _string_rule(_UUID, "a UUID", 'a UUID such as "f4b1225a-bd44-4c8e-861d-079e4e1dfd69"')]
+SpecVersion = Annotated[str, _string_rule(_SPEC_VERSION, "a version", 'major.minor.patch, e.g. "3.0.3"')]
+IpccAR = Annotated[str, _string_rule(_IPCC, "an IPCC report", 'AR followed by its number, e.g. "AR6"')]
+Country = Annotated[str, _string_rule(_COUNTRY, "an ISO 3166-1 alpha-2 code", 'two capital letters, e.g. "NO"')]
+Subdivision = Annotated[
+    str, _string_rule(_SUBDIVISION, "an ISO 3166-2 subdivision code", 'country-subdivision, e.g. "US-TX"')
+]
+UrnSet = Annotated[list[Urn], Field(min_length=1), AfterValidator(_unique)]
+UuidSet = Annotated[list[Uuid], Field(min_length=1), AfterValidator(_unique)]
+IpccSet = Annotated[list[IpccAR], Field(min_length=1), AfterValidator(_unique)]
+NonEmptyStringSet = Annotated[list[NonEmptyString], Field(min_length=1), AfterValidator(_unique)]
+
+_ONE, _FIVE, _HUNDRED, _ZERO = Decimal(1), Decimal(5), Decimal(100), Decimal(0)
+V3Decimal = Annotated[str, _decimal_rule(DECIMAL_PATTERN, "a Decimal")]
+V3PositiveNonZero = Annotated[str, _decimal_rule(_V3_POSITIVE_NONZERO, "a PositiveNonZeroDecimal (> 0)")]
+V3PositiveOrZero = Annotated[str, _decimal_rule(_V3_POSITIVE_OR_ZERO, "a PositiveOrZeroDecimal (>= 0)")]
+V3NegativeOrZero = Annotated[str, _decimal_rule(_V3_NEGATIVE_OR_ZERO, "a NegativeOrZeroDecimal (<= 0)")]
+V3Percent = Annotated[str, _decimal_rule(DECIMAL_PATTERN, "a Decimal percentage from 0 to 100", _ZERO, _HUNDRED)]
+V3Rating = Annotated[str, _decimal_rule(DECIMAL_PATTERN, "a Decimal rating from 1 to 5", _ONE, _FIVE)]
+V2Decimal = Annotated[str, _decimal_rule(_V2_DECIMAL, "a decimal")]
+V2PositiveNonZero = Annotated[str, _decimal_rule(_V2_DECIMAL, "a decimal > 0", _ZERO, above=True)]
+V2PositiveOrZero = Annotated[str, _decimal_rule(_V2_DECIMAL, "a decimal >= 0", _ZERO)]
+V2NegativeOrZero = Annotated[str, _decimal_rule(_V2_DECIMAL, "a decimal <= 0", None, _ZERO)]
+
+DeclaredUnitV3 = Literal[
+    "liter", "kilogram", "cubic meter", "kilowatt hour", "megajoule", "ton kilometer", "square meter", "piece",
+    "hour", "megabit second",
+]  # fmt: skip
+DeclaredUnitV2 = Literal[
+    "liter", "kilogram", "cubic meter", "kilowatt hour", "megajoule", "ton kilometer", "square meter"
+]  # fmt: skip
+RegionOrSubregion = Literal[
+    "Africa", "Americas", "Asia", "Europe", "Oceania", "Australia and New Zealand", "Central Asia",
+    "Eastern Asia", "Eastern Europe", "Latin America and the Caribbean", "Melanesia", "Micronesia",
+    "Northern Africa", "Northern America", "Northern Europe", "Polynesia", "South-eastern Asia",
+    "Southern Asia", "Southern Europe", "Sub-Saharan Africa", "Western Asia", "Western Europe",
+]  # fmt: skip
+REGIONS: tuple[str, ...] = RegionOrSubregion.__args__  # type: ignore[attr-defined]
+Status = Literal["Active", "Deprecated"]
+
+
+class _Pact(BaseModel):
+    """Strict, camelCase by alias, extra properties kept (the PACT schemas allow them)."""
+
+    model_config = ConfigDict(strict=True, populate_by_name=True, extra="allow", frozen=True)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The JSON form: camelCase names, undefined properties left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _one_geography(pcf: Any) -> None:
+    given = [
+        alias
+        for name, alias in (
+            ("geography_region_or_subregion", "geographyRegionOrSubregion"),
+            ("geography_country", "geographyCountry"),
+            ("geography_country_subdivision", "geographyCountrySubdivision"),
+        )
+        if getattr(pcf, name) is not None
+    ]
+    if len(given) > 1:
+        raise _fail(
+            "geography given at more than one level: {given}",
+            "at most one of geographyRegionOrSubregion, geographyCountry, geographyCountrySubdivision",
+            given=", ".join(given),
+            field=given[-1],
+        )
+
+
+def _period_order(start: str, end: str) -> None:
+    a = datetime.fromisoformat(start.upper().replace("Z", "+00:00"))
+    b = datetime.fromisoformat(end.upper().replace("Z", "+00:00"))
+    if b <= a:
+        raise _fail(
+            "referencePeriodEnd {end} is not after referencePeriodStart {start}",
+            "an end (exclusive) after the start",
+            end=end,
+            start=start,
+            field="referencePeriodEnd",
+        )
+
+
+def _major(version: str) -> int | None:
+    m = re.match(_SPEC_VERSION, version) if isinstance(version, str) else None
+    return int(version.split(".", 1)[0]) if m else None
+
+
+# --- PACT v3.0.3 -------------------------------------------------------------------------------------------
+
+
+class DataQualityIndicatorsV3(_Pact):
+    """``DataQualityIndicators`` of v3: three ratings from 1 (best) to 5, as decimal strings."""
+
+    technological_dqr: V3Rating = Field(alias="technologicalDQR")
+    geographical_dqr: V3Rating = Field(alias="geographicalDQR")
+    temporal_dqr: V3Rating = Field(alias="temporalDQR")
+
+
+class VerificationV3(_Pact):
+    """``Verification`` of v3 (was ``Assurance``); its presence says the footprint was verified."""
+
+    coverage: Literal["PCF calculation model", "PCF program", "product level"] | None = None
+    provider_name: str | None = Field(default=None, alias="providerName")
+    completed_at: DateTime | None = Field(default=None, alias="completedAt")
+    standard_name: str | None = Field(default=None, alias="standardName")
+    comments: str | None = None
+
+
+class EmissionFactorSource(_Pact):
+    """A secondary emission factor database and its version (v3 ``EmissionFactorSource``, v2
+    ``EmissionFactorDatabases``)."""
+
+    name: NonEmptyString
+    version: NonEmptyString
+
+
+class ProductOrSectorSpecificRule(_Pact):
+    """Product or sector specific rules (PCRs) of one operator."""
+
+    operator: Literal["PEF", "EPD International", "Other"]
+    rule_names: NonEmptyStringSet = Field(alias="ruleNames")
+    other_operator_name: NonEmptyString | None = Field(default=None, alias="otherOperatorName")
+
+
+class DataModelExtension(_Pact):
+    """A data model extension: its spec version, schema URL and data object."""
+
+    spec_version: str = Field(alias="specVersion")
+    data_schema: Uri = Field(alias="dataSchema")
+    documentation: Uri | None = None
+    data: dict[str, Any]
+
+
+RuleSet = Annotated[list[ProductOrSectorSpecificRule], Field(min_length=1), AfterValidator(_unique)]
+
+
+class CarbonFootprintV3(_Pact):
+    """``CarbonFootprint`` of PACT 3.0.3: every emission in kg CO2e per declared unit, the declared unit being
+    ``declaredUnitAmount`` times ``declaredUnitOfMeasurement``."""
+
+    declared_unit_of_measurement: DeclaredUnitV3 = Field(alias="declaredUnitOfMeasurement")
+    declared_unit_amount: V3PositiveNonZero = Field(alias="declaredUnitAmount")
+    product_mass_per_declared_unit: V3Decimal = Field(alias="productMassPerDeclaredUnit")
+    reference_period_start: DateTime = Field(alias="referencePeriodStart")
+    reference_period_end: DateTime = Field(alias="referencePeriodEnd")
+    geography_region_or_subregion: RegionOrSubregion | None = Field(default=None, alias="geographyRegionOrSubregion")
+    geography_country: Country | None = Field(default=None, alias="geographyCountry")
+    geography_country_subdivision: Subdivision | None = Field(default=None, alias="geographyCountrySubdivision")
+    boundary_processes_description: str | None = Field(default=None, alias="boundaryProcessesDescription")
+    pcf_excluding_biogenic_uptake: V3Decimal = Field(alias="pcfExcludingBiogenicUptake")
+    pcf_including_biogenic_uptake: V3Decimal = Field(alias="pcfIncludingBiogenicUptake")
+    fossil_carbon_content: V3PositiveOrZero = Field(alias="fossilCarbonContent")
+    biogenic_carbon_content: V3PositiveOrZero | None = Field(default=None, alias="biogenicCarbonContent")
+    recycled_carbon_content: V3PositiveOrZero | None = Field(default=None, alias="recycledCarbonContent")
+    fossil_ghg_emissions: V3PositiveOrZero = Field(alias="fossilGhgEmissions")
+    land_use_change_ghg_emissions: V3PositiveOrZero | None = Field(default=None, alias="landUseChangeGhgEmissions")
+    land_carbon_leakage: V3PositiveOrZero | None = Field(default=None, alias="landCarbonLeakage")
+    land_management_fossil_ghg_emissions: V3PositiveOrZero | None = Field(
+        default=None, alias="landManagementFossilGhgEmissions"
+    )
+    land_management_biogenic_co2_emissions: V3PositiveOrZero | None = Field(
+        default=None, alias="landManagementBiogenicCO2Emissions"
+    )
+    land_management_biogenic_co2_removals: V3NegativeOrZero | None = Field(
+        default=None, alias="landManagementBiogenicCO2Removals"
+    )
+    biogenic_co2_uptake: V3NegativeOrZero | None = Field(default=None, alias="biogenicCO2Uptake")
+    biogenic_non_co2_emissions: V3PositiveOrZero | None = Field(default=None, alias="biogenicNonCO2Emissions")
+    land_area_occupation: V3PositiveOrZero | None = Field(default=None, alias="landAreaOccupation")
+    aircraft_ghg_emissions: V3PositiveOrZero | None = Field(default=None, alias="aircraftGhgEmissions")
+    packaging_emissions_included: bool | None = Field(default=None, alias="packagingEmissionsIncluded")
+    packaging_ghg_emissions: V3PositiveOrZero | None = Field(default=None, alias="packagingGhgEmissions")
+    packaging_biogenic_carbon_content: V3PositiveOrZero | None = Field(
+        default=None, alias="packagingBiogenicCarbonContent"
+    )
+    outbound_logistics_ghg_emissions: V3PositiveOrZero | None = Field(
+        default=None, alias="outboundLogisticsGhgEmissions"
+    )
+    ccs_technological_co2_capture_included: bool | None = Field(
+        default=None, alias="ccsTechnologicalCO2CaptureIncluded"
+    )
+    ccs_technological_co2_capture: V3NegativeOrZero | None = Field(default=None, alias="ccsTechnologicalCO2Capture")
+    technological_co2_capture_origin: str | None = Field(default=None, alias="technologicalCO2CaptureOrigin")
+    technological_co2_removals: V3NegativeOrZero | None = Field(default=None, alias="technologicalCO2Removals")
+    ccu_carbon_content: V3PositiveOrZero | None = Field(default=None, alias="ccuCarbonContent")
+    ccu_calculation_approach: Literal["Cut-off", "Credit"] | None = Field(default=None, alias="ccuCalculationApproach")
+    ccu_credit_certification: Uri | None = Field(default=None, alias="ccuCreditCertification")
+    ipcc_characterization_factors: IpccSet = Field(alias="ipccCharacterizationFactors")
+    # x-enum only: "A host system MUST accept ... values that are not defined in this specification".
+    cross_sectoral_standards: NonEmptyStringSet = Field(alias="crossSectoralStandards")
+    product_or_sector_specific_rules: RuleSet | None = Field(default=None, alias="productOrSectorSpecificRules")
+    exempted_emissions_percent: V3Percent = Field(alias="exemptedEmissionsPercent")
+    exempted_emissions_description: str | None = Field(default=None, alias="exemptedEmissionsDescription")
+    allocation_rules_description: str | None = Field(default=None, alias="allocationRulesDescription")
+    secondary_emission_factor_sources: Annotated[list[EmissionFactorSource], Field(min_length=1)] | None = Field(
+        default=None, alias="secondaryEmissionFactorSources"
+    )
+    primary_data_share: V3Percent | None = Field(default=None, alias="primaryDataShare")
+    dqi: DataQualityIndicatorsV3 | None = None
+    verification: VerificationV3 | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> CarbonFootprintV3:
+        _one_geography(self)
+        _period_order(self.reference_period_start, self.reference_period_end)
+        if self.packaging_emissions_included is False and self.packaging_ghg_emissions is not None:
+            raise _fail(
+                "packagingGhgEmissions given while packagingEmissionsIncluded is false",
+                "packagingGhgEmissions undefined when packaging emissions are not included",
+                field="packagingGhgEmissions",
+            )
+        return self
+
+
+class ProductFootprintV3(_Pact):
+    """``ProductFootprint`` of PACT 3.0.3 (any 3.x ``specVersion``)."""
+
+    id: Uuid
+    spec_version: SpecVersion = Field(alias="specVersion")
+    preceding_pf_ids: UuidSet | None = Field(default=None, alias="precedingPfIds")
+    created: DateTime
+    status: Status
+    validity_period_start: DateTime | None = Field(default=None, alias="validityPeriodStart")
+    validity_period_end: DateTime | None = Field(default=None, alias="validityPeriodEnd")
+    company_name: NonEmptyString = Field(alias="companyName")
+    company_ids: UrnSet = Field(alias="companyIds")
+    product_description: str = Field(alias="productDescription")
+    product_ids: UrnSet = Field(alias="productIds")
+    product_classifications: UrnSet | None = Field(default=None, alias="productClassifications")
+    product_name_company: NonEmptyString = Field(alias="productNameCompany")
+    comment: str | None = None
+    pcf: CarbonFootprintV3
+    extensions: list[DataModelExtension] | None = None
+
+    @model_validator(mode="after")
+    def _version_3(self) -> ProductFootprintV3:
+        if _major(self.spec_version) != 3:
+            raise _fail("specVersion {v} is not 3.x", "a 3.x.y version", v=self.spec_version, field="specVersion")
+        return self
+
+
+# --- PACT v2.3 ---------------------------------------------------------------------------------------------
+
+
+class DataQualityIndicatorsV2(_Pact):
+    """``DataQualityIndicators`` of v2: coverage in percent and five ratings from 1 (best) to 3, as numbers."""
+
+    coverage_percent: float = Field(alias="coveragePercent", ge=0, le=100)
+    technological_dqr: float = Field(alias="technologicalDQR", ge=1, le=3)
+    temporal_dqr: float = Field(alias="temporalDQR", ge=1, le=3)
+    geographical_dqr: float = Field(alias="geographicalDQR", ge=1, le=3)
+    completeness_dqr: float = Field(alias="completenessDQR", ge=1, le=3)
+    reliability_dqr: float = Field(alias="reliabilityDQR", ge=1, le=3)
+
+
+class AssuranceV2(_Pact):
+    """``Assurance`` of v2."""
+
+    assurance: bool
+    provider_name: str = Field(alias="providerName")
+    coverage: Literal["corporate level", "product line", "PCF system", "product level"] | None = None
+    level: Literal["limited", "reasonable"] | None = None
+    boundary: Literal["Gate-to-Gate", "Cradle-to-Gate"] | None = None
+    completed_at: DateTime | None = Field(default=None, alias="completedAt")
+    standard_name: str | None = Field(default=None, alias="standardName")
+    comments: str | None = None
+
+
+CrossSectoralStandardUsed = Literal["GHG Protocol Product standard", "ISO Standard 14067", "ISO Standard 14044"]
+CrossSectoralStandardV2 = Literal[
+    "ISO14067", "ISO14083", "ISO14040-44", "GHGP-Product", "PEF", "PACT-1.0", "PACT-2.0", "PACT-3.0"
+]  # fmt: skip
+
+
+class CarbonFootprintV2(_Pact):
+    """``CarbonFootprint`` of PACT 2.3: emissions in kg CO2e per one ``declaredUnit``; the product holds
+    ``unitaryProductAmount`` of them."""
+
+    declared_unit: DeclaredUnitV2 = Field(alias="declaredUnit")
+    unitary_product_amount: V2PositiveNonZero = Field(alias="unitaryProductAmount")
+    product_mass_per_declared_unit: V2Decimal | None = Field(default=None, alias="productMassPerDeclaredUnit")
+    p_cf_excluding_biogenic: V2PositiveOrZero = Field(alias="pCfExcludingBiogenic")
+    p_cf_including_biogenic: V2Decimal | None = Field(default=None, alias="pCfIncludingBiogenic")
+    fossil_ghg_emissions: V2PositiveOrZero = Field(alias="fossilGhgEmissions")
+    fossil_carbon_content: V2PositiveOrZero = Field(alias="fossilCarbonContent")
+    biogenic_carbon_content: V2PositiveOrZero = Field(alias="biogenicCarbonContent")
+    d_luc_ghg_emissions: V2PositiveOrZero | None = Field(default=None, alias="dLucGhgEmissions")
+    land_management_ghg_emissions: V2PositiveOrZero | None = Field(default=None, alias="landManagementGhgEmissions")
+    other_biogenic_ghg_emissions: V2PositiveOrZero | None = Field(default=None, alias="otherBiogenicGhgEmissions")
+    i_luc_ghg_emissions: V2PositiveOrZero | None = Field(default=None, alias="iLucGhgEmissions")
+    biogenic_carbon_withdrawal: V2NegativeOrZero | None = Field(default=None, alias="biogenicCarbonWithdrawal")
+    aircraft_ghg_emissions: V2PositiveOrZero | None = Field(default=None, alias="aircraftGhgEmissions")
+    characterization_factors: Literal["AR6", "AR5"] = Field(alias="characterizationFactors")
+    ipcc_characterization_factors_sources: IpccSet = Field(alias="ipccCharacterizationFactorsSources")
+    cross_sectoral_standards_used: Annotated[
+        list[CrossSectoralStandardUsed], Field(min_length=1), AfterValidator(_unique)
+    ] = Field(alias="crossSectoralStandardsUsed")
+    cross_sectoral_standards: (
+        Annotated[list[CrossSectoralStandardV2], Field(min_length=1), AfterValidator(_unique)] | None
+    ) = Field(default=None, alias="crossSectoralStandards")
+    product_or_sector_specific_rules: RuleSet | None = Field(default=None, alias="productOrSectorSpecificRules")
+    biogenic_accounting_methodology: Literal["PEF", "ISO", "GHGP", "Quantis"] | None = Field(
+        default=None, alias="biogenicAccountingMethodology"
+    )
+    boundary_processes_description: str = Field(alias="boundaryProcessesDescription")
+    reference_period_start: DateTime = Field(alias="referencePeriodStart")
+    reference_period_end: DateTime = Field(alias="referencePeriodEnd")
+    geography_region_or_subregion: RegionOrSubregion | None = Field(default=None, alias="geographyRegionOrSubregion")
+    geography_country: Country | None = Field(default=None, alias="geographyCountry")
+    geography_country_subdivision: Subdivision | None = Field(default=None, alias="geographyCountrySubdivision")
+    secondary_emission_factor_sources: Annotated[list[EmissionFactorSource], Field(min_length=1)] | None = Field(
+        default=None, alias="secondaryEmissionFactorSources"
+    )
+    exempted_emissions_percent: float = Field(alias="exemptedEmissionsPercent", ge=0, le=100)
+    exempted_emissions_description: str = Field(alias="exemptedEmissionsDescription")
+    packaging_emissions_included: bool = Field(alias="packagingEmissionsIncluded")
+    packaging_ghg_emissions: V2PositiveOrZero | None = Field(default=None, alias="packagingGhgEmissions")
+    allocation_rules_description: str | None = Field(default=None, alias="allocationRulesDescription")
+    uncertainty_assessment_description: str | None = Field(default=None, alias="uncertaintyAssessmentDescription")
+    primary_data_share: float | None = Field(default=None, alias="primaryDataShare", ge=0, le=100)
+    dqi: DataQualityIndicatorsV2 | None = None
+    assurance: AssuranceV2 | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> CarbonFootprintV2:
+        _one_geography(self)
+        _period_order(self.reference_period_start, self.reference_period_end)
+        if not self.packaging_emissions_included and self.packaging_ghg_emissions is not None:
+            raise _fail(
+                "packagingGhgEmissions given while packagingEmissionsIncluded is false",
+                "packagingGhgEmissions undefined when packaging emissions are not included",
+                field="packagingGhgEmissions",
+            )
+        return self
+
+
+class ProductFootprintV2(_Pact):
+    """``ProductFootprint`` of PACT 2.3 (read for any 2.x ``specVersion``)."""
+
+    id: Uuid
+    spec_version: SpecVersion = Field(alias="specVersion")
+    preceding_pf_ids: UuidSet | None = Field(default=None, alias="precedingPfIds")
+    version: int = Field(ge=0, le=2**31 - 1)
+    created: DateTime
+    updated: DateTime | None = None
+    status: Status
+    status_comment: str | None = Field(default=None, alias="statusComment")
+    validity_period_start: DateTime | None = Field(default=None, alias="validityPeriodStart")
+    validity_period_end: DateTime | None = Field(default=None, alias="validityPeriodEnd")
+    company_name: NonEmptyString = Field(alias="companyName")
+    company_ids: UrnSet = Field(alias="companyIds")
+    product_description: str = Field(alias="productDescription")
+    product_ids: UrnSet = Field(alias="productIds")
+    product_classifications: UrnSet | None = Field(default=None, alias="productClassifications")
+    product_category_cpc: NonEmptyString = Field(alias="productCategoryCpc")
+    product_name_company: NonEmptyString = Field(alias="productNameCompany")
+    comment: str
+    pcf: CarbonFootprintV2
+    extensions: list[DataModelExtension] | None = None
+
+    @model_validator(mode="after")
+    def _version_2(self) -> ProductFootprintV2:
+        if _major(self.spec_version) != 2:
+            raise _fail("specVersion {v} is not 2.x", "a 2.x.y version", v=self.spec_version, field="specVersion")
+        return self
+
+
+PactFootprint: TypeAlias = ProductFootprintV3 | ProductFootprintV2
+
+# --- validation errors as problems -------------------------------------------------------------------------
+
+
+def _path(loc: Iterable[int | str]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, str) and part.startswith(("function-", "list[", "nullable[")):
+            continue
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_EXPECTED = {
+    "bool_type": "true or false (a JSON boolean)",
+    "string_type": "a JSON string",
+    "int_type": "an integer",
+    "float_type": "a JSON number",
+    "list_type": "a JSON array",
+    "dict_type": "a JSON object",
+    "model_type": "a JSON object",
+    "too_short": "at least {min_length} item(s)",
+    "string_too_short": "at least {min_length} character(s)",
+    "greater_than_equal": ">= {ge}",
+    "less_than_equal": "<= {le}",
+}
+
+
+def _problems(exc: ValidationError, *, row: int | None, file: str | None, version: str) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False):
+        ctx = err.get("ctx") or {}
+        path = _path(err["loc"])
+        if "field" in ctx:
+            path = f"{path}.{ctx['field']}" if path else str(ctx["field"])
+        value = err.get("input")
+        expected: str | None
+        if err["type"] == "missing":
+            message, expected, value = "required field is missing", f"a value (required by PACT {version})", None
+        elif err["type"] == "literal_error":
+            message, expected = "not a value the specification allows", f"one of {ctx.get('expected')}"
+        else:
+            message = str(err["msg"]).removeprefix("Value error, ")
+            expected = (
+                str(ctx["expected"]) if "expected" in ctx else _EXPECTED.get(err["type"], "").format(**ctx) or None
+            )
+        if isinstance(value, dict | list | BaseModel):
+            value = None
+        out.append(Problem(message, file=file, row=row, field=path or None, value=value, expected=expected))
+    return out
+
+
+# --- export ------------------------------------------------------------------------------------------------
+
+#: PACT declared unit -> the footprint unit of one of it (None: footprint's registry has no such unit).
+PACT_UNITS: dict[str, str | None] = {
+    "liter": "L",
+    "kilogram": "kg",
+    "cubic meter": "m3",
+    "kilowatt hour": "kWh",
+    "megajoule": "MJ",
+    "ton kilometer": "t*km",
+    "square meter": "m2",
+    "piece": "piece",
+    "hour": "h",
+    "megabit second": None,
+}
+# Units a footprint's declared unit is converted to when it is not one of them exactly, by dimension.
+_BY_DIMENSION = ("piece", "kilogram", "liter", "megajoule", "ton kilometer", "square meter", "hour")
+# Declared units whose product mass the specification wants as 0 (energy, transport, services).
+_NO_MASS = {"kilowatt hour", "megajoule", "ton kilometer", "hour", "megabit second"}
+_V2_UNITS = frozenset(DeclaredUnitV2.__args__)  # type: ignore[attr-defined]
+_NON_FOSSIL = frozenset({"CH4_nonfossil"})
+_STANDARDS_V2_USED = {
+    "GHGP-Product": "GHG Protocol Product standard",
+    "ISO14067": "ISO Standard 14067",
+    "ISO14040-44": "ISO Standard 14044",
+}
+
+
+def _dec(x: float) -> str:
+    """A float as a PACT decimal string: positional, shortest round trip (``float(_dec(x)) == x``)."""
+    if not math.isfinite(x):
+        raise ValueError(f"{x!r} is not a finite number")
+    text = format(Decimal(repr(float(x))).normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def _utc(d: datetime) -> str:
+    d = d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)
+    return d.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_version(version: str) -> tuple[int, str] | None:
+    text = str(version).strip()
+    if text in ("3", "3.0"):
+        return 3, V3_VERSION
+    if text in ("2", "2.3"):
+        return 2, V2_VERSION
+    if re.fullmatch(r"3\.0\.[0-3]", text):
+        return 3, text
+    if re.fullmatch(r"2\.3\.[0-3]", text):
+        return 2, text
+    return None
+
+
+def _pact_unit(unit: str, allowed: Iterable[str]) -> tuple[str, float] | None:
+    """The PACT declared unit for a footprint unit and how many of it one footprint unit is."""
+    allowed = [u for u in allowed if PACT_UNITS.get(u)]
+    try:
+        src = parse_unit(unit)
+    except Exception:  # UnitError: the declared unit is checked by the product model already
+        return None
+    matches = []
+    for name in allowed:
+        target = PACT_UNITS[name]
+        assert target is not None
+        if parse_unit(target).dimensionality == src.dimensionality:
+            matches.append((name, conversion_factor(unit, target)))
+    for name, k in matches:
+        if math.isclose(k, 1.0, rel_tol=1e-12):
+            return name, 1.0
+    for pref in _BY_DIMENSION:
+        for name, k in matches:
+            if name == pref:
+                return name, k
+    return None
+
+
+def _gate_rows(result: FootprintResult) -> list[Any]:
+    return [c for c in result.contributions if c.module in CRADLE_TO_GATE]
+
+
+def _biogenic_split(result: FootprintResult, library: FactorLibrary | None) -> tuple[float, float, list[str]]:
+    """Cradle-to-gate kg CO2e of non-fossil gases (biogenic CH4) and of CO2e whose gases are unknown
+    (pre-folded factors, declared footprints), for ``result.quantity`` units, and notes on how they were found."""
+    notes: list[str] = []
+    if library is not None:
+        gs = gwp_set(result.gwp_set)
+        bio = unknown = 0.0
+        for c in _gate_rows(result):
+            fac = library.get(c.factor_id) if c.factor_id in library else None
+            if fac is None or fac.is_prefolded or fac.unit != c.unit:
+                unknown += c.kgco2e
+                continue
+            parts = {g: v * gs.values[g] for g, v in fac.gases.items()}
+            tot = sum(parts.values())
+            nonfossil = sum(v for g, v in parts.items() if g in _NON_FOSSIL)
+            if not nonfossil:
+                continue
+            if math.isclose(c.quantity * tot, c.kgco2e, rel_tol=1e-9):
+                bio += c.quantity * nonfossil  # the factor the result was calculated with
+            else:
+                bio += c.kgco2e * nonfossil / tot  # another version of it: its gas shares
+        return bio, unknown, notes
+    nonfossil = sum(v for g, v in result.by_gas.items() if g in _NON_FOSSIL)
+    unknown = result.by_gas.get("CO2e (pre-folded)", 0.0)
+    outside = [m for m, v in result.by_module.items() if m not in CRADLE_TO_GATE and m != "D" and v]
+    if not nonfossil or not outside:
+        if unknown and outside:
+            unknown *= result.cradle_to_gate_kgco2e / result.total_kgco2e if result.total_kgco2e else 0.0
+        return nonfossil, unknown, notes
+    share = result.cradle_to_gate_kgco2e / result.total_kgco2e if result.total_kgco2e else 0.0
+    notes.append(
+        "Without the factor library, the biogenic (non-fossil CH4) part of A1-A3 was apportioned by the share of "
+        "A1-A3 in the cradle-to-grave total; pass library= for the exact split."
+    )
+    return nonfossil * share, unknown * share, notes
+
+
+def _primary_share(result: FootprintResult) -> float:
+    """Primary data share of the cradle-to-gate emissions in percent (weights |kg CO2e|, as data_quality)."""
+    rows = _gate_rows(result)
+    total = sum(abs(c.kgco2e) for c in rows)
+    primary = sum(abs(c.kgco2e) for c in rows if c.data_source == "primary")
+    return min(100.0, 100.0 * primary / total) if total else 0.0
+
+
+_LATIN: dict[str, str | int | None] = {"ø": "o", "æ": "ae", "å": "a", "ß": "ss", "œ": "oe"}
+
+
+def _slug(text: str) -> str:
+    text = text.lower().translate(str.maketrans(_LATIN))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unnamed"
+
+
+def _nss(text: str) -> str:
+    """Text as a URN namespace-specific string (RFC 8141): reserved and blank characters percent-encoded."""
+    return quote(text.strip(), safe="-._~!$&'()*+,;=:@/")
+
+
+def _reference_period(rp: Any) -> tuple[str, str]:
+    if isinstance(rp, Period):
+        start, end = rp.start, rp.end
+    else:
+        start, end = rp
+    if not isinstance(start, date) or not isinstance(end, date):
+        raise TypeError("a (start, end) pair of dates")
+    a = start if isinstance(start, datetime) else datetime(start.year, start.month, start.day, tzinfo=UTC)
+    # A date pair includes both days (as footprint's Period); PACT's referencePeriodEnd is exclusive.
+    b = end if isinstance(end, datetime) else datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
+    if _utc(b) <= _utc(a):
+        raise ValueError(f"the reference period ends ({end}) before it starts ({start})")
+    return _utc(a), _utc(b)
+
+
+def _geography(geo: str | None) -> dict[str, str]:
+    if geo is None or geo.strip().upper() in ("GLO", "GLOBAL", "WORLD", ""):
+        return {}
+    text = geo.strip()
+    if re.fullmatch(_COUNTRY, text.upper()):
+        return {"geographyCountry": text.upper()}
+    if re.fullmatch(_SUBDIVISION, text.upper()):
+        return {"geographyCountrySubdivision": text.upper()}
+    for region in REGIONS:
+        if region.lower() == text.lower():
+            return {"geographyRegionOrSubregion": region}
+    raise ValueError(geo)
+
+
+def to_pact(
+    result: FootprintResult,
+    *,
+    company_name: str,
+    company_ids: str | Sequence[str],
+    product_ids: str | Sequence[str] | None = None,
+    product_name: str | None = None,
+    product_description: str | None = None,
+    product_category_cpc: str | None = None,
+    version: str = V3_VERSION,
+    pf_id: str | None = None,
+    created: datetime | None = None,
+    status: str = "Active",
+    preceding_pf_ids: Sequence[str] = (),
+    reference_period: tuple[date, date] | Period | None = None,
+    geography: str | None = None,
+    library: FactorLibrary | None = None,
+    company_domain: str | None = None,
+    cross_sectoral_standards: Sequence[str] = ("ISO14067", "GHGP-Product"),
+    exempted_emissions_percent: float = 0.0,
+    exempted_emissions_description: str = "",
+    packaging_emissions_included: bool = False,
+    fossil_carbon_content: float | None = None,
+    biogenic_carbon_content: float | None = None,
+    biogenic_co2_uptake: float | None = None,
+    comment: str | None = None,
+) -> dict[str, Any]:
+    """``result`` as a PACT ``ProductFootprint``: a JSON-ready dict, validated against the model of
+    ``version`` (``"3.0.3"``, default, or ``"2.3"``) before it is returned.
+
+    PACT covers cradle-to-gate: the emissions are ``result.cradle_to_gate_kgco2e`` (A1-A3) divided by
+    ``result.quantity``, per declared unit. ``reference_period`` (a pair of dates, both days included, or a
+    :class:`Period`) is required. Ids that are not URNs become the specification's ``urn:pact:`` forms: a
+    company code ``urn:pact:company:customcode:supplier-id:<code>`` (v2: ``vendor-assigned``), a product
+    ``urn:pact:<company_domain>:supplier-id:<id>`` (so plain product ids need ``company_domain``).
+    ``product_ids`` defaults to the result's product id. With ``library`` (the one the result was calculated
+    with) the DQI ratings, the exact fossil/biogenic split and the secondary data sources are filled in.
+    ``fossil_carbon_content`` and ``biogenic_carbon_content`` (kg C) and ``biogenic_co2_uptake`` (kg CO2e,
+    <= 0) are per declared unit; what is not known is said in ``comment``. Raises :class:`PactError` listing
+    every problem.
+    """
+    problems: list[Problem] = []
+    notes: list[str] = []
+
+    def problem(message: str, field: str, value: object = None, expected: str | None = None) -> None:
+        problems.append(Problem(message, field=field, value=value, expected=expected))
+
+    parsed = _parse_version(version)
+    if parsed is None:
+        raise PactError(
+            [Problem("unsupported PACT version", field="version", value=version, expected='"3.0.3" or "2.3"')],
+            what="PACT export",
+        )
+    major, spec_version = parsed
+    v3 = major == 3
+    what = f"PACT {spec_version} export of {result.product_id}"
+    q = result.quantity
+    if not (q > 0):
+        raise PactError(
+            [Problem("the result is for no declared unit", field="result.quantity", value=q, expected="> 0")],
+            what=what,
+        )
+
+    # --- declared unit -----------------------------------------------------------------------------------
+    du_value, du_unit = split_quantity(result.declared_unit)
+    mass = result.product_mass_kg / q
+    gate = result.cradle_to_gate_kgco2e / q
+    allowed = [u for u in PACT_UNITS if v3 or u in _V2_UNITS]
+    found = _pact_unit(du_unit, allowed) if du_unit else None
+    if found is not None:
+        unit, amount = found[0], du_value * found[1]
+    elif mass > 0:
+        unit, amount = "kilogram", mass
+        notes.append(
+            f"The declared unit {result.declared_unit} has no PACT {spec_version} equivalent; it is declared as the "
+            f"product's mass per declared unit, {_dec(mass)} kilogram."
+        )
+    else:
+        unit, amount = "kilogram", 0.0
+        problem(
+            f"the declared unit has no PACT {spec_version} equivalent and the product has no mass to declare it by",
+            "result.declared_unit",
+            result.declared_unit,
+            f"one of {', '.join(allowed)} (or a product with a mass)",
+        )
+    if unit in _NO_MASS:
+        mass_per_du = 0.0
+    elif unit == "kilogram":
+        mass_per_du = amount
+    else:
+        mass_per_du = mass
+
+    # --- emissions per declared unit ---------------------------------------------------------------------
+    bio_kg, unknown_kg, split_notes = _biogenic_split(result, library)
+    notes += split_notes
+    bio = bio_kg / q
+    fossil = gate - bio
+    if -1e-9 * max(1.0, abs(gate)) < fossil < 0:
+        fossil = 0.0
+    if fossil < 0:
+        problem("fossil cradle-to-gate emissions are negative", "result.cradle_to_gate_kgco2e", gate, ">= 0")
+    if unknown_kg:
+        notes.append(
+            f"{_dec(unknown_kg / q)} kg CO2e per declared unit come from factors given as CO2e only (supplier "
+            "footprints, pre-folded factors); they are counted as fossil."
+        )
+    uptake = 0.0
+    if biogenic_co2_uptake is None:
+        notes.append(
+            "Biogenic CO2 uptake was not assessed and is taken as 0: pcfIncludingBiogenicUptake equals "
+            "pcfExcludingBiogenicUptake."
+        )
+    elif not (math.isfinite(biogenic_co2_uptake) and biogenic_co2_uptake <= 0):
+        problem("biogenic CO2 uptake must be <= 0", "biogenic_co2_uptake", biogenic_co2_uptake, "kg CO2e <= 0")
+    else:
+        uptake = biogenic_co2_uptake
+    if fossil_carbon_content is None:
+        notes.append("Fossil carbon content of the product was not assessed and is reported as 0.")
+    gwp = result.gwp_set
+    if gwp == "AR6-GWP20":
+        problem(
+            "PACT reports GWP100 characterization factors; AR6 GWP20 cannot be declared",
+            "result.gwp_set",
+            gwp,
+            "a result calculated with gwp='AR6' (or AR5)",
+        )
+    sets = {gwp}
+    if library is not None:
+        for c in _gate_rows(result):
+            fac = library.get(c.factor_id) if c.factor_id in library else None
+            if fac is not None and fac.is_prefolded and fac.gwp_set and re.fullmatch(_IPCC, fac.gwp_set):
+                sets.add(fac.gwp_set)
+    unlisted = [f for f in result.prefolded_factors if library is None or f not in library]
+    if unlisted:
+        notes.append(
+            f"{len(unlisted)} factor(s) folded to CO2e by their source under another GWP set than {gwp} were used "
+            f"unchanged ({', '.join(unlisted[:5])}{', ...' if len(unlisted) > 5 else ''}); their GWP sets are not "
+            "listed in the IPCC characterization factors."
+        )
+    ipcc = sorted((s for s in sets if re.fullmatch(_IPCC, s)), key=lambda s: int(s[2:]))
+    if "AR4" in ipcc and v3:
+        notes.append("IPCC AR4 characterization factors were used; the PACT Methodology asks for the latest (AR6).")
+    if not v3 and ipcc and ipcc[0] not in ("AR5", "AR6"):
+        problem(
+            f"PACT {spec_version} characterizationFactors allows only AR5 and AR6",
+            "result.gwp_set",
+            ipcc[0],
+            "a result calculated with gwp='AR6' or 'AR5'",
+        )
+
+    # --- data quality, sources ---------------------------------------------------------------------------
+    primary = _primary_share(result)
+    dqi: dict[str, str] | None = None
+    if library is not None and v3:
+        from ._quality import data_quality
+
+        dq = data_quality(result, library, modules="cradle-to-gate")
+        if dq.technological is not None and dq.geographical is not None and dq.temporal is not None:
+            dqi = {
+                "technologicalDQR": _dec(dq.technological),
+                "geographicalDQR": _dec(dq.geographical),
+                "temporalDQR": _dec(dq.temporal),
+            }
+            notes.append(
+                f"DQRs are emission-weighted means of the factors' ratings; they cover {_dec(round(100 * dq.coverage, 6))} % "
+                "of the cradle-to-gate emissions."
+            )
+        else:
+            notes.append("No DQI: the factors used carry no data quality ratings.")
+    elif v3:
+        notes.append("No DQI: no factor library was given to read the factors' data quality ratings from.")
+    sources: list[dict[str, str]] = []
+    for c in _gate_rows(result):
+        if c.data_source != "secondary":
+            continue
+        fac = library.get(c.factor_id) if library is not None and c.factor_id in library else None
+        src = (
+            {"name": fac.source or "-", "version": fac.edition or "-"}
+            if fac is not None
+            else {"name": c.library or "-", "version": result.factor_library_version or "-"}
+        )
+        if src not in sources:
+            sources.append(src)
+
+    # --- identifiers -------------------------------------------------------------------------------------
+    if isinstance(company_ids, str):
+        company_ids = [company_ids]
+    cids: list[str] = []
+    for k, cid in enumerate(company_ids):
+        if not isinstance(cid, str) or not cid.strip():
+            problem("empty company id", f"company_ids[{k}]", cid, "a URN or a company code")
+            continue
+        urn = (
+            cid.strip()
+            if re.match(URN_PATTERN, cid.strip())
+            else f"urn:pact:company:customcode:{'supplier-id' if v3 else 'vendor-assigned'}:{_nss(cid)}"
+        )
+        if urn not in cids:
+            cids.append(urn)
+    if not cids and not any(p.field and p.field.startswith("company_ids") for p in problems):
+        problem("no company id", "company_ids", None, "at least one URN or company code")
+    raw_pids = (
+        [result.product_id]
+        if product_ids is None
+        else [product_ids]
+        if isinstance(product_ids, str)
+        else list(product_ids)
+    )
+    pids: list[str] = []
+    for k, pid in enumerate(raw_pids):
+        if not isinstance(pid, str) or not pid.strip():
+            problem("empty product id", f"product_ids[{k}]", pid, "a URN or a product code")
+            continue
+        if re.match(URN_PATTERN, pid.strip()):
+            urn = pid.strip()
+        elif company_domain is None or not re.fullmatch(_FQDN, company_domain):
+            problem(
+                "a product id that is not a URN needs the company's domain for urn:pact:<domain>:supplier-id:<id>",
+                "company_domain" if company_domain is not None else f"product_ids[{k}]",
+                company_domain if company_domain is not None else pid,
+                'a URN, or company_domain="example.com" (a fully qualified domain name)',
+            )
+            continue
+        else:
+            urn = f"urn:pact:{company_domain.lower()}:supplier-id:{_nss(pid)}"
+        if urn not in pids:
+            pids.append(urn)
+    name = product_name or result.product_name or result.product_id
+    description = product_description or f"{name}; declared unit {result.declared_unit}"
+
+    if reference_period is None:
+        problem(
+            "a PACT footprint needs its reference period",
+            "reference_period",
+            None,
+            "reference_period=(first day, last day) of the activity data, or a Period",
+        )
+        period = ("", "")
+    else:
+        try:
+            period = _reference_period(reference_period)
+        except (TypeError, ValueError) as exc:
+            problem(f"not a reference period: {exc}", "reference_period", repr(reference_period), "(start, end) dates")
+            period = ("", "")
+    try:
+        geo = _geography(geography)
+    except ValueError:
+        problem(
+            "not a geography PACT knows",
+            "geography",
+            geography,
+            'an ISO 3166-1 alpha-2 code ("NO"), an ISO 3166-2 code ("US-TX"), a UN region ("Northern Europe") or "GLO"',
+        )
+        geo = {}
+    when = created if created is not None else datetime.now(UTC)
+    fid = pf_id if pf_id is not None else str(uuid.uuid4())
+    if not v3 and product_category_cpc is None:
+        problem(
+            f"PACT {spec_version} requires productCategoryCpc",
+            "product_category_cpc",
+            None,
+            'the UN CPC code of the product, e.g. "4361"',
+        )
+    if problems:
+        raise PactError(problems, what=what)
+
+    # --- texts -------------------------------------------------------------------------------------------
+    per_module = [
+        f"{m} {MODULE_NAMES[m].lower()} ({_dec(result.by_module[m] / q)} kg CO2e)"
+        for m in MODULES
+        if m in CRADLE_TO_GATE and m in result.by_module
+    ]
+    excluded = [m for m in MODULES if m not in CRADLE_TO_GATE and result.by_module.get(m)]
+    boundary = (
+        "Cradle-to-gate, EN 15804 modules A1-A3 per declared unit: " + "; ".join(per_module or ["nothing"]) + ". "
+        "Materials (gross mass) and purchased components of the bill of materials, inbound transport, "
+        "manufacturing energy and processes, and treatment of manufacturing scrap."
+        + (f" Excluded from this footprint: {', '.join(excluded)}." if excluded else "")
+    )
+    head = (
+        f"Calculated with footprint {result.footprint_version} (factor library {result.factor_library_version}, "
+        f"input {result.input_hash}) under IPCC {gwp} GWP100. PACT covers cradle-to-gate: the values are the "
+        f"result's cradle-to-gate (A1-A3) total, {_dec(result.cradle_to_gate_kgco2e)} kg CO2e for {_dec(q)} "
+        f"declared unit(s) of {result.declared_unit}, divided by {_dec(q)}; modules A4-C4 and D are not included."
+    )
+    text = " ".join([head, *notes, *([comment] if comment else [])])
+
+    # --- the footprint -----------------------------------------------------------------------------------
+    if v3:
+        pcf: dict[str, Any] = {
+            "declaredUnitOfMeasurement": unit,
+            "declaredUnitAmount": _dec(amount),
+            "productMassPerDeclaredUnit": _dec(mass_per_du),
+            "referencePeriodStart": period[0],
+            "referencePeriodEnd": period[1],
+            **geo,
+            "boundaryProcessesDescription": boundary,
+            "pcfExcludingBiogenicUptake": _dec(gate),
+            "pcfIncludingBiogenicUptake": _dec(gate + uptake),
+            "fossilCarbonContent": _dec(fossil_carbon_content or 0.0),
+            "fossilGhgEmissions": _dec(fossil),
+            "packagingEmissionsIncluded": packaging_emissions_included,
+            "ipccCharacterizationFactors": ipcc,
+            "crossSectoralStandards": list(cross_sectoral_standards),
+            "exemptedEmissionsPercent": _dec(exempted_emissions_percent),
+            "primaryDataShare": _dec(primary),
+        }
+        if biogenic_carbon_content is not None:
+            pcf["biogenicCarbonContent"] = _dec(biogenic_carbon_content)
+        if biogenic_co2_uptake is not None:
+            pcf["biogenicCO2Uptake"] = _dec(uptake)
+        if bio > 0:
+            pcf["biogenicNonCO2Emissions"] = _dec(bio)
+        if exempted_emissions_description:
+            pcf["exemptedEmissionsDescription"] = exempted_emissions_description
+        if sources:
+            pcf["secondaryEmissionFactorSources"] = sources
+        if dqi is not None:
+            pcf["dqi"] = dqi
+        doc: dict[str, Any] = {
+            "id": fid,
+            "specVersion": spec_version,
+            **({"precedingPfIds": list(preceding_pf_ids)} if preceding_pf_ids else {}),
+            "created": _utc(when),
+            "status": status,
+            "companyName": company_name,
+            "companyIds": cids,
+            "productDescription": description,
+            "productIds": pids,
+            **(
+                {"productClassifications": [f"urn:pact:productclassification:un-cpc:{_nss(product_category_cpc)}"]}
+                if product_category_cpc
+                else {}
+            ),
+            "productNameCompany": name,
+            "comment": text,
+            "pcf": pcf,
+        }
+        model: type[_Pact] = ProductFootprintV3
+    else:
+        # v2: emissions per one declaredUnit, of which the product holds unitaryProductAmount.
+        per_unit = gate / amount if amount else 0.0
+        used = [_STANDARDS_V2_USED[s] for s in cross_sectoral_standards if s in _STANDARDS_V2_USED]
+        pcf = {
+            "declaredUnit": unit,
+            "unitaryProductAmount": _dec(amount),
+            "productMassPerDeclaredUnit": _dec(mass_per_du / amount if amount else 0.0),
+            "pCfExcludingBiogenic": _dec(per_unit),
+            "pCfIncludingBiogenic": _dec((gate + uptake) / amount if amount else 0.0),
+            "fossilGhgEmissions": _dec(fossil / amount if amount else 0.0),
+            "fossilCarbonContent": _dec((fossil_carbon_content or 0.0) / amount if amount else 0.0),
+            "biogenicCarbonContent": _dec((biogenic_carbon_content or 0.0) / amount if amount else 0.0),
+            "characterizationFactors": ipcc[0] if ipcc else gwp,
+            "ipccCharacterizationFactorsSources": ipcc,
+            "crossSectoralStandardsUsed": used,
+            "crossSectoralStandards": list(cross_sectoral_standards),
+            "boundaryProcessesDescription": boundary,
+            "referencePeriodStart": period[0],
+            "referencePeriodEnd": period[1],
+            **geo,
+            "exemptedEmissionsPercent": float(exempted_emissions_percent),
+            "exemptedEmissionsDescription": exempted_emissions_description,
+            "packagingEmissionsIncluded": packaging_emissions_included,
+            "primaryDataShare": primary,
+        }
+        if bio > 0 and amount:
+            pcf["otherBiogenicGhgEmissions"] = _dec(bio / amount)
+        if biogenic_co2_uptake is not None and amount:
+            pcf["biogenicCarbonWithdrawal"] = _dec(uptake / amount)
+        if sources:
+            pcf["secondaryEmissionFactorSources"] = sources
+        doc = {
+            "id": fid,
+            "specVersion": spec_version,
+            **({"precedingPfIds": list(preceding_pf_ids)} if preceding_pf_ids else {}),
+            "version": 1,
+            "created": _utc(when),
+            "status": status,
+            "companyName": company_name,
+            "companyIds": cids,
+            "productDescription": description,
+            "productIds": pids,
+            "productCategoryCpc": product_category_cpc,
+            "productNameCompany": name,
+            "comment": text
+            + (
+                f" Values are per {unit} (PACT {spec_version}: per declared unit); the product holds {_dec(amount)}."
+                " No DQI: PACT 2.3 rates on 1-3 and needs completeness and reliability ratings footprint does not keep."
+            ),
+            "pcf": pcf,
+        }
+        model = ProductFootprintV2
+    try:
+        checked = model.model_validate(doc)
+    except ValidationError as exc:
+        raise PactError(_problems(exc, row=None, file=None, version=spec_version), what=what) from None
+    return checked.to_json_dict()
+
+
+# --- import ------------------------------------------------------------------------------------------------
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # a name too long for a file, a NUL character: text, not a path
+        return False
+
+
+def _load(data: Any) -> tuple[list[Any], bool, str | None, list[Problem]]:
+    """The footprints in ``data``, whether they came as a list, the file name, and problems reading it."""
+    file: str | None = None
+    if isinstance(data, Path) or (
+        isinstance(data, str) and not data.lstrip().startswith(("{", "[")) and _is_file(data)
+    ):
+        file = str(data)
+        try:
+            data = Path(data).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            return [], False, file, [Problem(f"cannot read the file: {exc}", file=file)]
+    if isinstance(data, bytes):
+        data = data.decode("utf-8-sig", errors="replace")
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as exc:
+            hint = "" if file else " (nor the name of a file)"
+            return (
+                [],
+                False,
+                file,
+                [
+                    Problem(
+                        f"not valid JSON{hint}: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+                        file=file,
+                        expected="a PACT ProductFootprint, a list of them or an API response as JSON",
+                    )
+                ],
+            )
+    if isinstance(data, ProductFootprintV2 | ProductFootprintV3):
+        return [data], False, file, []
+    if isinstance(data, dict) and "data" in data and "specVersion" not in data:
+        data = data["data"]
+        if isinstance(data, dict):
+            return [data], False, file, []
+    if isinstance(data, dict):
+        return [data], False, file, []
+    if isinstance(data, list | tuple):
+        return list(data), True, file, []
+    return (
+        [],
+        False,
+        file,
+        [
+            Problem(
+                "not PACT data",
+                file=file,
+                value=repr(data)[:80],
+                expected="a ProductFootprint object, a list of them, {'data': [...]}, JSON text or a file",
+            )
+        ],
+    )
+
+
+def read_pact(data: Any) -> list[PactFootprint]:
+    """Read PACT footprints: a dict, a list of them, an API response (``{"data": [...]}`` or
+    ``{"data": {...}}``), JSON text, or a path to a JSON file.
+
+    Each footprint is validated against the model of its ``specVersion`` (2.x: v2.3, 3.x: v3.0.3). Every
+    problem of every footprint is collected into one :class:`PactError`: the footprint's index (``row``),
+    the JSON path of the field, the value and what was expected.
+    """
+    items, is_list, file, problems = _load(data)
+    out: list[PactFootprint] = []
+    for i, item in enumerate(items):
+        row = i if is_list else None
+        if isinstance(item, ProductFootprintV2 | ProductFootprintV3):
+            out.append(item)
+            continue
+        if not isinstance(item, dict):
+            problems.append(
+                Problem("a footprint is a JSON object", file=file, row=row, value=repr(item)[:80], expected="an object")
+            )
+            continue
+        sv = item.get("specVersion")
+        major = _major(sv) if isinstance(sv, str) else None
+        if major not in (2, 3):
+            problems.append(
+                Problem(
+                    "missing specVersion" if sv is None else "unsupported specVersion",
+                    file=file,
+                    row=row,
+                    field="specVersion",
+                    value=sv,
+                    expected='a PACT version "2.x.y" or "3.x.y"',
+                )
+            )
+            continue
+        model: type[ProductFootprintV2] | type[ProductFootprintV3] = (
+            ProductFootprintV3 if major == 3 else ProductFootprintV2
+        )
+        try:
+            out.append(model.model_validate(item))
+        except ValidationError as exc:
+            problems += _problems(exc, row=row, file=file, version=V3_VERSION if major == 3 else "2.3")
+    if problems:
+        raise PactError(problems, what=file or "PACT data")
+    return out
+
+
+# --- supplier-specific factors -----------------------------------------------------------------------------
+
+
+def _date_of(text: str) -> date:
+    return datetime.fromisoformat(text.upper().replace("Z", "+00:00")).date()
+
+
+def _plus_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _rating(x: Decimal) -> int:
+    return min(5, max(1, int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP))))
+
+
+def pact_factors(
+    footprints: Any,
+    *,
+    prefix: str = "pact",
+    include_deprecated: bool = False,
+    name: str = "PACT footprints",
+) -> FactorLibrary:
+    """Supplier-specific emission factors from PACT footprints (anything :func:`read_pact` reads, or its
+    result): one pre-folded factor per footprint, id ``<prefix>.<company slug>.<product slug>``.
+
+    The factor is the footprint's cradle-to-gate PCF excluding biogenic CO2 uptake per one unit of its declared
+    unit (v3: ``pcfExcludingBiogenicUptake / declaredUnitAmount``; v2: ``pCfExcludingBiogenic``, already per
+    unit), category ``component``, licence ``supplier data``, GWP set from the IPCC characterization factors,
+    region from the geography, data quality ratings from the DQI. Deprecated footprints are left out unless
+    ``include_deprecated``. Merge the library over another one and use the ids in a bill of materials.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._\-]*", prefix):
+        raise PactError(
+            [
+                Problem(
+                    "not a factor id prefix", field="prefix", value=prefix, expected="lower case letters, digits, . _ -"
+                )
+            ],
+            what="pact_factors",
+        )
+    if isinstance(footprints, list | tuple) and all(
+        isinstance(f, ProductFootprintV2 | ProductFootprintV3) for f in footprints
+    ):
+        fps: list[PactFootprint] = list(footprints)
+    else:
+        fps = read_pact(footprints)
+    problems: list[Problem] = []
+    factors: dict[str, EmissionFactor] = {}
+    for i, pf in enumerate(fps):
+        if pf.status == "Deprecated" and not include_deprecated:
+            continue
+        row = i if len(fps) > 1 else None
+        if isinstance(pf, ProductFootprintV3):
+            c3 = pf.pcf
+            unit_name: str = c3.declared_unit_of_measurement
+            value = Decimal(c3.pcf_excluding_biogenic_uptake) / Decimal(c3.declared_unit_amount)
+            field = "pcf.pcfExcludingBiogenicUptake"
+            ipcc = list(c3.ipcc_characterization_factors)
+            geo = c3.geography_country or c3.geography_country_subdivision or c3.geography_region_or_subregion
+            dqr: tuple[int | None, ...] = (
+                (
+                    _rating(Decimal(c3.dqi.technological_dqr)),
+                    _rating(Decimal(c3.dqi.geographical_dqr)),
+                    _rating(Decimal(c3.dqi.temporal_dqr)),
+                )
+                if c3.dqi is not None
+                else (None, None, None)
+            )
+            ref_end, per = c3.reference_period_end, f"{c3.declared_unit_amount} {unit_name}"
+            pcf_text = f"pcfExcludingBiogenicUptake {c3.pcf_excluding_biogenic_uptake} kg CO2e per {per}"
+        else:
+            c2 = pf.pcf
+            unit_name = c2.declared_unit
+            value = Decimal(c2.p_cf_excluding_biogenic)
+            field = "pcf.pCfExcludingBiogenic"
+            ipcc = list(c2.ipcc_characterization_factors_sources)
+            geo = c2.geography_country or c2.geography_country_subdivision or c2.geography_region_or_subregion
+            # v2 rates 1 (best) to 3; mapped linearly onto footprint's (and PACT v3's) 1 to 5.
+            dqr = (
+                (
+                    _rating(1 + (Decimal(repr(c2.dqi.technological_dqr)) - 1) * 2),
+                    _rating(1 + (Decimal(repr(c2.dqi.geographical_dqr)) - 1) * 2),
+                    _rating(1 + (Decimal(repr(c2.dqi.temporal_dqr)) - 1) * 2),
+                )
+                if c2.dqi is not None
+                else (None, None, None)
+            )
+            ref_end = c2.reference_period_end
+            pcf_text = (
+                f"pCfExcludingBiogenic {c2.p_cf_excluding_biogenic} kg CO2e per {unit_name} "
+                f"(the product holds {c2.unitary_product_amount})"
+            )
+        unit = PACT_UNITS.get(unit_name)
+        if unit is None:
+            problems.append(
+                Problem(
+                    "footprint has no unit for this declared unit",
+                    row=row,
+                    field="pcf.declaredUnitOfMeasurement",
+                    value=unit_name,
+                    expected=", ".join(u for u, fu in PACT_UNITS.items() if fu),
+                )
+            )
+            continue
+        if value < 0:
+            problems.append(
+                Problem(
+                    "a negative footprint cannot be a component factor",
+                    row=row,
+                    field=field,
+                    value=str(value),
+                    expected=">= 0 kg CO2e",
+                )
+            )
+            continue
+        gwp = ipcc[0] if len(ipcc) == 1 and ipcc[0] in ("AR6", "AR5", "AR4") else "unspecified"
+        fid = f"{prefix}.{_slug(pf.company_name)}.{_slug(pf.product_name_company)}"
+        if fid in factors:
+            problems.append(
+                Problem(
+                    f"a second footprint for {pf.product_name_company} of {pf.company_name}",
+                    row=row,
+                    field="productNameCompany",
+                    value=pf.product_name_company,
+                    expected=f"one active footprint per product (factor id {fid})",
+                )
+            )
+            continue
+        end = _date_of(ref_end)
+        valid_from = _date_of(pf.validity_period_start) if pf.validity_period_start else end
+        valid_to = _date_of(pf.validity_period_end) if pf.validity_period_end else _plus_years(end, 3)
+        try:
+            factors[fid] = EmissionFactor(
+                id=fid,
+                name=f"{pf.product_name_company} ({pf.company_name}, PACT)",
+                category="component",
+                unit=unit,
+                co2e=float(value),
+                gwp_set=gwp,
+                source=f"{pf.company_name}, PACT footprint {pf.id}",
+                edition=pf.created,
+                region=geo or "GLO",
+                licence="supplier data",
+                boundary="cradle-to-gate",
+                dqr_technological=dqr[0],
+                dqr_geographical=dqr[1],
+                dqr_temporal=dqr[2],
+                valid_from=min(valid_from, valid_to),
+                valid_to=valid_to,
+                notes=(
+                    f"PACT {pf.spec_version} ProductFootprint {pf.id} ({pf.status}); {pcf_text}; "
+                    f"product ids {', '.join(pf.product_ids)}; IPCC {', '.join(ipcc)}"
+                ),
+            )
+        except ValidationError as exc:
+            problems += [
+                Problem(str(e["msg"]).removeprefix("Value error, "), row=row, field=field, value=str(value))
+                for e in exc.errors(include_url=False)
+            ]
+    if problems:
+        raise PactError(problems, what="PACT footprints as factors")
+    return FactorLibrary(factors.values(), name=name)
