@@ -863,6 +863,7 @@ def calculate(
         )
     if len(prep.repl_node) and (cum[prep.repl_node] == 0).any():
         warnings.append("a replaced item is not part of the product's BOM; its replacement adds nothing")
+    warnings += _validity_flags(prep.product, [lib.factor_at(int(f)) for f in np.unique(c_fac)])
 
     return FootprintResult(
         product_id=prep.product.id,
@@ -895,6 +896,24 @@ def calculate(
         input_hash=_result_hash(prep.input_hash, gs.name, prefolded, quantity),
         footprint_version=__version__,
     )
+
+
+def _validity_flags(product: Product, factors: list[EmissionFactor]) -> list[str]:
+    """Factors used outside their validity period (against the product's reference period) or from another
+    region than the product's (``GLO`` factors fit every region)."""
+    out = []
+    period, region = product.reference_period, product.region
+    for f in factors:
+        if period is not None and (
+            (f.valid_to is not None and f.valid_to < period.start)
+            or (f.valid_from is not None and f.valid_from > period.end)
+        ):
+            out.append(
+                f"factor {f.id} is valid {f.valid_from or '...'} to {f.valid_to or '...'}, outside the reference period {period.start} to {period.end}"
+            )
+        if region is not None and f.region not in (region, "GLO", "-"):
+            out.append(f"factor {f.id} is for region {f.region}; the product's region is {region}")
+    return out
 
 
 def _result_hash(input_hash: str, gwp: str, prefolded: str, quantity: float) -> str:

@@ -291,7 +291,9 @@ class BomSource(BaseModel):
 class Product(_Model):
     """A product: its declared unit, its BOM (``items``; ``root`` or the first item is the product) and its
     life cycle. ``bom_quantity`` says how much of the declared unit the BOM root describes (a 22.86 m
-    riser joint for a declared unit of 1 m); by default exactly one declared unit."""
+    riser joint for a declared unit of 1 m); by default exactly one declared unit. With ``reference_period``
+    and ``region`` (where the product is made, e.g. ``NO``), factors used outside their validity period or
+    from another region (other than ``GLO``) are flagged in the result's warnings."""
 
     id: str
     name: str | None = None
@@ -302,6 +304,7 @@ class Product(_Model):
     bom_quantity: Amount | None = None
     service_life: Amount | None = None
     reference_period: Period | None = None
+    region: str | None = None
     root: str | None = None
     items: list[Item] = Field(default_factory=list)
     materials: list[Material] = Field(default_factory=list)
@@ -310,6 +313,13 @@ class Product(_Model):
     replacements: list[Replacement] = Field(default_factory=list)
     end_of_life: list[EndOfLife] = Field(default_factory=list)
     bom: BomSource | None = None
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def region_is_text(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError('region must be text; in YAML write "NO" in quotes (a bare NO reads as false)')
+        return v
 
     @property
     def root_id(self) -> str | None:

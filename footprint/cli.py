@@ -483,6 +483,9 @@ def compare(
 @click.option("--company-domain", help="PACT: the company's domain, for urn:pact: ids built from plain text ids.")
 @click.option("--cpc", help="PACT: UN CPC product category code.")
 @click.option(
+    "--preceding-pf-id", "preceding", multiple=True, help="PACT: id of a footprint this one supersedes. Repeatable."
+)
+@click.option(
     "--period",
     nargs=2,
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -492,7 +495,8 @@ def compare(
 def export(
     product_files: tuple[str, ...], target: str, output: str | None, factors: tuple[str, ...], no_default_factors: bool,
     gwp: str, prefolded: PrefoldedPolicy, company_name: str | None, company_ids: tuple[str, ...],
-    company_domain: str | None, product_ids: tuple[str, ...], cpc: str | None, period: tuple[Any, Any] | None,
+    company_domain: str | None, product_ids: tuple[str, ...], cpc: str | None, preceding: tuple[str, ...],
+    period: tuple[Any, Any] | None,
 ) -> None:  # fmt: skip
     """Export footprints: PACT (3.0.3 or 2.3) JSON for customers, the result JSON, CSV or an Excel workbook.
 
@@ -535,7 +539,7 @@ def export(
                 result, company_name=company_name, company_ids=list(company_ids),
                 product_ids=list(product_ids) or None, product_category_cpc=cpc,
                 version="2.3" if target == "pact-v2" else "3.0.3", reference_period=ref, library=lib,
-                company_domain=company_domain,
+                company_domain=company_domain, preceding_pf_ids=list(preceding),
             )  # fmt: skip
             text = json.dumps(pf, indent=2, ensure_ascii=False)
         elif target == "json":

@@ -241,3 +241,19 @@ def test_chart_of_the_distribution_by_module(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="catalogue"):
         fp.chart_uncertainty(cat)
+
+
+def test_validity_and_region_are_flagged_in_the_result() -> None:
+    """A steel factor valid only until 2020 and a GB grid factor, in a product of 2025 made in NO: both flagged."""
+    steel = next(f for f in lib() if f.id == "steel").model_copy(update={"valid_to": date(2020, 12, 31)})
+    grid = next(f for f in lib() if f.id == "grid").model_copy(update={"region": "GB"})
+    p = product().model_copy(
+        update={"reference_period": fp.Period(start=date(2025, 1, 1), end=date(2025, 12, 31)), "region": "NO"}
+    )
+    r = fp.calculate(p, fp.FactorLibrary([steel, grid]))
+    assert any("steel" in w and "outside the reference period" in w for w in r.warnings)
+    assert any("grid" in w and "region GB" in w for w in r.warnings)
+    assert not any(
+        "region" in w
+        for w in fp.calculate(p.model_copy(update={"region": None}), fp.FactorLibrary([steel, grid])).warnings
+    )
