@@ -403,3 +403,11 @@ def test_result_records_provenance(library: fp.FactorLibrary) -> None:
     other = fp.calculate(pump(), library, quantity=2)
     assert r.input_hash != other.input_hash
     assert r.input_hash == fp.calculate(pump(), library).input_hash
+
+
+def test_bare_no_in_yaml_is_explained(tmp_path: Path) -> None:
+    """YAML reads an unquoted region NO (Norway) as false: the error says to quote it."""
+    path = tmp_path / "p.yaml"
+    path.write_text("id: x\nregion: NO\nitems: [{id: x}]\n")
+    with pytest.raises(fp.ProductError, match="quotes"):
+        fp.load_product(path)
