@@ -7,6 +7,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import cache, cached_property
@@ -387,8 +388,6 @@ class FactorLibrary:
     with :meth:`merge`, the first named taking precedence. ``version`` is a content hash that results record.
     """
 
-    __slots__ = ("__dict__", "_factors", "_index", "_origins", "_shadowed", "name")
-
     def __init__(
         self,
         factors: Iterable[EmissionFactor],
@@ -399,8 +398,8 @@ class FactorLibrary:
         self._factors: tuple[EmissionFactor, ...] = tuple(factors)
         self._index = {f.id: i for i, f in enumerate(self._factors)}
         if len(self._index) != len(self._factors):
-            seen: set[str] = set()
-            dup = sorted({f.id for f in self._factors if f.id in seen or seen.add(f.id)})  # type: ignore[func-returns-value]
+            counts = Counter(f.id for f in self._factors)
+            dup = sorted(i for i, c in counts.items() if c > 1)
             raise ValueError(f"duplicate factor ids: {', '.join(dup)}")
         self.name = name
         self._origins = dict(origins) if origins else {f.id: name for f in self._factors}
