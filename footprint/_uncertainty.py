@@ -16,13 +16,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ._catalogue import ExplodedCatalogue
-from ._errors import InputError, Problem
+from ._errors import DeliveryError, InputError, Problem
 from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertainty
 from ._gwp import DEFAULT_GWP_SET, gwp_set
 from ._lifecycle import PreparedProduct, _evaluate, _paths, prepare_product
@@ -303,6 +303,35 @@ def compare_monte_carlo(
     }
 
 
+def _delivery_matrix(cat: Any, deliveries: pd.DataFrame) -> tuple[npt.NDArray[np.float64], list[Any]]:
+    """(products x (period, supplier)) quantities delivered, and the (period, supplier) keys."""
+    import pandas as pd
+
+    d = deliveries.reset_index(drop=True)
+    pos = pd.Index(cat.product_ids).get_indexer(d["product"].astype(str))
+    qty = pd.to_numeric(d["quantity"], errors="coerce").to_numpy(dtype=float)
+    bad = (pos < 0) | ~np.isfinite(qty) | (qty < 0)
+    if bad.any():
+        raise DeliveryError(
+            [
+                Problem(
+                    "unknown product or quantity not a number >= 0",
+                    row=int(i) + 2,
+                    field="product",
+                    value=d["product"].iloc[i],
+                    expected="a product of the catalogue and a quantity >= 0",
+                )
+                for i in np.flatnonzero(bad)
+            ],
+            what="deliveries",
+        )
+    key = pd.MultiIndex.from_arrays([d["period"].astype(str), cat.supplier_ids[cat.supplier_of[pos]].astype(str)])
+    codes, keys = key.factorize(sort=True)
+    mat = np.zeros((cat.n_products, len(keys)))
+    np.add.at(mat, (pos, codes), qty)
+    return mat, list(keys)
+
+
 def monte_carlo_catalogue(
     exploded: ExplodedCatalogue,
     *,
@@ -312,9 +341,16 @@ def monte_carlo_catalogue(
     prefolded: PrefoldedPolicy = "error",
     library: FactorLibrary | None = None,
     top: int = 10,
+    deliveries: pd.DataFrame | None = None,
 ) -> MonteCarloResult:
     """Monte Carlo of every product of a catalogue and of its suppliers: one draw per factor per iteration,
-    and the per-product samples as one matrix product (products x factors in use) @ (factors x iterations)."""
+    and the per-product samples as one matrix product (products x factors in use) @ (factors x iterations).
+
+    Without ``deliveries``, a supplier's samples are the sum of one unit of each of its products; with a
+    deliveries table (``product``, ``period``, ``quantity`` in pieces), ``by_supplier`` is per (period,
+    supplier), the quantities delivered times the product samples, and ``total`` the cluster over all
+    periods. A delivery of a product the catalogue does not hold is a :class:`DeliveryError`.
+    """
     import pandas as pd
 
     if not (isinstance(iterations, int) and iterations >= 1):
@@ -332,10 +368,14 @@ def monte_carlo_catalogue(
     weights = exploded.qty_by_product_factor * co2e[lib_idx][None, :]  # products x factors in use
     det = weights.sum(axis=1)
     samples = draws @ weights.T  # iterations x products
-    sup = np.zeros((cat.n_products, len(cat.supplier_ids)))
-    sup[np.arange(cat.n_products), cat.supplier_of] = 1.0
+    if deliveries is None:
+        sup = np.zeros((cat.n_products, len(cat.supplier_ids)))
+        sup[np.arange(cat.n_products), cat.supplier_of] = 1.0
+        names: list[Any] = list(cat.supplier_ids)
+    else:
+        sup, names = _delivery_matrix(cat, deliveries)
     sup_samples = samples @ sup
-    cluster = samples.sum(axis=1)
+    cluster = sup_samples.sum(axis=1) if deliveries is not None else samples.sum(axis=1)
     return MonteCarloResult(
         iterations=iterations,
         seed=seed,
@@ -344,7 +384,7 @@ def monte_carlo_catalogue(
         summary=_stats(samples, list(cat.product_ids), list(det)),
         by_module=pd.DataFrame(),
         by_component=pd.DataFrame(),
-        by_supplier=_stats(sup_samples, list(cat.supplier_ids), list(det @ sup)),
+        by_supplier=_stats(sup_samples, names, list(det @ sup)),
         sensitivity=_sensitivity(draws, fids, cluster, top),
         defaults=defaults,
         samples_by_module=pd.DataFrame(),

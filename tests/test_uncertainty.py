@@ -257,3 +257,27 @@ def test_validity_and_region_are_flagged_in_the_result() -> None:
         "region" in w
         for w in fp.calculate(p.model_copy(update={"region": None}), fp.FactorLibrary([steel, grid])).warnings
     )
+
+
+def test_catalogue_monte_carlo_weighted_by_deliveries() -> None:
+    """With deliveries, suppliers are per period: 2024 = 2 x P1 (5) = 10, 2025 = 3 x P1 + 1 x P2 (6) = 21 at
+    zero spread; an unknown product is a DeliveryError naming its row."""
+    products = pd.DataFrame({"product": ["P1", "P2"], "supplier": ["S", "S"]})
+    bom = pd.DataFrame({"parent": ["P1", "P2"], "child": ["X", "X"], "quantity": [2.0, 3.0]})
+    acts = pd.DataFrame(
+        {"item": ["X", "P1"], "factor": ["steel", "grid"], "amount": [1.0, 10.0], "unit": ["kg", "kWh"]}
+    )
+    ex = fp.explode_catalogue(
+        fp.prepare_catalogue(products, bom, acts, lib(unc="lognormal gsd=1", grid_unc="lognormal gsd=1"))
+    )
+    deliveries = pd.DataFrame(
+        {"product": ["P1", "P1", "P2"], "period": ["2024", "2025", "2025"], "quantity": [2, 3, 1]}
+    )
+    mc = fp.monte_carlo_catalogue(ex, iterations=20, deliveries=deliveries)
+    assert mc.by_supplier.loc[("2024", "S"), "mean"] == pytest.approx(10.0, rel=1e-12)
+    assert mc.by_supplier.loc[("2025", "S"), "mean"] == pytest.approx(21.0, rel=1e-12)
+    assert np.allclose(mc.total, 31.0)
+    bad = pd.DataFrame({"product": ["P9"], "period": ["2024"], "quantity": [1]})
+    with pytest.raises(fp.DeliveryError) as info:
+        fp.monte_carlo_catalogue(ex, iterations=5, deliveries=bad)
+    assert info.value.problems[0].row == 2
