@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ._errors import Problem, ProductError, UnitError
+from ._errors import Problem, ProductError, UnitError, row_problems
 from ._product import Activity, Amount, BomColumns, Child, Item, Material
 from ._units import conversion_factor, parse_unit
 
@@ -124,17 +124,10 @@ def _levels(raw: pd.Series, file: str, first: int, col: str, problems: list[Prob
     lev[has] = digits[has].astype(int).to_numpy()
     dd = dots.to_numpy()
     lev[dd] = text[dd].str.len().to_numpy()
-    for i in np.flatnonzero(lev < 0):
-        problems.append(
-            Problem(
-                "not a BOM level",
-                file=file,
-                row=first + int(i),
-                field=col,
-                value=text.iloc[i],
-                expected="1, 2, 3 ... or .1, ..2",
-            )
-        )
+    problems += row_problems(
+        lev < 0, "not a BOM level", file=file, first_row=first, field=col, values=text.to_numpy(),
+        expected="1, 2, 3 ... or .1, ..2",
+    )  # fmt: skip
     return lev
 
 
@@ -188,22 +181,19 @@ def read_bom(
         return df[name] if name in df.columns else pd.Series([""] * len(df), index=df.index, dtype=str)
 
     code = col(cols.item)
-    for i in np.flatnonzero(code.to_numpy() == ""):
-        problems.append(
-            Problem("item code is empty", file=file, row=first + int(i), field=cols.item, expected="a part number")
-        )
+    problems += row_problems(
+        code.to_numpy() == "",
+        "item code is empty",
+        file=file,
+        first_row=first,
+        field=cols.item,
+        expected="a part number",
+    )
     qty = pd.to_numeric(col(cols.quantity).str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
-    for i in np.flatnonzero(~np.isfinite(qty) | (qty < 0)):
-        problems.append(
-            Problem(
-                "quantity is not a finite number >= 0",
-                file=file,
-                row=first + int(i),
-                field=cols.quantity,
-                value=col(cols.quantity).iloc[i],
-                expected="e.g. 2 or 12.5",
-            )
-        )
+    problems += row_problems(
+        ~np.isfinite(qty) | (qty < 0), "quantity is not a finite number >= 0", file=file, first_row=first,
+        field=cols.quantity, values=col(cols.quantity).to_numpy(), expected="e.g. 2 or 12.5",
+    )  # fmt: skip
 
     # units: one parse per distinct code
     unit_col = col(cols.unit).replace("", "piece")
@@ -249,30 +239,16 @@ def read_bom(
         raw = col(name)
         val = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
         bad = (raw.to_numpy() != "") & (~np.isfinite(val) | (val < 0))
-        for i in np.flatnonzero(bad):
-            problems.append(
-                Problem(
-                    "mass is not a finite number >= 0",
-                    file=file,
-                    row=first + int(i),
-                    field=name,
-                    value=raw.iloc[i],
-                    expected="e.g. 12.5",
-                )
-            )
+        problems += row_problems(
+            bad, "mass is not a finite number >= 0", file=file, first_row=first, field=name,
+            values=raw.to_numpy(), expected="e.g. 12.5",
+        )  # fmt: skip
         masses[name] = np.where(raw.to_numpy() == "", np.nan, val * to_kg)
     net, gross = masses[cols.net_mass], masses[cols.gross_mass]
-    for i in np.flatnonzero(gross < net):
-        problems.append(
-            Problem(
-                "gross mass is below the net mass",
-                file=file,
-                row=first + int(i),
-                field=cols.gross_mass,
-                value=col(cols.gross_mass).iloc[i],
-                expected=">= the net mass",
-            )
-        )
+    problems += row_problems(
+        gross < net, "gross mass is below the net mass", file=file, first_row=first, field=cols.gross_mass,
+        values=col(cols.gross_mass).to_numpy(), expected=">= the net mass",
+    )  # fmt: skip
 
     # parent of each row
     if fmt == "indented":

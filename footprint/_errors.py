@@ -25,6 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 __all__ = [
     "CycleError",
@@ -42,7 +45,27 @@ __all__ = [
     "ProductError",
     "UnitError",
     "UnknownFactorError",
+    "row_problems",
 ]
+
+
+def row_problems(
+    mask: Any,
+    message: str,
+    *,
+    file: str | None,
+    first_row: int,
+    field: str,
+    values: Any = None,
+    expected: str | None = None,
+) -> list[Problem]:
+    """One :class:`Problem` per row of a table where ``mask`` holds; data row ``i`` is file line
+    ``first_row + i``, and ``values[i]`` (when given) the value found there."""
+    return [
+        Problem(message, file=file, row=first_row + int(i), field=field,
+                value=None if values is None else values[int(i)], expected=expected)
+        for i in np.flatnonzero(mask)
+    ]  # fmt: skip
 
 
 class FootprintError(Exception):

@@ -22,7 +22,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._catalogue import CatalogueResult, read_table
 from ._engine import BomArrays, find_cycle, topological_levels
-from ._errors import CycleError, DeliveryError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError
+from ._errors import (
+    CycleError,
+    DeliveryError,
+    IncompatibleUnitsError,
+    InputError,
+    Problem,
+    ProductError,
+    UnitError,
+    row_problems,
+)
 from ._factors import FactorLibrary, PrefoldedPolicy
 from ._gwp import DEFAULT_GWP_SET
 from ._lifecycle import calculate
@@ -279,17 +288,10 @@ def supplier_footprints(
     period = d["period"].astype(str).str.strip().to_numpy()
 
     def bad(mask: Any, field: str, message: str, expected: str) -> None:
-        for i in np.flatnonzero(mask):
-            problems.append(
-                Problem(
-                    message,
-                    file=name,
-                    row=int(rows[i]),
-                    field=field,
-                    value=d[field].iloc[i] if field in d else None,
-                    expected=expected,
-                )
-            )
+        values = d[field].to_numpy() if field in d else None
+        problems.extend(
+            row_problems(mask, message, file=name, first_row=first_row, field=field, values=values, expected=expected)
+        )
 
     qty = pd.to_numeric(d["quantity"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad(~np.isfinite(qty) | (qty < 0), "quantity", "quantity is not a finite number >= 0", "e.g. 12")
@@ -321,17 +323,10 @@ def supplier_footprints(
         try:
             per_declared[sel] = (conversion_factor(unit, du) if unit else 1.0) / dv
         except (IncompatibleUnitsError, UnitError):
-            for i in np.flatnonzero(sel):
-                problems.append(
-                    Problem(
-                        f"unit cannot be expressed in the product's declared unit {decl!r}",
-                        file=name,
-                        row=int(rows[i]),
-                        field="unit",
-                        value=unit,
-                        expected=f"a unit of the dimension of {decl!r}",
-                    )
-                )
+            problems += row_problems(
+                sel, f"unit cannot be expressed in the product's declared unit {decl!r}", file=name,
+                first_row=first_row, field="unit", values=units, expected=f"a unit of the dimension of {decl!r}",
+            )  # fmt: skip
     revenue = None
     if "revenue" in d.columns:
         revenue = pd.to_numeric(d["revenue"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
