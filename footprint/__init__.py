@@ -28,6 +28,7 @@ from ._catalogue import (
     prepare_catalogue,
 )
 from ._compare import compare
+from ._erp import ERP_PRESETS, ErpRules
 from ._errors import (
     CycleError,
     DeliveryError,
@@ -118,6 +119,7 @@ __all__ = [
     "BOUNDARIES",
     "CATEGORIES",
     "DEFAULT_GWP_SET",
+    "ERP_PRESETS",
     "GHG_STAGES",
     "MODULES",
     "MODULE_NAMES",
@@ -140,6 +142,7 @@ __all__ = [
     "EmissionFactor",
     "Emissions",
     "EndOfLife",
+    "ErpRules",
     "ExplodedCatalogue",
     "FactorFileError",
     "FactorLibrary",

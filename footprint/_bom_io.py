@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from ._erp import ErpRules, component_item, erp_rules, mass_balance, resolve_raw_materials
 from ._errors import Problem, ProductError, UnitError, row_problems
-from ._product import Activity, Amount, BomColumns, Child, Item, Material
+from ._product import Amount, BomColumns, Child, Item, Material
 from ._units import conversion_factor, parse_unit
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ ERP_UNITS: dict[str, str] = {
     "NO": "piece", "C62": "piece", "H87": "piece", "KG": "kg", "KGM": "kg", "G": "g", "GRM": "g", "TO": "t",
     "TNE": "t", "LB": "lb", "LBR": "lb", "M": "m", "MTR": "m", "MM": "mm", "MMT": "mm", "M2": "m**2",
     "MTK": "m**2", "M3": "m**3", "MTQ": "m**3", "L": "L", "LTR": "L", "KWH": "kWh", "KWT": "kW", "MJ": "MJ",
+    "SET": "piece", "KIT": "piece", "CM": "cm", "CMT": "cm", "KM": "km", "KMT": "km",
+    "FT": "ft", "FOT": "ft", "IN": "inch", "INH": "inch", "ML": "mL", "MLT": "mL", "GAL": "gal", "GLL": "gal",
+    "T": "t", "LBS": "lb", "DM": "dm", "FT2": "ft**2", "FTK": "ft**2", "H": "h", "HUR": "h",
 }  # fmt: skip
 
 
@@ -42,6 +46,7 @@ class BomImport(BaseModel):
     root: str
     items: list[Item]
     materials: list[Material]
+    warnings: list[str] = []
 
 
 def _read_table(path: Path, sheet: str | int = 0) -> tuple[pd.DataFrame, int, list[Problem]]:
@@ -78,14 +83,19 @@ def _unit(text: str, unit_map: dict[str, str]) -> str:
 
 def read_mapping(path: str | Path) -> pd.DataFrame:
     """A mapping table (CSV or Excel): ``code`` -> ``factor``, with optional ``kind`` (``material`` or
-    ``component``), ``name``, ``recycled_content``, ``end_of_life`` and ``scrap_end_of_life``."""
+    ``component``), ``name``, ``recycled_content``, ``end_of_life`` and ``scrap_end_of_life``; for
+    components also ``pcf`` (the factor id of the supplier's footprint, primary data), ``module``,
+    ``primary``, ``mass``, ``material`` and ``supplier`` (see docs/bom-import.md)."""
     df, first, problems = _read_table(Path(path))
     file = str(path)
-    for col in ("code", "factor"):
-        if not problems and col not in df.columns:
-            problems.append(
-                Problem("required column missing", file=file, field=col, expected="columns code and factor")
-            )
+    if not problems and "code" not in df.columns:
+        problems.append(Problem("required column missing", file=file, field="code", expected="columns code and factor"))
+    if not problems and "factor" not in df.columns and "pcf" not in df.columns:
+        problems.append(
+            Problem("required column missing", file=file, field="factor", expected="a factor or pcf column")
+        )
+    if not problems and "factor" not in df.columns:
+        df["factor"] = ""
     if problems:
         raise ProductError(problems, what=file)
     if "kind" not in df.columns:
@@ -111,6 +121,7 @@ def read_mapping(path: str | Path) -> pd.DataFrame:
     if problems:
         raise ProductError(problems, what=file)
     df.attrs["first_row"] = first
+    df.attrs["file"] = file
     return df
 
 
@@ -141,15 +152,23 @@ def read_bom(
     sheet: str | int = 0,
     default_mass_unit: str = "kg",
     unit_map: dict[str, str] | None = None,
+    erp: str | ErpRules | dict[str, Any] | None = None,
 ) -> BomImport:
     """Read an indented BOM or a parent-child table (CSV or Excel) into items and materials.
 
     ``format`` is detected from the columns when not given (a level column means indented). Every problem
     (missing columns, bad levels or quantities, unknown units, unmapped codes, items defined differently
     in two places) is collected into one :class:`ProductError` naming file, row and column.
+    ``erp`` (a preset name ``sap``, ``ifs``, ``odoo`` or :class:`ErpRules`) says which rows are raw
+    materials; a row whose children are all raw materials is a part made from them (see docs/bom-import.md).
     """
     import pandas as pd
 
+    try:
+        rules = erp_rules(erp)
+    except ValueError as exc:
+        msg = str(exc).splitlines()[0]
+        raise ProductError([Problem(msg, file=str(path), field="erp", expected="sap, ifs, odoo or ErpRules")]) from None
     cols = columns if isinstance(columns, BomColumns) else BomColumns(**(columns or {}))
     units = {**ERP_UNITS, **(unit_map or {})}
     path = Path(path)
@@ -321,11 +340,22 @@ def read_bom(
             "material": col(cols.material).to_numpy(),
             "net": net,
             "gross": gross,
+            "mtype": col(rules.material_type or "\0").to_numpy(),
+            "proc": col(rules.procurement_type or "\0").to_numpy(),
+            "cat": col(rules.item_category or "\0").to_numpy(),
         }
     )
-    lines = lines[lines["parent"] != ""]
+    top = lines[lines["parent"] == ""]
+    root_net = {root: float(top["net"].iloc[0])} if len(top) == 1 and np.isfinite(top["net"].iloc[0]) else {}
+    root_name = str(top["description"].iloc[0]) if len(top) == 1 else ""
+    lines, warnings, more = resolve_raw_materials(lines[lines["parent"] != ""], rules, file)
+    problems += more
     colnames = {"unit": cols.unit, "material": cols.material, "net": cols.net_mass, "gross": cols.gross_mass}
-    return _assemble(lines, root, file, _mapping(mapping), problems, colnames)
+    imp = _assemble(lines, root, file, _mapping(mapping), problems, colnames, root_name)
+    nets = lines.groupby("item")["net"].first().dropna()
+    stated = {**{str(k): float(v) for k, v in nets.items()}, **root_net}
+    warnings += mass_balance(imp.items, stated, rules.mass_tolerance)
+    return imp.model_copy(update={"warnings": warnings + imp.warnings})
 
 
 def _mapping(mapping: str | Path | pd.DataFrame | None) -> pd.DataFrame | None:
@@ -349,6 +379,7 @@ def _assemble(
     mapping: pd.DataFrame | None,
     problems: list[Problem],
     colnames: dict[str, str],
+    root_name: str = "",
 ) -> BomImport:
     """Items, edges and materials from BOM lines that know their parent item."""
     # an item's attributes must agree wherever it is listed
@@ -360,6 +391,7 @@ def _assemble(
         material=("material", "first"),
         net=("net", "first"),
         gross=("gross", "first"),
+        kind=("kind", "first"),
         first_row=("row", "min"),
     )
     for attr in ("unit", "material", "net", "gross"):
@@ -384,7 +416,9 @@ def _assemble(
     mat_map: dict[str, Any] = {}
     comp_map: dict[str, Any] = {}
     if mapping is not None:
-        for rec in mapping.to_dict("records"):
+        mfile, mfirst = mapping.attrs.get("file", file), int(mapping.attrs.get("first_row", 0))
+        for k, raw in enumerate(mapping.to_dict("records")):
+            rec = {**raw, "__file__": mfile, "__row__": mfirst + k if mfirst else None}
             (comp_map if rec.get("kind") == "component" else mat_map)[rec["code"]] = rec
     kids_of: dict[str, list[Child]] = {}
     for key, q in edges.items():
@@ -392,18 +426,35 @@ def _assemble(
         kids_of.setdefault(str(parent), []).append(Child(item=str(child), quantity=float(q)))
     items: list[Item] = []
     used_materials: dict[str, Material] = {}
+    massless: list[str] = []
+    unused_gross: list[str] = []
     all_ids = [root, *[i for i in attrs.index if i != root]]
     for item_id in all_ids:
         a = attrs.loc[item_id] if item_id in attrs.index else None
         kids = kids_of.get(item_id, [])
         unit = str(a["unit"]) if a is not None and a["unit"] is not None else "piece"
-        name = (str(a["description"]) or None) if a is not None else None
+        name = (str(a["description"]) or None) if a is not None else (root_name or None)
         mat = str(a["material"]) if a is not None and isinstance(a["material"], str) else ""
         row = int(a["first_row"]) if a is not None else None
-        if kids:
+        made = a is not None and a["kind"] == "part"
+        if kids and not made:
+            if a is not None and np.isfinite(a["gross"]):
+                unused_gross.append(item_id)
             items.append(Item(id=item_id, name=name, kind="assembly", unit=unit, children=kids))
             continue
-        if mat:
+        if item_id in comp_map:
+            net = float(a["net"]) if a is not None else np.nan
+            if a is not None and np.isfinite(a["gross"]) and a["gross"] != net:
+                unused_gross.append(item_id)
+            comp, comp_mat, more, note = component_item(item_id, name, unit, comp_map[item_id], net, mat_map, file, row)
+            problems += more
+            if comp is not None:
+                items.append(comp.model_copy(update={"children": kids}) if kids else comp)
+            if comp_mat:
+                used_materials.setdefault(comp_mat, _material(comp_mat, mat_map[comp_mat]))
+            if note:
+                massless.append(note)
+        elif mat:
             if mat not in mat_map:
                 problems.append(
                     Problem(
@@ -433,28 +484,11 @@ def _assemble(
             used_materials.setdefault(mat, _material(mat, mat_map[mat]))
             items.append(
                 Item(
-                    id=item_id, name=name, kind="part", unit=unit, material=mat,
+                    id=item_id, name=name, kind="part", unit=unit, material=mat, children=kids,
                     net_mass=Amount(value=float(net), unit="kg"),
                     gross_mass=Amount(value=float(gross), unit="kg") if np.isfinite(gross) else None,
                 )
             )  # fmt: skip
-        elif item_id in comp_map:
-            rec = comp_map[item_id]
-            items.append(
-                Item(
-                    id=item_id,
-                    name=name or rec.get("name") or None,
-                    kind="component",
-                    unit=unit,
-                    activities=[
-                        Activity(
-                            name=f"{item_id} (generic factor)",
-                            factor=rec["factor"],
-                            quantity=Amount(value=1.0, unit=unit),
-                        )
-                    ],
-                )
-            )
         else:
             problems.append(
                 Problem(
@@ -468,7 +502,18 @@ def _assemble(
             )
     if problems:
         raise ProductError(problems, what=file)
-    return BomImport(root=root, items=items, materials=list(used_materials.values()))
+    warnings = []
+    if massless:
+        warnings.append(
+            "bought-in items without a weight (give one in the export or a mass in the mapping; product mass, "
+            f"transport of the product and end of life leave them out): {', '.join(massless)}"
+        )
+    if unused_gross:
+        warnings.append(
+            "gross weights not used (an assembly weighs what its contents weigh, a bought-in item its net "
+            f"weight): {', '.join(unused_gross[:10])}"
+        )
+    return BomImport(root=root, items=items, materials=list(used_materials.values()), warnings=warnings)
 
 
 def _material(code: str, rec: dict[str, Any]) -> Material:

@@ -476,6 +476,7 @@ def prepare_product(product: Product, library: FactorLibrary | None = None, file
             _activity(b, act, node, f"{fld}.activities[{j}]", life_yr, name)
     for j, act in enumerate(product.activities):
         _activity(b, act, root, f"activities[{j}]", life_yr, product.name or product.id)
+    b.warnings += product.bom_warnings
     for mid in sorted(no_eol):
         b.warnings.append(f"material {mid!r} has no end-of-life scenario: modules C and D leave it out")
 

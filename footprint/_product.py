@@ -286,6 +286,7 @@ class BomSource(BaseModel):
     columns: BomColumns = Field(default_factory=BomColumns)
     sheet: str | int = 0
     default_mass_unit: str = "kg"
+    erp: Literal["sap", "ifs", "odoo"] | dict[str, Any] | None = None
 
 
 class Product(_Model):
@@ -313,6 +314,7 @@ class Product(_Model):
     replacements: list[Replacement] = Field(default_factory=list)
     end_of_life: list[EndOfLife] = Field(default_factory=list)
     bom: BomSource | None = None
+    bom_warnings: list[str] = Field(default_factory=list, description="set by the BOM import: what it noticed")
 
     @field_validator("region", mode="before")
     @classmethod
@@ -409,6 +411,7 @@ def _with_bom(product: Product, path: Path) -> Product:
         product_id=product.id,
         sheet=src.sheet,
         default_mass_unit=src.default_mass_unit,
+        erp=src.erp,
     )
     clash = sorted({i.id for i in imported.items} & {i.id for i in product.items})
     if clash:
@@ -432,6 +435,7 @@ def _with_bom(product: Product, path: Path) -> Product:
             "materials": materials,
             "root": product.root or imported.root,
             "bom": None,
+            "bom_warnings": [*product.bom_warnings, *imported.warnings],
         }
     )
 
