@@ -7,6 +7,7 @@ listing all of them (file, row, field, value, expectation); nothing of it is loa
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -410,6 +411,8 @@ def read_factor_records(path: str | Path) -> list[EmissionFactor]:
             raise FactorFileError(
                 [Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=file)], what=file
             ) from None
+        if suffix == ".json" and _is_pact(text, path):
+            return _pact_records(path)
         if suffix == ".json":
             rows, problems = _rows_from_json(text, file)
         elif suffix == ".csv":
@@ -419,6 +422,33 @@ def read_factor_records(path: str | Path) -> list[EmissionFactor]:
                 [Problem("unknown file type", file=file, value=suffix, expected=".csv, .json or .xlsx")], what=file
             )
     return _build(rows, problems, file)
+
+
+def _is_pact(text: str, path: Path) -> bool:
+    """A PACT footprint file: named ``*.pact.json``, or JSON holding ``specVersion`` objects (an API answer)."""
+    if path.name.lower().endswith(".pact.json"):
+        return True
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    if isinstance(data, dict) and "data" in data and "factors" not in data:
+        data = data["data"]
+    first = data[0] if isinstance(data, list) and data else data
+    return isinstance(first, dict) and "specVersion" in first
+
+
+def _pact_records(path: Path) -> list[EmissionFactor]:
+    """The supplier factors of a PACT file (ids ``pact.<company>.<product>``, see docs/pact.md)."""
+    from ._errors import PactError
+    from ._pact import pact_factors
+
+    try:
+        return list(pact_factors(path, name=path.name))
+    except PactError as exc:
+        raise FactorFileError(
+            [dataclasses.replace(p, file=p.file or str(path)) for p in exc.problems], what=str(path)
+        ) from None
 
 
 def _build(rows: list[tuple[int, dict[str, str]]], problems: list[Problem], file: str) -> list[EmissionFactor]:

@@ -122,7 +122,8 @@ _FACTORS_OPT = click.option(
     "factors",
     multiple=True,
     type=click.Path(),
-    help="Own factor file or folder (CSV, JSON, Excel); takes precedence over the bundled library. Repeatable.",
+    help="Own factor file or folder (CSV, JSON, Excel, or a supplier's PACT file *.pact.json); takes precedence "
+    "over the bundled library. Repeatable.",
 )
 _NO_DEFAULTS_OPT = click.option(
     "--no-default-factors", is_flag=True, help="Use only the --factors files, not the bundled library."

@@ -3,6 +3,8 @@ silently, mass balance, and a mapping file that says what a bought-in item is.""
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -192,3 +194,58 @@ def test_erp_unit_codes(code: str, unit: str) -> None:
     from footprint._bom_io import ERP_UNITS
 
     assert ERP_UNITS[code] == unit
+
+
+def supplier_pact(tmp_path: Path, name: str = "actuator.pact.json") -> Path:
+    """A supplier's PACT file made by footprint's own export: an actuator of 100 kg of steel at 2.0 kg CO2e/kg,
+    so 200 kg CO2e per piece."""
+    product = fp.Product(
+        id="act-7",
+        name="Hydraulic actuator HA-7",
+        items=[fp.Item(id="act-7", kind="part", material="F22", net_mass="100 kg")],
+        materials=[fp.Material(id="F22", factor="steel")],
+    )
+    pf = fp.to_pact(
+        fp.calculate(product, LIB),
+        company_name="Acme Actuation AS",
+        company_ids=["acme-actuation"],
+        company_domain="acme-actuation.example",
+        reference_period=(date(2025, 1, 1), date(2025, 12, 31)),
+    )
+    path = tmp_path / name
+    path.write_text(json.dumps(pf))
+    return path
+
+
+def test_pact_file_loads_as_a_factor_file(tmp_path: Path) -> None:
+    """load_factors reads a PACT file (named *.pact.json, or any JSON of PACT footprints); the id is
+    pact.<company slug>.<product slug> and the value the PCF per declared unit: 200 kg CO2e per piece."""
+    for name in ("actuator.pact.json", "actuator.json"):
+        lib = fp.load_factors(supplier_pact(tmp_path, name))
+        fac = lib["pact.acme-actuation-as.hydraulic-actuator-ha-7"]
+        assert (fac.unit, fac.co2e) == ("piece", pytest.approx(200.0, rel=1e-12))
+
+
+def test_cli_factors_takes_a_pact_file(tmp_path: Path) -> None:
+    """``--factors supplier.pact.json`` works on the command line (it said "JSON is not a list of factors") and
+    the factor list shows its id."""
+    from click.testing import CliRunner
+
+    from footprint.cli import main
+
+    path = supplier_pact(tmp_path)
+    out = CliRunner().invoke(main, ["factors", "list", "--factors", str(path), "--no-default-factors"])
+    assert out.exit_code == 0, out.output
+    assert "pact.acme-actuation-as.hydraulic-actuator-ha-7" in out.output
+
+
+def test_broken_pact_file_names_the_file(tmp_path: Path) -> None:
+    """A PACT file that breaks the specification is a FactorFileError naming the file and the field."""
+    path = supplier_pact(tmp_path)
+    data = json.loads(path.read_text())
+    del data["companyName"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(fp.FactorFileError) as info:
+        fp.load_factors(path)
+    assert all(p.file == str(path) for p in info.value.problems)
+    assert any("companyName" in (p.field or "") for p in info.value.problems)
