@@ -53,6 +53,9 @@ def test_example_product_calculates(product_file: Path, library: fp.FactorLibrar
     """The product file loads and calculates under AR6 with pre-folded factors reported (with the other products
     of its folder when it buys one of them); modules add up to the total."""
     product = fp.load_product(product_file)
+    pact_files = sorted(product_file.parent.glob("*.pact.json"))  # suppliers' footprints beside the product
+    if pact_files:
+        library = fp.load_factors(*pact_files).merge(library)
     if any(item.supplier_product for item in product.items):
         chain = [fp.load_product(p) for p in sorted(product_file.parent.glob("*.yaml"))]
         result = fp.calculate_chain(chain, library, prefolded="report")[product.id]
