@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._boundary import fabrication_flags
 from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
 from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError
 from ._factor_io import default_library
@@ -477,6 +478,7 @@ def prepare_product(product: Product, library: FactorLibrary | None = None, file
     for j, act in enumerate(product.activities):
         _activity(b, act, root, f"activities[{j}]", life_yr, product.name or product.id)
     b.warnings += product.bom_warnings
+    b.warnings += fabrication_flags(product, lib)
     for mid in sorted(no_eol):
         b.warnings.append(f"material {mid!r} has no end-of-life scenario: modules C and D leave it out")
 

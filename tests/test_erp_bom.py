@@ -249,3 +249,24 @@ def test_broken_pact_file_names_the_file(tmp_path: Path) -> None:
         fp.load_factors(path)
     assert all(p.file == str(path) for p in info.value.problems)
     assert any("companyName" in (p.field or "") for p in info.value.problems)
+
+
+def test_fabrication_outside_the_material_factor_boundary_is_flagged() -> None:
+    """worldsteel's crude-steel factor excludes rolling, forging, machining and heat treatment (its notes say so):
+    a forged part with no activity of its own is named; once it carries its forging energy, it is not."""
+    lib = fp.default_library()
+    forged = fp.Item(id="body", name="Body, forged", kind="part", material="F22", net_mass="1480 kg")
+    product = fp.Product(
+        id="v",
+        items=[fp.Item(id="v", children=[fp.Child(item="body")]), forged],
+        materials=[fp.Material(id="F22", factor="material.steel.carbon.global.worldsteel2024")],
+    )
+    flags = [w for w in fp.calculate(product, lib).warnings if "excludes" in w]
+    assert len(flags) == 1
+    assert "rolling, forging, machining and heat treatment" in flags[0]
+    assert "Body, forged" in flags[0]
+    heated = forged.model_copy(
+        update={"activities": [fp.Activity(factor="electricity.grid.no.ember", quantity="900 kWh")]}
+    )
+    product = product.model_copy(update={"items": [product.items[0], heated]})
+    assert not [w for w in fp.calculate(product, lib, prefolded="report").warnings if "excludes" in w]
