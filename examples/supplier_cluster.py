@@ -1,12 +1,14 @@
-"""A cluster of three suppliers over three reporting years: footprints per product, supplier and cluster,
-kept in a ledger, and progress against a -40 % target.
+"""A cluster of three suppliers over three reporting years: footprints per product, supplier and cluster
+(gross, intra-cluster and net), kept in a ledger, and progress against a -40 % target.
 
     python examples/supplier_cluster.py
 
 Agder Actuators AS makes actuators; Sørlandet Valves AS builds them into gate valves; Kristiansand Subsea AS
 puts four valves into each manifold module. Each product's footprint uses its supplier's computed footprint
 (primary data) instead of a generic factor. In 2025 the valve maker moves its forgings to electric-arc steel,
-so the valve (and the manifold with it) gets a new footprint from that year on.
+so the valve (and the manifold with it) gets a new footprint from that year on. The actuators delivered to
+the valve maker and the valves delivered to the manifold maker stay in the cluster: the cluster's net total
+counts only what leaves it (actuators exported, manifolds delivered to the operator).
 """
 
 from __future__ import annotations
@@ -56,12 +58,18 @@ print((sf.by_supplier["total_kgco2e"].unstack("period") / 1000).round(1).to_stri
 print("\nintensity, kg CO2e per tonne delivered:")
 print(sf.intensity["kgco2e_per_t"].unstack("period").round(0).to_string())
 
-# 4. Progress of the cluster against -40 % by 2030 from 2023, and what drove the change from 2024 to 2025.
+# 4. The cluster's totals: gross (every delivery), intra-cluster (to another member) and net (leaving it).
+print("\ncluster, t CO2e:")
+print((sf.cluster_totals[["gross_kgco2e", "intra_cluster_kgco2e", "net_kgco2e"]] / 1000).round(1).to_string())
+print("\nintra-cluster deliveries, t CO2e:")
+print((sf.intra_cluster_flows["total_kgco2e"] / 1000).round(1).to_string())
+
+# 5. Progress of the cluster (net) against -40 % by 2030 from 2023, and what drove the change from 2024 to 2025.
 target = fp.Target(
     scope="Sørlandet cluster", level="cluster", baseline_period="2023", target_period="2030", reduction=0.4
 )
 print("\nprogress:")
 print(fp.progress(sf, target).round(3).to_string())
-dec = fp.decompose_change(sf, "2024", "2025")
-print("\n2024 -> 2025, kg CO2e:")
-print(dec[["change", "volume_effect", "intensity_effect"]].round(0).to_string())
+dec = fp.decompose_change(sf, "2024", "2025", cluster="Sørlandet cluster")
+print("\n2024 -> 2025, deliveries leaving the cluster, kg CO2e (LMDI-I):")
+print(dec[["change", "activity_effect", "mix_effect", "intensity_effect"]].round(0).to_string())

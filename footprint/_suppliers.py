@@ -21,6 +21,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._catalogue import CatalogueResult, read_table
+from ._cluster import cluster_of_names, cluster_totals, intra_cluster, intra_cluster_flows, zero_intra
 from ._engine import BomArrays, find_cycle, topological_levels
 from ._errors import (
     CycleError,
@@ -35,6 +36,7 @@ from ._errors import (
 from ._factors import FactorLibrary, PrefoldedPolicy
 from ._gwp import DEFAULT_GWP_SET
 from ._lifecycle import calculate
+from ._lmdi import SignChangeError, lmdi_additive
 from ._modules import MODULES
 from ._product import DeclaredFootprint, Product
 from ._result import FootprintResult
@@ -223,7 +225,13 @@ class SupplierFootprints:
     Every table has the period and its key as index, and columns: ``quantity`` (declared units delivered),
     ``mass_t`` (tonnes delivered, NaN where a product's mass is unknown), ``pieces`` (for products declared
     per piece), the kg CO2e columns of the footprint table (total, cradle to gate, module D, modules, gases,
-    primary) and ``primary_data_share``. ``lines`` holds each delivery row with its kg CO2e.
+    primary) and ``primary_data_share``. ``lines`` holds each delivery row with its kg CO2e, its product's
+    declared unit and whether it goes to a member of the supplier's own cluster (``intra_cluster``).
+
+    ``by_cluster`` is the gross roll-up (every delivery); ``by_cluster_net`` the same columns over the
+    deliveries that leave the cluster, which count each product once; ``cluster_totals`` gives gross,
+    intra-cluster and net kg CO2e per period and cluster, and ``intra_cluster_flows`` names the deliveries
+    between members (period, cluster, supplier, customer, product).
     """
 
     lines: pd.DataFrame
@@ -232,6 +240,9 @@ class SupplierFootprints:
     by_supplier: pd.DataFrame
     by_cluster: pd.DataFrame
     intensity: pd.DataFrame
+    by_cluster_net: pd.DataFrame
+    cluster_totals: pd.DataFrame
+    intra_cluster_flows: pd.DataFrame
 
 
 def _text(series: pd.Series) -> Any:
@@ -366,31 +377,43 @@ def supplier_footprints(
     lines.insert(5, "quantity", q_decl)
     lines.insert(6, "mass_t", q_decl * fp_tab["mass_kg"].to_numpy(dtype=float)[pos] / 1000.0)
     lines.insert(7, "pieces", np.where(decl_unit == "piece", q_decl, 0.0))
+    lines.insert(8, "declared_unit", declared)
+    clusters = cluster_of_names(suppliers, fp_tab["supplier"].astype(str))
     if "customer" in d.columns:
-        lines["customer"] = d["customer"].to_numpy()
+        lines["customer"] = _text(d["customer"])
+        lines["intra_cluster"] = intra_cluster(lines["customer"].to_numpy(), lines["cluster"].to_numpy(), clusters)
+    else:
+        lines["intra_cluster"] = False
     if revenue is not None:
         lines["revenue"] = revenue
         lines["currency"] = currency
     lines["row"] = rows
 
     sum_cols = ["quantity", "mass_t", "pieces", *value_cols]
-
-    def group(keys: list[str]) -> pd.DataFrame:
-        g = lines.groupby(keys, sort=True)[sum_cols].sum(min_count=1)
-        unknown = lines["mass_t"].isna().groupby([lines[k] for k in keys], sort=True).any()
-        g["mass_t"] = g["mass_t"].where(~unknown)  # a group's mass is unknown if one product's is
-        g["primary_data_share"] = g["primary_kgco2e"] / g["total_kgco2e"].where(g["total_kgco2e"] != 0)
-        return g
-
-    by_supplier = group(["period", "supplier"])
+    by_supplier = _group_lines(lines, ["period", "supplier"], sum_cols)
+    by_cluster = _group_lines(lines, ["period", "cluster"], sum_cols)
+    # the same group-by over the lines with intra-cluster deliveries set to zero: what leaves the cluster
+    by_cluster_net = _group_lines(zero_intra(lines, sum_cols), ["period", "cluster"], sum_cols)
     return SupplierFootprints(
         lines=lines,
-        by_product=group(["period", "product"]),
-        by_family=group(["period", "supplier", "family"]),
+        by_product=_group_lines(lines, ["period", "product"], sum_cols),
+        by_family=_group_lines(lines, ["period", "supplier", "family"], sum_cols),
         by_supplier=by_supplier,
-        by_cluster=group(["period", "cluster"]),
+        by_cluster=by_cluster,
         intensity=_intensity(lines, by_supplier),
+        by_cluster_net=by_cluster_net,
+        cluster_totals=cluster_totals(by_cluster, by_cluster_net),
+        intra_cluster_flows=intra_cluster_flows(lines),
     )
+
+
+def _group_lines(lines: pd.DataFrame, keys: list[str], sum_cols: list[str]) -> pd.DataFrame:
+    """Delivery lines summed by ``keys``; a group's mass is unknown if one of its products' is."""
+    g = lines.groupby(keys, sort=True)[sum_cols].sum(min_count=1)
+    unknown = lines["mass_t"].isna().groupby([lines[k] for k in keys], sort=True).any()
+    g["mass_t"] = g["mass_t"].where(~unknown)
+    g["primary_data_share"] = g["primary_kgco2e"] / g["total_kgco2e"].where(g["total_kgco2e"] != 0)
+    return g
 
 
 def _intensity(lines: pd.DataFrame, by_supplier: pd.DataFrame) -> pd.DataFrame:
@@ -417,7 +440,9 @@ def _intensity(lines: pd.DataFrame, by_supplier: pd.DataFrame) -> pd.DataFrame:
 class Target(BaseModel):
     """A reduction target: ``reduction`` (0.4 for -40 %) of ``scope``'s emissions by ``target_period``,
     against ``baseline_period``. ``scope`` is a supplier id or a cluster name; ``metric`` is absolute kg
-    CO2e or intensity per tonne delivered. Periods are years (``"2019"``)."""
+    CO2e or intensity per tonne delivered. Periods are years (``"2019"``). A cluster is tracked by its
+    ``net`` deliveries (those leaving it, each product counted once) unless ``basis="gross"``; a supplier
+    by all its deliveries."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -428,6 +453,7 @@ class Target(BaseModel):
     reduction: float = Field(gt=0, le=1)
     metric: Literal["absolute", "per_tonne"] = "absolute"
     baseline_value: float | None = None
+    basis: Literal["net", "gross"] = "net"
 
     @model_validator(mode="after")
     def periods_are_years_in_order(self) -> Target:
@@ -440,8 +466,11 @@ class Target(BaseModel):
         return self
 
 
-def _series(sf: SupplierFootprints, level: str, scope: str, metric: str) -> pd.Series:
-    table = sf.by_supplier if level == "supplier" else sf.by_cluster
+def _series(sf: SupplierFootprints, level: str, scope: str, metric: str, basis: str = "net") -> pd.Series:
+    if level == "supplier":
+        table = sf.by_supplier
+    else:
+        table = sf.by_cluster_net if basis == "net" else sf.by_cluster
     try:
         sub = table.xs(scope, level=1)
     except KeyError:
@@ -462,7 +491,7 @@ def progress(sf: SupplierFootprints, target: Target) -> pd.DataFrame:
     """
     import pandas as pd
 
-    s = _series(sf, target.level, target.scope, target.metric)
+    s = _series(sf, target.level, target.scope, target.metric, target.basis)
     base = target.baseline_value
     if base is None:
         if target.baseline_period not in s.index:
@@ -494,45 +523,91 @@ def progress(sf: SupplierFootprints, target: Target) -> pd.DataFrame:
 
 
 def decompose_change(
-    sf: SupplierFootprints, period_from: str, period_to: str, *, supplier: str | None = None
+    sf: SupplierFootprints,
+    period_from: str,
+    period_to: str,
+    *,
+    supplier: str | None = None,
+    cluster: str | None = None,
+    basis: Literal["net", "gross"] | None = None,
+    activity: Literal["quantity", "mass_t"] = "quantity",
 ) -> pd.DataFrame:
-    """The change of emissions from one period to the next, per product, as a volume effect (more or fewer
-    declared units delivered) plus an intensity effect (more or less kg CO2e per declared unit).
+    """The change of emissions from one period to the next, per product, split into an activity effect (more
+    or less delivered in all), a mix effect (a shift between products) and an intensity effect (more or less
+    kg CO2e per unit of a product), with additive LMDI-I (see :mod:`footprint._lmdi`): the three add up to
+    each product's change and to the total exactly, with no residual.
 
-    With quantities q and intensities i, the change q1 i1 - q0 i0 splits exactly (Shapley, the mean of both
-    orders of change) into volume (q1 - q0)(i0 + i1)/2 and intensity (i1 - i0)(q0 + q1)/2. A product
-    delivered in one period only has the same intensity in both, so its change is all volume. The last row,
-    ``total``, sums the products.
+    Emissions are E = sum_i A S_i I_i with A the total activity (declared units delivered, or tonnes with
+    ``activity="mass_t"``), S_i product i's share of it and I_i its kg CO2e per unit. Declared units of
+    different kinds (pieces and metres) cannot be added: such a scope needs ``activity="mass_t"``. The scope
+    is every delivery, one ``supplier``'s, or one ``cluster``'s; a cluster's change is that of its net
+    deliveries (those leaving it) unless ``basis="gross"``. ``volume_effect`` (activity + mix) is each
+    product's own change of quantity. The last row, ``total``, sums the products.
     """
     import pandas as pd
 
-    bp = sf.by_product
+    lines = sf.lines
     if supplier is not None:
-        keep = sf.lines.loc[sf.lines["supplier"] == supplier, "product"].unique()
-        bp = bp[bp.index.get_level_values("product").isin(keep)]
-    for p in (period_from, period_to):
-        if p not in bp.index.get_level_values("period"):
-            raise InputError([Problem("no deliveries in this period", field="period", value=p)], what="decomposition")
-    a = bp.xs(period_from, level="period")[["quantity", "total_kgco2e"]]
-    b = bp.xs(period_to, level="period")[["quantity", "total_kgco2e"]]
-    t = a.add_suffix("_from").join(b.add_suffix("_to"), how="outer").fillna(0.0)
-    q0, q1 = t["quantity_from"].to_numpy(), t["quantity_to"].to_numpy()
-    e0, e1 = t["total_kgco2e_from"].to_numpy(), t["total_kgco2e_to"].to_numpy()
+        lines = lines[lines["supplier"] == supplier]
+    if cluster is not None:
+        lines = lines[lines["cluster"] == cluster]
+    if (basis or ("net" if cluster is not None else "gross")) == "net":
+        lines = lines[~lines["intra_cluster"].to_numpy(dtype=bool)]
+    measure = "quantity" if activity == "quantity" else "mass_t"
+    by = lines.groupby(["period", "product"], sort=True).agg(
+        q=(measure, lambda x: x.sum(min_count=len(x))), e=("total_kgco2e", "sum"), unit=("declared_unit", "first")
+    )
+    problems = [Problem("no deliveries in this period", field="period", value=p) for p in (period_from, period_to)
+                if p not in by.index.get_level_values("period")]  # fmt: skip
+    if problems:
+        raise InputError(problems, what="decomposition")
+    a, b = by.xs(period_from, level="period"), by.xs(period_to, level="period")
+    t = a.add_suffix("0").join(b.add_suffix("1"), how="outer")
+    _check_activity(t, activity)
+    q0, q1 = t["q0"].fillna(0.0).to_numpy(), t["q1"].fillna(0.0).to_numpy()
+    e0, e1 = t["e0"].fillna(0.0).to_numpy(), t["e1"].fillna(0.0).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        i0 = np.where(q0 > 0, e0 / q0, np.nan)
-        i1 = np.where(q1 > 0, e1 / q1, np.nan)
-    i0 = np.where(np.isnan(i0), i1, i0)
-    i1 = np.where(np.isnan(i1), i0, i1)
-    i0, i1 = np.nan_to_num(i0), np.nan_to_num(i1)
+        i0, i1 = np.where(q0 > 0, e0 / q0, np.nan), np.where(q1 > 0, e1 / q1, np.nan)
+    # a product delivered in one period only: its intensity is that period's in both (no intensity change)
+    i0, i1 = np.nan_to_num(np.where(np.isnan(i0), i1, i0)), np.nan_to_num(np.where(np.isnan(i1), i0, i1))
+    total0, total1 = q0.sum(), q1.sum()
+    try:
+        eff = lmdi_additive(
+            {"activity": np.full(len(t), total0), "mix": q0 / total0, "intensity": i0},
+            {"activity": np.full(len(t), total1), "mix": q1 / total1, "intensity": i1},
+        )
+    except SignChangeError as exc:
+        raise InputError(
+            [Problem(f"product {t.index[r]}: kg CO2e per unit changes sign; no log change exists", field="product",
+                     value=t.index[r], expected="an intensity of one sign in both periods") for r in exc.rows],
+            what="decomposition",
+        ) from None  # fmt: skip
     out = pd.DataFrame(
         {
             "kgco2e_from": e0,
             "kgco2e_to": e1,
             "change": e1 - e0,
-            "volume_effect": (q1 - q0) * (i0 + i1) / 2.0,
-            "intensity_effect": (i1 - i0) * (q0 + q1) / 2.0,
+            "activity_effect": eff["activity"],
+            "mix_effect": eff["mix"],
+            "intensity_effect": eff["intensity"],
+            "volume_effect": eff["activity"] + eff["mix"],
         },
         index=t.index,
     )
     out.loc["total"] = out.sum()
     return out
+
+
+def _check_activity(t: pd.DataFrame, activity: str) -> None:
+    """The activity must add up: one kind of declared unit (quantity), every mass known (mass_t)."""
+    problems = []
+    units = sorted({str(u) for u in (*t["unit0"].dropna(), *t["unit1"].dropna())})
+    if activity == "quantity" and len(units) > 1:
+        problems.append(Problem("products declared in different units cannot be added up", field="activity",
+                                value=", ".join(units), expected="activity='mass_t', or one kind of declared unit"))  # fmt: skip
+    unknown = (t["q0"].isna() & t["e0"].notna()) | (t["q1"].isna() & t["e1"].notna())
+    if unknown.any():
+        problems.append(Problem("mass unknown for products " + ", ".join(map(str, t.index[unknown])),
+                                field="activity", value=activity, expected="the mass of every product"))  # fmt: skip
+    if problems:
+        raise InputError(problems, what="decomposition")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -196,20 +197,26 @@ def test_progress_against_target() -> None:
         fp.Target(scope="x", baseline_period="base", target_period="2030", reduction=0.4)
 
 
-def test_change_splits_into_volume_and_intensity() -> None:
-    """Valve AS 2024 -> 2025 with the valve footprint halved in 2025: volume (12 - 10) x (310 + 155) / 2 = 465,
-    intensity (155 - 310) x (10 + 12) / 2 = -1705; together 12 x 155 - 10 x 310 = -1240."""
+def test_change_splits_into_activity_mix_and_intensity() -> None:
+    """Valve AS 2024 -> 2025 with the valve footprint halved in 2025, one product (so no mix effect):
+    E0 = 10 x 310 = 3100, E1 = 12 x 155 = 1860, change -1240. LMDI-I weight L = (1860 - 3100) / ln(1860 / 3100)
+    = -1240 / ln 0.6 = 2427.44; activity L ln(12 / 10) = 442.58, intensity L ln(155 / 310) = -1682.58."""
     r = chain()
     t24 = fp.footprint_table(r, period="2024")
     t25 = fp.footprint_table(r, period="2025")
     t25["total_kgco2e"] = t25["total_kgco2e"] * 0.5
     sf = fp.supplier_footprints(pd.concat([t24, t25]), deliveries())
     dec = fp.decompose_change(sf, "2024", "2025", supplier="Valve AS")
-    assert dec.loc["GV-1", "volume_effect"] == pytest.approx(465.0, rel=1e-12)
-    assert dec.loc["GV-1", "intensity_effect"] == pytest.approx(-1705.0, rel=1e-12)
+    weight = -1240.0 / math.log(0.6)
+    assert dec.loc["GV-1", "activity_effect"] == pytest.approx(weight * math.log(1.2), rel=1e-12)
+    assert dec.loc["GV-1", "activity_effect"] == pytest.approx(442.575, abs=1e-3)
+    assert dec.loc["GV-1", "mix_effect"] == 0.0
+    assert dec.loc["GV-1", "intensity_effect"] == pytest.approx(weight * math.log(0.5), rel=1e-12)
+    assert dec.loc["GV-1", "volume_effect"] == pytest.approx(weight * math.log(1.2), rel=1e-12)
     total = dec.loc["total"]
-    assert total["volume_effect"] + total["intensity_effect"] == pytest.approx(total["change"], rel=1e-12)
     assert total["change"] == pytest.approx(-1240.0, rel=1e-12)
+    parts = total["activity_effect"] + total["mix_effect"] + total["intensity_effect"]
+    assert parts == pytest.approx(-1240.0, rel=1e-12)
 
 
 def test_compare_two_designs() -> None:
