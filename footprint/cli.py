@@ -660,7 +660,7 @@ def suppliers(
     table = sf.by_supplier[["quantity", "mass_t", "total_kgco2e", "cradle_to_gate_kgco2e", "primary_data_share"]]
     if fmt == "json":
         click.echo(json.dumps({"by_supplier": json.loads(table.reset_index().to_json(orient="records")),
-                               "by_cluster": json.loads(sf.by_cluster[["total_kgco2e"]].reset_index().to_json(orient="records")),
+                               "by_cluster": json.loads(sf.cluster_totals.reset_index().to_json(orient="records")),
                                "progress": {k: json.loads(v.reset_index().to_json(orient="records")) for k, v in prog.items()}},
                               indent=2, ensure_ascii=False))  # fmt: skip
     elif fmt == "csv":
@@ -677,8 +677,9 @@ def suppliers(
             for r in table.reset_index().to_dict("records")
         ]
         click.echo(_table(rows, ("period", "supplier", "declared units", "kg CO2e", "primary"), {2, 3, 4}))
-        for k, r in sf.by_cluster.iterrows():
-            click.echo(f"{k[0]}  {k[1]}: {_fmt_kg(r.total_kgco2e)} kg CO2e")  # type: ignore[index]
+        for k, r in sf.cluster_totals.iterrows():
+            click.echo(f"{k[0]}  {k[1]}: {_fmt_kg(r.net_kgco2e)} kg CO2e leaving the cluster (gross "  # type: ignore[index]
+                       f"{_fmt_kg(r.gross_kgco2e)}, intra-cluster {_fmt_kg(r.intra_cluster_kgco2e)})")  # fmt: skip
         for scope, df in prog.items():
             click.echo(f"\nprogress of {scope}:")
             rows = [
