@@ -11,7 +11,7 @@ explosion.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +63,8 @@ class Catalogue:
     act_qty: npt.NDArray[np.float64]
     act_module: npt.NDArray[np.intp]
     act_offsets: npt.NDArray[np.intp]
+    act_unit: npt.NDArray[np.int32] | None = None
+    units: tuple[str, ...] = ()
 
     @property
     def n_products(self) -> int:
@@ -294,8 +296,9 @@ def _code_bom(bom: Any, first: int, problems: list[Problem]) -> tuple[Any, Any, 
 
 def _code_activities(
     activities: Any, lib: FactorLibrary, first: int, problems: list[Problem]
-) -> tuple[Any, npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.intp]]:
-    """Item codes, factor positions, quantities in each factor's unit and modules of the activity table.
+) -> tuple[Any, npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.intp], Any]:
+    """Item codes, factor positions, quantities in each factor's unit and modules of the activity table, and
+    the activities' unit codes with the units (to convert again against another library's factors).
 
     Factor ids are looked up once per distinct id, units converted once per distinct (unit, factor) pair.
     """
@@ -380,7 +383,8 @@ def _code_activities(
                 first=first,
             )
         )
-    return _codes(activities["item"]), f_index[f_codes], amount * mult[p_inverse], act_module
+    units = (u_codes.astype(np.int32), tuple(u_values))
+    return _codes(activities["item"]), f_index[f_codes], amount * mult[p_inverse], act_module, units
 
 
 def prepare_catalogue(
@@ -416,7 +420,7 @@ def prepare_catalogue(
     if prod_df is None or bom_codes is None or act_codes is None:
         raise ProductError(problems, what="catalogue")
     products = read_table(prod_df.path, "products") if isinstance(prod_df, _ParquetColumns | _CsvColumns) else prod_df
-    (parent_c, child_c, qty), (item_c, act_factor, act_qty, act_module) = bom_codes, act_codes
+    (parent_c, child_c, qty), (item_c, act_factor, act_qty, act_module, (act_unit, units)) = bom_codes, act_codes
     roots = products["root"] if "root" in products.columns else products["product"]
 
     # items: every id named in the BOM, the activities and the product roots, in one numbering
@@ -493,6 +497,8 @@ def prepare_catalogue(
         act_qty=act_qty[order],
         act_module=act_module[order],
         act_offsets=act_offsets,
+        act_unit=act_unit[order],
+        units=units,
     )
 
 
@@ -526,7 +532,8 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
 
 
 def _factor_map(cat: Catalogue, library: FactorLibrary) -> npt.NDArray[np.intp]:
-    """Positions in ``library`` of the catalogue library's factors (used ones must exist, same unit)."""
+    """Positions in ``library`` of the catalogue library's factors (used ones must exist, in the same category,
+    which decides an activity's default module)."""
     used = np.unique(cat.act_factor)
     out = np.full(len(cat.library), -1, dtype=np.intp)
     missing, changed = [], []
@@ -536,8 +543,8 @@ def _factor_map(cat: Catalogue, library: FactorLibrary) -> npt.NDArray[np.intp]:
             missing.append(fac.id)
             continue
         new = library[fac.id]
-        if new.unit != fac.unit:
-            changed.append(f"{fac.id} ({fac.unit} -> {new.unit})")
+        if new.category != fac.category:
+            changed.append(f"{fac.id} ({fac.category} -> {new.category})")
         out[i] = library.index_of(fac.id)
     if missing:
         raise UnknownFactorError(
@@ -545,9 +552,34 @@ def _factor_map(cat: Catalogue, library: FactorLibrary) -> npt.NDArray[np.intp]:
         )
     if changed:
         raise IncompatibleUnitsError(
-            f"factors changed their unit; prepare the catalogue again: {', '.join(changed[:10])}"
+            f"factors changed their category; prepare the catalogue again: {', '.join(changed[:10])}"
         )
     return out
+
+
+def _reconversion(cat: Catalogue, library: FactorLibrary, fmap: npt.NDArray[np.intp]) -> Any:
+    """Per activity, new / old multiplier from its unit to its factor's unit, derived again from the new
+    library's factor (unit, density, heating value); None when every conversion stays the same. A
+    conversion the new factor cannot make is refused, naming factor and unit."""
+    if cat.act_unit is None:
+        raise IncompatibleUnitsError("this catalogue keeps no activity units; prepare it again to change library")
+    n_u = len(cat.units)
+    keys = cat.act_factor.astype(np.int64) * n_u + cat.act_unit
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    ratio = np.ones(len(uniq))
+    refused = []
+    for k, key in enumerate(uniq.tolist()):
+        old, unit = cat.library.factor_at(key // n_u), cat.units[key % n_u]
+        new = library.factor_at(int(fmap[key // n_u]))
+        try:
+            ratio[k] = activity_to_factor_unit(unit, new).multiplier / activity_to_factor_unit(unit, old).multiplier
+        except (IncompatibleUnitsError, UnitError) as exc:
+            refused.append(f"{new.id} ({unit!r}): {exc}")
+    if refused:
+        raise IncompatibleUnitsError(
+            f"the new library's factors cannot convert the catalogue's activities: {'; '.join(refused[:10])}"
+        )
+    return None if (ratio == 1.0).all() else ratio[inverse.ravel()]
 
 
 def rollup(cat: Catalogue, by_product: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -577,7 +609,10 @@ def calculate_catalogue(
     """Footprints of every product (per product unit), rolled up to families, suppliers and the cluster.
 
     Pass an :class:`ExplodedCatalogue` to recalculate without exploding again; ``library`` replaces the
-    factor values (same ids and units) without preparing again.
+    factors (same ids and categories) without preparing again. Every conversion of an activity to its
+    factor's unit is derived again from the new factor (its unit, density and heating value): where one
+    changes, the catalogue is exploded again with the new quantities; where one is no longer possible, the
+    recalculation is refused.
     """
     import pandas as pd
 
@@ -587,7 +622,10 @@ def calculate_catalogue(
     row_factor, used, lib = ex.row_factor, ex.used, cat.library
     if library is not None and library is not cat.library:
         fmap = _factor_map(cat, library)
-        row_factor, used, lib = fmap[row_factor], fmap[used], library
+        scale = _reconversion(cat, library, fmap)
+        if scale is not None:
+            ex = explode_catalogue(replace(cat, act_qty=cat.act_qty * scale))
+        row_factor, used, lib = fmap[ex.row_factor], fmap[ex.used], library
     co2e, mismatched = lib.co2e_vector(gs.name, prefolded, used=used)
     n_p, n_m = cat.n_products, len(MODULES)
     kg = ex.row_qty * co2e[row_factor]

@@ -1,0 +1,83 @@
+"""Recalculating a catalogue with another library derives every unit conversion again from the new factors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import footprint as fp
+
+PROV = {"source": "test", "edition": "1", "region": "GLO", "licence": "CC0-1.0", "boundary": "cradle-to-gate"}
+
+
+def library(density: str | None = "0.84 kg/L", ncv: str = "40 MJ/kg", grid_unit: str = "kWh") -> fp.FactorLibrary:
+    """Diesel per kg (3.0 kg CO2 per kg), process heat per MJ of a fuel with a heating value, grid per kWh or
+    MWh (0.1 kg per kWh either way)."""
+    grid = 0.1 if grid_unit == "kWh" else 100.0
+    return fp.FactorLibrary(
+        [
+            fp.EmissionFactor(id="diesel", name="d", category="fuel", unit="kg", gases={"CO2": 3.0}, density=density,
+                              **PROV),
+            fp.EmissionFactor(id="heat", name="h", category="fuel", unit="MJ", gases={"CO2": 0.05},
+                              net_calorific_value=ncv, **PROV),
+            fp.EmissionFactor(id="grid", name="g", category="electricity", unit=grid_unit, gases={"CO2": grid},
+                              **PROV),
+        ],  # fmt: skip
+        name="recompute",
+    )
+
+
+def tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Two products sharing a kit; the kit burns 100 L of diesel, P2 burns 10 kg more and 2 kg of heating fuel;
+    P1 uses 3.6 MJ of electricity."""
+    products = pd.DataFrame({"product": ["P1", "P2"], "supplier": ["S", "S"]})
+    bom = pd.DataFrame({"parent": ["P1", "P2"], "child": ["KIT", "KIT"], "quantity": [1.0, 2.0]})
+    activities = pd.DataFrame(
+        {
+            "item": ["KIT", "P2", "P2", "P1"],
+            "factor": ["diesel", "diesel", "heat", "grid"],
+            "amount": [100.0, 10.0, 2.0, 3.6],
+            "unit": ["L", "kg", "kg", "MJ"],
+        }
+    )
+    return products, bom, activities
+
+
+def test_a_changed_density_is_applied_on_recalculation() -> None:
+    """P1: kit 100 L x 0.84 kg/L x 3.0 = 252 + 3.6 MJ = 1 kWh x 0.1 = 252.1. With density 0.5 kg/L:
+    100 x 0.5 x 3.0 = 150 + 0.1 = 150.1. P2: 2 kits (2 x 252 = 504, then 2 x 150 = 300) + 10 kg x 3.0 = 30
+    (no density involved) + 2 kg x 40 MJ/kg x 0.05 = 4: 538, then 334."""
+    ex = fp.explode_catalogue(fp.prepare_catalogue(*tables(), library()))
+    first = fp.calculate_catalogue(ex).by_product["total_kgco2e"]
+    assert first["P1"] == pytest.approx(252.1, rel=1e-12)
+    assert first["P2"] == pytest.approx(538.0, rel=1e-12)
+    light = fp.calculate_catalogue(ex, library=library(density="0.5 kg/L"))
+    tot = light.by_product["total_kgco2e"]
+    assert tot["P1"] == pytest.approx(150.1, rel=1e-12)
+    assert tot["P2"] == pytest.approx(334.0, rel=1e-12)
+    # the gas breakdown follows: all CO2
+    assert light.by_product_gas.loc["P2", "CO2"] == pytest.approx(334.0, rel=1e-12)
+    # the same as preparing from scratch with the new library
+    fresh = fp.calculate_catalogue(fp.prepare_catalogue(*tables(), library(density="0.5 kg/L")))
+    pd.testing.assert_series_equal(tot, fresh.by_product["total_kgco2e"], rtol=1e-12)
+
+
+def test_a_changed_heating_value_and_unit_are_applied() -> None:
+    """NCV 40 -> 45 MJ/kg: P2's heat 2 kg x 45 x 0.05 = 4.5 (was 4), P2 = 504 + 30 + 4.5 = 538.5. Grid per MWh
+    (100 kg per MWh): 3.6 MJ = 0.001 MWh x 100 = 0.1, so P1 stays 252.1."""
+    ex = fp.explode_catalogue(fp.prepare_catalogue(*tables(), library()))
+    r = fp.calculate_catalogue(ex, library=library(ncv="45 MJ/kg", grid_unit="MWh")).by_product["total_kgco2e"]
+    assert r["P2"] == pytest.approx(538.5, rel=1e-12)
+    assert r["P1"] == pytest.approx(252.1, rel=1e-12)
+
+
+def test_a_conversion_the_new_factor_cannot_make_is_refused() -> None:
+    """Without a density, litres cannot meet a factor per kg: refused, naming the factor and the unit; a factor
+    that changed its category (which sets default modules) is refused too."""
+    ex = fp.explode_catalogue(fp.prepare_catalogue(*tables(), library()))
+    with pytest.raises(fp.IncompatibleUnitsError, match=r"diesel \('L'\)"):
+        fp.calculate_catalogue(ex, library=library(density=None))
+    moved = fp.FactorLibrary([f.model_copy(update={"category": "material"}) if f.id == "grid" else f
+                              for f in library()])  # fmt: skip
+    with pytest.raises(fp.IncompatibleUnitsError, match="category"):
+        fp.calculate_catalogue(ex, library=moved)
