@@ -467,10 +467,7 @@ class Target(BaseModel):
 
 
 def _series(sf: SupplierFootprints, level: str, scope: str, metric: str, basis: str = "net") -> pd.Series:
-    if level == "supplier":
-        table = sf.by_supplier
-    else:
-        table = sf.by_cluster_net if basis == "net" else sf.by_cluster
+    table = sf.by_supplier if level == "supplier" else sf.by_cluster_net if basis == "net" else sf.by_cluster
     try:
         sub = table.xs(scope, level=1)
     except KeyError:

@@ -405,15 +405,14 @@ def test_three_independent_problems_are_all_reported(tmp_factor_file: WriteFile)
 
 
 def test_nothing_is_half_loaded(tmp_factor_file: WriteFile) -> None:
-    """A good file loaded with a bad one raises, and no library is returned."""
+    """A good file loaded with a bad one raises naming only the bad file's row and field (the good file's
+    factor is not returned on its own), and the good file still loads alone."""
     good = tmp_factor_file(csv_text([PER_GAS]), "good.csv")
     bad = tmp_factor_file(csv_text([{**PREFOLDED, "unit": "kgg"}]), "bad.csv")
-    assert len(load_factors(good)) == 1
-    result = None
     with pytest.raises(FactorFileError) as exc:
-        result = load_factors(good, bad)
-    assert result is None
-    assert [p.file for p in exc.value.problems] == [str(bad)]
+        load_factors(good, bad)
+    assert [(p.file, p.field) for p in exc.value.problems] == [(str(bad), "unit")]
+    assert [f.id for f in load_factors(good)] == [PER_GAS["id"]]
     with pytest.raises(FactorFileError):
         read_factor_records(bad)
 

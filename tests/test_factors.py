@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import coefficients, gas_dicts, gwp_weights, positive_floats
+from strategies import coefficients, gas_dicts, positive_floats
 
 import footprint as fp
 from footprint import (
@@ -238,16 +238,29 @@ def test_emissions_do_not_depend_on_the_unit_of_the_activity(litres: float, unit
 # --- folding gases with GWPs --------------------------------------------------------------------------------
 
 
-@given(gas_values=gas_dicts, w1=gwp_weights, w2=gwp_weights, a=coefficients, b=coefficients)
-def test_folding_is_linear_in_the_gwps(
-    gas_values: dict[str, float], w1: dict[str, float], w2: dict[str, float], a: float, b: float
-) -> None:
-    """co2e(a*w1 + b*w2) == a*co2e(w1) + b*co2e(w2) for the per-gas values of a factor (rel 1e-12)."""
-    factor = make_factor(gases=gas_values)
-    combined = {g: a * w1[g] + b * w2[g] for g in w1}
-    lhs = fold(factor.gases, combined)
-    rhs = a * fold(factor.gases, w1) + b * fold(factor.gases, w2)
-    assert lhs == pytest.approx(rhs, rel=1e-12, abs=0.0)
+@given(g1=gas_dicts, g2=gas_dicts, a=coefficients, b=coefficients)
+def test_folding_is_linear_in_the_gas_amounts(g1: dict[str, float], g2: dict[str, float], a: float, b: float) -> None:
+    """The library's co2e_per_unit of a factor with gases a*g1 + b*g2 equals a*co2e(g1) + b*co2e(g2) under
+    every bundled set (rel 1e-9): each gas is weighted on its own, no gas's weight depends on another's."""
+    combined = {g: a * g1.get(g, 0.0) + b * g2.get(g, 0.0) for g in {*g1, *g2}}
+    for name in fp.gwp_sets():
+        lhs = make_factor(gases=combined).co2e_per_unit(name)
+        rhs = a * make_factor(gases=g1).co2e_per_unit(name) + b * make_factor(gases=g2).co2e_per_unit(name)
+        assert lhs == pytest.approx(rhs, rel=1e-9, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("gwp", "expected"),
+    [
+        ("AR6", 1.0 + 29.8 + 27.0 + 273.0),  # IPCC AR6 WGI Table 7.15: CH4 fossil 29.8, non-fossil 27.0, N2O 273
+        ("AR4", 1.0 + 25.0 + 25.0 + 298.0),  # IPCC AR4 WGI Table 2.14: CH4 25, N2O 298
+        ("AR6-GWP20", 1.0 + 82.5 + 79.7 + 273.0),  # IPCC AR6 WGI Table 7.15, GWP20: CH4 82.5 / 79.7, N2O 273
+    ],
+)
+def test_a_kilogram_of_each_gas_folds_with_the_published_gwps(gwp: str, expected: float) -> None:
+    """1 kg each of CO2, fossil CH4, non-fossil CH4 and N2O per unit folds to the sum of the published GWPs."""
+    f = make_factor(gases={"CO2": 1.0, "CH4_fossil": 1.0, "CH4_nonfossil": 1.0, "N2O": 1.0})
+    assert f.co2e_per_unit(gwp) == pytest.approx(expected, rel=1e-12)
 
 
 @given(gas_values=gas_dicts, a=coefficients, b=coefficients)

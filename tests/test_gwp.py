@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 import footprint as fp
@@ -96,11 +97,25 @@ def test_co2_is_one_in_every_set(name: str) -> None:
     assert gwp_set(name).values["CO2"] == 1.0
 
 
-@pytest.mark.parametrize("name", ["AR6", "AR5", "AR4", "AR6-GWP20"])
-def test_vector_follows_the_order_of_gases(name: str) -> None:
-    """GWPSet.vector() lists the GWPs in the order of footprint.gases()."""
-    s = gwp_set(name)
-    assert s.vector().tolist() == [s.values[g] for g in gases()]
+@pytest.mark.parametrize(
+    ("name", "gas", "published"),
+    [
+        ("AR6", "CO2", 1.0),
+        ("AR6", "CH4_fossil", 29.8),  # IPCC AR6 WGI Table 7.15
+        ("AR6", "CH4_nonfossil", 27.0),  # IPCC AR6 WGI Table 7.15
+        ("AR6", "N2O", 273.0),  # IPCC AR6 WGI Table 7.15
+        ("AR6", "CF4", 7380.0),  # IPCC AR6 WGI Table 7.SM.7
+        ("AR4", "CH4_fossil", 25.0),  # IPCC AR4 WGI Table 2.14
+        ("AR4", "N2O", 298.0),  # IPCC AR4 WGI Table 2.14
+        ("AR6-GWP20", "CH4_fossil", 82.5),  # IPCC AR6 WGI Table 7.15, GWP20
+    ],
+)
+def test_vector_puts_each_published_gwp_at_its_gas(name: str, gas: str, published: float) -> None:
+    """GWPSet.vector() is aligned with footprint.gases(): 1 kg of one gas, as a vector of gas masses, folds to
+    that gas's published GWP."""
+    mass = np.zeros(len(gases()))
+    mass[gases().index(gas)] = 1.0
+    assert float(mass @ gwp_set(name).vector()) == pytest.approx(published, rel=1e-12)
 
 
 def test_sets_carry_label_and_source() -> None:

@@ -104,7 +104,7 @@ RECYCLE, LANDFILL = 0.005, 0.001 * 27.0
 
 def qty(text: str) -> float:
     """The number of a quantity written as '<number> <unit>'."""
-    return float(text.split()[0])
+    return float(text.split(maxsplit=1)[0])
 
 
 def oracle(data: dict[str, Any], k: float = 1.0) -> dict[str, float]:
@@ -227,9 +227,7 @@ def test_contributions_sum_to_the_totals(data: dict[str, Any]) -> None:
     r = calc(data)
     expected = oracle(data)
     total = math.fsum(expected[m] for m in ("A1", "A2", "A3", "C3", "C4")) + r.by_module.get("B4", 0.0)
-    assert math.fsum(c.kgco2e for c in r.contributions if c.module != "D") == pytest.approx(
-        total, rel=1e-9, abs=1e-9
-    )
+    assert math.fsum(c.kgco2e for c in r.contributions if c.module != "D") == pytest.approx(total, rel=1e-9, abs=1e-9)
     assert math.fsum(c.kgco2e for c in r.contributions if c.module == "D") == pytest.approx(
         r.module_d_kgco2e, rel=1e-12, abs=1e-12
     )

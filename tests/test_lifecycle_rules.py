@@ -122,14 +122,18 @@ COMPRESSOR: dict[str, Any] = {
             "id": "motor",
             "kind": "component",
             "mass": "50 kg",
-            "declared_footprint": {"kgco2e": 300, "gwp_set": "AR6", "source": "motor maker's PCF, A1-A3",
-                                   "supplier": "Motor AS"},
+            "declared_footprint": {
+                "kgco2e": 300,
+                "gwp_set": "AR6",
+                "source": "motor maker's PCF, A1-A3",
+                "supplier": "Motor AS",
+            },
             "activities": [
                 {"factor": "motor.declared.c3", "quantity": "1 piece", "module": "C3", "primary": True},
                 {"factor": "motor.declared.c4", "quantity": "1 piece", "module": "C4", "primary": True},
                 {"factor": "grid", "quantity": "100 kWh", "per_year": True},
             ],
-        },  # fmt: skip
+        },
     ],
     "materials": [{"id": "steel", "factor": "steel", "end_of_life": "metal"}],
     "transport": [
