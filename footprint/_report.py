@@ -1104,10 +1104,12 @@ def html_supplier_report(
         over_rows.append(
             (str(s), *(_t(float(pivot.loc[s, p])) if p in pivot.columns else _t(None) for p in pivot.columns))
         )
-    cl = sf.by_cluster["total_kgco2e"].unstack(0)
-    cl_rows = [(f"cluster: {c}", *(_t(float(cl.loc[c, p])) for p in cl.columns)) for c in cl.index]
+    cl_rows = []
+    for col, label in (("gross_kgco2e", "gross"), ("intra_cluster_kgco2e", "intra-cluster"), ("net_kgco2e", "net")):
+        cl = sf.cluster_totals[col].unstack(0)
+        cl_rows += [(f"cluster {c}, {label}", *(_t(float(cl.loc[c, p])) for p in cl.columns)) for c in cl.index]
     body.append(
-        '<section id="overview"><h2>Overview</h2><p class="note">t CO2e delivered (A1–C4), by supplier and period.</p>'
+        '<section id="overview"><h2>Overview</h2><p class="note">t CO2e delivered (A1–C4), by supplier and period; for each cluster, gross (every delivery), intra-cluster (to another member) and net (leaving the cluster, each product counted once).</p>'
         + _table(
             ["Supplier", *(str(p) for p in pivot.columns)],
             over_rows + cl_rows,
