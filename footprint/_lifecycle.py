@@ -906,16 +906,27 @@ def _validity_flags(product: Product, factors: list[EmissionFactor]) -> list[str
     region than the product's (``GLO`` factors fit every region)."""
     out = []
     period, region = product.reference_period, product.region
+    outside: list[str] = []
+    regions: dict[str, list[str]] = {}
     for f in factors:
         if period is not None and (
             (f.valid_to is not None and f.valid_to < period.start)
             or (f.valid_from is not None and f.valid_from > period.end)
         ):
-            out.append(
-                f"factor {f.id} is valid {f.valid_from or '...'} to {f.valid_to or '...'}, outside the reference period {period.start} to {period.end}"
-            )
+            outside.append(f"{f.id} (valid {f.valid_from or '...'} to {f.valid_to or '...'})")
         if region is not None and f.region not in (region, "GLO", "-"):
-            out.append(f"factor {f.id} is for region {f.region}; the product's region is {region}")
+            regions.setdefault(f.region, []).append(f.id)
+    if outside and period is not None:
+        n = len(outside)
+        out.append(
+            f"{n} factor{'s' if n > 1 else ''} used outside the reference period {period.start} to {period.end}: "
+            + ", ".join(outside)
+        )
+    for reg, ids in regions.items():  # one line per region, however many factors
+        n = len(ids)
+        out.append(
+            f"{n} factor{'s are' if n > 1 else ' is'} for region {reg}, not the product's {region}: {', '.join(ids)}"
+        )
     return out
 
 

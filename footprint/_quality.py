@@ -82,7 +82,7 @@ def data_quality(
         rated += w if any_rating else 0.0
         if fac.proxy:
             proxy += w
-            flags.setdefault(fac.id, f"{fac.id} is a proxy (footprint factors show {fac.id} says for what)")
+            flags.setdefault(fac.id, f"proxy data: {fac.name} ({fac.id}) stands in where no specific data was found")
         if period is not None:
             start, end = period
             if (fac.valid_to is not None and fac.valid_to < start) or (

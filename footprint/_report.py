@@ -725,6 +725,29 @@ def _table(
     return f'<div class="scroll">{table}</div>'
 
 
+def _names(product: Product | None) -> dict[str, str]:
+    """Item descriptions by id and material names by ``material:<id>``, from the product when given."""
+    if product is None:
+        return {}
+    out = {i.id: i.name for i in product.items if i.name}
+    out.update({f"material:{m.id}": m.name for m in product.materials if m.name})
+    return out
+
+
+def _named(code: str, name: str | None) -> _Html:
+    """A code with its description beside it, for readers who do not know the codes."""
+    return _code(code) if not name else _Html(f"{_code(code)} <span>{_e(name)}</span>")
+
+
+def _component_label(path: str, names: Mapping[str, str]) -> _Html:
+    """A component path with the item's description; the root's own row is the product-level work."""
+    if "/" not in path:
+        return _Html(
+            f"{_code(path)} <span>the product as a whole: its own activities, transport and end of life, not a component</span>"
+        )
+    return _named(path, names.get(path.rsplit("/", 1)[-1]))
+
+
 def _code(text: str) -> _Html:
     """An id or path in monospace, escaped, with break opportunities after dots and slashes."""
     escaped = re.sub(r"([./])", r"\1<wbr />", _e(text))
@@ -911,7 +934,9 @@ def html_report(
     )
 
     # hotspots
-    def pareto(data: Mapping[str, float], top: int = 10) -> list[Sequence[object]]:
+    names = _names(product)
+
+    def pareto(data: Mapping[str, float], top: int = 10, label: Any = _code) -> list[Sequence[object]]:
         ranked = sorted(data.items(), key=lambda kv: -abs(kv[1]))[:top]
         out: list[Sequence[object]] = []
         run = 0.0
@@ -920,7 +945,7 @@ def html_report(
             out.append(
                 (
                     _Num(str(k)),
-                    _code(key),
+                    label(key),
                     v,
                     _pct(v / total if total else math.nan),
                     _pct(run / total if total else math.nan),
@@ -932,14 +957,20 @@ def html_report(
         '<section id="hotspots"><h2>Hotspots</h2><h3>Components</h3>'
         + '<p class="note">Each component path with what its own activities and materials cause (A1–C4), summed '
         "over every place it is used.</p>"
-        + _table(["#", "Component path", "kg CO2e", "Share", "Cumulative"], pareto(result.by_component))
+        + _table(
+            ["#", "Component path", "kg CO2e", "Share", "Cumulative"],
+            pareto(result.by_component, label=lambda key: _component_label(key, names)),
+        )
         + _figure_html(
             chart_hotspots(result, "component"),
             "hotspots",
             "The largest components and their cumulative share of the total.",
         )
         + "<h3>Materials</h3>"
-        + _table(["#", "Material", "kg CO2e", "Share", "Cumulative"], pareto(result.by_material))
+        + _table(
+            ["#", "Material", "kg CO2e", "Share", "Cumulative"],
+            pareto(result.by_material, label=lambda key: _named(key, names.get(f"material:{key}"))),
+        )
         + "</section>"
     )
 

@@ -1,0 +1,57 @@
+"""Flags written for the reader of a report: what a proxy stands in for, repeated warnings grouped."""
+
+from __future__ import annotations
+
+import footprint as fp
+
+LIB = fp.default_library()
+
+
+def product(region: str | None) -> fp.Product:
+    """A rubber seal and a coated steel part: the rubber and coating factors are DESNZ proxies for region GB."""
+    return fp.Product(
+        id="p",
+        region=region,
+        items=[
+            fp.Item(id="p", children=[fp.Child(item="seal"), fp.Child(item="plate")]),
+            fp.Item(id="seal", kind="part", material="nbr", net_mass="2 kg"),
+            fp.Item(id="plate", kind="part", material="paint", net_mass="3 kg"),
+        ],
+        materials=[
+            fp.Material(id="nbr", factor="material.elastomer.nitrile.proxy.desnz2025"),
+            fp.Material(id="paint", factor="material.coating.epoxy-pu.proxy.desnz2025"),
+        ],
+    )
+
+
+def test_region_warnings_are_grouped() -> None:
+    """Two factors for GB in a Norwegian product make one warning naming both, not one warning each."""
+    warnings = fp.calculate(product("NO"), LIB, prefolded="report").warnings
+    region = [w for w in warnings if "region GB" in w]
+    assert len(region) == 1
+    assert "material.elastomer.nitrile.proxy.desnz2025" in region[0]
+    assert "material.coating.epoxy-pu.proxy.desnz2025" in region[0]
+    assert region[0].startswith("2 factors are for region GB")
+
+
+def test_proxy_flag_says_what_the_proxy_is() -> None:
+    """The proxy flag names the factor by its name (which says what stands in), not a command to run."""
+    result = fp.calculate(product(None), LIB, prefolded="report")
+    flags = [f for f in fp.data_quality(result, LIB).flags if "nitrile" in f]
+    assert len(flags) == 1
+    assert "footprint factors show" not in flags[0]
+    assert "proxy from DESNZ tyres" in flags[0]
+
+
+def test_report_names_items_and_materials_and_shows_product_level_work() -> None:
+    """The HTML report's hotspot tables show descriptions beside the ERP codes, and the root's row (plant
+    electricity, transport) as the product as a whole, not as a component."""
+    from pathlib import Path
+
+    erp = Path(__file__).resolve().parent.parent / "examples" / "erp"
+    lib = fp.load_factors(erp / "hydraulic_actuator.pact.json").merge(LIB)
+    valve = fp.load_product(erp / "gate_valve.yaml")
+    html = fp.html_report(fp.calculate(valve, lib, prefolded="report"), lib, product=valve)
+    assert "Body, machined, F22" in html
+    assert "Low-alloy steel F22 (ASTM A182)" in html
+    assert "the product as a whole" in html
