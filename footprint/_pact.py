@@ -37,6 +37,8 @@ from ._errors import PactError, Problem
 from ._factors import EmissionFactor, FactorLibrary
 from ._gwp import gwp_set
 from ._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
+from ._pact_decimal import PERCENT_PLACES, RATING_PLACES, bounded, decimal, decimal_text
+from ._pact_rules import CPC_CODE, is_uuid4, plus_years, rule_problems
 from ._product import Period
 from ._result import FootprintResult
 from ._units import conversion_factor, parse_unit, split_quantity
@@ -605,11 +607,19 @@ _STANDARDS_V2_USED = {
 
 
 def _dec(x: float) -> str:
-    """A float as a PACT decimal string: positional, shortest round trip (``float(_dec(x)) == x``)."""
-    if not math.isfinite(x):
-        raise ValueError(f"{x!r} is not a finite number")
-    text = format(Decimal(repr(float(x))).normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    """A computed value as a PACT decimal string: ``Decimal(x)`` rounded to 12 significant digits (the
+    float's noise gone, ``5.140000000000001`` -> ``"5.14"``), positional, without exponent."""
+    return decimal_text(decimal(x))
+
+
+def _dqr_text(x: float, hi: int = 5) -> str:
+    """A data quality rating to 2 decimals, clamped to 1..hi by construction."""
+    return decimal_text(bounded(x, 1, hi, RATING_PLACES))
+
+
+def _percent(x: float) -> str:
+    """A percentage to 4 decimals, clamped to 0..100."""
+    return decimal_text(bounded(x, 0, 100, PERCENT_PLACES))
 
 
 def _utc(d: datetime) -> str:
@@ -745,6 +755,143 @@ def _geography(geo: str | None) -> dict[str, str]:
     raise ValueError(geo)
 
 
+def _dqi(
+    result: FootprintResult,
+    library: FactorLibrary | None,
+    v3: bool,
+    completeness: float | None,
+    reliability: float | None,
+    notes: list[str],
+) -> dict[str, Any] | None:
+    """The DQI: emission-weighted means of the factors' ratings (1-5), clamped to the range PACT allows.
+    v2 rates 1 to 3 and needs completeness and reliability ratings factors do not carry: given or no DQI."""
+    if library is None:
+        notes.append("No DQI: no factor library was given to read the factors' data quality ratings from.")
+        return None
+    from ._quality import data_quality
+
+    dq = data_quality(result, library, modules="cradle-to-gate")
+    if dq.technological is None or dq.geographical is None or dq.temporal is None:
+        notes.append("No DQI: the factors used carry no data quality ratings.")
+        return None
+    coverage = bounded(100 * dq.coverage, 0, 100, 4)
+    ratings = {"technologicalDQR": dq.technological, "geographicalDQR": dq.geographical, "temporalDQR": dq.temporal}
+    if v3:
+        notes.append(
+            f"DQRs are emission-weighted means of the factors' ratings; they cover {decimal_text(coverage)} % "
+            "of the cradle-to-gate emissions."
+        )
+        return {k: _dqr_text(x) for k, x in ratings.items()}
+    if completeness is None or reliability is None:
+        notes.append("No DQI: PACT 2.3 needs completeness and reliability ratings footprint does not keep.")
+        return None
+    notes.append(
+        "DQRs: the factors' emission-weighted 1-5 ratings mapped to PACT 2.3's 1-3 as 1 + (r - 1) / 2; "
+        "completeness and reliability as given."
+    )
+    out: dict[str, Any] = {"coveragePercent": float(coverage)}
+    out |= {k: float(bounded(1 + (x - 1) / 2, 1, 3, RATING_PLACES)) for k, x in ratings.items()}
+    out |= {"completenessDQR": completeness, "reliabilityDQR": reliability}
+    return out
+
+
+def _sources(result: FootprintResult, library: FactorLibrary | None) -> list[dict[str, str]]:
+    """The databases of the factors behind A1-A3: secondary data even where the activity data is primary
+    (a measured kWh times a grid factor from Ember); suppliers' own footprints are not a database."""
+    sources: list[dict[str, str]] = []
+    for c in _gate_rows(result):
+        fac = library.get(c.factor_id) if library is not None and c.factor_id in library else None
+        if fac is not None:
+            if fac.licence == "supplier data":
+                continue
+            src = {"name": fac.source or "-", "version": fac.edition or "-"}
+        elif c.data_source == "secondary":
+            src = {"name": c.library or "-", "version": result.factor_library_version or "-"}
+        else:
+            continue  # a declared or supplier footprint, outside any library
+        if src not in sources:
+            sources.append(src)
+    return sources
+
+
+def _export_rules(
+    spec_version: str,
+    fid: str,
+    preceding: Sequence[str],
+    cpc: str | None,
+    period: tuple[str, str],
+    created: datetime,
+    exempted: float,
+) -> list[Problem]:
+    """The export's own arguments against the rules of the specification no schema expresses."""
+    out: list[Problem] = []
+    if not is_uuid4(fid):
+        out.append(Problem(f"not a UUID v4 (PACT {spec_version}, PfId)", field="pf_id", value=fid, expected="a UUID v4"))
+    for k, pid in enumerate(preceding):
+        if not is_uuid4(pid):
+            out.append(
+                Problem(
+                    f"not a UUID v4 (PACT {spec_version}, PfId)",
+                    field=f"preceding_pf_ids[{k}]",
+                    value=pid,
+                    expected="a UUID v4",
+                )
+            )
+        elif str(pid).lower() == fid.lower():
+            out.append(
+                Problem(
+                    f"a footprint cannot precede itself (PACT {spec_version}, ProductFootprint.precedingPfIds)",
+                    field=f"preceding_pf_ids[{k}]",
+                    value=pid,
+                    expected="ids of earlier footprints of the product",
+                )
+            )
+    if cpc is not None and not CPC_CODE.match(str(cpc).strip()):
+        section = "productClassifications" if spec_version.startswith("3") else "productCategoryCpc"
+        out.append(
+            Problem(
+                f"not a UN CPC code (PACT {spec_version}, ProductFootprint.{section})",
+                field="product_category_cpc",
+                value=cpc,
+                expected='a UN CPC Ver. 2.1 code of 1 to 5 digits, e.g. "4391"',
+            )
+        )
+    if not spec_version.startswith("3") and not (0 <= exempted <= 5):
+        out.append(
+            Problem(
+                f"PACT {spec_version} allows at most 5 % exempted emissions (CarbonFootprint.exemptedEmissionsPercent)",
+                field="exempted_emissions_percent",
+                value=exempted,
+                expected="0 to 5",
+            )
+        )
+    if period[0] and period[1]:
+        start, end = _date_of(period[0]), _date_of(period[1])
+        last = end - timedelta(days=1)
+        if last > created.astimezone(UTC).date():
+            out.append(
+                Problem(
+                    f"the reference period ends after the footprint is created (PACT {spec_version}, "
+                    "CarbonFootprint.referencePeriodEnd: the latest date activity data was collected)",
+                    field="reference_period",
+                    value=str(last),
+                    expected=f"a last day on or before {created.astimezone(UTC).date()}",
+                )
+            )
+        if end > plus_years(datetime(start.year, start.month, start.day), 3).date():
+            out.append(
+                Problem(
+                    f"a reference period longer than 3 years (PACT {spec_version} sets no maximum; a footprint "
+                    "is valid 3 years from its reference period's end, ProductFootprint.validityPeriodStart, and "
+                    "footprint refuses a period longer than that)",
+                    field="reference_period",
+                    value=f"{start} to {last}",
+                    expected="at most 3 years",
+                )
+            )
+    return out
+
+
 def to_pact(
     result: FootprintResult,
     *,
@@ -771,6 +918,12 @@ def to_pact(
     biogenic_carbon_content: float | None = None,
     biogenic_co2_uptake: float | None = None,
     comment: str | None = None,
+    product_mass_per_declared_unit: float | None = None,
+    land_use_change_emissions: float | None = None,
+    land_management_emissions: float | None = None,
+    biogenic_accounting_methodology: str | None = None,
+    dqi_completeness: float | None = None,
+    dqi_reliability: float | None = None,
 ) -> dict[str, Any]:
     """``result`` as a PACT ``ProductFootprint``: a JSON-ready dict, validated against the model of
     ``version`` (``"3.0.3"``, default, or ``"2.3"``) before it is returned.
@@ -783,8 +936,13 @@ def to_pact(
     ``product_ids`` defaults to the result's product id. With ``library`` (the one the result was calculated
     with) the DQI ratings, the exact fossil/biogenic split and the secondary data sources are filled in.
     ``fossil_carbon_content`` and ``biogenic_carbon_content`` (kg C) and ``biogenic_co2_uptake`` (kg CO2e,
-    <= 0) are per declared unit; what is not known is said in ``comment``. Raises :class:`PactError` listing
-    every problem.
+    <= 0) are per declared unit; what is not known is said in ``comment``. The specification requires
+    ``fossilCarbonContent`` (and, in 2.3, ``biogenicCarbonContent``): footprint does not assume them, so the
+    export is refused without them. ``product_mass_per_declared_unit`` (kg) overrides the result's mass.
+    For 2.3 reference periods that include 2025, ``land_use_change_emissions``, ``land_management_emissions``
+    (kg CO2e per declared unit), ``biogenic_accounting_methodology``, ``biogenic_co2_uptake`` and the 1-3
+    ratings ``dqi_completeness`` and ``dqi_reliability`` are required too. Every rule of
+    :mod:`footprint._pact_rules` is checked on the result. Raises :class:`PactError` listing every problem.
     """
     problems: list[Problem] = []
     notes: list[str] = []
@@ -835,7 +993,15 @@ def to_pact(
     elif unit == "kilogram":
         mass_per_du = amount
     else:
-        mass_per_du = mass
+        mass_per_du = mass if product_mass_per_declared_unit is None else product_mass_per_declared_unit
+        if not (math.isfinite(mass_per_du) and mass_per_du > 0) and v3 and found is not None:
+            problem(
+                f"a {unit} product needs its mass (PACT {spec_version}, CarbonFootprint.productMassPerDeclaredUnit: "
+                "0 only for energy, logistics and services)",
+                "product_mass_per_declared_unit",
+                product_mass_per_declared_unit,
+                f"the mass in kg of {_dec(amount)} {unit}: give the product a mass, or product_mass_per_declared_unit=",
+            )
 
     # --- emissions per declared unit ---------------------------------------------------------------------
     bio_kg, unknown_kg, split_notes = _biogenic_split(result, library)
@@ -861,8 +1027,18 @@ def to_pact(
         problem("biogenic CO2 uptake must be <= 0", "biogenic_co2_uptake", biogenic_co2_uptake, "kg CO2e <= 0")
     else:
         uptake = biogenic_co2_uptake
-    if fossil_carbon_content is None:
-        notes.append("Fossil carbon content of the product was not assessed and is reported as 0.")
+    carbon = {"fossil_carbon_content": fossil_carbon_content} | ({} if v3 else {"biogenic_carbon_content": biogenic_carbon_content})
+    for arg, value in carbon.items():
+        if value is None:
+            name = "fossilCarbonContent" if arg.startswith("fossil") else "biogenicCarbonContent"
+            problem(
+                f"PACT {spec_version} requires {name} (CarbonFootprint.{name}); footprint does not assume it",
+                arg,
+                None,
+                "the kg of carbon per declared unit the product holds (0 only if it holds none)",
+            )
+        elif not (math.isfinite(value) and value >= 0):
+            problem("a carbon content must be >= 0", arg, value, "kg C per declared unit >= 0")
     gwp = result.gwp_set
     if gwp == "AR6-GWP20":
         problem(
@@ -897,37 +1073,8 @@ def to_pact(
 
     # --- data quality, sources ---------------------------------------------------------------------------
     primary = _primary_share(result)
-    dqi: dict[str, str] | None = None
-    if library is not None and v3:
-        from ._quality import data_quality
-
-        dq = data_quality(result, library, modules="cradle-to-gate")
-        if dq.technological is not None and dq.geographical is not None and dq.temporal is not None:
-            dqi = {
-                "technologicalDQR": _dec(dq.technological),
-                "geographicalDQR": _dec(dq.geographical),
-                "temporalDQR": _dec(dq.temporal),
-            }
-            notes.append(
-                f"DQRs are emission-weighted means of the factors' ratings; they cover {_dec(round(100 * dq.coverage, 6))} % "
-                "of the cradle-to-gate emissions."
-            )
-        else:
-            notes.append("No DQI: the factors used carry no data quality ratings.")
-    elif v3:
-        notes.append("No DQI: no factor library was given to read the factors' data quality ratings from.")
-    sources: list[dict[str, str]] = []
-    for c in _gate_rows(result):
-        if c.data_source != "secondary":
-            continue
-        fac = library.get(c.factor_id) if library is not None and c.factor_id in library else None
-        src = (
-            {"name": fac.source or "-", "version": fac.edition or "-"}
-            if fac is not None
-            else {"name": c.library or "-", "version": result.factor_library_version or "-"}
-        )
-        if src not in sources:
-            sources.append(src)
+    dqi = _dqi(result, library, v3, dqi_completeness, dqi_reliability, notes)
+    sources = _sources(result, library)
 
     # --- identifiers -------------------------------------------------------------------------------------
     if isinstance(company_ids, str):
@@ -1008,6 +1155,28 @@ def to_pact(
             None,
             'the UN CPC code of the product, e.g. "4361"',
         )
+    problems += _export_rules(
+        spec_version, fid, preceding_pf_ids, product_category_cpc, period, when, exempted_emissions_percent
+    )
+    v2_2025 = not v3 and bool(period[1]) and period[1] > "2025-01-01T00:00:00Z"
+    if v2_2025:
+        given = {
+            "land_use_change_emissions": land_use_change_emissions,
+            "land_management_emissions": land_management_emissions,
+            "biogenic_accounting_methodology": biogenic_accounting_methodology,
+            "biogenic_co2_uptake": biogenic_co2_uptake,
+            "dqi_completeness": dqi_completeness,
+            "dqi_reliability": dqi_reliability,
+        }
+        for arg, value in given.items():
+            if value is None:
+                problem(
+                    f"PACT {spec_version} requires the data quality and biogenic properties (CarbonFootprint, "
+                    "properties marked O*) for a reference period that includes 2025 or later",
+                    arg,
+                    None,
+                    "a value: footprint's factors do not carry it",
+                )
     if problems:
         raise PactError(problems, what=what)
 
@@ -1043,14 +1212,14 @@ def to_pact(
             **geo,
             "boundaryProcessesDescription": boundary,
             "pcfExcludingBiogenicUptake": _dec(gate),
-            "pcfIncludingBiogenicUptake": _dec(gate + uptake),
+            "pcfIncludingBiogenicUptake": decimal_text(decimal(gate) + decimal(uptake)),
             "fossilCarbonContent": _dec(fossil_carbon_content or 0.0),
             "fossilGhgEmissions": _dec(fossil),
             "packagingEmissionsIncluded": packaging_emissions_included,
             "ipccCharacterizationFactors": ipcc,
             "crossSectoralStandards": list(cross_sectoral_standards),
             "exemptedEmissionsPercent": _dec(exempted_emissions_percent),
-            "primaryDataShare": _dec(primary),
+            "primaryDataShare": _percent(primary),
         }
         if biogenic_carbon_content is not None:
             pcf["biogenicCarbonContent"] = _dec(biogenic_carbon_content)
@@ -1075,7 +1244,7 @@ def to_pact(
             "productDescription": description,
             "productIds": pids,
             **(
-                {"productClassifications": [f"urn:pact:productclassification:un-cpc:{_nss(product_category_cpc)}"]}
+                {"productClassifications": [f"urn:pact:productclassification:un-cpc:{product_category_cpc.strip()}"]}
                 if product_category_cpc
                 else {}
             ),
@@ -1091,7 +1260,12 @@ def to_pact(
         pcf = {
             "declaredUnit": unit,
             "unitaryProductAmount": _dec(amount),
-            "productMassPerDeclaredUnit": _dec(mass_per_du / amount if amount else 0.0),
+            # optional in 2.3: left out for a product without a mass, 0 for energy and transport
+            **(
+                {"productMassPerDeclaredUnit": _dec(mass_per_du / amount if amount else 0.0)}
+                if unit in _NO_MASS or mass_per_du > 0
+                else {}
+            ),
             "pCfExcludingBiogenic": _dec(per_unit),
             "pCfIncludingBiogenic": _dec((gate + uptake) / amount if amount else 0.0),
             "fossilGhgEmissions": _dec(fossil / amount if amount else 0.0),
@@ -1108,14 +1282,24 @@ def to_pact(
             "exemptedEmissionsPercent": float(exempted_emissions_percent),
             "exemptedEmissionsDescription": exempted_emissions_description,
             "packagingEmissionsIncluded": packaging_emissions_included,
-            "primaryDataShare": primary,
+            "primaryDataShare": float(bounded(primary, 0, 100, PERCENT_PLACES)),
         }
-        if bio > 0 and amount:
+        if (bio > 0 or v2_2025) and amount:
             pcf["otherBiogenicGhgEmissions"] = _dec(bio / amount)
         if biogenic_co2_uptake is not None and amount:
             pcf["biogenicCarbonWithdrawal"] = _dec(uptake / amount)
+        for key, value in (
+            ("dLucGhgEmissions", land_use_change_emissions),
+            ("landManagementGhgEmissions", land_management_emissions),
+        ):
+            if value is not None and amount:
+                pcf[key] = _dec(value / amount)
+        if biogenic_accounting_methodology is not None:
+            pcf["biogenicAccountingMethodology"] = biogenic_accounting_methodology
         if sources:
             pcf["secondaryEmissionFactorSources"] = sources
+        if dqi is not None:
+            pcf["dqi"] = dqi
         doc = {
             "id": fid,
             "specVersion": spec_version,
@@ -1132,7 +1316,6 @@ def to_pact(
             "comment": text
             + (
                 f" Values are per {unit} (PACT {spec_version}: per declared unit); the product holds {_dec(amount)}."
-                " No DQI: PACT 2.3 rates on 1-3 and needs completeness and reliability ratings footprint does not keep."
             ),
             "pcf": pcf,
         }
@@ -1141,7 +1324,11 @@ def to_pact(
         checked = model.model_validate(doc)
     except ValidationError as exc:
         raise PactError(_problems(exc, row=None, file=None, version=spec_version), what=what) from None
-    return checked.to_json_dict()
+    out = checked.to_json_dict()
+    broken = rule_problems(out, major, export=True)
+    if broken:
+        raise PactError(broken, what=what)
+    return out
 
 
 # --- import ------------------------------------------------------------------------------------------------
@@ -1186,6 +1373,10 @@ def _load(data: Any) -> tuple[list[Any], bool, str | None, list[Problem]]:
             )
     if isinstance(data, ProductFootprintV2 | ProductFootprintV3):
         return [data], False, file, []
+    if isinstance(data, dict) and "specVersion" not in data:
+        data, problem = _unwrap(data)
+        if problem is not None:
+            return [], False, file, [Problem(problem[0], file=file, field=problem[1], expected=problem[2])]
     if isinstance(data, dict) and "data" in data and "specVersion" not in data:
         data = data["data"]
         if isinstance(data, dict):
@@ -1209,6 +1400,28 @@ def _load(data: Any) -> tuple[list[Any], bool, str | None, list[Problem]]:
     )
 
 
+def _unwrap(data: dict[str, Any]) -> tuple[Any, tuple[str, str | None, str] | None]:
+    """The footprints inside an event envelope (CloudEvents ``{"specversion", "type", "data": {"pfs": [...]}}``),
+    or a problem naming what the object is when it holds none (an API error response, another event)."""
+    if "code" in data and "message" in data and "pcf" not in data:
+        return data, (
+            f"an error response of the PACT API, not footprints: {data.get('code')}: {data.get('message')}",
+            "code",
+            "footprints: a ProductFootprint, a list, {'data': [...]} or a fulfilled-request event",
+        )
+    if "specversion" in data and "type" in data:
+        body = data.get("data")
+        pfs = body.get("pfs") if isinstance(body, dict) else None
+        if not isinstance(pfs, list):
+            return data, (
+                f"a PACT event of type {data.get('type')} holds no footprints",
+                "data.pfs",
+                "a RequestFulfilled or Published event with data.pfs, a list of footprints",
+            )
+        return pfs, None
+    return data, None
+
+
 def read_pact(data: Any) -> list[PactFootprint]:
     """Read PACT footprints: a dict, a list of them, an API response (``{"data": [...]}`` or
     ``{"data": {...}}``), JSON text, or a path to a JSON file.
@@ -1223,6 +1436,7 @@ def read_pact(data: Any) -> list[PactFootprint]:
         row = i if is_list else None
         if isinstance(item, ProductFootprintV2 | ProductFootprintV3):
             out.append(item)
+            problems += rule_problems(item.to_json_dict(), 3 if isinstance(item, ProductFootprintV3) else 2, row=row)
             continue
         if not isinstance(item, dict):
             problems.append(
@@ -1250,6 +1464,7 @@ def read_pact(data: Any) -> list[PactFootprint]:
             out.append(model.model_validate(item))
         except ValidationError as exc:
             problems += _problems(exc, row=row, file=file, version=V3_VERSION if major == 3 else "2.3")
+        problems += rule_problems(item, major, row=row, file=file)
     if problems:
         raise PactError(problems, what=file or "PACT data")
     return out

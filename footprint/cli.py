@@ -492,12 +492,23 @@ def compare(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="PACT: reference period START END (YYYY-MM-DD); default: the product's.",
 )
+@click.option("--geography", help="PACT: NO, US-TX, a UN region or GLO; default: the product's region.")
+@click.option("--fossil-carbon-content", "fossil_c", type=float, help="PACT: kg fossil carbon per declared unit (required).")
+@click.option("--biogenic-carbon-content", "biogenic_c", type=float, help="PACT: kg biogenic carbon per declared unit (required by 2.3).")
+@click.option("--biogenic-uptake", type=float, help="PACT: biogenic CO2 uptake, kg CO2e per declared unit (<= 0).")
+@click.option("--dluc", type=float, help="PACT 2.3 from 2025: land use change emissions, kg CO2e per declared unit.")
+@click.option("--land-management", type=float, help="PACT 2.3 from 2025: land management emissions, kg CO2e per declared unit.")
+@click.option("--biogenic-methodology", type=click.Choice(["PEF", "ISO", "GHGP", "Quantis"]), help="PACT 2.3 from 2025.")
+@click.option("--completeness-dqr", type=float, help="PACT 2.3 from 2025: completeness rating, 1-3.")
+@click.option("--reliability-dqr", type=float, help="PACT 2.3 from 2025: reliability rating, 1-3.")
 @_reports_errors
 def export(
     product_files: tuple[str, ...], target: str, output: str | None, factors: tuple[str, ...], no_default_factors: bool,
     gwp: str, prefolded: PrefoldedPolicy, company_name: str | None, company_ids: tuple[str, ...],
     company_domain: str | None, product_ids: tuple[str, ...], cpc: str | None, preceding: tuple[str, ...],
-    period: tuple[Any, Any] | None,
+    period: tuple[Any, Any] | None, geography: str | None, fossil_c: float | None, biogenic_c: float | None,
+    biogenic_uptake: float | None, dluc: float | None, land_management: float | None,
+    biogenic_methodology: str | None, completeness_dqr: float | None, reliability_dqr: float | None,
 ) -> None:  # fmt: skip
     """Export footprints: PACT (3.0.3 or 2.3) JSON for customers, the result JSON, CSV or an Excel workbook.
 
@@ -506,7 +517,8 @@ def export(
     \b
     Example:
       footprint export examples/subsea_gate_valve.yaml --to pact --prefolded report \\
-          --company-name "Valve maker AS" --company-id valve-maker --company-domain valve-maker.example -o valve.pact.json
+          --company-name "Valve maker AS" --company-id valve-maker --company-domain valve-maker.example \\
+          --fossil-carbon-content 6.1 -o valve.pact.json
       footprint export examples/subsea_gate_valve.yaml --to excel --prefolded report -o valve.xlsx
     """
     from ._pact import to_pact
@@ -541,6 +553,11 @@ def export(
                 product_ids=list(product_ids) or None, product_category_cpc=cpc,
                 version="2.3" if target == "pact-v2" else "3.0.3", reference_period=ref, library=lib,
                 company_domain=company_domain, preceding_pf_ids=list(preceding),
+                geography=geography if geography is not None else product.region,
+                fossil_carbon_content=fossil_c, biogenic_carbon_content=biogenic_c, biogenic_co2_uptake=biogenic_uptake,
+                land_use_change_emissions=dluc, land_management_emissions=land_management,
+                biogenic_accounting_methodology=biogenic_methodology, dqi_completeness=completeness_dqr,
+                dqi_reliability=reliability_dqr,
             )  # fmt: skip
             text = json.dumps(pf, indent=2, ensure_ascii=False)
         elif target == "json":

@@ -51,12 +51,16 @@ def test_export_pact_v3_through_the_real_entry_point(tmp_path: Path) -> None:
     out = tmp_path / "valve.pact.json"
     proc = subprocess.run(
         [sys.executable, "-m", "footprint.cli", "export", VALVE, "--to", "pact", "--prefolded", "report",
-         "--company-name", "Valve maker AS", "--company-id", "valve-maker", "--company-domain", "valve-maker.example", "-o", str(out)],
+         "--company-name", "Valve maker AS", "--company-id", "valve-maker", "--company-domain", "valve-maker.example",
+         # an input of the test: about 2000 kg of AISI 4130 at 0.3 % carbon
+         "--fossil-carbon-content", "6.1", "-o", str(out)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     pf = json.loads(out.read_text())
     assert pf["specVersion"].startswith("3.")
+    assert pf["pcf"]["geographyCountry"] == "NO"  # the product's region: "NO" in the valve's file
+    assert pf["pcf"]["fossilCarbonContent"] == "6.1"
     _, res, _ = invoke("calc", VALVE, "--prefolded", "report", "--format", "json")
     gate = json.loads(res)["cradle_to_gate_kgco2e"]
     assert float(pf["pcf"]["pcfExcludingBiogenicUptake"]) == pytest.approx(gate, rel=1e-9)
@@ -86,7 +90,7 @@ def test_export_excel_json_csv(tmp_path: Path) -> None:
 def test_export_a_chain_into_a_folder(tmp_path: Path) -> None:
     """Three products of a chain export to one PACT file each in the folder given."""
     code, _, err = invoke("export", *CLUSTER, "--to", "pact", "--prefolded", "report", "--company-name", "Cluster",
-                          "--company-id", "cluster", "--company-domain", "cluster.example", "--period", "2025-01-01", "2025-12-31", "-o", str(tmp_path))  # fmt: skip
+                          "--company-id", "cluster", "--company-domain", "cluster.example", "--period", "2025-01-01", "2025-12-31", "--fossil-carbon-content", "1", "-o", str(tmp_path))  # fmt: skip
     assert code == 0, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ACT-10.json", "GV-5.json", "MAN-4.json"]
 
