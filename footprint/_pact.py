@@ -1501,8 +1501,8 @@ def pact_factors(
     The factor is the footprint's cradle-to-gate PCF excluding biogenic CO2 uptake per one unit of its declared
     unit (v3: ``pcfExcludingBiogenicUptake / declaredUnitAmount``; v2: ``pCfExcludingBiogenic``, already per
     unit), category ``component``, licence ``supplier data``, GWP set from the IPCC characterization factors,
-    region from the geography, data quality ratings from the DQI. Deprecated footprints are left out unless
-    ``include_deprecated``. Merge the library over another one and use the ids in a bill of materials.
+    region from the geography, data quality ratings from the DQI. Deprecated footprints, and footprints another
+    one lists in its ``precedingPfIds`` (its past versions), are left out unless ``include_deprecated``. Merge the library over another one and use the ids in a bill of materials.
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9._\-]*", prefix):
         raise PactError(
@@ -1521,8 +1521,12 @@ def pact_factors(
         fps = read_pact(footprints)
     problems: list[Problem] = []
     factors: dict[str, EmissionFactor] = {}
+    # A footprint listed in another's precedingPfIds is a past version of it (PACT lifecycle): superseded.
+    superseded = {p.lower() for pf in fps for p in (pf.preceding_pf_ids or []) if p.lower() != pf.id.lower()}
     for i, pf in enumerate(fps):
         if pf.status == "Deprecated" and not include_deprecated:
+            continue
+        if pf.id.lower() in superseded and not include_deprecated:
             continue
         row = i if len(fps) > 1 else None
         if isinstance(pf, ProductFootprintV3):
