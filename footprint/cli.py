@@ -826,5 +826,71 @@ def schema() -> None:
     click.echo(json.dumps(product_schema(), indent=2))
 
 
+@main.group()
+def pact() -> None:
+    """Read partners' PACT footprints: check them, or import them as supplier factors for bills of materials.
+
+    \b
+    Examples:
+      footprint pact check supplier-response.json
+      footprint pact import hydra.json seals.json --to suppliers.pact.json
+      footprint calc my_product.yaml --factors suppliers.pact.json
+    """
+
+
+@pact.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@_reports_errors
+def pact_check(files: tuple[str, ...]) -> None:
+    """Check PACT documents (a footprint, a list, an API response or event) against the specification's
+    schemas and its rules across fields; list every problem of every file, exit 1 if there is any."""
+    from ._errors import PactError
+    from ._pact import read_pact
+
+    failed: list[PactError] = []
+    for file in files:
+        try:
+            pfs = read_pact(Path(file))
+        except PactError as exc:
+            failed.append(exc)
+            continue
+        click.echo(f"{file}: {len(pfs)} footprint(s), no problems")
+    if failed:
+        raise PactError([p for exc in failed for p in exc.problems], what=", ".join(files))
+
+
+@pact.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--to", "target", type=click.Path(), help="The supplier-footprint file to write (*.pact.json).")
+@_reports_errors
+def pact_import(files: tuple[str, ...], target: str | None) -> None:
+    """Import PACT files as supplier footprints: every footprint checked, the current one of each product kept
+    (deprecated and superseded ones left out), written as one PACT file that --factors reads; prints the factor
+    ids to use in a bill of materials (pact.<company>.<product>).
+
+    \b
+    Example:
+      footprint pact import hydra.json seals.json --to suppliers.pact.json
+    """
+    from ._errors import PactError
+    from ._pact import pact_factors, read_pact
+
+    problems, pfs = [], []
+    for file in files:
+        try:
+            pfs += read_pact(Path(file))
+        except PactError as exc:
+            problems += exc.problems
+    if problems:
+        raise PactError(problems, what=", ".join(files))
+    lib = pact_factors(pfs)
+    kept = {f.source.rsplit(" ", 1)[-1] for f in lib}
+    rows = [(f.id, f"{f.co2e:g}", f.unit, f.gwp_set, f.region) for f in lib]
+    click.echo(_table(rows, ("factor id", "kg CO2e", "per", "GWP", "region"), {1}))
+    if target:
+        data = [pf.to_json_dict() for pf in pfs if pf.id in kept]
+        _write(json.dumps({"data": data}, indent=2, ensure_ascii=False), target)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -345,3 +345,63 @@ def test_a_successor_supersedes_its_preceding_footprint(tmp_path: Path) -> None:
     (f,) = list(fp.pact_factors(path))
     assert f.co2e == 4.8
     assert successor["id"] in f.source
+
+
+# --- 5. command line ---------------------------------------------------------------------------------------
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """The CLI in-process: exit code, standard output, standard error."""
+    from click.testing import CliRunner
+
+    from footprint.cli import main
+
+    res = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return res.exit_code, res.stdout, res.stderr
+
+
+def test_pact_check_lists_every_problem(tmp_path: Path) -> None:
+    """`footprint pact check` exits 0 for a valid document and 1 for a partner's document with problems,
+    listing each one with its field."""
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(V3), encoding="utf-8")
+    bad.write_text(json.dumps([V2, edit(V3, pcf__pcfIncludingBiogenicUptake="1", created="2025-06-02T08:00:00+01:00")]))
+    code, out, _ = run("pact", "check", str(good))
+    assert (code, "no problems" in out) == (0, True)
+    code, _, err = run("pact", "check", str(bad))
+    assert code == 1
+    assert "row 1, field 'created'" in err and "row 1, field 'pcf.pcfIncludingBiogenicUptake'" in err
+
+
+def test_pact_import_writes_a_supplier_file_a_bom_uses(tmp_path: Path) -> None:
+    """`footprint pact import A B --to suppliers.pact.json` keeps the current footprint of each product (the
+    successor of A's, and B's), prints their factor ids, and `calc --factors` uses them: 2 actuators at 4.8
+    plus 1 kg of seals at 6.4 per kg (2.3 values are per one declared unit, a kilogram) = 16.0 kg CO2e."""
+    successor = edit(V3, id="9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", precedingPfIds=[V3["id"]],
+                     pcf__pcfExcludingBiogenicUptake="4.8", pcf__pcfIncludingBiogenicUptake="4.58", pcf__fossilGhgEmissions="4.5")  # fmt: skip
+    a, b, target = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "suppliers.pact.json"
+    a.write_text(json.dumps({"data": [V3, successor]}), encoding="utf-8")
+    b.write_text(json.dumps(V2), encoding="utf-8")
+    code, out, err = run("pact", "import", str(a), str(b), "--to", str(target))
+    assert code == 0, err
+    assert "pact.hydra-actuation.hfa-5" in out and "pact.nordic-seals.seal-kit-sk-9" in out
+    assert [d["id"] for d in json.loads(target.read_text())["data"]] == [successor["id"], V2["id"]]
+    bom = tmp_path / "skid.yaml"
+    bom.write_text(
+        "id: skid\ndeclared_unit: 1 piece\nitems:\n  - id: skid\n    activities:\n"
+        "      - {factor: pact.hydra-actuation.hfa-5, quantity: 2 piece, primary: true}\n"
+        "      - {factor: pact.nordic-seals.seal-kit-sk-9, quantity: 1 kg, primary: true}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("calc", str(bom), "--factors", str(target), "--prefolded", "report", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["total_kgco2e"] == pytest.approx(2 * 4.8 + 6.4, rel=1e-12)
+
+
+def test_pact_import_refuses_a_bad_file_and_writes_nothing(tmp_path: Path) -> None:
+    """A file with a problem: exit 1, the problem named, no supplier file written."""
+    bad, target = tmp_path / "bad.json", tmp_path / "suppliers.pact.json"
+    bad.write_text(json.dumps(edit(V2, pcf__exemptedEmissionsPercent=7)), encoding="utf-8")
+    code, _, err = run("pact", "import", str(bad), "--to", str(target))
+    assert code == 1 and "exemptedEmissionsPercent" in err
+    assert not target.exists()
