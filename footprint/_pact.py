@@ -826,7 +826,9 @@ def _export_rules(
     """The export's own arguments against the rules of the specification no schema expresses."""
     out: list[Problem] = []
     if not is_uuid4(fid):
-        out.append(Problem(f"not a UUID v4 (PACT {spec_version}, PfId)", field="pf_id", value=fid, expected="a UUID v4"))
+        out.append(
+            Problem(f"not a UUID v4 (PACT {spec_version}, PfId)", field="pf_id", value=fid, expected="a UUID v4")
+        )
     for k, pid in enumerate(preceding):
         if not is_uuid4(pid):
             out.append(
@@ -1027,7 +1029,9 @@ def to_pact(
         problem("biogenic CO2 uptake must be <= 0", "biogenic_co2_uptake", biogenic_co2_uptake, "kg CO2e <= 0")
     else:
         uptake = biogenic_co2_uptake
-    carbon = {"fossil_carbon_content": fossil_carbon_content} | ({} if v3 else {"biogenic_carbon_content": biogenic_carbon_content})
+    carbon = {"fossil_carbon_content": fossil_carbon_content} | (
+        {} if v3 else {"biogenic_carbon_content": biogenic_carbon_content}
+    )
     for arg, value in carbon.items():
         if value is None:
             name = "fossilCarbonContent" if arg.startswith("fossil") else "biogenicCarbonContent"
@@ -1160,7 +1164,7 @@ def to_pact(
     )
     v2_2025 = not v3 and bool(period[1]) and period[1] > "2025-01-01T00:00:00Z"
     if v2_2025:
-        given = {
+        given: dict[str, object] = {
             "land_use_change_emissions": land_use_change_emissions,
             "land_management_emissions": land_management_emissions,
             "biogenic_accounting_methodology": biogenic_accounting_methodology,
@@ -1168,8 +1172,8 @@ def to_pact(
             "dqi_completeness": dqi_completeness,
             "dqi_reliability": dqi_reliability,
         }
-        for arg, value in given.items():
-            if value is None:
+        for arg, missing in given.items():
+            if missing is None:
                 problem(
                     f"PACT {spec_version} requires the data quality and biogenic properties (CarbonFootprint, "
                     "properties marked O*) for a reference period that includes 2025 or later",
@@ -1314,9 +1318,7 @@ def to_pact(
             "productCategoryCpc": product_category_cpc,
             "productNameCompany": name,
             "comment": text
-            + (
-                f" Values are per {unit} (PACT {spec_version}: per declared unit); the product holds {_dec(amount)}."
-            ),
+            + (f" Values are per {unit} (PACT {spec_version}: per declared unit); the product holds {_dec(amount)}."),
             "pcf": pcf,
         }
         model = ProductFootprintV2

@@ -182,7 +182,8 @@ class _Rules:
                         p.get("pcfIncludingBiogenicUptake"),
                         f"{excl + uptake} (within the rounding of the values given)",
                     )
-            total_key, removals = "pcfExcludingBiogenicUptake", (
+            total_key = "pcfExcludingBiogenicUptake"
+            removals: tuple[str, ...] = (
                 "landManagementBiogenicCO2Removals", "technologicalCO2Removals", "ccsTechnologicalCO2Capture",
             )  # fmt: skip
         else:
@@ -279,31 +280,36 @@ class _Rules:
             ]:
                 if isinstance(v, str) and not is_uuid4(v) and re.match(r"^[0-9a-fA-F-]{36}$", v):
                     self.add(field, "not a UUID v4", "PfId: a PfId MUST be a UUID v4 (RFC 9562)", v, "a UUID v4")
-        if self.export and isinstance(pf_id, str) and isinstance(preceding, list):
-            if any(isinstance(x, str) and x.lower() == pf_id.lower() for x in preceding):
-                self.add(
-                    "precedingPfIds",
-                    "a footprint lists itself among its preceding footprints",
-                    "ProductFootprint.precedingPfIds: the ids of past versions",
-                    pf_id,
-                    "the ids of the footprints this one supersedes",
-                )
+        if (
+            self.export
+            and isinstance(pf_id, str)
+            and isinstance(preceding, list)
+            and any(isinstance(x, str) and x.lower() == pf_id.lower() for x in preceding)
+        ):
+            self.add(
+                "precedingPfIds",
+                "a footprint lists itself among its preceding footprints",
+                "ProductFootprint.precedingPfIds: the ids of past versions",
+                pf_id,
+                "the ids of the footprints this one supersedes",
+            )
 
     def classification(self) -> None:
         cpc = self.doc.get("productCategoryCpc")
         if self.major == 2 and isinstance(cpc, str) and not CPC_CODE.match(cpc):
-            self.add("productCategoryCpc", "not a UN CPC code", "ProductFootprint.productCategoryCpc", cpc, "1-5 digits")
+            self.add(
+                "productCategoryCpc", "not a UN CPC code", "ProductFootprint.productCategoryCpc", cpc, "1-5 digits"
+            )
         classes = self.doc.get("productClassifications")
         for k, urn in enumerate(classes if isinstance(classes, list) else []):
-            if isinstance(urn, str) and urn.lower().startswith(_CPC_URN):
-                if not CPC_CODE.match(urn[len(_CPC_URN) :]):
-                    self.add(
-                        f"productClassifications[{k}]",
-                        "not a UN CPC code",
-                        "ProductFootprint.productClassifications",
-                        urn,
-                        f"{_CPC_URN}<1-5 digits>",
-                    )
+            if isinstance(urn, str) and urn.lower().startswith(_CPC_URN) and not CPC_CODE.match(urn[len(_CPC_URN) :]):
+                self.add(
+                    f"productClassifications[{k}]",
+                    "not a UN CPC code",
+                    "ProductFootprint.productClassifications",
+                    urn,
+                    f"{_CPC_URN}<1-5 digits>",
+                )
 
     def mass(self) -> None:
         if self.major != 3:

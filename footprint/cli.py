@@ -493,12 +493,23 @@ def compare(
     help="PACT: reference period START END (YYYY-MM-DD); default: the product's.",
 )
 @click.option("--geography", help="PACT: NO, US-TX, a UN region or GLO; default: the product's region.")
-@click.option("--fossil-carbon-content", "fossil_c", type=float, help="PACT: kg fossil carbon per declared unit (required).")
-@click.option("--biogenic-carbon-content", "biogenic_c", type=float, help="PACT: kg biogenic carbon per declared unit (required by 2.3).")
+@click.option(
+    "--fossil-carbon-content", "fossil_c", type=float, help="PACT: kg fossil carbon per declared unit (required)."
+)
+@click.option(
+    "--biogenic-carbon-content",
+    "biogenic_c",
+    type=float,
+    help="PACT: kg biogenic carbon per declared unit (required by 2.3).",
+)
 @click.option("--biogenic-uptake", type=float, help="PACT: biogenic CO2 uptake, kg CO2e per declared unit (<= 0).")
 @click.option("--dluc", type=float, help="PACT 2.3 from 2025: land use change emissions, kg CO2e per declared unit.")
-@click.option("--land-management", type=float, help="PACT 2.3 from 2025: land management emissions, kg CO2e per declared unit.")
-@click.option("--biogenic-methodology", type=click.Choice(["PEF", "ISO", "GHGP", "Quantis"]), help="PACT 2.3 from 2025.")
+@click.option(
+    "--land-management", type=float, help="PACT 2.3 from 2025: land management emissions, kg CO2e per declared unit."
+)
+@click.option(
+    "--biogenic-methodology", type=click.Choice(["PEF", "ISO", "GHGP", "Quantis"]), help="PACT 2.3 from 2025."
+)
 @click.option("--completeness-dqr", type=float, help="PACT 2.3 from 2025: completeness rating, 1-3.")
 @click.option("--reliability-dqr", type=float, help="PACT 2.3 from 2025: reliability rating, 1-3.")
 @_reports_errors
@@ -875,7 +886,8 @@ def pact_import(files: tuple[str, ...], target: str | None) -> None:
     from ._errors import PactError
     from ._pact import pact_factors, read_pact
 
-    problems, pfs = [], []
+    problems: list[Any] = []
+    pfs: list[Any] = []
     for file in files:
         try:
             pfs += read_pact(Path(file))
@@ -885,7 +897,7 @@ def pact_import(files: tuple[str, ...], target: str | None) -> None:
         raise PactError(problems, what=", ".join(files))
     lib = pact_factors(pfs)
     kept = {f.source.rsplit(" ", 1)[-1] for f in lib}
-    rows = [(f.id, f"{f.co2e:g}", f.unit, f.gwp_set, f.region) for f in lib]
+    rows = [(f.id, f"{f.co2e:g}", f.unit, f.gwp_set or "-", f.region) for f in lib]
     click.echo(_table(rows, ("factor id", "kg CO2e", "per", "GWP", "region"), {1}))
     if target:
         data = [pf.to_json_dict() for pf in pfs if pf.id in kept]
