@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import footprint as fp
+from footprint._pact_decimal import bounded, decimal, decimal_text
 
 PROV = {"source": "Test database", "edition": "7", "region": "GLO", "licence": "CC0-1.0", "boundary": "cradle-to-gate"}
 CREATED = datetime(2026, 3, 1, tzinfo=UTC)
@@ -418,3 +423,23 @@ def test_pact_import_refuses_a_bad_file_and_writes_nothing(tmp_path: Path) -> No
     assert code == 1
     assert "exemptedEmissionsPercent" in err
     assert not target.exists()
+
+
+# --- decimal laws ------------------------------------------------------------------------------------------
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e30, max_value=1e30))
+def test_decimal_text_is_a_pact_decimal_within_12_digits(x: float) -> None:
+    """Any finite float becomes a PACT Decimal (dotted, no exponent) within half a unit of its 12th
+    significant digit."""
+    text = decimal_text(decimal(x))
+    assert re.fullmatch(r"-?\d+(\.\d+)?", text), text
+    assert abs(Decimal(text) - Decimal(x)) <= abs(Decimal(x)) * Decimal("5e-12")
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6))
+def test_bounded_ratings_stay_in_range(x: float) -> None:
+    """A rating is always within 1 to 5 and has at most 2 decimals, whatever float it comes from."""
+    d = bounded(x, 1, 5, 2)
+    assert Decimal(1) <= d <= Decimal(5)
+    assert d == d.quantize(Decimal("0.01"))
