@@ -211,6 +211,7 @@ def supplier_pact(tmp_path: Path, name: str = "actuator.pact.json") -> Path:
         company_ids=["acme-actuation"],
         company_domain="acme-actuation.example",
         reference_period=(date(2025, 1, 1), date(2025, 12, 31)),
+        fossil_carbon_content=0.3,  # an input of the test: 100 kg of steel at 0.3 % carbon
     )
     path = tmp_path / name
     path.write_text(json.dumps(pf))
