@@ -19,11 +19,20 @@ import numpy as np
 import numpy.typing as npt
 
 from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
-from ._errors import CycleError, IncompatibleUnitsError, Problem, ProductError, UnitError, UnknownFactorError
+from ._errors import (
+    CycleError,
+    IncompatibleUnitsError,
+    Problem,
+    ProductError,
+    UnitError,
+    UnknownFactorError,
+    plain,
+)
 from ._factor_io import default_library
 from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
 from ._modules import CRADLE_TO_GATE, MODULES
+from ._tables import TABLES, column_problems, quantities, to_canonical, where_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -178,7 +187,7 @@ class _ParquetColumns:
         meta = pq.read_metadata(path)
         self.path = path
         self.columns = [meta.schema.column(i).name for i in range(meta.num_columns)]
-        self.attrs: dict[str, Any] = {"first_row": 2}
+        self.attrs: dict[str, Any] = {}  # no lines in a Parquet file: rows are positions
         self._rows = meta.num_rows
 
     def __len__(self) -> int:
@@ -207,23 +216,30 @@ def _open_table(source: Any, name: str) -> Any:
     return read_table(source, name)
 
 
-def _require(df: Any, name: str, cols: tuple[str, ...], problems: list[Problem]) -> bool:
-    missing = [c for c in cols if c not in df.columns]
-    for c in missing:
-        problems.append(Problem("required column missing", file=name, field=c, expected=f"columns {', '.join(cols)}"))
-    return not missing
-
-
 def _bad_rows(
-    mask: npt.NDArray[np.bool_], name: str, field: str, message: str, expected: str, values: Any = None, first: int = 2
+    mask: npt.NDArray[np.bool_],
+    name: str,
+    field: str,
+    message: str,
+    expected: str,
+    values: Any = None,
+    first: tuple[int, str] = (2, "row"),
 ) -> Problem:
-    """One problem for the rows of a table where ``mask`` holds, as file lines (header on the line before)."""
-    rows = [int(i) + first for i in np.flatnonzero(mask)[:_MAX_LISTED]]
+    """One problem for the rows of a table where ``mask`` holds: file lines (header on the line before) or
+    DataFrame positions, as ``first`` (first data row, its word) says."""
+    start, label = first
+    rows = [int(i) + start for i in np.flatnonzero(mask)[:_MAX_LISTED]]
     n = int(mask.sum())
     more = f" (first {len(rows)} of {n})" if n > len(rows) else ""
-    value = None if values is None else values[int(np.flatnonzero(mask)[0])]
+    value = None if values is None else plain(values[int(np.flatnonzero(mask)[0])])
     return Problem(
-        f"{message} on {n} row(s){more}: {rows}", file=name, row=rows[0], field=field, value=value, expected=expected
+        f"{message} on {n} {label}(s){more}: {rows}",
+        file=name,
+        row=rows[0],
+        field=field,
+        value=value,
+        expected=expected,
+        row_label=label,
     )
 
 
@@ -275,9 +291,15 @@ def _with_sentinel(codes: npt.NDArray[np.intp], uniques: pd.Index) -> tuple[npt.
     return np.where(codes < 0, len(values) - 1, codes), values
 
 
-def _code_bom(bom: Any, first: int, problems: list[Problem]) -> tuple[Any, Any, npt.NDArray[np.float64]]:
-    """Parent and child codes (each with its own numbering) and quantities of the BOM table."""
-    qty = _numbers(bom["quantity"])
+def _code_bom(bom: Any, first: tuple[int, str], problems: list[Problem]) -> tuple[Any, Any, npt.NDArray[np.float64]]:
+    """Parent and child codes (each with its own numbering) and quantities of the BOM table, each in the
+    child's unit: a quantity with a unit (``unit`` column or "3500 mm") is converted to the unit its child
+    is counted in (kg, m, m**2, m**3, piece: see :func:`footprint._tables.canonical_unit`)."""
+    child = _codes(bom["child"])
+    if _is_numeric(bom["quantity"]) and "unit" not in bom.columns:
+        qty = _numbers(bom["quantity"])
+    else:
+        qty = _converted_quantities(bom, "quantity", child, first, problems)
     bad = ~np.isfinite(qty) | (qty < 0)
     if bad.any():
         problems.append(
@@ -286,16 +308,90 @@ def _code_bom(bom: Any, first: int, problems: list[Problem]) -> tuple[Any, Any, 
                 "bom",
                 "quantity",
                 "quantity is not a finite number >= 0",
-                "e.g. 2 or 0.5",
+                "e.g. 2, 0.5 or '3500 mm'",
                 bom["quantity"].to_numpy(),
                 first=first,
             )
         )
-    return _codes(bom["parent"]), _codes(bom["child"]), np.nan_to_num(qty)
+    return _codes(bom["parent"]), child, np.nan_to_num(qty)
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    import pandas as pd
+
+    return bool(pd.api.types.is_numeric_dtype(series.dtype))
+
+
+def _converted_quantities(
+    bom: Any, col: str, child: tuple[npt.NDArray[np.intp], pd.Index], first: tuple[int, str], problems: list[Problem]
+) -> npt.NDArray[np.float64]:
+    """BOM quantities with their units converted once per distinct unit to the child's counting unit; a
+    child measured in two dimensions, or a unit pint cannot read, is a problem."""
+    mag, u_codes, u_values, unread, twice = quantities(bom[col], bom["unit"] if "unit" in bom.columns else None)
+    for mask, msg in ((unread, "cannot read quantity"), (twice, "unit given both in the value and in 'unit'")):
+        if mask.any():
+            problems.append(
+                _bad_rows(mask, "bom", col, msg, "a number, or a number and a unit", bom[col].to_numpy(), first=first)
+            )
+    mult = np.ones(len(u_values))
+    target = np.full(len(u_values), "", dtype=object)
+    for k, unit in enumerate(u_values):
+        if not unit:
+            continue
+        try:
+            mult[k], target[k] = to_canonical(unit)
+        except UnitError as exc:
+            mult[k] = np.nan
+            problems.append(_bad_rows(u_codes == k, "bom", "unit", str(exc), "a unit, e.g. mm, kg, piece", first=first))
+    # one counting unit per child: the distinct (child, unit) pairs, never the rows, are compared
+    import pandas as pd
+
+    c_codes, c_ids = child
+    has_unit = target[u_codes] != ""
+    pairs = pd.DataFrame({"child": c_codes[has_unit], "unit": target[u_codes][has_unit]}).drop_duplicates()
+    per_child = pairs.groupby("child")["unit"].agg(lambda u: ", ".join(sorted(u)))
+    several = per_child[pairs["child"].value_counts().reindex(per_child.index) > 1]
+    for c, units in zip(several.index.to_numpy(dtype=np.intp), several.to_numpy(), strict=True):
+        problems.append(
+            _bad_rows(
+                (c_codes == c) & has_unit,
+                "bom",
+                "unit",
+                f"child {c_ids[int(c)]!s} is measured in units of different dimensions (counted in {units})",
+                "one dimension per child (its lines in mm and m, or in g and kg)",
+                first=first,
+            )
+        )
+    return np.asarray(mag * mult[u_codes], dtype=np.float64)
+
+
+def _amounts(
+    activities: Any, first: tuple[int, str], problems: list[Problem]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.intp], list[str]]:
+    """Amounts, a unit code per row and the distinct units: from the ``unit`` column (numbers), or from
+    the amounts themselves ("250 g")."""
+    if "unit" in activities.columns and _is_numeric(activities["amount"]):
+        return (_numbers(activities["amount"]), *_with_sentinel(*_codes(activities["unit"])))
+    units = activities["unit"] if "unit" in activities.columns else None
+    amount, u_codes, u_values, unread, twice = quantities(activities["amount"], units)
+    for mask, msg in ((unread, "cannot read amount"), (twice, "unit given both in the amount and in 'unit'")):
+        if mask.any():
+            problems.append(
+                _bad_rows(
+                    mask,
+                    "activities",
+                    "amount",
+                    msg,
+                    "a number, or a number and a unit",
+                    activities["amount"].to_numpy(),
+                    first=first,
+                )
+            )
+    return amount, u_codes, u_values
 
 
 def _code_activities(
-    activities: Any, lib: FactorLibrary, first: int, problems: list[Problem]
+    activities: Any, lib: FactorLibrary, first: tuple[int, str], problems: list[Problem]
 ) -> tuple[Any, npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.intp], Any]:
     """Item codes, factor positions, quantities in each factor's unit and modules of the activity table, and
     the activities' unit codes with the units (to convert again against another library's factors).
@@ -322,8 +418,7 @@ def _code_activities(
             )
         )
 
-    amount = _numbers(activities["amount"])
-    u_codes, u_values = _with_sentinel(*_codes(activities["unit"]))
+    amount, u_codes, u_values = _amounts(activities, first, problems)
     n_u = len(u_values)
     p_uniques, p_inverse = np.unique(f_codes.astype(np.int64) * n_u + u_codes, return_inverse=True)
     p_inverse = p_inverse.ravel()
@@ -403,18 +498,20 @@ def prepare_catalogue(
 
     lib = default_library() if library is None else library
     problems: list[Problem] = []
-    first: dict[str, int] = {}
+    first: dict[str, tuple[int, str]] = {}
 
-    def load(source: Any, name: str, cols: tuple[str, ...]) -> Any:
+    def load(source: Any, name: str) -> Any:
         df = _open_table(source, name)
-        first[name] = int(df.attrs.get("first_row", 2))
-        return df if _require(df, name, cols, problems) else None
+        first[name] = where_rows(df)
+        found = column_problems(TABLES[name], list(df.columns), name)
+        problems.extend(found)
+        return None if found else df
 
-    prod_df = load(products, "products", ("product",))
-    bom_df = load(bom, "bom", ("parent", "child", "quantity"))
+    prod_df = load(products, "products")
+    bom_df = load(bom, "bom")
     bom_codes = _code_bom(bom_df, first["bom"], problems) if bom_df is not None else None
     del bom_df, bom
-    act_df = load(activities, "activities", ("item", "factor", "amount", "unit"))
+    act_df = load(activities, "activities")
     act_codes = _code_activities(act_df, lib, first["activities"], problems) if act_df is not None else None
     del act_df, activities
     if prod_df is None or bom_codes is None or act_codes is None:

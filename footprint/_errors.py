@@ -58,14 +58,21 @@ def row_problems(
     field: str,
     values: Any = None,
     expected: str | None = None,
+    row_label: str = "row",
 ) -> list[Problem]:
     """One :class:`Problem` per row of a table where ``mask`` holds; data row ``i`` is file line
-    ``first_row + i``, and ``values[i]`` (when given) the value found there."""
+    ``first_row + i`` (or DataFrame position ``i`` with ``first_row=0, row_label="position"``), and
+    ``values[i]`` (when given) the value found there."""
     return [
         Problem(message, file=file, row=first_row + int(i), field=field,
-                value=None if values is None else values[int(i)], expected=expected)
+                value=None if values is None else values[int(i)], expected=expected, row_label=row_label)
         for i in np.flatnonzero(mask)
     ]  # fmt: skip
+
+
+def plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds (``np.float64(-1.0)`` shows as ``-1.0``)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 class FootprintError(Exception):
@@ -109,7 +116,8 @@ class Problem:
     """One problem found in input data: where it is, what was found and what was expected.
 
     ``row`` is the line number in a CSV file (comments included), the sheet row in an Excel file, or the
-    position in a JSON list (counted from 0); ``None`` where the problem concerns a whole file or object.
+    position in a JSON list or a DataFrame (counted from 0, ``row_label="position"``); ``None`` where the
+    problem concerns a whole file or object. Values show as plain Python values (``-1.0``, not numpy's repr).
     """
 
     message: str
@@ -118,19 +126,20 @@ class Problem:
     field: str | None = None
     value: object = None
     expected: str | None = None
+    row_label: str = "row"
 
     def __str__(self) -> str:
         where = []
         if self.file is not None:
             where.append(str(self.file))
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{self.row_label} {self.row}")
         if self.field is not None:
             where.append(f"field '{self.field}'")
         text = ", ".join(where)
         text = f"{text}: {self.message}" if text else self.message
         if self.value is not None:
-            text += f" (got {self.value!r})"
+            text += f" (got {plain(self.value)!r})"
         if self.expected:
             text += f"; expected {self.expected}"
         return text
@@ -156,7 +165,7 @@ class InputError(FootprintError, ValueError):
                 "file": p.file,
                 "row": p.row,
                 "field": p.field,
-                "value": p.value if isinstance(p.value, (int, float, str, type(None))) else repr(p.value),
+                "value": plain(p.value) if isinstance(plain(p.value), (int, float, str, type(None))) else repr(p.value),
                 "expected": p.expected,
                 "message": p.message,
             }

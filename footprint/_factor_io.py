@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ._errors import FactorFileError, Problem, UnitError
 from ._factors import BOUNDARIES, CATEGORIES, EmissionFactor, FactorLibrary, Uncertainty
 from ._gwp import gases
+from ._tables import did_you_mean
 from ._units import parse_unit
 
 __all__ = ["default_library", "load_factors", "read_factor_records"]
@@ -228,13 +229,18 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
     return rec
 
 
+def _meant(col: str, known: Iterable[str]) -> str:
+    meant = did_you_mean(col, known)
+    return f"did you mean '{meant}'? " if meant else ""
+
+
 def _check_header(header: Sequence[str], file: str, line: int) -> list[Problem]:
     known = set(_REQUIRED) | set(_OPTIONAL) | set(_gas_columns())
     problems = [
         Problem(
             "unknown column",
             value=col,
-            expected="a column of docs/factor-files.md (gas columns are kg_<GAS>)",
+            expected=_meant(col, known) + "a column of docs/factor-files.md (gas columns are kg_<GAS>)",
             file=file,
             row=line,
             field=col,

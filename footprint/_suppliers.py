@@ -40,6 +40,7 @@ from ._lmdi import SignChangeError, lmdi_additive
 from ._modules import MODULES
 from ._product import DeclaredFootprint, Product
 from ._result import FootprintResult
+from ._tables import TABLES, column_problems, quantities, where_rows
 from ._units import conversion_factor, split_quantity
 
 if TYPE_CHECKING:
@@ -280,17 +281,12 @@ def supplier_footprints(
     name = "deliveries"
     if not isinstance(deliveries, pd.DataFrame) and str(deliveries).lower().endswith((".xlsx", ".xlsm")):
         deliveries = pd.read_excel(deliveries, dtype={"product": str, "period": str})
-        first_row = 2
+        first_row, row_label = 2, "row"
     else:
         name = str(deliveries) if not isinstance(deliveries, pd.DataFrame) else name
         deliveries = read_table(deliveries, name)
-        first_row = int(deliveries.attrs.get("first_row", 2))
-    problems: list[Problem] = []
-    for col in ("product", "period", "quantity"):
-        if col not in deliveries.columns:
-            problems.append(
-                Problem("required column missing", file=name, field=col, expected="columns product, period, quantity")
-            )
+        first_row, row_label = where_rows(deliveries)
+    problems: list[Problem] = column_problems(TABLES["deliveries"], list(deliveries.columns), name)
     if problems:
         raise DeliveryError(problems, what=name)
     d = deliveries.reset_index(drop=True)
@@ -301,10 +297,25 @@ def supplier_footprints(
     def bad(mask: Any, field: str, message: str, expected: str) -> None:
         values = d[field].to_numpy() if field in d else None
         problems.extend(
-            row_problems(mask, message, file=name, first_row=first_row, field=field, values=values, expected=expected)
+            row_problems(
+                mask,
+                message,
+                file=name,
+                first_row=first_row,
+                field=field,
+                values=values,
+                expected=expected,
+                row_label=row_label,
+            )
         )
 
-    qty = pd.to_numeric(d["quantity"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if pd.api.types.is_numeric_dtype(d["quantity"].dtype):
+        qty = d["quantity"].to_numpy(dtype=float, na_value=np.nan)
+        units = _text(d["unit"]) if "unit" in d.columns else np.full(len(d), "")
+    else:  # quantities with their unit ("12 m"), or numbers as text
+        qty, u_codes, u_values, _, twice = quantities(d["quantity"], d["unit"] if "unit" in d.columns else None)
+        units = np.asarray(u_values, dtype=object)[u_codes]
+        bad(twice, "quantity", "unit given both in the quantity and in 'unit'", "one of them")
     bad(~np.isfinite(qty) | (qty < 0), "quantity", "quantity is not a finite number >= 0", "e.g. 12")
     if periods is not None:
         known = {str(p) for p in periods}
@@ -324,7 +335,6 @@ def supplier_footprints(
 
     # units: one conversion per distinct (unit, declared unit) pair
     declared = fp_tab["declared_unit"].to_numpy()[np.maximum(pos, 0)]
-    units = _text(d["unit"]) if "unit" in d.columns else np.full(len(d), "")
     per_declared = np.full(len(d), np.nan)
     ok = pos >= 0
     codes, uniq = pd.MultiIndex.from_arrays([units, declared]).factorize()
@@ -337,6 +347,7 @@ def supplier_footprints(
             problems += row_problems(
                 sel, f"unit cannot be expressed in the product's declared unit {decl!r}", file=name,
                 first_row=first_row, field="unit", values=units, expected=f"a unit of the dimension of {decl!r}",
+                row_label=row_label,
             )  # fmt: skip
     revenue = None
     if "revenue" in d.columns:
