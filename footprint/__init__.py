@@ -32,6 +32,7 @@ from ._erp import ERP_PRESETS, ErpRules
 from ._errors import (
     CycleError,
     DeliveryError,
+    FactorError,
     FactorFileError,
     FootprintError,
     ForeignQuantityError,
@@ -45,6 +46,7 @@ from ._errors import (
     ProductError,
     UnitError,
     UnknownFactorError,
+    UsageError,
 )
 from ._factor_io import default_library, load_factors
 from ._factors import (
@@ -144,6 +146,7 @@ __all__ = [
     "EndOfLife",
     "ErpRules",
     "ExplodedCatalogue",
+    "FactorError",
     "FactorFileError",
     "FactorLibrary",
     "FootprintError",
@@ -175,6 +178,7 @@ __all__ = [
     "Uncertainty",
     "UnitError",
     "UnknownFactorError",
+    "UsageError",
     "__version__",
     "activity_to_factor_unit",
     "calculate",

@@ -9,6 +9,7 @@ written by hand beside the export. Column names are configurable with :class:`Bo
 from __future__ import annotations
 
 import math
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -17,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ._erp import ErpRules, component_item, erp_rules, mass_balance, resolve_raw_materials
-from ._errors import Problem, ProductError, UnitError, row_problems
+from ._errors import Problem, ProductError, UnitError, expect_type, row_problems
 from ._product import Amount, BomColumns, Child, Item, Material
 from ._units import conversion_factor, parse_unit
 
@@ -171,6 +172,7 @@ def read_bom(
         raise ProductError([Problem(msg, file=str(path), field="erp", expected="sap, ifs, odoo or ErpRules")]) from None
     cols = columns if isinstance(columns, BomColumns) else BomColumns(**(columns or {}))
     units = {**ERP_UNITS, **(unit_map or {})}
+    expect_type(path, (str, os.PathLike), "path")
     path = Path(path)
     file = str(path)
     df, first, problems = _read_table(path, sheet)

@@ -10,6 +10,7 @@ explosion.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from ._errors import (
     ProductError,
     UnitError,
     UnknownFactorError,
+    expect_type,
     plain,
 )
 from ._factor_io import default_library
@@ -135,6 +137,7 @@ def read_table(source: Any, name: str) -> pd.DataFrame:
     skipped; ``attrs["first_row"]`` is the file line of the first data row)."""
     import pandas as pd
 
+    expect_type(source, (pd.DataFrame, str, os.PathLike), name)
     if isinstance(source, pd.DataFrame):
         return source
     path = Path(source)
@@ -496,6 +499,7 @@ def prepare_catalogue(
     """
     import pandas as pd
 
+    expect_type(library, (FactorLibrary, type(None)), "library")
     lib = default_library() if library is None else library
     problems: list[Problem] = []
     first: dict[str, tuple[int, str]] = {}
@@ -713,6 +717,8 @@ def calculate_catalogue(
     """
     import pandas as pd
 
+    expect_type(catalogue, (Catalogue, ExplodedCatalogue), "catalogue")
+    expect_type(library, (FactorLibrary, type(None)), "library")
     ex = catalogue if isinstance(catalogue, ExplodedCatalogue) else explode_catalogue(catalogue)
     cat = ex.catalogue
     gs = gwp_set(gwp)

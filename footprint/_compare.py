@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from ._errors import GWPError
+from ._errors import GWPError, expect_type
 from ._result import FootprintResult
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ def compare(
     """
     import pandas as pd
 
+    expect_type(a, FootprintResult, "a")
+    expect_type(b, FootprintResult, "b")
     if a.gwp_set != b.gwp_set:
         raise GWPError(
             f"cannot compare a footprint under {a.gwp_set} with one under {b.gwp_set}; calculate both under one set"

@@ -9,8 +9,10 @@ inherits the builtin that fits it, so ``except KeyError`` still catches an unkno
     │   └── ForeignQuantityError (TypeError)   a pint Quantity from another registry
     ├── UnknownFactorError (KeyError)          a factor id that is in no loaded library
     ├── GWPError (ValueError)                  an unknown GWP set, or a pre-folded factor under another set
+    ├── UsageError (TypeError)                 a public function given an argument of the wrong type
     ├── InputError (ValueError)                bad input data, every problem collected in one report
-    │   ├── FactorFileError                    a factor file (CSV, JSON, Excel)
+    │   ├── FactorError                        an emission factor (built in code, or read from a table)
+    │   │   └── FactorFileError                a factor file (CSV, JSON, Excel) or DataFrame
     │   ├── ProductError                       a product definition or bill of materials
     │   │   └── CycleError                     a bill of materials that contains itself
     │   ├── DeliveryError                      deliveries that do not fit the catalogue
@@ -32,6 +34,7 @@ import numpy as np
 __all__ = [
     "CycleError",
     "DeliveryError",
+    "FactorError",
     "FactorFileError",
     "FootprintError",
     "ForeignQuantityError",
@@ -45,6 +48,8 @@ __all__ = [
     "ProductError",
     "UnitError",
     "UnknownFactorError",
+    "UsageError",
+    "expect_type",
     "row_problems",
 ]
 
@@ -89,6 +94,19 @@ class IncompatibleUnitsError(UnitError):
 
 class ForeignQuantityError(UnitError, TypeError):
     """A pint Quantity built by another unit registry than footprint's."""
+
+
+class UsageError(FootprintError, TypeError):
+    """A public function or class given an argument of the wrong type (a path where a product was due)."""
+
+
+def expect_type(value: object, types: type | tuple[type, ...], what: str) -> None:
+    """Raise :class:`UsageError` unless ``value`` is one of ``types``; the message names the argument."""
+    if not isinstance(value, types):
+        names = " or ".join(t.__name__ for t in (types if isinstance(types, tuple) else (types,)))
+        shown = repr(plain(value))
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise UsageError(f"{what} must be a {names}, got {type(value).__name__} {shown}")
 
 
 class UnknownFactorError(FootprintError, KeyError):
@@ -173,7 +191,12 @@ class InputError(FootprintError, ValueError):
         ]
 
 
-class FactorFileError(InputError):
+class FactorError(InputError):
+    """An emission factor that breaks the rules of :class:`footprint.EmissionFactor`, or a library with two
+    factors of one id."""
+
+
+class FactorFileError(FactorError):
     """Problems in a factor file; nothing of the file was loaded."""
 
 

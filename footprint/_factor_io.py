@@ -11,28 +11,35 @@ import dataclasses
 import io
 import json
 import math
+import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from ._errors import FactorFileError, Problem, UnitError
+from ._errors import FactorFileError, Problem, UnitError, UsageError, expect_type
 from ._factors import BOUNDARIES, CATEGORIES, EmissionFactor, FactorLibrary, Uncertainty
 from ._gwp import gases
 from ._tables import did_you_mean
 from ._units import parse_unit
 
-__all__ = ["default_library", "load_factors", "read_factor_records"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["default_library", "load_factors", "read_factor_frame", "read_factor_records"]
 
 _REQUIRED = ("id", "name", "category", "unit", "source", "edition", "region", "licence", "boundary")
 _OPTIONAL = (
     "kg_CO2e", "gwp_set", "source_url", "table", "dqr_technological", "dqr_geographical", "dqr_temporal",
     "proxy", "density", "net_calorific_value", "uncertainty", "valid_from", "valid_to", "notes",
 )  # fmt: skip
+# written by FactorLibrary.to_frame beside the values they derive from: kgco2e_ar6 is checked, library ignored
+_DERIVED = ("kgco2e_ar6", "library")
 _DQR = ("dqr_technological", "dqr_geographical", "dqr_temporal")
 _UNIT_HINT = "a unit footprint reads, e.g. kg, t, lb, L, kWh, MJ, TJ, Sm3, t*km, piece (docs/units.md)"
 _TRUE = {"true", "yes", "1", "y"}
@@ -234,8 +241,8 @@ def _meant(col: str, known: Iterable[str]) -> str:
     return f"did you mean '{meant}'? " if meant else ""
 
 
-def _check_header(header: Sequence[str], file: str, line: int) -> list[Problem]:
-    known = set(_REQUIRED) | set(_OPTIONAL) | set(_gas_columns())
+def _check_header(header: Sequence[str], file: str, line: int | None) -> list[Problem]:
+    known = set(_REQUIRED) | set(_OPTIONAL) | set(_DERIVED) | set(_gas_columns())
     problems = [
         Problem(
             "unknown column",
@@ -482,7 +489,73 @@ def _build(rows: list[tuple[int, dict[str, str]]], problems: list[Problem], file
         problems.append(Problem("file holds no factors", file=file, expected="at least one factor row"))
     if problems:
         raise FactorFileError(problems, what=file)
-    return [EmissionFactor.model_validate(rec) for _, rec in records.values()]
+    factors = [EmissionFactor.model_validate(rec) for _, rec in records.values()]
+    problems = _derived_problems(rows, {f.id: f for f in factors}, file)
+    if problems:
+        raise FactorFileError(problems, what=file)
+    return factors
+
+
+def _derived_problems(
+    rows: list[tuple[int, dict[str, str]]], factors: dict[str, EmissionFactor], file: str
+) -> list[Problem]:
+    """A ``kgco2e_ar6`` cell (written by :meth:`FactorLibrary.to_frame`) must agree with the factor's values:
+    an edited copy whose derived column no longer matches its gases is refused rather than half-read."""
+    problems: list[Problem] = []
+    for line, row in rows:
+        raw = (row.get("kgco2e_ar6") or "").strip()
+        fac = factors.get((row.get("id") or "").strip())
+        if not raw or fac is None:
+            continue
+        want = fac.co2e if fac.is_prefolded and fac.gwp_set == "AR6" else None
+        want = fac.co2e_per_unit("AR6") if not fac.is_prefolded else want
+        given = _number(raw, problems, {"file": file, "row": line, "field": "kgco2e_ar6"}, "kg CO2e per unit")
+        if given is not None and (want is None or not math.isclose(given, want, rel_tol=1e-9, abs_tol=1e-12)):
+            problems.append(
+                Problem(
+                    "kgco2e_ar6 disagrees with the factor's values",
+                    file=file,
+                    row=line,
+                    field="kgco2e_ar6",
+                    value=raw,
+                    expected=f"{want!r} (derived from the gases under AR6), or an empty cell"
+                    if want is not None
+                    else "an empty cell (the factor is pre-folded under another set)",
+                )
+            )
+    return problems
+
+
+def _text_cell(v: object) -> str:
+    """A DataFrame cell as the text a CSV would hold (floats exactly, missing values empty)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars
+        v = v.item()
+        if isinstance(v, float) and math.isnan(v):
+            return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    return _cell(v)
+
+
+def read_factor_frame(df: pd.DataFrame, name: str = "DataFrame") -> list[EmissionFactor]:
+    """The factors of a DataFrame with the columns of a factor file, checked like a file; problems name
+    DataFrame positions (counted from 0)."""
+    header = [str(c) for c in df.columns]
+    problems = _check_header(header, name, None)
+    rows = [
+        (i, {col: _text_cell(v) for col, v in zip(header, values, strict=True)})
+        for i, values in enumerate(df.itertuples(index=False, name=None))
+    ]
+    try:
+        return _build(rows, problems, name)
+    except FactorFileError as exc:
+        raise FactorFileError(
+            [replace(p, row_label="position") if p.row is not None else p for p in exc.problems], what=name
+        ) from None
 
 
 def _files_in(path: Path) -> list[Path]:
@@ -491,21 +564,32 @@ def _files_in(path: Path) -> list[Path]:
     return [path]
 
 
-def load_factors(*paths: str | Path, name: str | None = None) -> FactorLibrary:
-    """Load factor files (CSV, JSON, Excel, or folders of them) into one library.
+def _label(source: object, k: int) -> str:
+    import pandas as pd
+
+    return f"DataFrame {k}" if isinstance(source, pd.DataFrame) else str(source)
+
+
+def load_factors(*paths: str | os.PathLike[str] | pd.DataFrame, name: str | None = None) -> FactorLibrary:
+    """Load factor files (CSV, JSON, Excel, or folders of them) or DataFrames with the same columns (such
+    as :meth:`FactorLibrary.to_frame` writes) into one library.
 
     Every file is checked before anything is returned; all problems of all files come in one
     :class:`FactorFileError`. An id defined in two files with different values is a problem too: to let
     one library override another, load them separately and :meth:`FactorLibrary.merge` them.
     """
+    import pandas as pd
+
     if not paths:
-        raise TypeError("load_factors needs at least one path")
+        raise UsageError("load_factors needs at least one path or DataFrame")
+    for k, p in enumerate(paths):
+        expect_type(p, (str, os.PathLike, pd.DataFrame), f"paths[{k}]")
     problems: list[Problem] = []
     factors: dict[str, tuple[str, EmissionFactor]] = {}
-    files = [f for p in paths for f in _files_in(Path(p))]
-    for f in files:
+    sources = [f for p in paths for f in ([p] if isinstance(p, pd.DataFrame) else _files_in(Path(p)))]
+    for k, f in enumerate(sources):
         try:
-            loaded = read_factor_records(f)
+            loaded = read_factor_frame(f, f"DataFrame {k}") if isinstance(f, pd.DataFrame) else read_factor_records(f)
         except FactorFileError as exc:
             problems += exc.problems
             continue
@@ -515,17 +599,17 @@ def load_factors(*paths: str | Path, name: str | None = None) -> FactorLibrary:
                 problems.append(
                     Problem(
                         f"id also defined, with other values, in {prior[0]}",
-                        file=str(f),
+                        file=_label(f, k),
                         field="id",
                         value=fac.id,
                         expected="ids unique across the files of one library",
                     )
                 )
                 continue
-            factors.setdefault(fac.id, (f.name, fac))
+            factors.setdefault(fac.id, (f"DataFrame {k}" if isinstance(f, pd.DataFrame) else f.name, fac))
     if problems:
-        raise FactorFileError(problems, what=", ".join(str(p) for p in paths))
-    lib_name = name or ("+".join(Path(p).stem for p in paths))
+        raise FactorFileError(problems, what=", ".join(_label(p, k) for k, p in enumerate(paths)))
+    lib_name = name or "+".join("DataFrame" if isinstance(p, pd.DataFrame) else Path(p).stem for p in paths)
     return FactorLibrary((fac for _, fac in factors.values()), name=lib_name)
 
 

@@ -11,15 +11,25 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pint
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ._errors import GWPError, IncompatibleUnitsError, UnitError, UnknownFactorError
+from ._errors import (
+    FactorError,
+    GWPError,
+    IncompatibleUnitsError,
+    InputError,
+    Problem,
+    UnitError,
+    UnknownFactorError,
+    expect_type,
+)
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
+from ._models import CheckedModel
 from ._units import Q_, conversion_factor, ensure_own_quantity, parse_quantity, parse_unit, split_quantity
 
 if TYPE_CHECKING:
@@ -134,7 +144,7 @@ class Provenance(BaseModel):
     notes: str | None = None
 
 
-class EmissionFactor(BaseModel):
+class EmissionFactor(CheckedModel):
     """The emissions of one ``unit`` of an activity.
 
     Either per gas (``gases``: kg of each gas per unit, refolded under any GWP set) or pre-folded
@@ -144,6 +154,7 @@ class EmissionFactor(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    error: ClassVar[type[InputError]] = FactorError
 
     id: str
     name: str
@@ -353,6 +364,7 @@ def emissions(
 
     ``by_gas`` holds kg of each gas (pre-folded factors give one entry, ``CO2e``).
     """
+    expect_type(factor, EmissionFactor, "factor")
     if isinstance(activity, str):
         amount, unit = split_quantity(activity)
         parse_unit(unit)
@@ -395,12 +407,19 @@ class FactorLibrary:
         origins: dict[str, str] | None = None,
         shadowed: Sequence[tuple[str, str, str]] = (),
     ) -> None:
+        expect_type(factors, Iterable, "factors")
         self._factors: tuple[EmissionFactor, ...] = tuple(factors)
+        for k, f in enumerate(self._factors):
+            expect_type(f, EmissionFactor, f"factors[{k}]")
+        expect_type(name, str, "name")
         self._index = {f.id: i for i, f in enumerate(self._factors)}
         if len(self._index) != len(self._factors):
             counts = Counter(f.id for f in self._factors)
             dup = sorted(i for i, c in counts.items() if c > 1)
-            raise ValueError(f"duplicate factor ids: {', '.join(dup)}")
+            raise FactorError(
+                [Problem("factor id given twice", field="id", value=i, expected="unique ids") for i in dup],
+                what=f"library {name}",
+            )
         self.name = name
         self._origins = dict(origins) if origins else {f.id: name for f in self._factors}
         self._shadowed = tuple(shadowed)
@@ -427,6 +446,7 @@ class FactorLibrary:
 
     def get(self, factor_id: str) -> EmissionFactor:
         """The factor with this id; :class:`UnknownFactorError` with the closest ids otherwise."""
+        expect_type(factor_id, str, "factor_id")
         i = self._index.get(factor_id)
         if i is None:
             close = difflib.get_close_matches(str(factor_id), self._index, n=3, cutoff=0.6)
@@ -468,6 +488,8 @@ class FactorLibrary:
 
         Each resolved duplicate is listed in :attr:`shadowed`, so a result can say whose factor it used.
         """
+        for k, other in enumerate(others):
+            expect_type(other, FactorLibrary, f"others[{k}]")
         chosen: dict[str, EmissionFactor] = {}
         origins: dict[str, str] = {}
         shadowed: list[tuple[str, str, str]] = list(self._shadowed)
@@ -492,6 +514,7 @@ class FactorLibrary:
     ) -> list[EmissionFactor]:
         """Factors whose id, name or notes contain every word of ``text`` (case-insensitive), filtered by
         category, region and boundary."""
+        expect_type(text, (str, type(None)), "text")
         words = text.lower().split() if text else []
         out = []
         for f in self._factors:
@@ -506,9 +529,21 @@ class FactorLibrary:
                 out.append(f)
         return out
 
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, name: str = "DataFrame") -> FactorLibrary:
+        """A library from a DataFrame with the columns of a factor file (docs/factor-files.md), checked like
+        a file: every problem at once, at DataFrame positions. Reads what :meth:`to_frame` writes."""
+        import pandas as pd
+
+        from ._factor_io import read_factor_frame
+
+        expect_type(frame, pd.DataFrame, "frame")
+        return cls(read_factor_frame(frame, name), name=name)
+
     def to_frame(self) -> pd.DataFrame:
         """One row per factor: id, name, unit, kg CO2e under AR6 (NaN for factors pre-folded under
-        another set), per-gas columns and provenance."""
+        another set), per-gas columns and provenance: the columns of a factor file, plus ``kgco2e_ar6`` and
+        ``library`` (derived; :meth:`from_frame` and :func:`footprint.load_factors` read it back)."""
         import pandas as pd
 
         gas_names = gases()
@@ -522,7 +557,7 @@ class FactorLibrary:
                 "kgco2e_ar6": f.co2e
                 if f.is_prefolded and f.gwp_set == "AR6"
                 else (np.nan if f.is_prefolded else f.co2e_per_unit("AR6")),
-                "co2e_prefolded": f.co2e,
+                "kg_CO2e": f.co2e,
                 "gwp_set": f.gwp_set,
             }
             row.update({f"kg_{g}": f.gases.get(g, np.nan) for g in gas_names})

@@ -16,7 +16,7 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
-from ._errors import GWPError
+from ._errors import GWPError, expect_type
 
 __all__ = ["DEFAULT_GWP_SET", "GWPSet", "gases", "gwp_set", "gwp_sets"]
 
@@ -83,9 +83,14 @@ def gwp_sets() -> tuple[str, ...]:
     return tuple(_table()[1])
 
 
-@cache
 def gwp_set(name: str = DEFAULT_GWP_SET) -> GWPSet:
     """The GWP set called ``name`` (``"AR6"``, ``"AR5"``, ``"AR4"``, ``"AR6-GWP20"``; case-insensitive)."""
+    expect_type(name, str, "gwp")
+    return _gwp_set(name)
+
+
+@cache
+def _gwp_set(name: str) -> GWPSet:
     key = _ALIASES.get(str(name).strip().upper())
     if key is None:
         raise GWPError(f"unknown GWP set {name!r}; expected one of {', '.join(gwp_sets())}")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ._errors import LedgerError
+from ._errors import InputError, LedgerError, Problem, expect_type
 from ._result import FootprintResult
 
 if TYPE_CHECKING:
@@ -168,6 +168,7 @@ class Ledger:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+        expect_type(path, (str, os.PathLike), "path")
         self.path: str = os.fspath(path)
         self._name = self.path
         self._timeout = timeout
@@ -293,12 +294,14 @@ class Ledger:
         database's write lock, so concurrent writers from several processes never share one; if anything
         fails before the commit, nothing is written and no earlier snapshot is touched.
         """
-        if not isinstance(result, FootprintResult):
-            raise TypeError(f"record() takes a FootprintResult, got {type(result).__name__}")
-        if not isinstance(period, str) or not period.strip():
-            raise ValueError(f"period must be a non-empty string such as '2025', got {period!r}")
-        if note is not None and not isinstance(note, str):
-            raise TypeError(f"note must be a string or None, got {type(note).__name__}")
+        expect_type(result, FootprintResult, "result")
+        expect_type(period, str, "period")
+        if not period.strip():
+            raise InputError(
+                [Problem("period must be a non-empty string", field="period", value=period, expected="e.g. '2025'")],
+                what="Ledger.record",
+            )
+        expect_type(note, (str, type(None)), "note")
         try:
             with self._transaction() as conn:
                 row = conn.execute(

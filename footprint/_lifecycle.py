@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from ._boundary import fabrication_flags
 from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
-from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError
+from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError, expect_type
 from ._factor_io import default_library
 from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertainty, activity_to_factor_unit
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
@@ -240,6 +240,8 @@ def prepare_product(product: Product, library: FactorLibrary | None = None, file
     field that needs them, units that cannot meet their factor, negative or missing masses, shares that do
     not sum to one, a declared unit the BOM cannot express), or :class:`CycleError` with the cycle's path.
     """
+    expect_type(product, Product, "product")
+    expect_type(library, (FactorLibrary, type(None)), "library")
     base = default_library() if library is None else library
     b = _Builder(product, base, file)
     local = _local_factors(product, b)
@@ -791,6 +793,7 @@ def calculate(
         raise InputError(
             [Problem("quantity must be a finite number >= 0", field="quantity", value=quantity)], what="calculate"
         )
+    expect_type(product, (Product, PreparedProduct), "product")
     prep = product if isinstance(product, PreparedProduct) else prepare_product(product, library)
     lib = prep.library
     gs = gwp_set(gwp)

@@ -33,7 +33,7 @@ from urllib.parse import quote
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from ._errors import PactError, Problem
+from ._errors import FactorError, PactError, Problem
 from ._factors import EmissionFactor, FactorLibrary
 from ._gwp import gwp_set
 from ._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
@@ -1633,11 +1633,8 @@ def pact_factors(
                     f"product ids {', '.join(pf.product_ids)}; IPCC {', '.join(ipcc)}"
                 ),
             )
-        except ValidationError as exc:
-            problems += [
-                Problem(str(e["msg"]).removeprefix("Value error, "), row=row, field=field, value=str(value))
-                for e in exc.errors(include_url=False)
-            ]
+        except FactorError as exc:
+            problems += [Problem(p.message, row=row, field=field, value=str(value)) for p in exc.problems]
     if problems:
         raise PactError(problems, what="PACT footprints as factors")
     return FactorLibrary(factors.values(), name=name)

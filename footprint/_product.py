@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import pint
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
 
-from ._errors import Problem, ProductError
+from ._errors import InputError, Problem, ProductError, expect_type
 from ._factors import Uncertainty
+from ._models import CheckedModel
 from ._modules import Module
 from ._units import ensure_own_quantity, parse_unit, split_quantity
 
@@ -99,8 +101,9 @@ def _amount_field(default: str | None = None) -> Any:
     return Field(default=default)
 
 
-class _Model(BaseModel):
+class _Model(CheckedModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+    error: ClassVar[type[InputError]] = ProductError
 
 
 FactorRef = str | list[str]
@@ -258,10 +261,11 @@ class Period(_Model):
         return self
 
 
-class BomColumns(BaseModel):
+class BomColumns(CheckedModel):
     """Names of the columns of a BOM export. Unset optional columns may be absent from the file."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    error: ClassVar[type[InputError]] = ProductError
 
     level: str = "level"
     parent: str = "parent"
@@ -275,10 +279,11 @@ class BomColumns(BaseModel):
     mass_unit: str = "mass_unit"
 
 
-class BomSource(BaseModel):
+class BomSource(CheckedModel):
     """A product file's pointer to an ERP export: ``file`` and ``mapping`` relative to the product file."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    error: ClassVar[type[InputError]] = ProductError
 
     file: str
     format: Literal["indented", "parent-child"] | None = None
@@ -356,6 +361,7 @@ def problems_from_validation(exc: ValidationError, file: str | None) -> list[Pro
 def load_product(path: str | Path) -> Product:
     """Read a product file (``.json``, ``.yaml`` or ``.yml``); raise :class:`ProductError` listing every
     problem pydantic finds (the cross-checks against a factor library come with :func:`check_product`)."""
+    expect_type(path, (str, os.PathLike), "path")
     path = Path(path)
     file = str(path)
     if not path.is_file():

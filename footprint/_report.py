@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._errors import InputError, MissingDependencyError, Problem
+from ._errors import InputError, MissingDependencyError, Problem, expect_type
 from ._factors import EmissionFactor, FactorLibrary
 from ._gwp import gwp_set
 from ._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
@@ -276,7 +276,10 @@ def chart_uncertainty(mc: MonteCarloResult, *, unit: Unit = "auto", title: str |
     deterministic value of each module as a dot."""
     samples = mc.samples_by_module
     if samples.empty:
-        raise ValueError("chart_uncertainty needs a product's Monte Carlo result (monte_carlo), not a catalogue's")
+        raise InputError(
+            [Problem("no module samples", expected="a product's Monte Carlo result (monte_carlo), not a catalogue's")],
+            what="chart_uncertainty",
+        )
     mods = [m for m in MODULES if m in samples.columns]
     div, ulabel = _scale([float(abs(samples[m]).max()) for m in mods], unit)
     fig = _figure(1.9 + 0.36 * len(mods))
@@ -1314,6 +1317,7 @@ def excel_report(result: FootprintResult, path: str | Path, library: FactorLibra
     """Write ``result`` as an .xlsx workbook with sheets Summary, Modules, Contributions (the tidy table of
     :meth:`FootprintResult.to_frame`), Gases and Factors (provenance of every factor used, from ``library``
     when given). Numbers are number cells; text that would read as a formula is stored as text."""
+    expect_type(result, FootprintResult, "result")
     openpyxl = _require("openpyxl", "Excel reports")
     path = Path(path)
     wb = openpyxl.Workbook()

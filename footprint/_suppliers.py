@@ -13,12 +13,13 @@ the decomposition of a year's change into volume and intensity.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from ._catalogue import CatalogueResult, read_table
 from ._cluster import cluster_of_names, cluster_totals, intra_cluster, intra_cluster_flows, zero_intra
@@ -31,12 +32,14 @@ from ._errors import (
     Problem,
     ProductError,
     UnitError,
+    expect_type,
     row_problems,
 )
 from ._factors import FactorLibrary, PrefoldedPolicy
 from ._gwp import DEFAULT_GWP_SET
 from ._lifecycle import calculate
 from ._lmdi import SignChangeError, lmdi_additive
+from ._models import CheckedModel
 from ._modules import MODULES
 from ._product import DeclaredFootprint, Product
 from ._result import FootprintResult
@@ -58,7 +61,7 @@ __all__ = [
 ]
 
 
-class Supplier(BaseModel):
+class Supplier(CheckedModel):
     """A supplier: id, name, country (ISO 3166-1 alpha-2) and the cluster it belongs to."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -178,6 +181,7 @@ def footprint_table(
     """
     import pandas as pd
 
+    expect_type(results, (Iterable, Mapping, CatalogueResult), "results")
     if isinstance(results, CatalogueResult):
         df = results.by_product.copy()
         gas = results.by_product_gas.add_prefix("gas_")
@@ -190,7 +194,8 @@ def footprint_table(
     else:
         rows = []
         values = results.values() if isinstance(results, Mapping) else results
-        for r in values:
+        for k, r in enumerate(values):
+            expect_type(r, FootprintResult, f"results[{k}]")
             q = r.quantity or 1.0
             row: dict[str, Any] = {
                 "product": r.product_id,
@@ -206,6 +211,8 @@ def footprint_table(
             row.update({f"gas_{g}": v / q for g, v in r.by_gas.items()})
             row["primary_kgco2e"] = r.by_data_source.get("primary", 0.0) / q
             rows.append(row)
+        if not rows:
+            raise InputError([Problem("no footprints given", expected="at least one result")], what="footprint_table")
         df = pd.DataFrame(rows).set_index("product")
         mods = [m for m in MODULES if m in df.columns]
         gases = sorted(c for c in df.columns if c.startswith("gas_"))
@@ -278,6 +285,8 @@ def supplier_footprints(
     """
     import pandas as pd
 
+    expect_type(footprints, pd.DataFrame, "footprints")
+    expect_type(deliveries, (pd.DataFrame, str, os.PathLike), "deliveries")
     name = "deliveries"
     if not isinstance(deliveries, pd.DataFrame) and str(deliveries).lower().endswith((".xlsx", ".xlsm")):
         deliveries = pd.read_excel(deliveries, dtype={"product": str, "period": str})
@@ -448,7 +457,7 @@ def _intensity(lines: pd.DataFrame, by_supplier: pd.DataFrame) -> pd.DataFrame:
 # --- targets and change -------------------------------------------------------------------------------
 
 
-class Target(BaseModel):
+class Target(CheckedModel):
     """A reduction target: ``reduction`` (0.4 for -40 %) of ``scope``'s emissions by ``target_period``,
     against ``baseline_period``. ``scope`` is a supplier id or a cluster name; ``metric`` is absolute kg
     CO2e or intensity per tonne delivered. Periods are years (``"2019"``). A cluster is tracked by its

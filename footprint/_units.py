@@ -18,7 +18,7 @@ from typing import Any
 
 import pint
 
-from ._errors import ForeignQuantityError, IncompatibleUnitsError, UnitError
+from ._errors import ForeignQuantityError, IncompatibleUnitsError, UnitError, UsageError
 
 __all__ = [
     "Q_",
@@ -59,11 +59,18 @@ def Q_(value: Any, unit: str | pint.Unit | None = None) -> pint.Quantity:  # typ
     if isinstance(value, pint.Quantity):
         q = ensure_own_quantity(value)
         return q if unit is None else q.to(parse_unit(unit))
-    if unit is None:
-        if isinstance(value, str):
-            return parse_quantity(value)
-        return ureg.Quantity(value)
-    return ureg.Quantity(value, parse_unit(unit))
+    try:
+        if unit is None:
+            if isinstance(value, str):
+                return parse_quantity(value)
+            return ureg.Quantity(value)
+        return ureg.Quantity(value, parse_unit(unit))
+    except UnitError:
+        raise
+    except TypeError as exc:  # a magnitude pint cannot hold (None, a dict)
+        raise UsageError(f"value must be a number or a quantity as text, got {type(value).__name__}: {exc}") from None
+    except ValueError as exc:  # an empty string
+        raise UnitError(f"cannot read quantity {value!r}: {exc}") from None
 
 
 def normalize_unit(text: str) -> str:
@@ -147,13 +154,20 @@ def dimension_of(unit: str) -> str:
     return str(parse_unit(unit).dimensionality)
 
 
-@cache
 def conversion_factor(from_unit: str, to_unit: str) -> float:
     """The number that turns an amount in ``from_unit`` into ``to_unit`` (cached per pair).
 
     Raises :class:`IncompatibleUnitsError` when the dimensions differ: a piece is no kilogram, a euro no
     krone, a litre no kilogram without a declared density.
     """
+    for what, unit in (("from_unit", from_unit), ("to_unit", to_unit)):
+        if not isinstance(unit, str | pint.Unit):
+            raise UnitError(f"{what} must be a unit as text, got {type(unit).__name__} {unit!r}")
+    return _conversion_factor(from_unit, to_unit)
+
+
+@cache
+def _conversion_factor(from_unit: str, to_unit: str) -> float:
     src, dst = parse_unit(from_unit), parse_unit(to_unit)
     if src.dimensionality != dst.dimensionality:
         raise IncompatibleUnitsError(

@@ -463,13 +463,13 @@ def test_to_frame_columns_and_values(small_lib: FactorLibrary) -> None:
     """to_frame has one row per factor with id, unit, AR6 CO2e (NaN for a set-unspecified pre-folded factor), gases and provenance."""
     df = small_lib.to_frame()
     assert len(df) == 3
-    for col in ("id", "name", "category", "unit", "kgco2e_ar6", "co2e_prefolded", "gwp_set", "kg_CO2", "source",
+    for col in ("id", "name", "category", "unit", "kgco2e_ar6", "kg_CO2e", "gwp_set", "kg_CO2", "source",
                 "edition", "region", "licence", "boundary", "library"):  # fmt: skip
         assert col in df.columns, col
     rows = df.set_index("id")
     assert rows.loc["steel.bof.test", "kgco2e_ar6"] == pytest.approx(2.0, rel=1e-12)  # 2 kg CO2 x GWP 1
     assert math.isnan(rows.loc["grid.no.test", "kgco2e_ar6"])
-    assert rows.loc["grid.no.test", "co2e_prefolded"] == pytest.approx(0.5, rel=1e-12)
+    assert rows.loc["grid.no.test", "kg_CO2e"] == pytest.approx(0.5, rel=1e-12)
     assert set(rows["library"]) == {"small"}
     assert "kg_SF6" not in df.columns  # gas columns that no factor uses are dropped
 

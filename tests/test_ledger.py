@@ -261,9 +261,9 @@ def test_unserialisable_result_is_not_recorded(make: Make, update: dict[str, Any
 def test_record_checks_its_arguments(make: Make) -> None:
     """record() refuses something that is not a FootprintResult and an empty period."""
     with fp.Ledger(":memory:") as ledger:
-        with pytest.raises(TypeError, match="takes a FootprintResult"):
+        with pytest.raises(fp.UsageError, match="must be a FootprintResult"):
             ledger.record(make().model_dump(), "2025")  # type: ignore[arg-type]
-        with pytest.raises(ValueError, match="non-empty string"):
+        with pytest.raises(fp.InputError, match="non-empty string"):
             ledger.record(make(), " ")
         assert ledger.periods() == []
 
