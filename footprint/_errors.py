@@ -16,8 +16,10 @@ inherits the builtin that fits it, so ``except KeyError`` still catches an unkno
     │   ├── ProductError                       a product definition or bill of materials
     │   │   └── CycleError                     a bill of materials that contains itself
     │   ├── DeliveryError                      deliveries that do not fit the catalogue
-    │   └── PactError                          a PACT product footprint that breaks the specification
+    │   ├── PactError                          a PACT product footprint that breaks the specification
+    │   └── NonFiniteError                     a quantity, factor or sum that overflows (inf or NaN)
     ├── LedgerError (RuntimeError)             not a ledger file, an unknown snapshot, or a failed write
+    ├── OutputError (OSError)                  an output file that cannot be written where it was asked
     └── MissingDependencyError (ImportError)   an optional dependency (matplotlib, openpyxl) is not installed
 
 An :class:`InputError` carries its :class:`Problem` list: file, row, field, value, what was expected.
@@ -43,6 +45,8 @@ __all__ = [
     "InputError",
     "LedgerError",
     "MissingDependencyError",
+    "NonFiniteError",
+    "OutputError",
     "PactError",
     "Problem",
     "ProductError",
@@ -123,6 +127,15 @@ class GWPError(FootprintError, ValueError):
 
 class LedgerError(FootprintError, RuntimeError):
     """A ledger file that is not a footprint ledger, an unknown snapshot, or a write that failed."""
+
+
+class OutputError(FootprintError, OSError):
+    """An output file that cannot be written (a folder that cannot be made, a full disk, no permission);
+    nothing of the output is left behind."""
+
+    def __str__(self) -> str:
+        # OSError formats its arguments as a tuple when given more than one; one sentence reads better.
+        return str(self.args[0]) if self.args else ""
 
 
 class MissingDependencyError(FootprintError, ImportError):
@@ -219,3 +232,9 @@ class DeliveryError(InputError):
 class PactError(InputError):
     """A PACT product footprint (read or about to be written) that breaks the specification: every problem,
     with the footprint's index in a list (``row``) and the JSON path of the field."""
+
+
+class NonFiniteError(InputError):
+    """A quantity, factor or intermediate sum that is not a finite number (it overflows the largest double,
+    about 1.8e308): nothing is computed from it. Each problem names the item, field and factor that led
+    there."""

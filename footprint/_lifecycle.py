@@ -23,6 +23,7 @@ from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_le
 from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError, expect_type
 from ._factor_io import default_library
 from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertainty, activity_to_factor_unit
+from ._finite import check_evaluated, check_sums
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
 from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, ghg_stage
 from ._product import Activity, Amount, Product
@@ -36,6 +37,7 @@ _MOD = {m: i for i, m in enumerate(MODULES)}
 _B4, _D = _MOD["B4"], _MOD["D"]
 _B_MODULES = np.array([m.startswith("B") for m in MODULES])
 _ENERGY_CATEGORIES = {"fuel", "fuel-wtt", "electricity"}
+_FINITE = "an amount below 1.8e308 (the largest double) once converted"
 
 
 def _slug(text: str) -> str:
@@ -73,6 +75,9 @@ class PreparedProduct:
     warnings: tuple[str, ...]
     input_hash: str
     library_version: str
+    #: The product file (for error messages) and, per activity row, the field of that file that set it.
+    file: str | None = None
+    act_field: tuple[str, ...] = ()
 
 
 @dataclass
@@ -88,6 +93,7 @@ class _Builder:
     uncertainties: list[Uncertainty] = field(default_factory=list)
     labels: dict[str, int] = field(default_factory=dict)
     materials: dict[str, int] = field(default_factory=dict)
+    fields: list[str] = field(default_factory=list)
 
     def problem(self, message: str, fld: str | None = None, value: object = None, expected: str | None = None) -> None:
         self.problems.append(Problem(message, file=self.file, field=fld, value=value, expected=expected))
@@ -137,6 +143,10 @@ class _Builder:
                 continue
             if conv.via:
                 self.conversions[f"{fid}: {unit} -> {fac.unit} via {', '.join(conv.via)}"] = ""
+            if not math.isfinite(amount * conv.multiplier):
+                self.problem(f"{amount:g} {unit} in {fac.unit} is not a finite number", f_fld, amount, _FINITE)
+                continue
+            self.fields.append(f_fld)
             self.rows.append(
                 (node, self.library.index_of(fid), amount * conv.multiplier, _MOD[module], KINDS.index(kind),
                  self.material(material), self.label(label), primary, mass_basis, source)
@@ -145,10 +155,14 @@ class _Builder:
 
 def _amount_in(amount: Amount, unit: str, b: _Builder, fld: str, what: str) -> float | None:
     try:
-        return amount.value * conversion_factor(amount.unit, unit)
+        value = amount.value * conversion_factor(amount.unit, unit)
     except (IncompatibleUnitsError, UnitError):
         b.problem(f"{what} must be in units of {unit!r}'s dimension", fld, str(amount), f"e.g. a quantity in {unit}")
         return None
+    if not math.isfinite(value):
+        b.problem(f"{what} in {unit} is not a finite number", fld, str(amount), _FINITE)
+        return None
+    return value
 
 
 def _nonnegative(x: float | None, b: _Builder, fld: str, what: str) -> float | None:
@@ -555,6 +569,8 @@ def prepare_product(product: Product, library: FactorLibrary | None = None, file
         warnings=tuple(b.warnings),
         input_hash="sha256:" + hashlib.sha256(payload).hexdigest(),
         library_version=base.version,
+        file=file,
+        act_field=tuple(b.fields),
     )
 
 
@@ -773,6 +789,7 @@ def _evaluate(prep: PreparedProduct, gwp: str, prefolded: PrefoldedPolicy, quant
     return _Evaluated(c_act, c_mod, c_qty.astype(np.float64), c_fac, c_kg, mismatched, cum, mass_product)
 
 
+@np.errstate(over="ignore", invalid="ignore")  # overflows are found and named by the checks in _finite
 def calculate(
     product: Product | PreparedProduct,
     library: FactorLibrary | None = None,
@@ -800,6 +817,7 @@ def calculate(
     ev = _evaluate(prep, gs.name, prefolded, quantity)
     c_act, c_mod, c_qty, c_fac, c_kg, mismatched = ev.act, ev.module, ev.qty, ev.factor, ev.kgco2e, ev.prefolded
     cum, mass_product = ev.cumulative, ev.mass_product
+    check_evaluated(prep, cum, c_act, c_qty, c_fac, c_kg)
     n_mod = len(MODULES)
 
     in_total = c_mod != _D
@@ -870,6 +888,11 @@ def calculate(
     if len(prep.repl_node) and (cum[prep.repl_node] == 0).any():
         warnings.append("a replaced item is not part of the product's BOM; its replacement adds nothing")
     warnings += _validity_flags(prep.product, [lib.factor_at(int(f)) for f in np.unique(c_fac)])
+    sums = {"total_kgco2e": total, "cradle_to_gate_kgco2e": gate, "module_d_kgco2e": mod_d,
+            "product_mass_kg": mass_product, "per_declared_unit_kgco2e": total / quantity if quantity else 0.0,
+            "by_module": by_module_arr, "by_gas": gas_co2e, "gas_mass_kg": gas_mass, "by_component": by_component,
+            "by_material": by_material, "by_factor": by_factor, "by_data_source": by_source, "by_ghg_stage": by_stage}  # fmt: skip
+    check_sums(prep, sums, c_kg, c_act)
 
     return FootprintResult(
         product_id=prep.product.id,

@@ -6,7 +6,8 @@
 - :func:`html_report` and :func:`html_supplier_report` return one self-contained HTML page (charts inline as
   SVG, no external CSS, scripts or fonts). Every text that comes from input files is HTML-escaped.
 - :func:`excel_report` writes an .xlsx workbook (openpyxl). Text cells that would read as a formula in a
-  spreadsheet (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) are stored as text.
+  spreadsheet (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) are stored as text, by
+  the rule the CSV outputs share (:mod:`footprint._formula`).
 
 matplotlib and openpyxl are optional (``pip install 'footprint[report]'``) and imported only when used.
 """
@@ -26,8 +27,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ._errors import InputError, MissingDependencyError, Problem, expect_type
 from ._factors import EmissionFactor, FactorLibrary
+from ._formula import looks_like_formula
 from ._gwp import gwp_set
 from ._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
+from ._output import atomic_outputs
 from ._quality import DataQuality, data_quality
 from ._result import FootprintResult
 
@@ -591,7 +594,8 @@ def save_chart(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
             "save_chart",
         )
     metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
-    fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
+    with atomic_outputs() as out:
+        fig.savefig(out.stage(path), format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
     return path
 
 
@@ -1250,7 +1254,6 @@ def html_supplier_report(
 
 # --- Excel --------------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _KG_FORMAT = "#,##0.00"
 _PCT_FORMAT = "0.0%"
 
@@ -1271,7 +1274,7 @@ def _put(ws: Any, row: int, col: int, value: object, number_format: str | None =
     else:
         text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
         cell.value = text
-        if text.startswith(_FORMULA_START):
+        if looks_like_formula(text):
             cell.data_type = "s"
             cell.quotePrefix = True
     if number_format and isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
@@ -1416,6 +1419,6 @@ def excel_report(result: FootprintResult, path: str | Path, library: FactorLibra
             )
         )  # fmt: skip
     _sheet(wb, "Factors", header, rows, {4: _KG_FORMAT, 5: _KG_FORMAT})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with atomic_outputs() as out:
+        wb.save(out.stage(path))
     return path

@@ -6,7 +6,6 @@ Exit codes: 0 success; 1 bad input (the report lists every problem: file, row, f
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -16,11 +15,13 @@ from typing import Any, TypeVar
 
 import click
 
-from ._errors import FootprintError, InputError
+from ._errors import FootprintError, InputError, Problem, ProductError
 from ._factor_io import default_library, load_factors
 from ._factors import FactorLibrary, PrefoldedPolicy
+from ._formula import csv_text
 from ._gwp import DEFAULT_GWP_SET, gwp_sets
 from ._modules import MODULE_NAMES
+from ._output import atomic_outputs, confined, output_name, output_names, write_atomic
 from ._result import FootprintResult
 
 __all__ = ["main"]
@@ -98,10 +99,8 @@ def render_result(result: FootprintResult, top: int = 10) -> str:
 
 
 def result_csv(result: FootprintResult) -> str:
-    """The contribution table as CSV."""
-    buf = io.StringIO()
-    result.to_frame().to_csv(buf, index=False)
-    return buf.getvalue()
+    """The contribution table as CSV (text a spreadsheet would run as a formula neutralised)."""
+    return csv_text(result.to_frame(), index=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -146,7 +145,7 @@ _PREFOLDED_OPT = click.option(
 
 def _write(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")
+        write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text)
@@ -180,6 +179,15 @@ def _results(
     from ._suppliers import calculate_chain
 
     products = [load_product(f) for f in files]
+    first: dict[str, int] = {}
+    twice = [
+        Problem(f"product id {p.id!r} is also the id of {files[first[p.id]]}", file=files[k], field="id",
+                value=p.id, expected="one file per product id")
+        for k, p in enumerate(products)
+        if first.setdefault(p.id, k) != k
+    ]  # fmt: skip
+    if twice:
+        raise ProductError(twice, what="product files")
     return calculate_chain(products, lib, gwp=gwp, prefolded=prefolded)
 
 
@@ -370,9 +378,7 @@ def _print_factors(facs: list[Any], lib: FactorLibrary, gwp: str, fmt: str) -> N
 
         ids = {f.id for f in facs}
         df = lib.to_frame()
-        buf = io.StringIO()
-        pd.DataFrame(df[df["id"].isin(ids)]).to_csv(buf, index=False)
-        click.echo(buf.getvalue(), nl=False)
+        click.echo(csv_text(pd.DataFrame(df[df["id"].isin(ids)]), index=False), nl=False)
     else:
         click.echo(_table(_factor_rows(facs, gwp), ("id", "value", "unit", "licence", "name"), {1}))
         click.echo(f"\n{len(facs)} factor(s) of {lib.name} ({lib.version})")
@@ -446,7 +452,7 @@ def compare(
         click.echo(json.dumps({"a_total_kgco2e": a.total_kgco2e, "b_total_kgco2e": b.total_kgco2e, "by": by,
                                "rows": diff.reset_index().to_dict("records")}, indent=2))  # fmt: skip
     elif fmt == "csv":
-        click.echo(diff.to_csv(), nl=False)
+        click.echo(csv_text(diff), nl=False)
     else:
         click.echo(f"A {a.product_id}: {_fmt_kg(a.total_kgco2e)} kg CO2e   B {b.product_id}: {_fmt_kg(b.total_kgco2e)} kg CO2e   "
                    f"B - A: {_fmt_kg(b.total_kgco2e - a.total_kgco2e)}\n")  # fmt: skip
@@ -540,42 +546,47 @@ def export(
     many = len(results) > 1
     if target == "excel" and not output:
         raise click.UsageError("--to excel needs -o FILE.xlsx (or a folder for several products)")
-    for k, (pid, result) in enumerate(results.items()):
-        dest = None
-        if output:
-            dest = (
-                str(Path(output) / f"{pid}.{ {'excel': 'xlsx', 'csv': 'csv'}.get(target, 'json') }") if many else output
-            )
-            if many:
-                Path(output).mkdir(parents=True, exist_ok=True)
-        if target == "excel":
-            from ._report import excel_report
+    if target in ("pact", "pact-v2") and (not company_name or not company_ids):
+        raise click.UsageError("PACT export needs --company-name and --company-id")
+    # file names from product ids: slugged, length-limited and kept inside the folder (footprint._output)
+    names = output_names(results, "." + {"excel": "xlsx", "csv": "csv"}.get(target, "json"))
+    printed: list[str] = []
+    with atomic_outputs() as out:
+        for k, (pid, result) in enumerate(results.items()):
+            dest = (confined(out.folder(output), names[pid]) if many else Path(output)) if output else None
+            if target == "excel":
+                from ._report import excel_report
 
-            excel_report(result, dest or f"{pid}.xlsx", lib)
-            click.echo(f"wrote {dest}", err=True)
-            continue
-        if target in ("pact", "pact-v2"):
-            if not company_name or not company_ids:
-                raise click.UsageError("PACT export needs --company-name and --company-id")
-            product = load_product(product_files[k])
-            ref = (period[0].date(), period[1].date()) if period else product.reference_period
-            pf = to_pact(
-                result, company_name=company_name, company_ids=list(company_ids),
-                product_ids=list(product_ids) or None, product_category_cpc=cpc,
-                version="2.3" if target == "pact-v2" else "3.0.3", reference_period=ref, library=lib,
-                company_domain=company_domain, preceding_pf_ids=list(preceding),
-                geography=geography if geography is not None else product.region,
-                fossil_carbon_content=fossil_c, biogenic_carbon_content=biogenic_c, biogenic_co2_uptake=biogenic_uptake,
-                land_use_change_emissions=dluc, land_management_emissions=land_management,
-                biogenic_accounting_methodology=biogenic_methodology, dqi_completeness=completeness_dqr,
-                dqi_reliability=reliability_dqr,
-            )  # fmt: skip
-            text = json.dumps(pf, indent=2, ensure_ascii=False)
-        elif target == "json":
-            text = result.model_dump_json(indent=2)
-        else:
-            text = result_csv(result)
-        _write(text, dest)
+                excel_report(result, out.stage(dest or names[pid]), lib)
+                continue
+            if target in ("pact", "pact-v2"):
+                product = load_product(product_files[k])
+                ref = (period[0].date(), period[1].date()) if period else product.reference_period
+                pf = to_pact(
+                    result, company_name=company_name or "", company_ids=list(company_ids),
+                    product_ids=list(product_ids) or None, product_category_cpc=cpc,
+                    version="2.3" if target == "pact-v2" else "3.0.3", reference_period=ref, library=lib,
+                    company_domain=company_domain, preceding_pf_ids=list(preceding),
+                    geography=geography if geography is not None else product.region,
+                    fossil_carbon_content=fossil_c, biogenic_carbon_content=biogenic_c, biogenic_co2_uptake=biogenic_uptake,
+                    land_use_change_emissions=dluc, land_management_emissions=land_management,
+                    biogenic_accounting_methodology=biogenic_methodology, dqi_completeness=completeness_dqr,
+                    dqi_reliability=reliability_dqr,
+                )  # fmt: skip
+                text = json.dumps(pf, indent=2, ensure_ascii=False)
+            elif target == "json":
+                text = result.model_dump_json(indent=2)
+            else:
+                text = result_csv(result)
+            if dest is None:
+                printed.append(text)
+            else:
+                out.write_text(dest, text)
+        written = [str(p) for p in out.targets]
+    for text in printed:
+        click.echo(text)
+    for p in written:
+        click.echo(f"wrote {p}", err=True)
 
 
 @main.command()
@@ -606,18 +617,20 @@ def report(
     results = _results(product_files, lib, gwp, prefolded)
     product = load_product(product_files[-1])
     result = results[product.id]
-    Path(output).write_text(html_report(result, lib, product=product), encoding="utf-8")
+    with atomic_outputs() as out:  # the page, the workbook and the charts: all or none
+        out.write_text(output, html_report(result, lib, product=product))
+        if excel:
+            excel_report(result, out.stage(excel), lib)
+        if charts:
+            folder = out.folder(charts)
+            for name, fig in (("modules", chart_modules(result)), ("hotspots", chart_hotspots(result))):
+                for suffix in ("png", "svg"):
+                    save_chart(fig, out.stage(confined(folder, output_name(result.product_id, f"-{name}.{suffix}"))))
     click.echo(f"wrote {output}", err=True)
     if excel:
-        excel_report(result, excel, lib)
         click.echo(f"wrote {excel}", err=True)
     if charts:
-        folder = Path(charts)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, fig in (("modules", chart_modules(result)), ("hotspots", chart_hotspots(result))):
-            for suffix in ("png", "svg"):
-                save_chart(fig, folder / f"{result.product_id}-{name}.{suffix}")
-        click.echo(f"wrote charts to {folder}", err=True)
+        click.echo(f"wrote charts to {charts}", err=True)
 
 
 def _target(text: str) -> Any:
@@ -692,7 +705,7 @@ def suppliers(
                                "progress": {k: json.loads(v.reset_index().to_json(orient="records")) for k, v in prog.items()}},
                               indent=2, ensure_ascii=False))  # fmt: skip
     elif fmt == "csv":
-        click.echo(table.to_csv(), nl=False)
+        click.echo(csv_text(table), nl=False)
     else:
         rows = [
             (
@@ -724,7 +737,7 @@ def suppliers(
     if html:
         from ._report import html_supplier_report
 
-        Path(html).write_text(html_supplier_report(sf, targets=parsed), encoding="utf-8")
+        write_atomic(html, html_supplier_report(sf, targets=parsed))
         click.echo(f"wrote {html}", err=True)
 
 
@@ -815,7 +828,7 @@ def catalogue(
     if fmt == "json":
         text = table.reset_index().to_json(orient="records", indent=2)
     elif fmt == "csv":
-        text = table.to_csv()
+        text = csv_text(table)
     else:
         cols = [c for c in ("total_kgco2e", "cradle_to_gate_kgco2e", "module_d_kgco2e") if c in table.columns]
         rows = [(str(k), *(_fmt_kg(r[c]) for c in cols)) for k, r in table.iterrows()]

@@ -1,0 +1,107 @@
+"""Finite numbers only: the checks that keep ``inf`` and ``NaN`` out of every result, file and snapshot.
+
+Inputs are finite when they are read (the readers refuse ``inf`` and ``nan``), but finite inputs can
+still overflow the largest double (about 1.8e308) once multiplied: ``net_mass: 1e308 kg`` of steel at
+1.92 kg CO2e per kg, an ERP line of ``1e308`` bolts, or a sum of large parts. The calculation runs on
+whole arrays without stopping; these checks then look at the arrays once (``np.isfinite``) and, only when
+something overflowed, find the rows that did and name them: item, field, factor, file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._errors import NonFiniteError, Problem
+
+if TYPE_CHECKING:
+    from ._lifecycle import PreparedProduct
+
+__all__ = ["check_evaluated", "check_sums"]
+
+_EXPECTED = "inputs whose products and sums stay below 1.8e308 (the largest double); check units and magnitudes"
+_SHOWN = 10  # problems listed per check; the count says how many more
+
+
+def _item_field(prep: PreparedProduct, node: int) -> str:
+    """``items[i]`` of the product file for a node (the first item with its id, as prepare_product reads)."""
+    nid = prep.node_ids[node]
+    i = next((k for k, it in enumerate(prep.product.items) if it.id == nid), None)
+    return f"items[{i}]" if i is not None else "items"
+
+
+def _raise(prep: PreparedProduct, problems: list[Problem], n_bad: int) -> None:
+    if n_bad > len(problems):
+        problems.append(Problem(f"... and {n_bad - len(problems)} more", file=_file(prep)))
+    raise NonFiniteError(problems, what=_file(prep) or f"product {prep.product.id}")
+
+
+def _file(prep: PreparedProduct) -> str | None:
+    return prep.file
+
+
+def check_evaluated(prep: PreparedProduct, cumulative: Any, act: Any, qty: Any, factor: Any, kgco2e: Any) -> None:
+    """Refuse with :class:`NonFiniteError` if a cumulative item quantity, a contribution's quantity or its
+    kg CO2e is not finite; each problem names the item, the field that set the amount and the factor."""
+    file = _file(prep)
+    bad_nodes = np.flatnonzero(~np.isfinite(cumulative))
+    if len(bad_nodes):
+        problems = [
+            Problem(
+                f"item {prep.node_ids[int(k)]!r}: its quantity per declared unit (the product of the quantities "
+                "along its BOM paths) is not a finite number",
+                file=file, field=_item_field(prep, int(k)), expected=_EXPECTED,
+            )
+            for k in bad_nodes[:_SHOWN]
+        ]  # fmt: skip
+        _raise(prep, problems, len(bad_nodes))
+    bad = np.flatnonzero(~(np.isfinite(qty) & np.isfinite(kgco2e)))
+    if not len(bad):
+        return
+    lib = prep.library
+    fields = prep.act_field
+    problems = []
+    for k in bad[:_SHOWN]:
+        a = int(act[k])
+        node = int(prep.act_node[a])
+        fac = lib.factor_at(int(factor[k]))
+        via = f" ({fields[a]})" if a < len(fields) else ""
+        if np.isfinite(qty[k]):
+            what = f"{float(qty[k]):.4g} {fac.unit} of {fac.id}{via} gives a kg CO2e that is not a finite number"
+        else:
+            what = f"the quantity of {fac.id}{via} is not a finite number"
+        problems.append(
+            Problem(
+                f"item {prep.node_ids[node]!r}: {what}; the item is used {float(cumulative[node]):.4g} times per "
+                "declared unit",
+                file=file, field=_item_field(prep, node), value=float(qty[k]), expected=_EXPECTED,
+            )
+        )  # fmt: skip
+    _raise(prep, problems, len(bad))
+
+
+def check_sums(prep: PreparedProduct, sums: Mapping[str, Any], kgco2e: Any, act: Any) -> None:
+    """Refuse with :class:`NonFiniteError` if a total or breakdown of the result (``sums``: field name to a
+    number, an array or a dict of numbers) is not finite, naming the field and the largest contributions."""
+    bad_fields = []
+    for name, value in sums.items():
+        values = np.fromiter(value.values(), dtype=np.float64) if isinstance(value, Mapping) else value
+        if not np.isfinite(np.asarray(values, dtype=np.float64)).all():
+            bad_fields.append(name)
+    if not bad_fields:
+        return
+    top = np.argsort(-np.abs(np.nan_to_num(np.asarray(kgco2e, dtype=np.float64))))[:3]
+    largest = ", ".join(
+        f"{prep.node_ids[int(prep.act_node[int(act[k])])]!r} {float(kgco2e[k]):.3g} kg CO2e" for k in top
+    )
+    problems = [
+        Problem(
+            f"the result's {name} is not a finite number: its parts are finite but their sum is not "
+            f"(largest contributions: {largest})",
+            file=_file(prep), field=name, expected=_EXPECTED,
+        )
+        for name in bad_fields[:_SHOWN]
+    ]  # fmt: skip
+    _raise(prep, problems, len(bad_fields))
