@@ -32,6 +32,7 @@ from ._errors import (
 )
 from ._factor_io import default_library
 from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
+from ._finite import check_catalogue
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
 from ._modules import CRADLE_TO_GATE, MODULES
 from ._tables import TABLES, column_problems, quantities, to_canonical, where_rows
@@ -700,6 +701,7 @@ def rollup(cat: Catalogue, by_product: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
     return by_supplier, by_family, cluster
 
 
+@np.errstate(over="ignore", invalid="ignore")  # overflows are found and named by check_catalogue
 def calculate_catalogue(
     catalogue: Catalogue | ExplodedCatalogue,
     *,
@@ -751,6 +753,8 @@ def calculate_catalogue(
     by_gas = pd.DataFrame(gas_cols, index=by_product.index)
 
     by_supplier, by_family, cluster = rollup(cat, by_product)
+    tables = {"product": by_product, "product gas": by_gas, "supplier": by_supplier, "family": by_family}
+    check_catalogue(ex, lib, row_factor, kg, {**tables, "cluster": cluster})
     return CatalogueResult(
         gwp_set=gs.name,
         by_product=by_product,

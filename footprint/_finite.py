@@ -17,9 +17,13 @@ import numpy as np
 from ._errors import NonFiniteError, Problem
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._catalogue import ExplodedCatalogue
+    from ._factors import FactorLibrary
     from ._lifecycle import PreparedProduct
 
-__all__ = ["check_evaluated", "check_sums"]
+__all__ = ["check_catalogue", "check_deliveries", "check_evaluated", "check_sums"]
 
 _EXPECTED = "inputs whose products and sums stay below 1.8e308 (the largest double); check units and magnitudes"
 _SHOWN = 10  # problems listed per check; the count says how many more
@@ -105,3 +109,67 @@ def check_sums(prep: PreparedProduct, sums: Mapping[str, Any], kgco2e: Any, act:
         for name in bad_fields[:_SHOWN]
     ]  # fmt: skip
     _raise(prep, problems, len(bad_fields))
+
+
+def check_catalogue(
+    ex: ExplodedCatalogue, library: FactorLibrary, row_factor: Any, kgco2e: Any, tables: Mapping[str, pd.DataFrame]
+) -> None:
+    """Refuse with :class:`NonFiniteError` if a catalogue row's quantity or kg CO2e, or a cell of a result
+    table (``tables``: name to DataFrame), is not finite; names the product, factor, table, row and column."""
+    ids = ex.catalogue.product_ids
+    bad = np.flatnonzero(~(np.isfinite(ex.row_qty) & np.isfinite(kgco2e)))
+    problems = [
+        Problem(
+            f"product {ids[int(ex.row_product[k])]!r}: {float(ex.row_qty[k]):.4g} "
+            f"{library.factor_at(int(row_factor[k])).unit} of {library.factor_at(int(row_factor[k])).id} gives "
+            "a quantity or kg CO2e that is not a finite number (quantities multiplied along the BOM)",
+            field="quantity", value=float(ex.row_qty[k]), expected=_EXPECTED,
+        )
+        for k in bad[:_SHOWN]
+    ]  # fmt: skip
+    n_bad = len(bad)
+    if not n_bad:
+        n_bad = _table_problems(tables, problems)
+    if problems:
+        if n_bad > len(problems):
+            problems.append(Problem(f"... and {n_bad - len(problems)} more"))
+        raise NonFiniteError(problems, what="catalogue")
+
+
+def _table_problems(tables: Mapping[str, pd.DataFrame], problems: list[Problem], *, nan_ok: bool = False) -> int:
+    """Append a problem per infinite (or, unless ``nan_ok``, NaN) cell of the numeric columns of ``tables``
+    (at most :data:`_SHOWN` in all); return the number of such cells."""
+    n_bad = 0
+    for name, table in tables.items():
+        numeric = table.select_dtypes("number")
+        values = numeric.to_numpy(dtype=np.float64)
+        cells = np.isinf(values) if nan_ok else ~np.isfinite(values)
+        for r, c in np.argwhere(cells)[: max(_SHOWN - len(problems), 0)]:
+            problems.append(
+                Problem(
+                    f"the {name} table's {numeric.columns[c]} of {numeric.index[r]!r} is not a finite number: "
+                    "its parts are finite but their sum is not",
+                    field=str(numeric.columns[c]), expected=_EXPECTED,
+                )
+            )  # fmt: skip
+        n_bad += int(cells.sum())
+    return n_bad
+
+
+def check_deliveries(lines: pd.DataFrame, columns: list[str], rows: Any, file: str, tables: Mapping[str, Any]) -> None:
+    """Refuse with :class:`NonFiniteError` if a delivery's numbers (``columns`` of ``lines``: quantity times
+    footprint per declared unit) or a roll-up in ``tables`` overflow to infinity, naming the file and row
+    of each delivery. (NaN stays allowed here: it marks an unknown mass.)"""
+    bad = np.flatnonzero(np.isinf(lines[columns].to_numpy(dtype=np.float64)).any(axis=1))
+    problems = [
+        Problem(
+            "this delivery's quantity times its product's footprint per declared unit is not a finite number",
+            file=file, row=int(rows[k]), field="quantity", value=float(lines["quantity"].iloc[k]), expected=_EXPECTED,
+        )
+        for k in bad[:_SHOWN]
+    ]  # fmt: skip
+    n_bad = len(bad) or _table_problems(tables, problems, nan_ok=True)
+    if problems:
+        if n_bad > len(problems):
+            problems.append(Problem(f"... and {n_bad - len(problems)} more", file=file))
+        raise NonFiniteError(problems, what=file)

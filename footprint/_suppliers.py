@@ -36,6 +36,7 @@ from ._errors import (
     row_problems,
 )
 from ._factors import FactorLibrary, PrefoldedPolicy
+from ._finite import check_deliveries
 from ._gwp import DEFAULT_GWP_SET
 from ._lifecycle import calculate
 from ._lmdi import SignChangeError, lmdi_additive
@@ -263,6 +264,7 @@ def _declared(unit_text: str) -> tuple[float, str]:
     return value, unit or "piece"
 
 
+@np.errstate(over="ignore", invalid="ignore")  # overflows are found and named by check_deliveries
 def supplier_footprints(
     footprints: pd.DataFrame,
     deliveries: Any,
@@ -414,6 +416,7 @@ def supplier_footprints(
     by_cluster = _group_lines(lines, ["period", "cluster"], sum_cols)
     # the same group-by over the lines with intra-cluster deliveries set to zero: what leaves the cluster
     by_cluster_net = _group_lines(zero_intra(lines, sum_cols), ["period", "cluster"], sum_cols)
+    check_deliveries(lines, sum_cols, rows, name, {"supplier": by_supplier, "cluster": by_cluster})
     return SupplierFootprints(
         lines=lines,
         by_product=_group_lines(lines, ["period", "product"], sum_cols),

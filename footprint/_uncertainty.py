@@ -24,6 +24,7 @@ import numpy.typing as npt
 from ._catalogue import ExplodedCatalogue
 from ._errors import DeliveryError, InputError, Problem
 from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertainty
+from ._finite import check_evaluated, check_sums
 from ._gwp import DEFAULT_GWP_SET, gwp_set
 from ._lifecycle import PreparedProduct, _evaluate, _paths, prepare_product
 from ._modules import MODULES
@@ -209,6 +210,7 @@ def _factor_draws(
     return draws[:, [pos[f] for f in factor_ids]], defaults
 
 
+@np.errstate(over="ignore", invalid="ignore")  # overflows are found and named by the checks in _finite
 def monte_carlo(
     product: Product | PreparedProduct,
     library: FactorLibrary | None = None,
@@ -233,6 +235,7 @@ def monte_carlo(
     prep = product if isinstance(product, PreparedProduct) else prepare_product(product, library)
     gs = gwp_set(gwp)
     ev = _evaluate(prep, gs.name, prefolded, quantity)
+    check_evaluated(prep, ev.cumulative, ev.act, ev.qty, ev.factor, ev.kgco2e)
     lib = prep.library
     fids = [lib.factor_at(int(f)).id for f in np.unique(ev.factor)]
     col_of = {f: k for k, f in enumerate(fids)}
@@ -254,6 +257,7 @@ def monte_carlo(
 
     mods = [m for m in MODULES if (ev.module == MODULES.index(m)).any()]
     mod_samples = np.stack([kg[:, ev.module == MODULES.index(m)].sum(axis=1) for m in mods], axis=1)
+    check_sums(prep, {"total_kgco2e (samples)": total, "by_module (samples)": mod_samples}, ev.kgco2e, ev.act)
     paths, _ = _paths(prep)
     comp_of = [paths[int(prep.act_node[a])] for a in ev.act]
     comps = list(dict.fromkeys(c for c, inc in zip(comp_of, in_total, strict=True) if inc))

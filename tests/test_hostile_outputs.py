@@ -24,6 +24,7 @@ from footprint._output import atomic_outputs, output_name, output_names
 from footprint.cli import main
 
 STEEL = "material.steel.carbon.global.worldsteel2024"  # bundled, 1.92 t CO2e per t (worldsteel 2024)
+ROOT = Path(__file__).resolve().parent.parent
 PERIOD = ("--period", "2025-01-01", "2025-12-31")
 PACT = ("--to", "pact", "--company-name", "X", "--company-id", "x", "--company-domain", "x.example", *PERIOD)
 
@@ -285,6 +286,48 @@ def test_sums_that_overflow_are_refused(tmp_path: Path) -> None:
     with pytest.raises(fp.NonFiniteError) as info:
         fp.calculate(fp.load_product(path), prefolded="report")
     assert "total_kgco2e" in str(info.value) or "product mass" in str(info.value)
+
+
+def test_uncertainty_refuses_an_overflowing_product(tmp_path: Path) -> None:
+    """The Monte Carlo command refuses the 1e308 kg part like calc does, instead of a table of nan."""
+    path = write(tmp_path, "big.yaml", product("big", mass="1e308 kg"))
+    code, out, err = invoke("uncertainty", path, "--prefolded", "report", "--iterations", "10")
+    assert code == 1
+    assert "items[0]" in err
+    assert "nan" not in out
+
+
+def test_a_catalogue_bom_quantity_of_1e308_is_refused(tmp_path: Path) -> None:
+    """examples/catalogue with its first BOM line set to 1e308 bodies of 320 kg steel (1.92 kg CO2e per kg):
+    the product's kg CO2e overflows; exit 1 naming the product and factor (before: inf in the table)."""
+    src = ROOT / "examples" / "catalogue"
+    for n in ("products", "activities"):
+        (tmp_path / f"{n}.csv").write_text((src / f"{n}.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    lines = (src / "bom.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[2] == "GV-2-5K,GV2-BODY,1"
+    lines[2] = "GV-2-5K,GV2-BODY,1e308"
+    (tmp_path / "bom.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    files = [str(tmp_path / f"{n}.csv") for n in ("products", "bom", "activities")]
+    code, out, err = invoke("catalogue", *files, "--prefolded", "report", "--format", "csv")
+    assert code == 1
+    assert "GV-2-5K" in err
+    assert STEEL in err
+    assert "inf" not in out
+
+
+def test_a_delivery_of_1e308_pieces_is_refused_at_its_row(tmp_path: Path) -> None:
+    """examples/cluster with a delivery of 1e308 actuators (each several t CO2e): exit 1 naming the
+    deliveries file and row 3 (the second data row, after a comment and the header)."""
+    src = ROOT / "examples" / "cluster"
+    lines = (src / "deliveries.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[2].startswith("ACT-10,2023,40,")
+    lines[2] = lines[2].replace(",40,", ",1e308,")
+    deliveries = write(tmp_path, "deliveries.csv", "\n".join(lines) + "\n")
+    products = sorted(str(p) for p in src.glob("*.yaml"))
+    code, _, err = invoke("suppliers", *products, "--deliveries", deliveries, "--prefolded", "report")
+    assert code == 1
+    assert "row 3" in err
+    assert "deliveries.csv" in err
 
 
 def test_the_ledger_refuses_a_result_holding_infinity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
