@@ -115,6 +115,8 @@ class OutputSet:
         missing = [p for p in (path, *path.parents) if not p.exists()]
         try:
             path.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:
+            raise OutputError(f"cannot make the folder {str(path)!r}: a file of that name is in the way") from exc
         except OSError as exc:
             raise OutputError(f"cannot make the folder {str(path)!r}: {exc.strerror or exc}") from exc
         self._made += reversed(missing)

@@ -209,7 +209,7 @@ def test_an_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     code, _, err = invoke("calc", a, "--prefolded", "report", "-o", str(blocker / "r.txt"))
     assert code == 1
-    assert "file" in err
+    assert f"cannot make the folder {str(blocker)!r}: a file of that name is in the way" in err
 
 
 # --- finite numbers only --------------------------------------------------------------------------------
