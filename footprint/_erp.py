@@ -182,7 +182,9 @@ def resolve_raw_materials(
                 expected="a net weight per unit of the raw material (e.g. kg per m of bar)",
             )
         )
-    lines = lines.assign(raw=raw, raw_kg=lines["qty"].to_numpy(dtype=float) * kg_per, kg_per=kg_per)[~no_kg]
+    with np.errstate(over="ignore"):  # an overflow is refused, naming its item, when the product is calculated
+        raw_kg = lines["qty"].to_numpy(dtype=float) * kg_per
+    lines = lines.assign(raw=raw, raw_kg=raw_kg, kg_per=kg_per)[~no_kg]
     # a raw material kept as a line of its own is a part of its whole mass (weld wire, paint, oil)
     own = lines["raw"].to_numpy()
     lines.loc[own, "net"] = lines.loc[own, "kg_per"]
