@@ -26,7 +26,9 @@ from footprint.cli import main
 STEEL = "material.steel.carbon.global.worldsteel2024"  # bundled, 1.92 t CO2e per t (worldsteel 2024)
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD = ("--period", "2025-01-01", "2025-12-31")
-PACT = ("--to", "pact", "--company-name", "X", "--company-id", "x", "--company-domain", "x.example", *PERIOD)
+# PACT 3 needs the fossil carbon content: 10 kg of carbon steel at about 0.2 % carbon hold 0.02 kg C.
+PACT = ("--to", "pact", "--company-name", "X", "--company-id", "x", "--company-domain", "x.example", *PERIOD,
+        "--fossil-carbon-content", "0.02")  # fmt: skip
 
 
 def product(pid: str, *, mass: str = "10 kg", name: str = "Body") -> str:
