@@ -101,6 +101,17 @@ def test_progress_of_a_cluster_counts_each_product_once() -> None:
     assert fp.progress(sf, gross).loc["2025", "reduction_achieved"] == pytest.approx(1 - 918 / 681, rel=1e-12)
 
 
+def test_per_tonne_progress_of_a_cluster_is_net_too() -> None:
+    """Every product weighs 1 t: net 2023 is 425,000 kg over 25 + 8 = 33 t, net 2025 578,000 kg over
+    28 + 11 = 39 t; reduction achieved 1 - (578,000 / 39) / (425,000 / 33)."""
+    sf = round_cluster()
+    target = fp.Target(scope="Sørlandet cluster", level="cluster", baseline_period="2023", target_period="2030",
+                       reduction=0.4, metric="per_tonne")  # fmt: skip
+    p = fp.progress(sf, target)
+    assert p.loc["2023", "value"] == pytest.approx(425_000 / 33, rel=1e-12)
+    assert p.loc["2025", "reduction_achieved"] == pytest.approx(1 - (578_000 / 39) / (425_000 / 33), rel=1e-12)
+
+
 def test_the_example_cluster_net_is_what_leaves_it() -> None:
     """On the example's computed footprints, net = exported actuators + delivered manifolds and intra = the
     actuators and valves delivered to members (2023: 25 and 8; 40 and 36), so gross exceeds net by the
@@ -229,3 +240,15 @@ def test_effects_add_up_to_the_change_exactly(rows: list[tuple[float, float, flo
     parts = dec[["activity_effect", "mix_effect", "intensity_effect"]].sum(axis=1)
     np.testing.assert_allclose(parts.to_numpy(), dec["change"].to_numpy(), rtol=1e-9, atol=1e-9)
     assert parts["total"] == pytest.approx(change, rel=1e-9, abs=1e-9)
+
+
+def test_a_cluster_change_is_decomposed_on_its_net_deliveries() -> None:
+    """Round footprints, 2024 -> 2025, leaving the cluster: actuators exported 30 -> 28, manifolds 9 -> 11,
+    39 pieces both years, so activity 0; intensities unchanged, so intensity 0; the change is all mix:
+    ACT-10 (28 - 30) x 1,000 = -2,000, MAN-4 (11 - 9) x 50,000 = +100,000. GV-5 never leaves the cluster."""
+    dec = fp.decompose_change(round_cluster(), "2024", "2025", cluster="Sørlandet cluster")
+    assert "GV-5" not in dec.index
+    assert dec.loc["ACT-10", "mix_effect"] == pytest.approx(-2_000.0, rel=1e-12)
+    assert dec.loc["MAN-4", "mix_effect"] == pytest.approx(100_000.0, rel=1e-12)
+    assert dec.loc["total", "activity_effect"] == 0.0
+    assert abs(dec.loc["total", "intensity_effect"]) < 1e-9
