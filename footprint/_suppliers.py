@@ -591,6 +591,12 @@ def decompose_change(
     # a product delivered in one period only: its intensity is that period's in both (no intensity change)
     i0, i1 = np.nan_to_num(np.where(np.isnan(i0), i1, i0)), np.nan_to_num(np.where(np.isnan(i1), i0, i1))
     total0, total1 = q0.sum(), q1.sum()
+    if not (total0 > 0 and total1 > 0):
+        raise InputError(
+            [Problem("no activity to decompose by in one of the periods", field="activity", value=activity,
+                     expected="deliveries of a positive quantity (or mass) in both periods")],
+            what="decomposition",
+        )  # fmt: skip
     try:
         eff = lmdi_additive(
             {"activity": np.full(len(t), total0), "mix": q0 / total0, "intensity": i0},

@@ -203,7 +203,7 @@ def test_a_discontinued_product_is_mix() -> None:
 
 def test_the_decomposition_refuses_what_does_not_add_up() -> None:
     """Pieces and metres cannot be summed as activity (tonnes can); an intensity that changes sign has no
-    log change; a period without deliveries is named."""
+    log change; a period without deliveries, or with nothing delivered, is named."""
     sf = two_periods({"A": 5.0}, {"A": 4.0}, {"A": 1}, {"A": 2})
     lines = sf.lines.copy()
     lines.loc[lines["period"] == "2025", "declared_unit"] = "1 m"
@@ -218,6 +218,9 @@ def test_the_decomposition_refuses_what_does_not_add_up() -> None:
         fp.decompose_change(flip, "2024", "2025")
     with pytest.raises(fp.InputError, match="no deliveries"):
         fp.decompose_change(sf, "2024", "2019")
+    nothing = two_periods({"A": 5.0}, {"A": 5.0}, {"A": 1}, {"A": 0})
+    with pytest.raises(fp.InputError, match="no activity"):
+        fp.decompose_change(nothing, "2024", "2025")
 
 
 QTY = st.just(0.0) | st.floats(0.01, 100)
