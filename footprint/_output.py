@@ -112,7 +112,7 @@ class OutputSet:
     def folder(self, path: str | os.PathLike[str]) -> Path:
         """Make ``path`` (and missing parents); the ones made here are removed again on failure."""
         path = Path(path)
-        missing = [p for p in (path, *path.parents) if not p.exists()]
+        missing = [p for p in (path, *path.parents) if not os.path.lexists(p)]
         try:
             path.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError) as exc:
@@ -123,13 +123,14 @@ class OutputSet:
         return path
 
     def stage(self, target: str | os.PathLike[str]) -> Path:
-        """A temporary path to write ``target``'s content to (same folder, same suffix, hidden name); it
-        becomes ``target`` when the block ends without error."""
+        """A temporary path to write ``target``'s content to (same folder, same suffix, a short hidden name
+        ``.~footprint-<random><suffix>``); it becomes ``target`` when the block ends without error."""
         target = Path(target)
         if target in self._staged:
             raise OutputError(f"{str(target)!r} would be written twice by one command")
         self.folder(target.parent)
-        tmp = target.with_name(f".~{secrets.token_hex(4)}.{target.name}")
+        suffix = target.suffix if len(target.suffix) <= 16 else ""  # save_chart picks its format by suffix
+        tmp = target.with_name(f".~footprint-{secrets.token_hex(6)}{suffix}")
         self._staged[target] = tmp
         return tmp
 
@@ -145,11 +146,18 @@ class OutputSet:
     def commit(self) -> list[Path]:
         """Rename every temporary to its target; the targets, in staging order."""
         done: list[Path] = []
+        new = {t for t in self._staged if not os.path.lexists(t)}  # lexists: False, never raising, on bad names
         try:
             for target, tmp in self._staged.items():
                 os.replace(tmp, target)
                 done.append(target)
         except OSError as exc:
+            for t in done:  # files this command brought into being go again; a replaced file stays replaced
+                if t in new:
+                    with contextlib.suppress(OSError):
+                        t.unlink()
+            for t in done:
+                del self._staged[t]
             self.rollback()
             raise OutputError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from exc
         self._staged.clear()
@@ -158,7 +166,8 @@ class OutputSet:
     def rollback(self) -> None:
         """Remove the temporaries not yet renamed and the folders made for them (when empty)."""
         for tmp in self._staged.values():
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # never written (a name too long, a folder gone)
+                tmp.unlink(missing_ok=True)
         self._staged.clear()
         for folder in reversed(self._made):
             with contextlib.suppress(OSError):  # not empty (someone else's file) or already gone: leave it

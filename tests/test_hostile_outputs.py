@@ -204,6 +204,22 @@ def test_atomic_outputs_keep_an_existing_file_until_the_end(tmp_path: Path) -> N
     assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]
 
 
+def test_a_rename_that_fails_at_the_end_takes_back_the_new_files(tmp_path: Path) -> None:
+    """The second of two renames fails (its target is a folder): the first, new, file is removed again."""
+
+    def commit_two() -> None:
+        with atomic_outputs() as out:
+            out.write_text(tmp_path / "a.json", "a")
+            out.write_text(tmp_path / "b.json", "b")
+            (tmp_path / "b.json").mkdir()  # a folder appears where b.json should go
+            (tmp_path / "b.json" / "keep").write_text("x", encoding="utf-8")
+
+    with pytest.raises(fp.OutputError):
+        commit_two()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.json"]
+    assert (tmp_path / "b.json").is_dir()
+
+
 def test_an_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:
     """-o into a path under a regular file: exit 1 with a message naming it, no traceback."""
     a = write(tmp_path, "a.yaml", product("a"))
@@ -212,6 +228,18 @@ def test_an_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:
     code, _, err = invoke("calc", a, "--prefolded", "report", "-o", str(blocker / "r.txt"))
     assert code == 1
     assert f"cannot make the folder {str(blocker)!r}: a file of that name is in the way" in err
+
+
+def test_an_output_name_too_long_for_the_disk_is_a_clean_error(tmp_path: Path) -> None:
+    """-o with a 300-byte file name (above the 255-byte limit of common file systems): exit 1 naming the
+    problem, no traceback, nothing left in the folder."""
+    a = write(tmp_path, "a.yaml", product("a"))
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, err = invoke("calc", a, "--prefolded", "report", "-o", str(out / ("x" * 300 + ".txt")))
+    assert code == 1
+    assert "File name too long" in err
+    assert list(out.iterdir()) == []
 
 
 # --- finite numbers only --------------------------------------------------------------------------------
