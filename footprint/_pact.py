@@ -755,6 +755,10 @@ def _geography(geo: str | None) -> dict[str, str]:
     raise ValueError(geo)
 
 
+def _all_footprints(data: Any) -> bool:
+    return isinstance(data, list | tuple) and all(isinstance(f, ProductFootprintV2 | ProductFootprintV3) for f in data)
+
+
 def _dqi(
     result: FootprintResult,
     library: FactorLibrary | None,
@@ -762,6 +766,7 @@ def _dqi(
     completeness: float | None,
     reliability: float | None,
     notes: list[str],
+    up: Any = None,
 ) -> dict[str, Any] | None:
     """The DQI: emission-weighted means of the factors' ratings (1-5), clamped to the range PACT allows.
     v2 rates 1 to 3 and needs completeness and reliability ratings factors do not carry: given or no DQI."""
@@ -776,6 +781,13 @@ def _dqi(
         return None
     coverage = bounded(100 * dq.coverage, 0, 100, 4)
     ratings = {"technologicalDQR": dq.technological, "geographicalDQR": dq.geographical, "temporalDQR": dq.temporal}
+    if up is not None and up.ratings:  # suppliers' own decimal ratings, not their factors' whole numbers
+        from ._pact_upstream import exact_ratings
+
+        exact = exact_ratings(result, library, up)
+        ratings = {f"{k}DQR": v for k, v in exact.items() if v is not None} | {
+            k: v for k, v in ratings.items() if exact.get(k.removesuffix("DQR")) is None
+        }
     if v3:
         notes.append(
             f"DQRs are emission-weighted means of the factors' ratings; they cover {decimal_text(coverage)} % "
@@ -926,6 +938,7 @@ def to_pact(
     biogenic_accounting_methodology: str | None = None,
     dqi_completeness: float | None = None,
     dqi_reliability: float | None = None,
+    upstream: Any = None,
 ) -> dict[str, Any]:
     """``result`` as a PACT ``ProductFootprint``: a JSON-ready dict, validated against the model of
     ``version`` (``"3.0.3"``, default, or ``"2.3"``) before it is returned.
@@ -944,7 +957,10 @@ def to_pact(
     For 2.3 reference periods that include 2025, ``land_use_change_emissions``, ``land_management_emissions``
     (kg CO2e per declared unit), ``biogenic_accounting_methodology``, ``biogenic_co2_uptake`` and the 1-3
     ratings ``dqi_completeness`` and ``dqi_reliability`` are required too. Every rule of
-    :mod:`footprint._pact_rules` is checked on the result. Raises :class:`PactError` listing every problem.
+    :mod:`footprint._pact_rules` is checked on the result. ``upstream``: the supplier PACT footprints behind
+    the result's ``pact.*`` factors (anything :func:`read_pact` reads); their IPCC reports, secondary sources,
+    exempted emissions, packaging emissions and decimal DQRs are carried into this footprint, scaled by use.
+    Raises :class:`PactError` listing every problem.
     """
     problems: list[Problem] = []
     notes: list[str] = []
@@ -1052,6 +1068,20 @@ def to_pact(
             "a result calculated with gwp='AR6' (or AR5)",
         )
     sets = {gwp}
+    up = None
+    if upstream is not None:
+        from ._pact_upstream import carried
+
+        up = carried(result, upstream if _all_footprints(upstream) else read_pact(upstream))
+        sets |= {s for s in up.ipcc if re.fullmatch(_IPCC, s)}
+        if up.used_kg and result.cradle_to_gate_kgco2e > 0:
+            exempted_emissions_percent += 100 * up.exempted_kg / result.cradle_to_gate_kgco2e
+            packaging_emissions_included = packaging_emissions_included or up.packaging_included
+            notes.append(
+                f"Carried from {len(up.used_kg)} supplier PACT footprint(s), scaled by their share of A1-A3: "
+                "their IPCC reports, secondary emission factor sources, exempted and packaging emissions and "
+                "data quality ratings."
+            )
     if library is not None:
         for c in _gate_rows(result):
             fac = library.get(c.factor_id) if c.factor_id in library else None
@@ -1077,8 +1107,9 @@ def to_pact(
 
     # --- data quality, sources ---------------------------------------------------------------------------
     primary = _primary_share(result)
-    dqi = _dqi(result, library, v3, dqi_completeness, dqi_reliability, notes)
+    dqi = _dqi(result, library, v3, dqi_completeness, dqi_reliability, notes, up)
     sources = _sources(result, library)
+    sources += [src for src in (up.sources if up is not None else []) if src not in sources]
 
     # --- identifiers -------------------------------------------------------------------------------------
     if isinstance(company_ids, str):
@@ -1233,6 +1264,8 @@ def to_pact(
             pcf["biogenicNonCO2Emissions"] = _dec(bio)
         if exempted_emissions_description:
             pcf["exemptedEmissionsDescription"] = exempted_emissions_description
+        if up is not None and up.packaging_kg > 0:
+            pcf["packagingGhgEmissions"] = _dec(up.packaging_kg / q)
         if sources:
             pcf["secondaryEmissionFactorSources"] = sources
         if dqi is not None:
@@ -1300,6 +1333,8 @@ def to_pact(
                 pcf[key] = _dec(value / amount)
         if biogenic_accounting_methodology is not None:
             pcf["biogenicAccountingMethodology"] = biogenic_accounting_methodology
+        if up is not None and up.packaging_kg > 0 and amount:
+            pcf["packagingGhgEmissions"] = _dec(up.packaging_kg / q / amount)
         if sources:
             pcf["secondaryEmissionFactorSources"] = sources
         if dqi is not None:

@@ -508,6 +508,7 @@ def compare(
     type=float,
     help="PACT: kg biogenic carbon per declared unit (required by 2.3).",
 )
+@click.option("--product-mass", type=float, help="PACT: kg of product per declared unit (default: the BOM's mass).")
 @click.option("--biogenic-uptake", type=float, help="PACT: biogenic CO2 uptake, kg CO2e per declared unit (<= 0).")
 @click.option("--dluc", type=float, help="PACT 2.3 from 2025: land use change emissions, kg CO2e per declared unit.")
 @click.option(
@@ -524,7 +525,7 @@ def export(
     gwp: str, prefolded: PrefoldedPolicy, company_name: str | None, company_ids: tuple[str, ...],
     company_domain: str | None, product_ids: tuple[str, ...], cpc: str | None, preceding: tuple[str, ...],
     period: tuple[Any, Any] | None, geography: str | None, fossil_c: float | None, biogenic_c: float | None,
-    biogenic_uptake: float | None, dluc: float | None, land_management: float | None,
+    product_mass: float | None, biogenic_uptake: float | None, dluc: float | None, land_management: float | None,
     biogenic_methodology: str | None, completeness_dqr: float | None, reliability_dqr: float | None,
 ) -> None:  # fmt: skip
     """Export footprints: PACT (3.0.3 or 2.3) JSON for customers, the result JSON, CSV or an Excel workbook.
@@ -571,7 +572,8 @@ def export(
                     fossil_carbon_content=fossil_c, biogenic_carbon_content=biogenic_c, biogenic_co2_uptake=biogenic_uptake,
                     land_use_change_emissions=dluc, land_management_emissions=land_management,
                     biogenic_accounting_methodology=biogenic_methodology, dqi_completeness=completeness_dqr,
-                    dqi_reliability=reliability_dqr,
+                    dqi_reliability=reliability_dqr, upstream=_pact_files(factors),
+                    product_mass_per_declared_unit=product_mass,
                 )  # fmt: skip
                 text = json.dumps(pf, indent=2, ensure_ascii=False)
             elif target == "json":
@@ -848,6 +850,20 @@ def schema() -> None:
     from ._product import product_schema
 
     click.echo(json.dumps(product_schema(), indent=2))
+
+
+def _pact_files(paths: Sequence[str]) -> list[Any]:
+    """The supplier footprints of the --factors files that are PACT files (read again for what a factor
+    does not keep: their sources, exemptions, packaging and decimal ratings)."""
+    from ._factor_io import _is_pact
+    from ._pact import read_pact
+
+    out: list[Any] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_file() and path.suffix.lower() == ".json" and _is_pact(path.read_text(encoding="utf-8"), path):
+            out += read_pact(path)
+    return out
 
 
 @main.group()

@@ -413,6 +413,15 @@ def test_pact_import_writes_a_supplier_file_a_bom_uses(tmp_path: Path) -> None:
     code, out, err = run("calc", str(bom), "--factors", str(target), "--prefolded", "report", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["total_kgco2e"] == pytest.approx(2 * 4.8 + 6.4, rel=1e-12)
+    pf_out = tmp_path / "skid.pact.json"
+    code, _, err = run(
+        "export", str(bom), "--factors", str(target), "--prefolded", "report", "--to", "pact", "--company-name", "Skid",
+        "--company-id", "skid", "--company-domain", "skid.example", "--fossil-carbon-content", "1", "--product-mass", "900",
+        "--period", "2025-01-01", "2025-12-31", "-o", str(pf_out),
+    )  # fmt: skip
+    assert code == 0, err
+    # the suppliers' IPCC reports carried: the actuator's AR5 and AR6, the seals' AR5
+    assert json.loads(pf_out.read_text())["pcf"]["ipccCharacterizationFactors"] == ["AR5", "AR6"]
 
 
 def test_pact_import_refuses_a_bad_file_and_writes_nothing(tmp_path: Path) -> None:
@@ -443,3 +452,38 @@ def test_bounded_ratings_stay_in_range(x: float) -> None:
     d = bounded(x, 1, 5, 2)
     assert Decimal(1) <= d <= Decimal(5)
     assert d == d.quantize(Decimal("0.01"))
+
+
+# --- 4. round trip -----------------------------------------------------------------------------------------
+
+
+def test_a_supplier_footprint_reused_at_100_percent_keeps_what_still_applies() -> None:
+    """The hand-written v3 footprint, imported, used once per piece of a product (100 % of its A1-A3) and
+    re-exported with upstream=: the PCF, the IPCC reports (AR5 and AR6, not collapsed to AR6), the secondary
+    database, the exempted share (1.25 % of 100 %), the packaging flag and emissions (0.3 of 5.14) and the
+    DQI as given (1.62, 2.05, 1.5, not rounded to whole numbers) all come back as they were."""
+    lib = fp.pact_factors([V3])
+    skid = product([{"factor": "pact.hydra-actuation.hfa-5", "quantity": "1 piece", "primary": True}], "1 piece")
+    res = fp.calculate(skid, lib, prefolded="report")
+    pcf = export(res, lib, upstream=[V3], product_mass_per_declared_unit=410.0)["pcf"]
+    assert pcf["pcfExcludingBiogenicUptake"] == V3["pcf"]["pcfExcludingBiogenicUptake"]
+    assert pcf["ipccCharacterizationFactors"] == ["AR5", "AR6"]
+    assert pcf["secondaryEmissionFactorSources"] == V3["pcf"]["secondaryEmissionFactorSources"]
+    assert pcf["exemptedEmissionsPercent"] == "1.25"
+    assert (pcf["packagingEmissionsIncluded"], pcf["packagingGhgEmissions"]) == (True, "0.3")
+    assert pcf["dqi"] == V3["pcf"]["dqi"]
+    assert pcf["productMassPerDeclaredUnit"] == "410"
+
+
+def test_upstream_facts_scale_with_use() -> None:
+    """Half of the A1-A3 from the supplier (5.14 of 10.28 kg CO2e, the rest from 5.14 kg of a factor at 1.0
+    rated 3): exempted 1.25 % x 0.5 = 0.625 %; packaging 0.3 per actuator; DQRs the emission-weighted means
+    of the supplier's decimals and 3: technological (1.62 + 3) / 2 = 2.31, geographical (2.05 + 3) / 2 = 2.525
+    written 2.52 (half-even at 2 decimals, and the float 2.05 is just below 2.05), temporal 2.25."""
+    lib = fp.pact_factors([V3]).merge(fp.FactorLibrary([factor("steel", rating=3)], name="t"))
+    acts = [{"factor": "pact.hydra-actuation.hfa-5", "quantity": "1 piece"}, {"factor": "steel", "quantity": "5.14 kg"}]
+    res = fp.calculate(product(acts, "1 piece"), lib, prefolded="report")
+    pcf = export(res, lib, upstream=[V3], product_mass_per_declared_unit=415.14)["pcf"]
+    assert pcf["exemptedEmissionsPercent"] == "0.625"
+    assert pcf["packagingGhgEmissions"] == "0.3"
+    assert pcf["dqi"] == {"technologicalDQR": "2.31", "geographicalDQR": "2.52", "temporalDQR": "2.25"}
