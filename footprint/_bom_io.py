@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from ._erp import ErpRules, component_item, erp_rules, mass_balance, resolve_raw_materials
-from ._errors import Problem, ProductError, UnitError, expect_type, row_problems
+from ._errors import MissingDependencyError, Problem, ProductError, UnitError, expect_type, row_problems
 from ._product import Amount, BomColumns, Child, Item, Material
 from ._units import conversion_factor, parse_unit
 
@@ -70,6 +70,10 @@ def _read_table(path: Path, sheet: str | int = 0) -> tuple[pd.DataFrame, int, li
                 path, dtype=str, keep_default_na=False, skiprows=skip, encoding="utf-8-sig", sep=None, engine="python"
             )
             return df.apply(lambda c: c.str.strip()), skip + 2, []
+    except ImportError as exc:  # pandas needs openpyxl for .xlsx
+        raise MissingDependencyError(
+            f"reading the Excel file {file} needs openpyxl, which is not installed: pip install 'footprint[excel]'"
+        ) from exc
     except Exception as exc:  # pandas raises many kinds of parse errors
         return pd.DataFrame(), 0, [Problem(f"cannot read the table: {exc}", file=file)]
     return df.apply(lambda c: c.astype(str).str.strip()), 2, []

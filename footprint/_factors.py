@@ -393,6 +393,19 @@ def emissions(
     )
 
 
+#: Words that mean the same in a factor search (British, American and trade usage).
+_SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("truck", "lorry", "hgv", "lgv"),
+    ("forging", "forge", "forged"),
+    ("ship", "vessel", "boat"),
+    ("aluminium", "aluminum"),
+    ("rubber", "elastomer"),
+    ("paint", "coating"),
+    ("plane", "aircraft", "airfreight"),
+)
+_SYNONYMS: dict[str, tuple[str, ...]] = {w: g for g in _SYNONYM_GROUPS for w in g}
+
+
 class FactorLibrary:
     """An immutable collection of emission factors with unique ids.
 
@@ -512,10 +525,11 @@ class FactorLibrary:
         region: str | None = None,
         boundary: str | None = None,
     ) -> list[EmissionFactor]:
-        """Factors whose id, name or notes contain every word of ``text`` (case-insensitive), filtered by
+        """Factors whose id, name or notes contain every word of ``text`` (case-insensitive; a word also
+        matches its synonyms: truck, lorry and HGV; forging and forge; ship and vessel ...), filtered by
         category, region and boundary."""
         expect_type(text, (str, type(None)), "text")
-        words = text.lower().split() if text else []
+        words = [_SYNONYMS.get(w, (w,)) for w in text.lower().split()] if text else []
         out = []
         for f in self._factors:
             if category and f.category != category:
@@ -525,7 +539,7 @@ class FactorLibrary:
             if boundary and f.boundary != boundary:
                 continue
             hay = f"{f.id} {f.name} {f.notes or ''} {f.table or ''}".lower()
-            if all(w in hay for w in words):
+            if all(any(s in hay for s in group) for group in words):
                 out.append(f)
         return out
 

@@ -240,9 +240,10 @@ def calc(
 @_NO_DEFAULTS_OPT
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def validate(files: tuple[str, ...], factors: tuple[str, ...], no_default_factors: bool, fmt: str) -> None:
-    """Check factor files (.csv, .json, .xlsx) and product files (.yaml, .yml, .json with items).
+    """Check factor files (.csv, .json, .xlsx, .pact.json) and product files (.yaml, .yml, .json with items).
 
-    Reports every problem of every file and exits with 1 if there is any.
+    The product files are checked against the factor files given (as FILES or --factors) over the bundled
+    library. Reports every problem of every file and exits with 1 if there is any.
 
     \b
     Example:
@@ -258,13 +259,23 @@ def validate(files: tuple[str, ...], factors: tuple[str, ...], no_default_factor
     except InputError as exc:
         problems += exc.to_records()
         lib = default_library()
+    # factor files among FILES are read first: the product files are checked against them too
+    good_factors: set[str] = set()
+    for f in [f for f in files if not _is_product(Path(f))]:
+        try:
+            lib = load_factors(f).merge(lib)
+            good_factors.add(f)
+        except InputError as exc:
+            problems += exc.to_records()
+        except FootprintError as exc:
+            problems.append({"file": f, "message": str(exc)})
     for f in files:
         path = Path(f)
         try:
             if _is_product(path):
                 prepare_product(load_product(path), lib, file=str(path))
-            else:
-                load_factors(path)
+            elif f not in good_factors:
+                continue
             checked.append(f)
         except InputError as exc:
             problems += exc.to_records()
@@ -316,7 +327,7 @@ def _factor_rows(facs: list[Any], gwp: str) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for f in facs:
         value = f"{f.co2e:.6g} ({f.gwp_set})" if f.is_prefolded else f"{f.co2e_per_unit(gwp):.6g}"
-        rows.append((f.id, value, f"kg CO2e/{f.unit}", f.licence, f.name[:60]))
+        rows.append((f.id, value, f"kg CO2e/{f.unit}", f.licence, f.name))
     return rows
 
 
@@ -449,8 +460,9 @@ def compare(
     b = calculate(load_product(file_b), lib, gwp=gwp, prefolded=prefolded)
     diff = compare_results(a, b, by=by)  # type: ignore[arg-type]
     if fmt == "json":
-        click.echo(json.dumps({"a_total_kgco2e": a.total_kgco2e, "b_total_kgco2e": b.total_kgco2e, "by": by,
-                               "rows": diff.reset_index().to_dict("records")}, indent=2))  # fmt: skip
+        click.echo(json.dumps({"a_total_kgco2e": a.total_kgco2e, "b_total_kgco2e": b.total_kgco2e,
+                               "a_module_d_kgco2e": a.module_d_kgco2e, "b_module_d_kgco2e": b.module_d_kgco2e,
+                               "by": by, "rows": diff.reset_index().to_dict("records")}, indent=2))  # fmt: skip
     elif fmt == "csv":
         click.echo(csv_text(diff), nl=False)
     else:
@@ -461,6 +473,9 @@ def compare(
             for k, r in diff.head(top).iterrows()
         ]
         click.echo(_table(rows, (by, "A kg CO2e", "B kg CO2e", "B - A"), {1, 2, 3}))
+        da, db = a.module_d_kgco2e, b.module_d_kgco2e
+        click.echo(f"\nModule D, reported apart (not in the totals above): A {_fmt_kg(da)}   B {_fmt_kg(db)}   "
+                   f"B - A: {_fmt_kg(db - da)} kg CO2e")  # fmt: skip
 
 
 @main.command()
