@@ -75,8 +75,8 @@ class Catalogue:
     act_qty: npt.NDArray[np.float64]
     act_module: npt.NDArray[np.intp]
     act_offsets: npt.NDArray[np.intp]
-    act_unit: npt.NDArray[np.int32] | None = None
-    units: tuple[str, ...] = ()
+    act_pair: npt.NDArray[np.int32] | None = None
+    pairs: tuple[tuple[int, str], ...] = ()
 
     @property
     def n_products(self) -> int:
@@ -482,7 +482,8 @@ def _code_activities(
                 first=first,
             )
         )
-    units = (u_codes.astype(np.int32), tuple(u_values))
+    # each activity's (factor position, unit) pair, to convert again against another library's factors
+    units = (p_inverse.astype(np.int32), tuple((int(f_index[k // n_u]), u_values[k % n_u]) for k in p_uniques))
     return _codes(activities["item"]), f_index[f_codes], amount * mult[p_inverse], act_module, units
 
 
@@ -522,7 +523,7 @@ def prepare_catalogue(
     if prod_df is None or bom_codes is None or act_codes is None:
         raise ProductError(problems, what="catalogue")
     products = read_table(prod_df.path, "products") if isinstance(prod_df, _ParquetColumns | _CsvColumns) else prod_df
-    (parent_c, child_c, qty), (item_c, act_factor, act_qty, act_module, (act_unit, units)) = bom_codes, act_codes
+    (parent_c, child_c, qty), (item_c, act_factor, act_qty, act_module, (act_pair, pairs)) = bom_codes, act_codes
     roots = products["root"] if "root" in products.columns else products["product"]
 
     # items: every id named in the BOM, the activities and the product roots, in one numbering
@@ -599,8 +600,8 @@ def prepare_catalogue(
         act_qty=act_qty[order],
         act_module=act_module[order],
         act_offsets=act_offsets,
-        act_unit=act_unit[order],
-        units=units,
+        act_pair=act_pair[order],
+        pairs=pairs,
     )
 
 
@@ -663,16 +664,14 @@ def _reconversion(cat: Catalogue, library: FactorLibrary, fmap: npt.NDArray[np.i
     """Per activity, new / old multiplier from its unit to its factor's unit, derived again from the new
     library's factor (unit, density, heating value); None when every conversion stays the same. A
     conversion the new factor cannot make is refused, naming factor and unit."""
-    if cat.act_unit is None:
+    if cat.act_pair is None:
         raise IncompatibleUnitsError("this catalogue keeps no activity units; prepare it again to change library")
-    n_u = len(cat.units)
-    keys = cat.act_factor.astype(np.int64) * n_u + cat.act_unit
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    ratio = np.ones(len(uniq))
+    ratio = np.ones(len(cat.pairs))
     refused = []
-    for k, key in enumerate(uniq.tolist()):
-        old, unit = cat.library.factor_at(key // n_u), cat.units[key % n_u]
-        new = library.factor_at(int(fmap[key // n_u]))
+    for k, (fi, unit) in enumerate(cat.pairs):
+        if fi < 0:
+            continue
+        old, new = cat.library.factor_at(fi), library.factor_at(int(fmap[fi]))
         try:
             ratio[k] = activity_to_factor_unit(unit, new).multiplier / activity_to_factor_unit(unit, old).multiplier
         except (IncompatibleUnitsError, UnitError) as exc:
@@ -681,7 +680,7 @@ def _reconversion(cat: Catalogue, library: FactorLibrary, fmap: npt.NDArray[np.i
         raise IncompatibleUnitsError(
             f"the new library's factors cannot convert the catalogue's activities: {'; '.join(refused[:10])}"
         )
-    return None if (ratio == 1.0).all() else ratio[inverse.ravel()]
+    return None if (ratio == 1.0).all() else ratio[cat.act_pair]
 
 
 def rollup(cat: Catalogue, by_product: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
