@@ -1266,6 +1266,8 @@ def to_pact(
             pcf["exemptedEmissionsDescription"] = exempted_emissions_description
         if up is not None and up.packaging_kg > 0:
             pcf["packagingGhgEmissions"] = _dec(up.packaging_kg / q)
+        if up is not None and up.aircraft_kg is not None:
+            pcf["aircraftGhgEmissions"] = _dec(up.aircraft_kg / q)
         if sources:
             pcf["secondaryEmissionFactorSources"] = sources
         if dqi is not None:
@@ -1335,6 +1337,8 @@ def to_pact(
             pcf["biogenicAccountingMethodology"] = biogenic_accounting_methodology
         if up is not None and up.packaging_kg > 0 and amount:
             pcf["packagingGhgEmissions"] = _dec(up.packaging_kg / q / amount)
+        if up is not None and up.aircraft_kg is not None and amount:
+            pcf["aircraftGhgEmissions"] = _dec(up.aircraft_kg / q / amount)
         if sources:
             pcf["secondaryEmissionFactorSources"] = sources
         if dqi is not None:

@@ -5,7 +5,7 @@ A supplier footprint becomes a factor (``pact.<company>.<product>``, see :func:`
 keeps only its PCF and whole-number ratings. :func:`carried` finds the footprints behind a result's A1-A3
 rows again and returns what the product's footprint inherits from them: the IPCC reports and secondary
 emission factor databases they were calculated with, the share of emissions they exempted, their packaging
-emissions, and their data quality ratings as they gave them (decimals, not rounded).
+and aircraft emissions, and their data quality ratings as they gave them (decimals, not rounded).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class Carried:
     exempted_kg: float = 0.0
     packaging_included: bool = False
     packaging_kg: float = 0.0
+    aircraft_kg: float | None = None
     ratings: dict[str, dict[str, float]] = field(default_factory=dict)  # factor id -> rating name -> 1-5
 
 
@@ -51,8 +52,8 @@ def _ratings(pf: PactFootprint) -> dict[str, float]:
     return {k: 1 + 2 * (float(v) - 1) for k, v in raw.items()}
 
 
-def _facts(pf: PactFootprint) -> tuple[list[str], list[Any], float, float | None]:
-    """IPCC reports, sources, exempted percent, packaging share of the PCF (None: not included)."""
+def _facts(pf: PactFootprint) -> tuple[list[str], list[Any], float, float | None, float | None]:
+    """IPCC reports, sources, exempted percent, packaging and aircraft shares of the PCF (None: not given)."""
     from ._pact import CarbonFootprintV3
 
     c = pf.pcf
@@ -64,7 +65,11 @@ def _facts(pf: PactFootprint) -> tuple[list[str], list[Any], float, float | None
     if c.packaging_emissions_included:
         given = c.packaging_ghg_emissions
         packaging = float(Decimal(given)) / pcf if given is not None and pcf > 0 else 0.0
-    return ipcc, list(c.secondary_emission_factor_sources or []), float(c.exempted_emissions_percent), packaging
+    aircraft = None
+    if c.aircraft_ghg_emissions is not None and pcf > 0:
+        aircraft = float(Decimal(c.aircraft_ghg_emissions)) / pcf
+    sources = list(c.secondary_emission_factor_sources or [])
+    return ipcc, sources, float(c.exempted_emissions_percent), packaging, aircraft
 
 
 def carried(result: FootprintResult, footprints: Iterable[PactFootprint], prefix: str = "pact") -> Carried:
@@ -81,7 +86,9 @@ def carried(result: FootprintResult, footprints: Iterable[PactFootprint], prefix
             out.used_kg[c.factor_id] = out.used_kg.get(c.factor_id, 0.0) + c.kgco2e
     for fid, kg in out.used_kg.items():
         pf = by_id[fid]
-        ipcc, sources, exempted, packaging = _facts(pf)
+        ipcc, sources, exempted, packaging, aircraft = _facts(pf)
+        if aircraft is not None:
+            out.aircraft_kg = (out.aircraft_kg or 0.0) + kg * aircraft
         out.ipcc.update(ipcc)
         for src in sources:
             item = {"name": src.name, "version": src.version}

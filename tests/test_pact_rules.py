@@ -105,6 +105,7 @@ V3: dict[str, Any] = {
         "biogenicNonCO2Emissions": "0.24",
         "packagingEmissionsIncluded": True,
         "packagingGhgEmissions": "0.3",
+        "aircraftGhgEmissions": "0.12",
         "ipccCharacterizationFactors": ["AR5", "AR6"],
         "crossSectoralStandards": ["ISO14067", "PACT-3.0"],
         "productOrSectorSpecificRules": [
@@ -461,7 +462,8 @@ def test_a_supplier_footprint_reused_at_100_percent_keeps_what_still_applies() -
     """The hand-written v3 footprint, imported, used once per piece of a product (100 % of its A1-A3) and
     re-exported with upstream=: the PCF, the IPCC reports (AR5 and AR6, not collapsed to AR6), the secondary
     database, the exempted share (1.25 % of 100 %), the packaging flag and emissions (0.3 of 5.14) and the
-    DQI as given (1.62, 2.05, 1.5, not rounded to whole numbers) all come back as they were."""
+    DQI as given (1.62, 2.05, 1.5, not rounded to whole numbers) and the aircraft emissions all come back as
+    they were."""
     lib = fp.pact_factors([V3])
     skid = product([{"factor": "pact.hydra-actuation.hfa-5", "quantity": "1 piece", "primary": True}], "1 piece")
     res = fp.calculate(skid, lib, prefolded="report")
@@ -471,6 +473,7 @@ def test_a_supplier_footprint_reused_at_100_percent_keeps_what_still_applies() -
     assert pcf["secondaryEmissionFactorSources"] == V3["pcf"]["secondaryEmissionFactorSources"]
     assert pcf["exemptedEmissionsPercent"] == "1.25"
     assert (pcf["packagingEmissionsIncluded"], pcf["packagingGhgEmissions"]) == (True, "0.3")
+    assert pcf["aircraftGhgEmissions"] == "0.12"
     assert pcf["dqi"] == V3["pcf"]["dqi"]
     assert pcf["productMassPerDeclaredUnit"] == "410"
 
@@ -487,3 +490,24 @@ def test_upstream_facts_scale_with_use() -> None:
     assert pcf["exemptedEmissionsPercent"] == "0.625"
     assert pcf["packagingGhgEmissions"] == "0.3"
     assert pcf["dqi"] == {"technologicalDQR": "2.31", "geographicalDQR": "2.52", "temporalDQR": "2.25"}
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+    | st.sampled_from(["2025-01-01T00:00:00Z", "-1.5", "0", "Other", "urn:pact:productclassification:un-cpc:x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)  # fmt: skip
+KEYS = sorted({*V3, *V2, *(f"pcf__{k}" for k in (*V3["pcf"], *V2["pcf"]))} - {"pcf"})
+
+
+@given(st.sampled_from([V3, V2]), st.dictionaries(st.sampled_from(KEYS), JSON, max_size=4))
+def test_rules_never_crash_on_odd_values(doc: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Any JSON value in any property: read_pact reports problems (a PactError) or reads the document; the
+    rules across fields never raise anything else on values the schema refuses."""
+    problems: list[Any] = []
+    try:
+        fp.read_pact(edit(doc, **changes))
+    except fp.PactError as exc:
+        problems = exc.problems or [None]
+    assert None not in problems  # a refusal always names its problems
