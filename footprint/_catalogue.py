@@ -23,10 +23,12 @@ from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_le
 from ._errors import (
     CycleError,
     IncompatibleUnitsError,
+    InputError,
     Problem,
     ProductError,
     UnitError,
     UnknownFactorError,
+    UsageError,
     expect_type,
     plain,
 )
@@ -34,11 +36,14 @@ from ._factor_io import default_library
 from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
 from ._finite import check_catalogue
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
-from ._modules import CRADLE_TO_GATE, MODULES
+from ._modules import CRADLE_TO_GATE, MODULES, default_module
 from ._tables import TABLES, column_problems, quantities, to_canonical, where_rows
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ._product import Product
+    from ._result import FootprintResult
 
 __all__ = [
     "Catalogue",
@@ -53,8 +58,8 @@ __all__ = [
 
 _MOD = {m: i for i, m in enumerate(MODULES)}
 _D = _MOD["D"]
-_DEFAULT_MODULE = {"material": "A1", "component": "A1", "freight": "A2", "freight-wtt": "A2"}
 _MAX_LISTED = 20
+_NONE = "(none)"  # the supplier or family of a product that names none
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,54 @@ class Catalogue:
     def n_products(self) -> int:
         """Number of products."""
         return len(self.product_ids)
+
+    def product(self, product_id: str) -> Product:
+        """One product of the catalogue as a :class:`Product` (the model of product files): every item its
+        root reaches, with its BOM lines and its activities in its factors' units, modules made explicit.
+        :func:`footprint.calculate` of it gives the product's full :class:`FootprintResult`."""
+        from ._product import Activity, Amount, Child, Item, Product
+
+        expect_type(product_id, str, "product_id")
+        hit = np.flatnonzero(self.product_ids == product_id)
+        if not len(hit):
+            raise InputError(
+                [Problem("no such product in the catalogue", field="product", value=product_id)], what="catalogue"
+            )
+        k = int(hit[0])
+        offsets, children, qty = self.bom.csr()
+        root = int(self.root[k])
+        reached, stack = {root}, [root]
+        while stack:
+            n = stack.pop()
+            for c in children[offsets[n] : offsets[n + 1]].tolist():
+                if c not in reached:
+                    reached.add(c)
+                    stack.append(c)
+        items = []
+        for n in sorted(reached, key=lambda n: (n != root, str(self.item_ids[n]))):
+            kids = [
+                Child(item=str(self.item_ids[c]), quantity=float(q))
+                for c, q in zip(children[offsets[n] : offsets[n + 1]], qty[offsets[n] : offsets[n + 1]], strict=True)
+            ]
+            acts = []
+            for a in range(self.act_offsets[n], self.act_offsets[n + 1]):
+                fac = self.library.factor_at(int(self.act_factor[a]))
+                acts.append(
+                    Activity(
+                        factor=fac.id,
+                        quantity=Amount(value=float(self.act_qty[a]), unit=fac.unit),
+                        module=MODULES[int(self.act_module[a])],
+                    )
+                )
+            items.append(Item(id=str(self.item_ids[n]), children=kids, activities=acts))
+        supplier, family = self.supplier_ids[self.supplier_of[k]], self.family_ids[self.family_of[k]]
+        return Product(
+            id=product_id,
+            root=str(self.item_ids[root]),
+            supplier=None if supplier == _NONE else str(supplier),
+            family=None if family == _NONE else str(family),
+            items=items,
+        )
 
 
 @dataclass(frozen=True)
@@ -117,6 +170,19 @@ class CatalogueResult:
     products: pd.DataFrame
     prefolded_factors: list[str]
     factor_library_version: str
+    catalogue: Catalogue | None = None
+    library: FactorLibrary | None = None
+    prefolded: PrefoldedPolicy = "error"
+
+    def footprint(self, product_id: str) -> FootprintResult:
+        """One product's full :class:`FootprintResult` (components, factors, gases, data quality), computed
+        on demand by the product path from the same data, under the same GWP set and library."""
+        from ._lifecycle import calculate
+
+        if self.catalogue is None or self.library is None:
+            raise UsageError("this catalogue result keeps no catalogue; calculate it with calculate_catalogue")
+        product = self.catalogue.product(product_id)
+        return calculate(product, self.library, gwp=self.gwp_set, prefolded=self.prefolded)
 
 
 _ID_COLUMNS = ("product", "root", "supplier", "family", "parent", "child", "item", "factor", "unit", "module")
@@ -449,8 +515,7 @@ def _code_activities(
 
     # modules: given, or by the factor's category
     default_mod = np.array(
-        [_MOD[_DEFAULT_MODULE.get(lib.factor_at(int(i)).category, "A3")] if i >= 0 else 0 for i in f_index],
-        dtype=np.intp,
+        [_MOD[default_module(lib.factor_at(int(i)).category)] if i >= 0 else 0 for i in f_index], dtype=np.intp
     )
     act_module = default_mod[f_codes]
     if "module" in activities.columns:
@@ -577,8 +642,8 @@ def prepare_catalogue(
             what="catalogue",
         )
 
-    sup = products["supplier"].astype(str) if "supplier" in products.columns else pd.Series(["(none)"] * len(products))
-    fam = products["family"].astype(str) if "family" in products.columns else pd.Series(["(none)"] * len(products))
+    sup = products["supplier"].astype(str) if "supplier" in products.columns else pd.Series([_NONE] * len(products))
+    fam = products["family"].astype(str) if "family" in products.columns else pd.Series([_NONE] * len(products))
     s_codes, s_ids = pd.factorize(sup)
     fa_codes, fa_ids = pd.factorize(fam)
     # activities sorted by item, with each item's run of rows: exploding then gathers contiguous runs
@@ -767,4 +832,7 @@ def calculate_catalogue(
         ),
         prefolded_factors=list(mismatched),
         factor_library_version=lib.version,
+        catalogue=cat,
+        library=lib,
+        prefolded=prefolded,
     )

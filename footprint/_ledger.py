@@ -174,7 +174,7 @@ class Ledger:
         self._timeout = timeout
         try:
             self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        except sqlite3.Error as e:
+        except (sqlite3.Error, ValueError) as e:  # ValueError: a NUL byte in the path
             raise LedgerError(f"cannot open ledger {self._name}: {e}") from e
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")

@@ -25,7 +25,7 @@ from ._factor_io import default_library
 from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertainty, activity_to_factor_unit
 from ._finite import check_evaluated, check_sums
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
-from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, ghg_stage
+from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, default_module, ghg_stage
 from ._product import Activity, Amount, Product
 from ._result import Contribution, FootprintResult
 from ._units import conversion_factor, parse_unit
@@ -36,7 +36,6 @@ KINDS = ("material", "scrap", "process", "use", "component", "transport", "end-o
 _MOD = {m: i for i, m in enumerate(MODULES)}
 _B4, _D = _MOD["B4"], _MOD["D"]
 _B_MODULES = np.array([m.startswith("B") for m in MODULES])
-_ENERGY_CATEGORIES = {"fuel", "fuel-wtt", "electricity"}
 _FINITE = "an amount below 1.8e308 (the largest double) once converted"
 
 
@@ -213,7 +212,7 @@ def _local_factors(product: Product, b: _Builder) -> list[EmissionFactor]:
 
 def _activity(b: _Builder, act: Activity, node: int, fld: str, life_yr: float | None, where: str) -> None:
     value, unit = act.quantity.value, act.quantity.unit
-    if not math.isfinite(value) or value < 0:
+    if not math.isfinite(value) or (value < 0 and act.module != "D"):  # a credit in D may be negative
         b.problem("activity quantity is negative", f"{fld}.quantity", str(act.quantity), "a quantity >= 0")
         return
     if act.hours_per_year is not None:
@@ -229,8 +228,7 @@ def _activity(b: _Builder, act: Activity, node: int, fld: str, life_yr: float | 
     first = act.factor if isinstance(act.factor, str) else (act.factor[0] if act.factor else "")
     module = act.module
     if module is None:
-        cat = b.library[first].category if first in b.library else None
-        module = ("B6" if cat in _ENERGY_CATEGORIES else "B2") if act.per_year else "A3"
+        module = default_module(b.library[first].category if first in b.library else None, act.per_year)
     kind = "use" if act.per_year else "process"
     label = act.name or f"{where}: {first}"
     b.add(

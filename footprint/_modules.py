@@ -11,6 +11,7 @@ __all__ = [
     "MODULES",
     "MODULE_NAMES",
     "Module",
+    "default_module",
     "ghg_stage",
 ]
 
@@ -55,6 +56,21 @@ GHG_STAGES: dict[str, tuple[str, ...]] = {
     "end of life": ("C1", "C2", "C3", "C4"),
 }
 _STAGE_OF = {m: stage for stage, mods in GHG_STAGES.items() for m in mods}
+
+
+#: Module of an activity given without one, by its factor's category: one convention for the product and the
+#: catalogue paths. Raw materials and bought-in components are A1, transport to the manufacturer A2, anything
+#: else (energy, processes, waste) manufacturing, A3; a per-year activity is operational energy (B6) or
+#: maintenance (B2).
+_BY_CATEGORY: dict[str, Module] = {"material": "A1", "component": "A1", "freight": "A2", "freight-wtt": "A2"}
+_ENERGY = frozenset({"fuel", "fuel-wtt", "electricity"})
+
+
+def default_module(category: str | None, per_year: bool = False) -> Module:
+    """The module of an activity given without one, from its factor's category (see ``_BY_CATEGORY``)."""
+    if per_year:
+        return "B6" if category in _ENERGY else "B2"
+    return _BY_CATEGORY.get(category or "", "A3")
 
 
 def ghg_stage(module: str) -> str | None:

@@ -115,7 +115,9 @@ class Activity(_Model):
     ``quantity`` is an amount (``"3200 kWh"``, ``"45 L"``) or a power (``"15 kW"``) with
     ``hours_per_year``. ``per_year: true`` multiplies by the service life (use and maintenance). Several
     factor ids (a fuel's combustion and its well-to-tank) each apply to the same quantity. Without
-    ``module``, per-year energy goes to B6, other per-year activities to B2, the rest to A3.
+    ``module``, per-year energy goes to B6, other per-year activities to B2, the rest by the factor's
+    category: materials and components to A1, freight to A2, anything else to A3 (as in catalogues). A
+    negative quantity (a credit) is allowed in module D only.
     ``uncertainty`` describes the quantity's spread (relative, as for factors; one draw per activity).
     """
 
