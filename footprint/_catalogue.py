@@ -10,9 +10,11 @@ explosion.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +89,28 @@ class Catalogue:
     def n_products(self) -> int:
         """Number of products."""
         return len(self.product_ids)
+
+    @cached_property
+    def input_hash(self) -> str:
+        """A hash of the catalogue's content (products, BOM lines, activities in their factors' units), the
+        same whatever the order of the rows; computed on first use."""
+        import pandas as pd
+
+        ids = np.asarray(self.item_ids.astype(str), dtype=object)
+        fac_ids = np.asarray(self.library.ids, dtype=object)
+        tables = (
+            pd.DataFrame({"product": self.product_ids.astype(str), "root": ids[self.root],
+                          "supplier": self.supplier_ids[self.supplier_of].astype(str),
+                          "family": self.family_ids[self.family_of].astype(str)}),
+            pd.DataFrame({"parent": ids[self.bom.edge_parent], "child": ids[self.bom.edge_child],
+                          "quantity": self.bom.edge_qty}),
+            pd.DataFrame({"item": ids[self.act_item], "factor": fac_ids[self.act_factor], "qty": self.act_qty,
+                          "module": np.asarray(MODULES, dtype=object)[self.act_module]}),
+        )  # fmt: skip
+        h = hashlib.sha256()
+        for t in tables:
+            h.update(t.sort_values(list(t.columns)).to_csv(index=False, float_format="%r").encode())
+        return f"sha256:{h.hexdigest()[:32]}"
 
     def product(self, product_id: str) -> Product:
         """One product of the catalogue as a :class:`Product` (the model of product files): every item its
@@ -173,6 +197,61 @@ class CatalogueResult:
     catalogue: Catalogue | None = None
     library: FactorLibrary | None = None
     prefolded: PrefoldedPolicy = "error"
+    _input_hash: str | None = None
+
+    @property
+    def input_hash(self) -> str:
+        """The hash of the catalogue's content (see :attr:`Catalogue.input_hash`)."""
+        if self._input_hash is not None:
+            return self._input_hash
+        if self.catalogue is None:
+            raise UsageError("this catalogue result keeps neither its catalogue nor an input hash")
+        return self.catalogue.input_hash
+
+    def model_dump_json(self, *, indent: int | None = None) -> str:
+        """The result as a JSON document (schema: ``footprint schema catalogue``): its tables as rows, with
+        the input hash, the factor library version, the GWP set and footprint's version."""
+        from . import __version__
+        from ._contracts import CatalogueDocument, frame_rows
+
+        doc = CatalogueDocument(
+            gwp_set=self.gwp_set,
+            factor_library_version=self.factor_library_version,
+            input_hash=self.input_hash,
+            footprint_version=__version__,
+            prefolded_factors=self.prefolded_factors,
+            **{t: frame_rows(getattr(self, t)) for t in _TABLES},
+        )
+        return doc.model_dump_json(by_alias=True, indent=indent)
+
+    @classmethod
+    def model_validate_json(cls, text: str | bytes) -> CatalogueResult:
+        """A result read back from :meth:`model_dump_json` (without the catalogue: :meth:`footprint` needs
+        the result of :func:`calculate_catalogue`)."""
+        from pydantic import ValidationError
+
+        from ._contracts import CatalogueDocument, rows_frame
+        from ._models import validation_problems
+
+        try:
+            doc = CatalogueDocument.model_validate_json(text)
+        except ValidationError as exc:
+            raise InputError(validation_problems(exc), what="catalogue result JSON") from None
+        index = {"by_product": "product", "by_product_gas": "product", "by_supplier": "supplier",
+                 "by_family": "family", "cluster": "cluster", "products": "product"}  # fmt: skip
+        frames = {t: rows_frame(getattr(doc, t), index[t]) for t in _TABLES}
+        return cls(
+            gwp_set=doc.gwp_set,
+            by_product=frames["by_product"],
+            by_product_gas=frames["by_product_gas"],
+            by_supplier=frames["by_supplier"],
+            by_family=frames["by_family"],
+            cluster=frames["cluster"],
+            products=frames["products"],
+            prefolded_factors=doc.prefolded_factors,
+            factor_library_version=doc.factor_library_version,
+            _input_hash=doc.input_hash,
+        )
 
     def footprint(self, product_id: str) -> FootprintResult:
         """One product's full :class:`FootprintResult` (components, factors, gases, data quality), computed
@@ -185,6 +264,7 @@ class CatalogueResult:
         return calculate(product, self.library, gwp=self.gwp_set, prefolded=self.prefolded)
 
 
+_TABLES = ("by_product", "by_product_gas", "by_supplier", "by_family", "cluster", "products")
 _ID_COLUMNS = ("product", "root", "supplier", "family", "parent", "child", "item", "factor", "unit", "module")
 
 

@@ -490,11 +490,11 @@ class FactorLibrary:
 
     @cached_property
     def version(self) -> str:
-        """A content hash of every factor: equal libraries, equal versions."""
+        """A content hash of every factor: equal factors, equal versions, whatever the library's name."""
         blob = json.dumps(
             [f.model_dump(mode="json") for f in sorted(self._factors, key=lambda f: f.id)], sort_keys=True
         ).encode()
-        return f"{self.name}@sha256:{hashlib.sha256(blob).hexdigest()[:16]}"
+        return f"sha256:{hashlib.sha256(blob).hexdigest()[:16]}"
 
     def merge(self, *others: FactorLibrary, name: str | None = None) -> FactorLibrary:
         """A library of this one's factors over ``others``: an id found here wins, then the first other.

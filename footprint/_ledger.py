@@ -9,23 +9,27 @@ writers from several processes get consecutive versions (``BEGIN IMMEDIATE`` in 
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import sqlite3
 import time
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ._catalogue import CatalogueResult
 from ._errors import InputError, LedgerError, Problem, expect_type
 from ._result import FootprintResult
 
 if TYPE_CHECKING:
     import pandas as pd
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["APPLICATION_ID", "FRAME_COLUMNS", "SCHEMA_VERSION", "Ledger", "Snapshot"]
 
@@ -284,7 +288,15 @@ class Ledger:
 
     # -- writing ---------------------------------------------------------------------------------------------
 
-    def record(self, result: FootprintResult, period: str, note: str | None = None) -> Snapshot:
+    @overload
+    def record(self, result: FootprintResult, period: str, note: str | None = None) -> Snapshot: ...
+
+    @overload
+    def record(self, result: CatalogueResult, period: str, note: str | None = None) -> list[Snapshot]: ...
+
+    def record(
+        self, result: FootprintResult | CatalogueResult, period: str, note: str | None = None
+    ) -> Snapshot | list[Snapshot]:
         """Append ``result`` as the next snapshot of its product for ``period``, and return it.
 
         The new snapshot takes version ``latest + 1`` (1 for the first) and supersedes the latest. If
@@ -293,8 +305,12 @@ class Ledger:
         latest snapshot is returned as it is (its note unchanged). The version is assigned under the
         database's write lock, so concurrent writers from several processes never share one; if anything
         fails before the commit, nothing is written and no earlier snapshot is touched.
+
+        A :class:`CatalogueResult` records every product's full result (:meth:`CatalogueResult.footprint`)
+        in one transaction and returns their snapshots. A snapshot's id is derived from its content
+        (product, period, version, result), so replaying the same records gives the same ids.
         """
-        expect_type(result, FootprintResult, "result")
+        expect_type(result, (FootprintResult, CatalogueResult), "result")
         expect_type(period, str, "period")
         if not period.strip():
             raise InputError(
@@ -302,40 +318,53 @@ class Ledger:
                 what="Ledger.record",
             )
         expect_type(note, (str, type(None)), "note")
+        if isinstance(result, CatalogueResult):
+            results = [result.footprint(str(p)) for p in result.by_product.index]
+            _log.debug("recording %d products of a catalogue result for %s", len(results), period)
+        else:
+            results = [result]
         try:
             with self._transaction() as conn:
-                row = conn.execute(
-                    f"{_SELECT} WHERE product_id = ? AND period = ? ORDER BY version DESC LIMIT 1",
-                    (result.product_id, period),
-                ).fetchone()
-                latest = self._snapshot(row) if row is not None else None
-                if latest is not None and latest.result == result:
-                    return latest
-                payload = self._payload(result)
-                snapshot = Snapshot(
-                    id=uuid.uuid4().hex,
-                    product_id=result.product_id,
-                    period=period,
-                    version=latest.version + 1 if latest is not None else 1,
-                    created_at=datetime.now(UTC),
-                    supersedes=latest.id if latest is not None else None,
-                    input_hash=result.input_hash,
-                    factor_library_version=result.factor_library_version,
-                    gwp_set=result.gwp_set,
-                    total_kgco2e=result.total_kgco2e,
-                    cradle_to_gate_kgco2e=result.cradle_to_gate_kgco2e,
-                    module_d_kgco2e=result.module_d_kgco2e,
-                    note=note,
-                    result=result,
-                )
-                conn.execute(
-                    f"INSERT INTO snapshots ({', '.join(_META)}, result_json) VALUES ({', '.join('?' * (len(_META) + 1))})",
-                    (*self._row(snapshot), payload),
-                )
+                snapshots = [self._append(conn, r, period, note) for r in results]
         except sqlite3.Error as e:
             raise LedgerError(
-                f"cannot record {result.product_id!r} for period {period!r} in ledger {self._name}: {e}"
+                f"cannot record {results[0].product_id!r} for period {period!r} in ledger {self._name}: {e}"
             ) from e
+        return snapshots if isinstance(result, CatalogueResult) else snapshots[0]
+
+    def _append(self, conn: sqlite3.Connection, result: FootprintResult, period: str, note: str | None) -> Snapshot:
+        """Append one snapshot inside an open transaction (or return the latest when it is identical)."""
+        row = conn.execute(
+            f"{_SELECT} WHERE product_id = ? AND period = ? ORDER BY version DESC LIMIT 1",
+            (result.product_id, period),
+        ).fetchone()
+        latest = self._snapshot(row) if row is not None else None
+        if latest is not None and latest.result == result:
+            return latest
+        payload = self._payload(result)
+        version = latest.version + 1 if latest is not None else 1
+        content = "\x1f".join((result.product_id, period, str(version), payload)).encode()
+        snapshot = Snapshot(
+            id=hashlib.sha256(content).hexdigest()[:32],
+            product_id=result.product_id,
+            period=period,
+            version=version,
+            created_at=datetime.now(UTC),
+            supersedes=latest.id if latest is not None else None,
+            input_hash=result.input_hash,
+            factor_library_version=result.factor_library_version,
+            gwp_set=result.gwp_set,
+            total_kgco2e=result.total_kgco2e,
+            cradle_to_gate_kgco2e=result.cradle_to_gate_kgco2e,
+            module_d_kgco2e=result.module_d_kgco2e,
+            note=note,
+            result=result,
+        )
+        conn.execute(
+            f"INSERT INTO snapshots ({', '.join(_META)}, result_json) VALUES ({', '.join('?' * (len(_META) + 1))})",
+            (*self._row(snapshot), payload),
+        )
+        _log.debug("recorded %s v%d for %s (%s)", result.product_id, version, period, snapshot.id)
         return snapshot
 
     def _payload(self, result: FootprintResult) -> str:

@@ -490,7 +490,7 @@ def test_version_changes_only_when_content_changes() -> None:
     changed = make_factor(gases={"CO2": 2.0000001})
     assert FactorLibrary([changed, b], name="x").version != v1
     assert FactorLibrary([make_factor(edition="2026"), b], name="x").version != v1
-    assert v1.startswith("x@sha256:")
+    assert v1.startswith("sha256:")
 
 
 def test_co2e_vector_raises_only_for_used_prefolded_factors() -> None:
