@@ -493,8 +493,12 @@ def prepare_product(product: Product, library: FactorLibrary | None = None, file
         _activity(b, act, root, f"activities[{j}]", life_yr, product.name or product.id)
     b.warnings += product.bom_warnings
     b.warnings += fabrication_flags(product, lib)
-    for mid in sorted(no_eol):
-        b.warnings.append(f"material {mid!r} has no end-of-life scenario: modules C and D leave it out")
+    if no_eol:  # one line for all of them
+        n = len(no_eol)
+        b.warnings.append(
+            f"{n} material{'s have' if n > 1 else ' has'} no end-of-life scenario, so modules C and D leave "
+            f"{'them' if n > 1 else 'it'} out: {', '.join(sorted(no_eol))}"
+        )
 
     # --- transport legs (mass known only after the explosion: amounts here are per kg) ---------------
     for j, leg in enumerate(product.transport):

@@ -498,12 +498,19 @@ def chart_suppliers(
     return fig
 
 
+def _intensity_label(metric: str, currency: str | None) -> str:
+    return {"per_tonne": "kg CO₂e per tonne delivered", "per_piece": "kg CO₂e per piece delivered"}.get(
+        metric, f"kg CO₂e per {currency} of revenue"
+    )
+
+
 def chart_trend(
     progress_df: pd.DataFrame,
     title: str | None = None,
     *,
-    metric: Literal["absolute", "per_tonne"] = "absolute",
+    metric: Literal["absolute", "per_tonne", "per_piece", "per_revenue"] = "absolute",
     unit: Unit = "auto",
+    currency: str | None = None,
 ) -> Figure:
     """Each period's value (bars: blue on track, red above the path) against the target path (dashed line)
     and the baseline (dotted), from :func:`footprint.progress`. ``metric="per_tonne"`` labels the axis
@@ -513,8 +520,8 @@ def chart_trend(
     values = [float(v) for v in progress_df["value"]]
     path = [float(v) for v in progress_df["target_path"]]
     baseline = float(progress_df["baseline"].iloc[0]) if len(progress_df) else math.nan
-    if metric == "per_tonne":
-        div, ulabel = 1.0, "kg CO₂e per tonne delivered"
+    if metric != "absolute":
+        div, ulabel = 1.0, _intensity_label(metric, currency)
     else:
         div, ulabel = _scale([*values, *path, baseline], unit)
     on_track = (
@@ -1207,13 +1214,16 @@ def html_supplier_report(
     tsec = []
     for k, target in enumerate(targets):
         prog = progress(sf, target)
-        what = "kg CO2e per tonne delivered" if target.metric == "per_tonne" else "absolute emissions"
+        what = "absolute emissions" if target.metric == "absolute" else _intensity_label(target.metric, target.currency)
+        what += " (A1–A3)" if target.modules == "A1-A3" else ""
         desc = (
             f"{target.scope} ({target.level}): −{100 * target.reduction:.0f} % of {what} by {target.target_period} "
             f"against {target.baseline_period}"
         )
-        fmt = _kg if target.metric == "per_tonne" else _t
-        unit = "kg CO2e/t" if target.metric == "per_tonne" else "t CO2e"
+        fmt = _t if target.metric == "absolute" else _kg
+        unit = {"absolute": "t CO2e", "per_tonne": "kg CO2e/t", "per_piece": "kg CO2e/piece"}.get(
+            target.metric, f"kg CO2e/{target.currency}"
+        )
         trows: list[Sequence[object]] = [
             (
                 str(p),
@@ -1232,6 +1242,7 @@ def html_supplier_report(
                     prog,
                     f"{target.scope}: progress against −{100 * target.reduction:.0f} % by {target.target_period}",
                     metric=target.metric,
+                    currency=target.currency,
                 ),
                 f"trend{k}",
                 desc,

@@ -463,7 +463,9 @@ def _intensity(lines: pd.DataFrame, by_supplier: pd.DataFrame) -> pd.DataFrame:
 class Target(CheckedModel):
     """A reduction target: ``reduction`` (0.4 for -40 %) of ``scope``'s emissions by ``target_period``,
     against ``baseline_period``. ``scope`` is a supplier id or a cluster name; ``metric`` is absolute kg
-    CO2e or intensity per tonne delivered. Periods are years (``"2019"``). A cluster is tracked by its
+    CO2e or an intensity: per tonne delivered, per piece (products declared per piece) or per unit of
+    revenue in ``currency``, so that growing volumes do not read as missing the target. ``modules`` is
+    ``A1-C4`` (default) or ``A1-A3`` (cradle to gate). Periods are years (``"2019"``). A cluster is tracked by its
     ``net`` deliveries (those leaving it, each product counted once) unless ``basis="gross"``; a supplier
     by all its deliveries."""
 
@@ -474,9 +476,17 @@ class Target(CheckedModel):
     baseline_period: str
     target_period: str
     reduction: float = Field(gt=0, le=1)
-    metric: Literal["absolute", "per_tonne"] = "absolute"
+    metric: Literal["absolute", "per_tonne", "per_piece", "per_revenue"] = "absolute"
     baseline_value: float | None = None
     basis: Literal["net", "gross"] = "net"
+    modules: Literal["A1-C4", "A1-A3"] = "A1-C4"
+    currency: str | None = None
+
+    @model_validator(mode="after")
+    def revenue_needs_a_currency(self) -> Target:
+        if (self.metric == "per_revenue") != (self.currency is not None):
+            raise ValueError("metric per_revenue and currency go together (e.g. currency 'NOK')")
+        return self
 
     @model_validator(mode="after")
     def periods_are_years_in_order(self) -> Target:
@@ -489,7 +499,31 @@ class Target(CheckedModel):
         return self
 
 
-def _series(sf: SupplierFootprints, level: str, scope: str, metric: str, basis: str = "net") -> pd.Series:
+def _line_series(sf: SupplierFootprints, target: Target) -> pd.Series:
+    """kg CO2e per piece, or per unit of revenue in the target's currency, per period, from the delivery
+    lines of the scope (for a cluster's net basis, without intra-cluster deliveries)."""
+    lines = sf.lines[sf.lines[target.level] == target.scope]
+    if target.level == "cluster" and target.basis == "net":
+        lines = lines[~lines["intra_cluster"].to_numpy(dtype=bool)]
+    col = "total_kgco2e" if target.modules == "A1-C4" else "cradle_to_gate_kgco2e"
+    if target.metric == "per_piece":
+        lines, activity = lines[lines["pieces"] > 0], "pieces"
+    else:
+        has = "revenue" in lines.columns
+        lines = lines[lines["currency"] == target.currency] if has else lines.iloc[0:0]
+        activity = "revenue"
+    if lines.empty:
+        what = "products declared per piece" if target.metric == "per_piece" else f"revenue in {target.currency}"
+        raise InputError(
+            [Problem(f"no deliveries with {what} for {target.level} {target.scope!r}", field="metric")], what="target"
+        )
+    g = lines.groupby("period", sort=True)[[col, activity]].sum()
+    return g[col] / g[activity].where(g[activity] > 0)
+
+
+def _series(
+    sf: SupplierFootprints, level: str, scope: str, metric: str, basis: str = "net", modules: str = "A1-C4"
+) -> pd.Series:
     table = sf.by_supplier if level == "supplier" else sf.by_cluster_net if basis == "net" else sf.by_cluster
     try:
         sub = table.xs(scope, level=1)
@@ -497,9 +531,10 @@ def _series(sf: SupplierFootprints, level: str, scope: str, metric: str, basis: 
         raise InputError(
             [Problem(f"no deliveries for {level} {scope!r}", field="scope", value=scope)], what="target"
         ) from None
+    col = "total_kgco2e" if modules == "A1-C4" else "cradle_to_gate_kgco2e"
     if metric == "absolute":
-        return sub["total_kgco2e"]
-    return sub["total_kgco2e"] / sub["mass_t"]
+        return sub[col]
+    return sub[col] / sub["mass_t"]
 
 
 def progress(sf: SupplierFootprints, target: Target) -> pd.DataFrame:
@@ -511,7 +546,11 @@ def progress(sf: SupplierFootprints, target: Target) -> pd.DataFrame:
     """
     import pandas as pd
 
-    s = _series(sf, target.level, target.scope, target.metric, target.basis)
+    s = (
+        _series(sf, target.level, target.scope, target.metric, target.basis, target.modules)
+        if target.metric in ("absolute", "per_tonne")
+        else _line_series(sf, target)
+    )
     base = target.baseline_value
     if base is None:
         if target.baseline_period not in s.index:

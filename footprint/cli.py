@@ -654,13 +654,18 @@ def _target(text: str) -> Any:
     from ._suppliers import Target
 
     parts = [p.strip() for p in text.split(",")]
-    if len(parts) not in (4, 5):
+    if not 4 <= len(parts) <= 7:
         raise click.BadParameter(
-            f"{text!r}: expected SCOPE,BASELINE,TARGET,REDUCTION[,supplier|cluster], e.g. 'Valve AS,2023,2030,0.4'"
+            f"{text!r}: expected SCOPE,BASELINE,TARGET,REDUCTION[,LEVEL[,METRIC[,MODULES]]], e.g. 'Valve AS,2023,2030,0.4'"
+            " or 'North Sea,2023,2030,0.3,cluster,per_tonne,A1-A3'"
         )
+    level, metric, modules = (parts[4:] + ["supplier", "absolute", "A1-C4"][len(parts) - 4 :])[:3]
+    currency = None
+    if metric.lower().startswith("per_") and metric[4:].isalpha() and len(metric) == 7:  # per_NOK, per_USD
+        metric, currency = "per_revenue", metric[4:].upper()
     try:
         return Target(scope=parts[0], baseline_period=parts[1], target_period=parts[2], reduction=float(parts[3]),
-                      level=parts[4] if len(parts) == 5 else "supplier")  # fmt: skip
+                      level=level, metric=metric, modules=modules, currency=currency)  # fmt: skip
     except ValueError as exc:
         raise click.BadParameter(f"{text!r}: {exc}") from None
 
@@ -681,7 +686,9 @@ def _target(text: str) -> Any:
     "--target",
     "targets",
     multiple=True,
-    help="SCOPE,BASELINE,TARGET,REDUCTION[,supplier|cluster], e.g. 'cluster,2023,2030,0.4,cluster'. Repeatable.",
+    help="SCOPE,BASELINE,TARGET,REDUCTION[,LEVEL[,METRIC[,MODULES]]]: LEVEL supplier or cluster; METRIC absolute, "
+    "per_tonne, per_piece or per_<currency> (per_NOK); MODULES A1-C4 or A1-A3. E.g. "
+    "'cluster,2023,2030,0.4,cluster,per_tonne,A1-A3'. Repeatable.",
 )
 @click.option("--html", type=click.Path(), help="Also write an HTML supplier report.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)

@@ -55,3 +55,23 @@ def test_report_names_items_and_materials_and_shows_product_level_work() -> None
     assert "Body, machined, F22" in html
     assert "Low-alloy steel F22 (ASTM A182)" in html
     assert "the product as a whole" in html
+
+
+def test_materials_without_end_of_life_are_one_warning() -> None:
+    """Two materials without an end-of-life scenario make one warning naming both, not one each."""
+    product = fp.Product.model_validate(
+        {
+            "id": "p",
+            "items": [
+                {"id": "p", "children": [{"item": "a"}, {"item": "b"}]},
+                {"id": "a", "kind": "part", "material": "m1", "net_mass": "1 kg"},
+                {"id": "b", "kind": "part", "material": "m2", "net_mass": "1 kg"},
+            ],
+            "materials": [
+                {"id": "m1", "factor": "material.steel.carbon.global.worldsteel2024"},
+                {"id": "m2", "factor": "material.steel.carbon.global.worldsteel2024"},
+            ],
+        }
+    )
+    eol = [w for w in fp.calculate(product, LIB).warnings if "end-of-life" in w]
+    assert eol == ["2 materials have no end-of-life scenario, so modules C and D leave them out: m1, m2"]
