@@ -1268,6 +1268,8 @@ def to_pact(
             pcf["packagingGhgEmissions"] = _dec(up.packaging_kg / q)
         if up is not None and up.aircraft_kg is not None:
             pcf["aircraftGhgEmissions"] = _dec(up.aircraft_kg / q)
+        if up is not None:
+            pcf |= up.whole
         if sources:
             pcf["secondaryEmissionFactorSources"] = sources
         if dqi is not None:
@@ -1339,6 +1341,8 @@ def to_pact(
             pcf["packagingGhgEmissions"] = _dec(up.packaging_kg / q / amount)
         if up is not None and up.aircraft_kg is not None and amount:
             pcf["aircraftGhgEmissions"] = _dec(up.aircraft_kg / q / amount)
+        if up is not None:
+            pcf |= up.whole
         if sources:
             pcf["secondaryEmissionFactorSources"] = sources
         if dqi is not None:

@@ -38,6 +38,7 @@ class Carried:
     packaging_included: bool = False
     packaging_kg: float = 0.0
     aircraft_kg: float | None = None
+    whole: dict[str, Any] = field(default_factory=dict)  # properties of a footprint that is all of A1-A3
     ratings: dict[str, dict[str, float]] = field(default_factory=dict)  # factor id -> rating name -> 1-5
 
 
@@ -100,6 +101,15 @@ def carried(result: FootprintResult, footprints: Iterable[PactFootprint], prefix
             out.packaging_kg += kg * packaging
         if ratings := _ratings(pf):
             out.ratings[fid] = ratings
+    gate = sum(c.kgco2e for c in result.contributions if c.module in CRADLE_TO_GATE)
+    if len(out.used_kg) == 1 and gate > 0 and abs(sum(out.used_kg.values()) - gate) <= 1e-9 * gate:
+        # the supplier's footprint is the whole PCF: the rules it was calculated by are this one's too
+        doc = by_id[next(iter(out.used_kg))].pcf.to_json_dict()
+        out.whole = {k: doc[k] for k in ("productOrSectorSpecificRules", "allocationRulesDescription") if k in doc}
+        beside = doc.get("otherOperatorName")  # where PACT's own v3 example puts it: moved into its rules
+        for rule in out.whole.get("productOrSectorSpecificRules", []):
+            if rule.get("operator") == "Other" and "otherOperatorName" not in rule and isinstance(beside, str):
+                rule["otherOperatorName"] = beside
     return out
 
 

@@ -475,7 +475,23 @@ def test_a_supplier_footprint_reused_at_100_percent_keeps_what_still_applies() -
     assert (pcf["packagingEmissionsIncluded"], pcf["packagingGhgEmissions"]) == (True, "0.3")
     assert pcf["aircraftGhgEmissions"] == "0.12"
     assert pcf["dqi"] == V3["pcf"]["dqi"]
+    # all of the PCF is the supplier's: the rules it was calculated by apply to it still
+    assert pcf["productOrSectorSpecificRules"] == V3["pcf"]["productOrSectorSpecificRules"]
     assert pcf["productMassPerDeclaredUnit"] == "410"
+
+
+def test_an_operator_name_beside_the_rules_moves_into_them() -> None:
+    """A supplier footprint with otherOperatorName beside its rules (accepted on import) is the whole PCF: its
+    rules are carried with the name inside the Other rule, where the specification puts it."""
+    doc = edit(V3, pcf__otherOperatorName="Valve makers' forum")
+    doc["pcf"]["productOrSectorSpecificRules"] = [{"operator": "Other", "ruleNames": ["Actuator PCR 2"]}]
+    lib = fp.pact_factors([doc])
+    res = fp.calculate(
+        product([{"factor": "pact.hydra-actuation.hfa-5", "quantity": "1 piece"}], "1 piece"), lib, prefolded="report"
+    )
+    pcf = export(res, lib, upstream=[doc], product_mass_per_declared_unit=410.0)["pcf"]
+    assert pcf["productOrSectorSpecificRules"] == V3["pcf"]["productOrSectorSpecificRules"]
+    assert "otherOperatorName" not in pcf
 
 
 def test_upstream_facts_scale_with_use() -> None:
@@ -488,6 +504,7 @@ def test_upstream_facts_scale_with_use() -> None:
     res = fp.calculate(product(acts, "1 piece"), lib, prefolded="report")
     pcf = export(res, lib, upstream=[V3], product_mass_per_declared_unit=415.14)["pcf"]
     assert pcf["exemptedEmissionsPercent"] == "0.625"
+    assert "productOrSectorSpecificRules" not in pcf  # half of the PCF was not calculated by the supplier's rules
     assert pcf["packagingGhgEmissions"] == "0.3"
     assert pcf["dqi"] == {"technologicalDQR": "2.31", "geographicalDQR": "2.52", "temporalDQR": "2.25"}
 
