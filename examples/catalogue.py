@@ -17,13 +17,13 @@ here = Path(__file__).parent / "catalogue"
 catalogue = fp.prepare_catalogue(here / "products.csv", here / "bom.csv", here / "activities.csv")
 result = fp.calculate_catalogue(catalogue, prefolded="report")  # Ember grid and DESNZ factors are pre-folded
 
-pd_fmt = {"float_format": "{:,.1f}".format}
+kg = "{:,.1f}".format
 print("kg CO2e per product (one unit each):")
-print(result.by_product[["total_kgco2e", "A1", "A3"]].to_string(**pd_fmt))
+print(result.by_product[["total_kgco2e", "A1", "A3"]].to_string(float_format=kg))
 print("\nby supplier (one unit of each product):")
-print(result.by_supplier[["total_kgco2e"]].to_string(**pd_fmt))
+print(result.by_supplier[["total_kgco2e"]].to_string(float_format=kg))
 print("\nby gas, per product:")
-print(result.by_product_gas.to_string(**pd_fmt))
+print(result.by_product_gas.to_string(float_format=kg))
 print(f"\ncluster: {result.cluster['total_kgco2e'].iloc[0]:,.1f} kg CO2e; pre-folded factors used as published:")
 print("  " + ", ".join(result.prefolded_factors))
 

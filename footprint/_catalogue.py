@@ -11,6 +11,7 @@ explosion.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sys
 from dataclasses import dataclass, replace
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
     from ._product import Product
     from ._result import FootprintResult
+    from ._types import TableSource
 
 __all__ = [
     "Catalogue",
@@ -264,6 +266,7 @@ class CatalogueResult:
         return calculate(product, self.library, gwp=self.gwp_set, prefolded=self.prefolded)
 
 
+_log = logging.getLogger(__name__)
 _TABLES = ("by_product", "by_product_gas", "by_supplier", "by_family", "cluster", "products")
 _ID_COLUMNS = ("product", "root", "supplier", "family", "parent", "child", "item", "factor", "unit", "module")
 
@@ -633,9 +636,9 @@ def _code_activities(
 
 
 def prepare_catalogue(
-    products: Any,
-    bom: Any,
-    activities: Any,
+    products: TableSource,
+    bom: TableSource,
+    activities: TableSource,
     library: FactorLibrary | None = None,
 ) -> Catalogue:
     """Check the three tables (DataFrames or CSV/Parquet paths) and code them as arrays.
@@ -730,6 +733,10 @@ def prepare_catalogue(
     order = np.argsort(act_item, kind="stable")
     act_offsets = np.zeros(len(item_ids) + 1, dtype=np.intp)
     np.cumsum(np.bincount(act_item, minlength=len(item_ids)), out=act_offsets[1:])
+    _log.debug(
+        "prepared a catalogue of %d product(s): %d item(s), %d BOM line(s), %d activity row(s), library %s",
+        len(products), len(item_ids), len(graph.edge_parent), len(act_item), lib.version,
+    )  # fmt: skip
     return Catalogue(
         library=lib,
         product_ids=products["product"].astype(str).to_numpy(dtype=object),
@@ -767,6 +774,7 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
     n_p, n_u = cat.n_products, len(used)
     key = row_product[in_total] * n_u + position[row_factor[in_total]]
     qty_pf = np.bincount(key, weights=row_qty[in_total], minlength=n_p * n_u).reshape(n_p, n_u).astype(np.float64)
+    _log.debug("exploded %d product(s) into %d row(s) using %d factor(s)", cat.n_products, len(row_qty), len(used))
     return ExplodedCatalogue(
         catalogue=cat,
         row_product=row_product,
@@ -899,6 +907,7 @@ def calculate_catalogue(
     by_supplier, by_family, cluster = rollup(cat, by_product)
     tables = {"product": by_product, "product gas": by_gas, "supplier": by_supplier, "family": by_family}
     check_catalogue(ex, lib, row_factor, kg, {**tables, "cluster": cluster})
+    _log.debug("calculated %d product(s) under %s with library %s", n_p, gs.name, lib.version)
     return CatalogueResult(
         gwp_set=gs.name,
         by_product=by_product,

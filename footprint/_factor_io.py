@@ -10,6 +10,7 @@ import csv
 import dataclasses
 import io
 import json
+import logging
 import math
 import os
 from collections.abc import Iterable, Sequence
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["default_library", "load_factors", "read_factor_frame", "read_factor_records"]
+
+_log = logging.getLogger(__name__)
 
 _REQUIRED = ("id", "name", "category", "unit", "source", "edition", "region", "licence", "boundary")
 _OPTIONAL = (
@@ -434,7 +437,9 @@ def read_factor_records(path: str | Path) -> list[EmissionFactor]:
             raise FactorFileError(
                 [Problem("unknown file type", file=file, value=suffix, expected=".csv, .json or .xlsx")], what=file
             )
-    return _build(rows, problems, file)
+    factors = _build(rows, problems, file)
+    _log.debug("read %d factor(s) from %s", len(factors), file)
+    return factors
 
 
 def _is_pact(text: str, path: Path) -> bool:
@@ -610,7 +615,11 @@ def load_factors(*paths: str | os.PathLike[str] | pd.DataFrame, name: str | None
     if problems:
         raise FactorFileError(problems, what=", ".join(_label(p, k) for k, p in enumerate(paths)))
     lib_name = name or "+".join("DataFrame" if isinstance(p, pd.DataFrame) else Path(p).stem for p in paths)
-    return FactorLibrary((fac for _, fac in factors.values()), name=lib_name)
+    lib = FactorLibrary((fac for _, fac in factors.values()), name=lib_name)
+    _log.debug(
+        "loaded library %s: %d factor(s) from %d source(s), version %s", lib_name, len(lib), len(sources), lib.version
+    )
+    return lib
 
 
 @cache

@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import pint
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from ._errors import InputError, Problem, ProductError, expect_type
 from ._factors import Uncertainty
@@ -87,6 +96,21 @@ class Amount(BaseModel):
     @model_serializer
     def _write(self) -> str:
         return f"{self.value!r} {self.unit}"
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        """What files may hold: text with a unit (as written), an object, or a [value, unit] pair."""
+        return {
+            "title": "Amount",
+            "description": "A finite number with a unit: '12.5 kg', {value: 12.5, unit: kg} or [12.5, 'kg'].",
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*[-+\u2212]?[0-9.]"},
+                {"type": "object", "properties": {"value": {"type": "number"}, "unit": {"type": "string"}},
+                 "required": ["value", "unit"], "additionalProperties": False},
+                {"type": "array", "prefixItems": [{"type": "number"}, {"type": "string"}], "minItems": 2,
+                 "maxItems": 2},
+            ],
+        }  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.value:g} {self.unit}"
@@ -450,7 +474,6 @@ def _with_bom(product: Product, path: Path) -> Product:
 
 def product_schema() -> dict[str, Any]:
     """The JSON Schema of a product file."""
-    schema = Product.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://footprint.dev/schemas/product.schema.json"
-    return schema
+    from ._contracts import schema
+
+    return schema("product")

@@ -862,16 +862,19 @@ def catalogue(
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of product files.
+@click.argument("name", type=click.Choice(["result", "product", "catalogue", "factors"]), default="product")
+def schema(name: str) -> None:
+    """Print a published JSON Schema (versioned $id): a product file (default), a result, a catalogue
+    result, or a list of factors.
 
     \b
-    Example:
+    Examples:
       footprint schema > product.schema.json
+      footprint schema result > result.schema.json
     """
-    from ._product import product_schema
+    from ._contracts import schema as published
 
-    click.echo(json.dumps(product_schema(), indent=2))
+    click.echo(json.dumps(published(name), indent=2))  # type: ignore[arg-type]
 
 
 def _pact_files(paths: Sequence[str]) -> list[Any]:

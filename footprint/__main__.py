@@ -1,0 +1,5 @@
+"""``python -m footprint``: the command line, as the ``footprint`` script runs it."""
+
+from .cli import main
+
+main(prog_name="footprint")
