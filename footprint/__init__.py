@@ -18,6 +18,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from ._bom_catalogue import catalogue_tables
 from ._bom_io import BomImport, read_bom, read_mapping
 from ._catalogue import (
     Catalogue,
@@ -195,6 +196,7 @@ __all__ = [
     "calculate",
     "calculate_catalogue",
     "calculate_chain",
+    "catalogue_tables",
     "chart_hotspots",
     "chart_modules",
     "chart_suppliers",
