@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -36,12 +36,14 @@ __all__ = ["APPLICATION_ID", "FRAME_COLUMNS", "SCHEMA_VERSION", "Ledger", "Snaps
 #: Written to the SQLite header (``PRAGMA application_id``) so that a ledger file can be told from others:
 #: the bytes of "FPLG".
 APPLICATION_ID = 0x46504C47
-#: The schema this module writes (``PRAGMA user_version``); a migration raises it.
-SCHEMA_VERSION = 1
+#: The schema this module writes (``PRAGMA user_version``); a migration raises it. Schema 2 keys the chains
+#: by (product, period, GWP set, boundary); schema 1 files are migrated when opened.
+SCHEMA_VERSION = 2
 
-_SCHEMA: tuple[str, ...] = (
-    """
-    CREATE TABLE snapshots (
+Boundary = Literal["cradle-to-gate", "cradle-to-grave"]
+
+_TABLE = """
+    CREATE TABLE {name} (
         seq INTEGER PRIMARY KEY,
         id TEXT NOT NULL UNIQUE CHECK (length(id) = 32),
         product_id TEXT NOT NULL,
@@ -52,15 +54,17 @@ _SCHEMA: tuple[str, ...] = (
         input_hash TEXT NOT NULL,
         factor_library_version TEXT NOT NULL,
         gwp_set TEXT NOT NULL,
+        boundary TEXT NOT NULL CHECK (boundary IN ('cradle-to-gate', 'cradle-to-grave')),
         total_kgco2e REAL NOT NULL,
         cradle_to_gate_kgco2e REAL NOT NULL,
         module_d_kgco2e REAL NOT NULL,
         note TEXT,
         result_json TEXT NOT NULL,
-        UNIQUE (product_id, period, version),
+        UNIQUE (product_id, period, gwp_set, boundary, version),
         CHECK ((version = 1) = (supersedes IS NULL))
     )
-    """,
+    """
+_TRIGGERS: tuple[str, ...] = (
     """
     CREATE TRIGGER snapshots_no_update BEFORE UPDATE ON snapshots
     BEGIN
@@ -73,21 +77,51 @@ _SCHEMA: tuple[str, ...] = (
         SELECT RAISE(ABORT, 'footprint ledger: snapshots are immutable, DELETE refused');
     END
     """,
-    # A new snapshot must continue its (product, period) chain: the next version, superseding the latest.
+    # A new snapshot must continue its (product, period, GWP set, boundary) chain: the next version,
+    # superseding the latest. A restatement under another set or boundary is a chain of its own.
     """
     CREATE TRIGGER snapshots_chain BEFORE INSERT ON snapshots
     WHEN NEW.version IS NOT 1 + coalesce(
-            (SELECT max(version) FROM snapshots WHERE product_id = NEW.product_id AND period = NEW.period), 0)
+            (SELECT max(version) FROM snapshots WHERE product_id = NEW.product_id AND period = NEW.period
+             AND gwp_set = NEW.gwp_set AND boundary = NEW.boundary), 0)
         OR NEW.supersedes IS NOT (
             SELECT id FROM snapshots WHERE product_id = NEW.product_id AND period = NEW.period
-            ORDER BY version DESC LIMIT 1)
+            AND gwp_set = NEW.gwp_set AND boundary = NEW.boundary ORDER BY version DESC LIMIT 1)
     BEGIN
         SELECT RAISE(ABORT, 'footprint ledger: a snapshot must take the next version and supersede the latest');
     END
     """,
+)
+_SCHEMA: tuple[str, ...] = (
+    _TABLE.format(name="snapshots"),
+    *_TRIGGERS,
     f"PRAGMA application_id = {APPLICATION_ID}",
     f"PRAGMA user_version = {SCHEMA_VERSION}",
 )
+# Schema 1 -> 2: the boundary of each snapshot from the modules its result covers (as :func:`boundary_of`).
+_BOUNDARY_SQL = """CASE WHEN EXISTS (SELECT 1 FROM json_each(result_json, '$.by_module')
+    WHERE key NOT IN ('A1', 'A2', 'A3', 'D')) THEN 'cradle-to-grave' ELSE 'cradle-to-gate' END"""
+_V1_COLUMNS = (
+    "seq, id, product_id, period, version, created_at, supersedes, input_hash, factor_library_version, gwp_set, "
+    "total_kgco2e, cradle_to_gate_kgco2e, module_d_kgco2e, note, result_json"
+)
+_MIGRATE_1_2: tuple[str, ...] = (
+    _TABLE.format(name="snapshots_v2"),
+    f"INSERT INTO snapshots_v2 ({_V1_COLUMNS}, boundary) SELECT {_V1_COLUMNS}, {_BOUNDARY_SQL} FROM snapshots",
+    "DROP TRIGGER snapshots_no_update",
+    "DROP TRIGGER snapshots_no_delete",
+    "DROP TRIGGER IF EXISTS snapshots_chain",
+    "DROP TABLE snapshots",
+    "ALTER TABLE snapshots_v2 RENAME TO snapshots",
+    *_TRIGGERS,
+    f"PRAGMA user_version = {SCHEMA_VERSION}",
+)
+
+
+def boundary_of(result: FootprintResult) -> Boundary:
+    """``cradle-to-gate`` when a result covers A1-A3 only (D apart), ``cradle-to-grave`` otherwise."""
+    return "cradle-to-gate" if set(result.by_module) <= {"A1", "A2", "A3", "D"} else "cradle-to-grave"
+
 
 _META = (
     "id",
@@ -99,6 +133,7 @@ _META = (
     "input_hash",
     "factor_library_version",
     "gwp_set",
+    "boundary",
     "total_kgco2e",
     "cradle_to_gate_kgco2e",
     "module_d_kgco2e",
@@ -118,6 +153,7 @@ FRAME_COLUMNS = (
     "cradle_to_gate_kgco2e",
     "module_d_kgco2e",
     "gwp_set",
+    "boundary",
     "factor_library_version",
     "input_hash",
     "latest",
@@ -143,6 +179,7 @@ class Snapshot(BaseModel):
     input_hash: str
     factor_library_version: str
     gwp_set: str
+    boundary: Boundary
     total_kgco2e: float
     cradle_to_gate_kgco2e: float
     module_d_kgco2e: float
@@ -239,6 +276,8 @@ class Ledger:
                 "system may not support it (network file systems do not)"
             )
         conn.execute("PRAGMA synchronous = FULL")
+        if not empty and user_version < SCHEMA_VERSION:
+            self._migrate()
         conn.execute("PRAGMA foreign_keys = ON")
         if empty:
             with self._transaction():
@@ -249,6 +288,16 @@ class Ledger:
                         conn.execute(statement)
                     return
             self._check(*self._inspect())
+
+    def _migrate(self) -> None:
+        """Schema 1 -> 2 in one transaction (foreign keys off: the table is rebuilt under its name); another
+        process may have migrated it meanwhile, which is checked under the write lock."""
+        with self._transaction() as conn:
+            if conn.execute("PRAGMA user_version").fetchone()[0] != 1:
+                return
+            for statement in _MIGRATE_1_2:
+                conn.execute(statement)
+        _log.info("migrated ledger %s to schema %d", self._name, SCHEMA_VERSION)
 
     def _wal(self) -> str:
         """Switch to WAL journal mode and return the mode now in force.
@@ -334,16 +383,18 @@ class Ledger:
 
     def _append(self, conn: sqlite3.Connection, result: FootprintResult, period: str, note: str | None) -> Snapshot:
         """Append one snapshot inside an open transaction (or return the latest when it is identical)."""
+        boundary = boundary_of(result)
         row = conn.execute(
-            f"{_SELECT} WHERE product_id = ? AND period = ? ORDER BY version DESC LIMIT 1",
-            (result.product_id, period),
+            f"{_SELECT} WHERE product_id = ? AND period = ? AND gwp_set = ? AND boundary = ? "
+            "ORDER BY version DESC LIMIT 1",
+            (result.product_id, period, result.gwp_set, boundary),
         ).fetchone()
         latest = self._snapshot(row) if row is not None else None
         if latest is not None and latest.result == result:
             return latest
         payload = self._payload(result)
         version = latest.version + 1 if latest is not None else 1
-        content = "\x1f".join((result.product_id, period, str(version), payload)).encode()
+        content = "\x1f".join((result.product_id, period, result.gwp_set, boundary, str(version), payload)).encode()
         snapshot = Snapshot(
             id=hashlib.sha256(content).hexdigest()[:32],
             product_id=result.product_id,
@@ -354,6 +405,7 @@ class Ledger:
             input_hash=result.input_hash,
             factor_library_version=result.factor_library_version,
             gwp_set=result.gwp_set,
+            boundary=boundary,
             total_kgco2e=result.total_kgco2e,
             cradle_to_gate_kgco2e=result.cradle_to_gate_kgco2e,
             module_d_kgco2e=result.module_d_kgco2e,
@@ -411,11 +463,17 @@ class Ledger:
             raise LedgerError(f"no snapshot {snapshot_id!r} in ledger {self._name}")
         return self._snapshot(rows[0])
 
-    def latest(self, product_id: str, period: str) -> Snapshot | None:
-        """The highest version recorded for (``product_id``, ``period``), or ``None`` if there is none."""
-        rows = self._query(
-            f"{_SELECT} WHERE product_id = ? AND period = ? ORDER BY version DESC LIMIT 1", (product_id, period)
-        )
+    def latest(
+        self, product_id: str, period: str, gwp_set: str | None = None, boundary: Boundary | None = None
+    ) -> Snapshot | None:
+        """The highest version recorded for (``product_id``, ``period``) under ``gwp_set`` and ``boundary``
+        (when given; otherwise the most recently recorded chain's), or ``None`` if there is none."""
+        sql, params = f"{_SELECT} WHERE product_id = ? AND period = ?", [product_id, period]
+        for col, value in (("gwp_set", gwp_set), ("boundary", boundary)):
+            if value is not None:
+                sql += f" AND {col} = ?"
+                params.append(value)
+        rows = self._query(sql + " ORDER BY seq DESC LIMIT 1", params)
         return self._snapshot(rows[0]) if rows else None
 
     def history(self, product_id: str, period: str | None = None) -> list[Snapshot]:
@@ -451,8 +509,10 @@ class Ledger:
         cols = ", ".join(f"s.{c}" for c in FRAME_COLUMNS[:-1])
         sql = (
             f"SELECT {cols}, s.version = m.top AS latest FROM snapshots AS s JOIN "
-            "(SELECT product_id, period, max(version) AS top FROM snapshots GROUP BY product_id, period) AS m "
-            "ON s.product_id = m.product_id AND s.period = m.period"
+            "(SELECT product_id, period, gwp_set, boundary, max(version) AS top FROM snapshots "
+            "GROUP BY product_id, period, gwp_set, boundary) AS m "
+            "ON s.product_id = m.product_id AND s.period = m.period AND s.gwp_set = m.gwp_set "
+            "AND s.boundary = m.boundary"
         )
         where, params = [], []
         if period is not None:
@@ -462,10 +522,10 @@ class Ledger:
             where.append("s.version = m.top")
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY s.product_id, s.period, s.version"
+        sql += " ORDER BY s.product_id, s.period, s.gwp_set, s.boundary, s.version"
         # Built as objects first, so that pandas keeps supersedes' None (it would infer str with NaN).
         df = pd.DataFrame(self._query(sql, params), columns=list(FRAME_COLUMNS), dtype=object)
-        strings = ("id", "product_id", "period", "gwp_set", "factor_library_version", "input_hash")
+        strings = ("id", "product_id", "period", "gwp_set", "boundary", "factor_library_version", "input_hash")
         return df.astype(
             {
                 **dict.fromkeys(strings, "str"),

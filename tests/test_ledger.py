@@ -144,7 +144,7 @@ def test_database_refuses_update_and_delete(make: Make, tmp_path: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError, match="next version"):
             conn.execute(
                 "INSERT INTO snapshots SELECT NULL, ?, product_id, period, version, created_at, supersedes, input_hash,"
-                " factor_library_version, gwp_set, total_kgco2e, cradle_to_gate_kgco2e, module_d_kgco2e, note,"
+                " factor_library_version, gwp_set, boundary, total_kgco2e, cradle_to_gate_kgco2e, module_d_kgco2e, note,"
                 " result_json FROM snapshots",
                 ("0" * 32,),
             )
@@ -304,11 +304,11 @@ def test_schema_version_is_written_and_checked(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
-        conn.execute("PRAGMA user_version = 2")
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        conn.execute("PRAGMA user_version = 3")
     finally:
         conn.close()
-    with pytest.raises(fp.LedgerError, match="schema version 2, newer than the 1"):
+    with pytest.raises(fp.LedgerError, match="schema version 3, newer than the 2"):
         fp.Ledger(path)
 
 

@@ -84,3 +84,66 @@ def test_ledger_records_a_catalogue_result_with_content_ids(tmp_path: Path) -> N
         assert [s.id for s in snaps_a] == [s.id for s in snaps_b]
         assert a.latest("P1", "2025").total_kgco2e == pytest.approx(r.by_product.loc["P1", "total_kgco2e"])
         assert a.record(r, "2025") == snaps_a  # identical results add nothing
+
+
+def test_a_restatement_under_another_gwp_set_is_a_sibling(tmp_path: Path) -> None:
+    """The AR5 figure of a product for 2025 starts its own chain (version 1, superseding nothing) beside
+    the AR6 figure, which stays the latest under AR6 (before, AR5 superseded AR6 as version 2)."""
+    ar6, ar5 = result("AR6").footprint("P1"), result("AR5").footprint("P1")
+    with fp.Ledger(tmp_path / "l.db") as ledger:
+        first = ledger.record(ar6, "2025")
+        sibling = ledger.record(ar5, "2025")
+        assert (sibling.version, sibling.supersedes) == (1, None)
+        assert (sibling.gwp_set, sibling.boundary) == ("AR5", "cradle-to-gate")  # A1-A3 only
+        assert ledger.latest("P1", "2025", gwp_set="AR6") == first
+        assert ledger.latest("P1", "2025", gwp_set="AR5") == sibling
+        frame = ledger.latest_frame("2025")
+        assert sorted(frame["gwp_set"]) == ["AR5", "AR6"]
+        assert frame["latest"].all()
+
+
+def test_a_version_1_ledger_is_migrated(tmp_path: Path) -> None:
+    """A ledger written with schema 1 (keyed by product and period) opens under schema 2: its snapshots
+    keep their ids and versions and gain their boundary; a new AR5 record then starts its own chain."""
+    import sqlite3
+
+    from footprint import _ledger
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    for statement in _V1_SCHEMA:
+        conn.execute(statement)
+    r = result("AR6").footprint("P1")
+    conn.execute(
+        "INSERT INTO snapshots (id, product_id, period, version, created_at, supersedes, input_hash, "
+        "factor_library_version, gwp_set, total_kgco2e, cradle_to_gate_kgco2e, module_d_kgco2e, note, result_json) "
+        "VALUES (?, 'P1', '2025', 1, '2025-01-01T00:00:00+00:00', NULL, ?, ?, 'AR6', ?, ?, 0.0, NULL, ?)",
+        ("a" * 32, r.input_hash, r.factor_library_version, r.total_kgco2e, r.cradle_to_gate_kgco2e,
+         r.model_dump_json()),
+    )  # fmt: skip
+    conn.commit()
+    conn.close()
+    with fp.Ledger(path) as ledger:
+        [old] = ledger.history("P1")
+        assert (old.id, old.version, old.boundary) == ("a" * 32, 1, "cradle-to-gate")
+        new = ledger.record(result("AR5").footprint("P1"), "2025")
+        assert (new.version, new.supersedes) == (1, None)
+        assert ledger._conn.execute("PRAGMA user_version").fetchone()[0] == _ledger.SCHEMA_VERSION == 2
+
+
+# The schema 1 of the ledger, as footprint 0.1.0 wrote it (footprint/_ledger.py before schema 2).
+_V1_SCHEMA = (
+    """CREATE TABLE snapshots (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE CHECK (length(id) = 32), product_id TEXT NOT NULL,
+        period TEXT NOT NULL CHECK (period <> ''), version INTEGER NOT NULL CHECK (version >= 1),
+        created_at TEXT NOT NULL, supersedes TEXT REFERENCES snapshots (id), input_hash TEXT NOT NULL,
+        factor_library_version TEXT NOT NULL, gwp_set TEXT NOT NULL, total_kgco2e REAL NOT NULL,
+        cradle_to_gate_kgco2e REAL NOT NULL, module_d_kgco2e REAL NOT NULL, note TEXT, result_json TEXT NOT NULL,
+        UNIQUE (product_id, period, version), CHECK ((version = 1) = (supersedes IS NULL)))""",
+    """CREATE TRIGGER snapshots_no_update BEFORE UPDATE ON snapshots
+    BEGIN SELECT RAISE(ABORT, 'footprint ledger: snapshots are immutable, UPDATE refused'); END""",
+    """CREATE TRIGGER snapshots_no_delete BEFORE DELETE ON snapshots
+    BEGIN SELECT RAISE(ABORT, 'footprint ledger: snapshots are immutable, DELETE refused'); END""",
+    "PRAGMA application_id = 1179667527",
+    "PRAGMA user_version = 1",
+)
