@@ -265,6 +265,18 @@ class CatalogueResult:
         product = self.catalogue.product(product_id)
         return calculate(product, self.library, gwp=self.gwp_set, prefolded=self.prefolded)
 
+    def __repr__(self) -> str:
+        """One line with the key figures (the tables are attributes)."""
+        from ._display import catalogue_repr
+
+        return catalogue_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Key figures, a table and a small chart, for notebooks (all text escaped)."""
+        from ._display import catalogue_html
+
+        return catalogue_html(self)
+
 
 _log = logging.getLogger(__name__)
 _TABLES = ("by_product", "by_product_gas", "by_supplier", "by_family", "cluster", "products")

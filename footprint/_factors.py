@@ -452,6 +452,12 @@ class FactorLibrary:
     def __repr__(self) -> str:
         return f"FactorLibrary(name={self.name!r}, factors={len(self)}, version={self.version!r})"
 
+    def _repr_html_(self) -> str:
+        """Size, version and the factors per category and licence, for notebooks (all text escaped)."""
+        from ._display import library_html
+
+        return library_html(self)
+
     @property
     def ids(self) -> tuple[str, ...]:
         """Factor ids in library order."""

@@ -97,3 +97,15 @@ class FootprintResult(BaseModel):
             ("A1-C4", "Cradle to grave (total)", self.total_kgco2e),
         ]
         return pd.DataFrame(rows, columns=["module", "name", "kgco2e"])
+
+    def __repr__(self) -> str:
+        """One line with the key figures (the tables are attributes)."""
+        from ._display import result_repr
+
+        return result_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Key figures, a table and a small chart, for notebooks (all text escaped)."""
+        from ._display import result_html
+
+        return result_html(self)

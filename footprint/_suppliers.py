@@ -253,6 +253,18 @@ class SupplierFootprints:
     cluster_totals: pd.DataFrame
     intra_cluster_flows: pd.DataFrame
 
+    def __repr__(self) -> str:
+        """One line with the key figures (the tables are attributes)."""
+        from ._display import suppliers_repr
+
+        return suppliers_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Key figures, a table and a small chart, for notebooks (all text escaped)."""
+        from ._display import suppliers_html
+
+        return suppliers_html(self)
+
 
 def _text(series: pd.Series) -> Any:
     """A column as stripped text, empty where a cell is missing (whatever dtype the reader chose)."""

@@ -165,6 +165,18 @@ class MonteCarloResult:
     defaults: dict[str, str]
     samples_by_module: pd.DataFrame
 
+    def __repr__(self) -> str:
+        """One line with the key figures (the tables are attributes)."""
+        from ._display import monte_carlo_repr
+
+        return monte_carlo_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Key figures, a table and a small chart, for notebooks (all text escaped)."""
+        from ._display import monte_carlo_html
+
+        return monte_carlo_html(self)
+
 
 def _ranks(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Ranks along axis 0 (ties broken by order; draws are continuous)."""
