@@ -7,8 +7,10 @@ cannot run here (it starts a cluster, say) is marked on the line before it with 
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -16,8 +18,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 import footprint as fp
+from footprint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -63,6 +67,31 @@ def test_page_code_runs(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
             assert skip, f"{rel(page)}:{line}: a skipped block says why"
             continue
         exec(compile(code, f"{rel(page)}:{line}", "exec"), namespace)
+
+
+def console_commands(page: Path) -> list[str]:
+    """The ``footprint ...`` command lines of the page's ```console blocks, in page order."""
+    blocks = re.findall(r"^```console\n(.*?)^```", page.read_text(encoding="utf-8"), re.S | re.M)
+    return [line for block in blocks for line in block.splitlines() if line.startswith("footprint ")]
+
+
+def test_tutorial_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tutorial's commands run in order and exit 0; the PACT file they write declares the valve's cradle to
+    gate as the Python API computes it, and the report is written."""
+    commands = console_commands(ROOT / "docs" / "tutorial.md")
+    assert any(" export " in f" {c} " for c in commands)
+    (tmp_path / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    for command in commands:
+        result = CliRunner().invoke(main, shlex.split(command)[1:])
+        assert result.exit_code == 0, f"{command}\n{result.output}"
+    lib = fp.load_factors("examples/erp/hydraulic_actuator.pact.json").merge(fp.default_library())
+    valve = fp.calculate(fp.load_product("examples/erp/gate_valve.yaml"), lib, prefolded="report")
+    pcf = json.loads((tmp_path / "gate_valve.pact.json").read_text(encoding="utf-8"))["pcf"]
+    declared = valve.cradle_to_gate_kgco2e / valve.quantity
+    assert float(pcf["pcfExcludingBiogenicUptake"]) == pytest.approx(declared, rel=1e-9)
+    assert valve.product_name is not None
+    assert valve.product_name.split(",")[0] in (tmp_path / "gate_valve.html").read_text(encoding="utf-8")
 
 
 def test_every_guide_page_is_in_the_site() -> None:
