@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pint
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -62,11 +63,15 @@ def test_page_code_runs(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (tmp_path / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "__docs__"}
-    for line, code, skip in python_blocks(page):
-        if skip is not None:
-            assert skip, f"{rel(page)}:{line}: a skipped block says why"
-            continue
-        exec(compile(code, f"{rel(page)}:{line}", "exec"), namespace)
+    registry = pint.get_application_registry().get()  # docs/units.md shows how to replace it: put it back after
+    try:
+        for line, code, skip in python_blocks(page):
+            if skip is not None:
+                assert skip, f"{rel(page)}:{line}: a skipped block says why"
+                continue
+            exec(compile(code, f"{rel(page)}:{line}", "exec"), namespace)
+    finally:
+        pint.set_application_registry(registry)
 
 
 def console_commands(page: Path) -> list[str]:
