@@ -18,6 +18,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from ._biogenic import GWP_INDICATORS
 from ._bom_catalogue import catalogue_tables
 from ._bom_io import BomImport, read_bom, read_mapping
 from ._catalogue import (
@@ -99,7 +100,7 @@ from ._report import (
     html_supplier_report,
     save_chart,
 )
-from ._result import Contribution, FootprintResult
+from ._result import Contribution, FootprintResult, primary_data_share
 from ._suppliers import (
     Supplier,
     SupplierFootprints,
@@ -127,6 +128,7 @@ __all__ = [
     "DEFAULT_GWP_SET",
     "ERP_PRESETS",
     "GHG_STAGES",
+    "GWP_INDICATORS",
     "MODULES",
     "MODULE_NAMES",
     "Q_",
@@ -228,6 +230,7 @@ __all__ = [
     "pedigree_gsd",
     "prepare_catalogue",
     "prepare_product",
+    "primary_data_share",
     "product_schema",
     "progress",
     "read_bom",

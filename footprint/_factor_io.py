@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from ._biogenic import SET_INDEPENDENT_GASES
 from ._errors import FactorFileError, Problem, UnitError, UsageError, expect_type
 from ._factors import BOUNDARIES, CATEGORIES, EmissionFactor, FactorLibrary, Uncertainty
 from ._gwp import gases
@@ -40,6 +41,7 @@ _REQUIRED = ("id", "name", "category", "unit", "source", "edition", "region", "l
 _OPTIONAL = (
     "kg_CO2e", "gwp_set", "source_url", "table", "dqr_technological", "dqr_geographical", "dqr_temporal",
     "proxy", "density", "net_calorific_value", "uncertainty", "valid_from", "valid_to", "notes",
+    "supplier", "footprint_id", "primary_data_share",
 )  # fmt: skip
 # written by FactorLibrary.to_frame beside the values they derive from: kgco2e_ar6 is checked, library ignored
 _DERIVED = ("kgco2e_ar6", "library")
@@ -135,11 +137,13 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
                 )
             )
         rec["gwp_set"] = raw_set or None
-        if gas_values:
+        if set(gas_values) - SET_INDEPENDENT_GASES:
             problems.append(
                 Problem(
                     "both per-gas values and kg_CO2e given",
-                    expected="either kg_<GAS> columns or kg_CO2e with gwp_set",
+                    expected="either kg_<GAS> columns or kg_CO2e with gwp_set (beside kg_CO2e only "
+                    + ", ".join(f"kg_{g}" for g in sorted(SET_INDEPENDENT_GASES))
+                    + ")",
                     **where("kg_CO2e"),
                 )
             )
@@ -201,10 +205,20 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
                     **where("uncertainty"),
                 )
             )
-    for col in ("source_url", "table", "notes", "density", "net_calorific_value"):
+    for col in ("source_url", "table", "notes", "density", "net_calorific_value", "supplier", "footprint_id"):
         raw = (row.get(col) or "").strip()
         if raw:
             rec[col] = raw
+    raw_share = (row.get("primary_data_share") or "").strip()
+    if raw_share:
+        x = _number(raw_share, problems, where("primary_data_share"), "a fraction from 0 to 1")
+        if x is not None and not 0 <= x <= 1:
+            problems.append(
+                Problem("primary data share out of range", value=raw_share, expected="a fraction from 0 to 1",
+                        **where("primary_data_share"))
+            )  # fmt: skip
+        elif x is not None:
+            rec["primary_data_share"] = x
     for col, check in (
         ("density", EmissionFactor.density_is_mass_per_volume),
         ("net_calorific_value", EmissionFactor.ncv_is_energy_per_mass),

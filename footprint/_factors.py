@@ -18,6 +18,7 @@ import numpy.typing as npt
 import pint
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ._biogenic import SET_INDEPENDENT_GASES
 from ._errors import (
     FactorError,
     GWPError,
@@ -179,6 +180,9 @@ class EmissionFactor(CheckedModel):
     uncertainty: Uncertainty | None = None
     valid_from: date | None = None
     valid_to: date | None = None
+    supplier: str | None = None
+    footprint_id: str | None = None
+    primary_data_share: float | None = Field(default=None, ge=0, le=1)
     notes: str | None = None
 
     @field_validator("id")
@@ -228,8 +232,11 @@ class EmissionFactor(CheckedModel):
     def gases_or_prefolded_co2e(self) -> EmissionFactor:
         if self.co2e is None and not self.gases:
             raise ValueError("a factor needs per-gas values (gases) or a pre-folded co2e value")
-        if self.co2e is not None and self.gases:
-            raise ValueError("give either per-gas values or a pre-folded co2e value, not both")
+        if self.co2e is not None and set(self.gases) - SET_INDEPENDENT_GASES:
+            raise ValueError(
+                "give either per-gas values or a pre-folded co2e value, not both (beside a co2e only "
+                f"{', '.join(sorted(SET_INDEPENDENT_GASES))}, whose GWP is the same in every set)"
+            )
         if self.co2e is not None:
             if not math.isfinite(self.co2e):
                 raise ValueError(f"co2e {self.co2e!r} is not finite")
@@ -260,11 +267,12 @@ class EmissionFactor(CheckedModel):
         A pre-folded factor under another set raises :class:`GWPError` unless ``prefolded="report"``.
         """
         gs = gwp_set(gwp)
+        per_gas = float(sum(v * gs.values[g] for g, v in self.gases.items()))
         if self.co2e is None:
-            return float(sum(v * gs.values[g] for g, v in self.gases.items()))
+            return per_gas
         if self.gwp_set != gs.name and prefolded != "report":
             raise GWPError(prefolded_message([self], gs.name))
-        return self.co2e
+        return self.co2e + per_gas
 
 
 def prefolded_message(factors: Sequence[EmissionFactor], wanted: str) -> str:
@@ -594,7 +602,8 @@ class FactorLibrary:
 
     @cached_property
     def gas_matrix(self) -> npt.NDArray[np.float64]:
-        """kg of each gas per factor unit, shape (factors, gases); zeros for pre-folded factors."""
+        """kg of each gas per factor unit, shape (factors, gases); a pre-folded factor has only the gases
+        whose GWP no set changes (biogenic and land use change CO2)."""
         names = {g: j for j, g in enumerate(gases())}
         m = np.zeros((len(self._factors), len(names)))
         for i, f in enumerate(self._factors):
@@ -610,6 +619,13 @@ class FactorLibrary:
         vals = np.array([f.co2e if f.co2e is not None else 0.0 for f in self._factors])
         return mask, vals, tuple(f.gwp_set for f in self._factors)
 
+    @cached_property
+    def primary_shares(self) -> npt.NDArray[np.float64]:
+        """Each factor's own primary data share (supplier footprints), NaN where it states none."""
+        return np.array(
+            [np.nan if f.primary_data_share is None else f.primary_data_share for f in self._factors], dtype=np.float64
+        )
+
     def co2e_vector(
         self, gwp: str = DEFAULT_GWP_SET, prefolded: PrefoldedPolicy = "error", used: npt.NDArray[np.intp] | None = None
     ) -> tuple[npt.NDArray[np.float64], list[str]]:
@@ -619,7 +635,7 @@ class FactorLibrary:
         gs = gwp_set(gwp)
         vec = self.gas_matrix @ gs.vector()
         mask, vals, sets = self.prefolded
-        vec = np.where(mask, vals, vec)
+        vec = np.where(mask, vals + vec, vec)
         idx = np.flatnonzero(mask) if used is None else np.unique(used)[mask[np.unique(used)]]
         mismatched = [self._factors[i] for i in idx if sets[i] != gs.name]
         if mismatched and prefolded != "report":

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._biogenic import BIOGENIC_GASES, GWP_INDICATORS, LULUC_GASES, UPTAKE_GAS
 from ._boundary import fabrication_flags
 from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
 from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError, expect_type
@@ -27,7 +28,7 @@ from ._finite import check_evaluated, check_sums
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
 from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, default_module, ghg_stage
 from ._product import Activity, Amount, Product
-from ._result import Contribution, FootprintResult
+from ._result import Contribution, FootprintResult, primary_data_share
 from ._units import conversion_factor, parse_unit
 
 __all__ = ["PreparedProduct", "calculate", "check_product", "prepare_product"]
@@ -93,6 +94,7 @@ class _Builder:
     labels: dict[str, int] = field(default_factory=dict)
     materials: dict[str, int] = field(default_factory=dict)
     fields: list[str] = field(default_factory=list)
+    declared: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def problem(self, message: str, fld: str | None = None, value: object = None, expected: str | None = None) -> None:
         self.problems.append(Problem(message, file=self.file, field=fld, value=value, expected=expected))
@@ -172,7 +174,8 @@ def _nonnegative(x: float | None, b: _Builder, fld: str, what: str) -> float | N
 
 
 def _local_factors(product: Product, b: _Builder) -> list[EmissionFactor]:
-    """Declared footprints of purchased components as factors of their own (primary data)."""
+    """Declared footprints of purchased components as factors of their own (supplier data), one per module
+    group of a cradle-to-grave footprint; ``b.declared`` records which factor goes into which module."""
     out = []
     for i, item in enumerate(product.items):
         pcf = item.declared_footprint
@@ -187,27 +190,58 @@ def _local_factors(product: Product, b: _Builder) -> list[EmissionFactor]:
         except Exception as exc:  # GWPError
             b.problem(str(exc), f"{fld}.gwp_set", pcf.gwp_set)
             continue
-        try:
-            out.append(
-                EmissionFactor(
-                    id=f"pcf.{_slug(product.id)}.{_slug(item.id)}",
-                    name=f"Declared footprint of {item.name or item.id}",
-                    category="component",
-                    unit=pcf.per.unit,
-                    gases={g: v / pcf.per.value for g, v in (pcf.gases or {}).items()},
-                    co2e=None if pcf.kgco2e is None else pcf.kgco2e / pcf.per.value,
-                    gwp_set=gs_name if pcf.kgco2e is not None else None,
-                    source=pcf.source,
-                    edition=pcf.pcf_id or "declared",
-                    region="-",
-                    licence="supplier data",
-                    boundary="cradle-to-gate",
-                    notes=f"supplier: {pcf.supplier}" if pcf.supplier else None,
-                )
-            )
-        except ValueError as exc:
-            b.problem(str(exc).splitlines()[-1] if "\n" in str(exc) else str(exc), fld)
+        base = f"pcf.{_slug(product.id)}.{_slug(item.id)}"
+        parts = (
+            [(base, "A1", pcf.kgco2e)]
+            if pcf.modules is None
+            else [(f"{base}.{_slug(m)}", "A1" if m in ("A1-A3", "A2", "A3") else m, v) for m, v in pcf.modules.items()]
+        )
+        for fid, module, kg in parts:
+            try:
+                out.append(_declared_factor(pcf, fid, item.name or item.id, kg, gs_name))
+            except ValueError as exc:
+                b.problem(str(exc).splitlines()[-1] if "\n" in str(exc) else str(exc), fld)
+                continue
+            b.declared.setdefault(item.id, []).append((fid, module))
     return out
+
+
+def _declared_factor(pcf: Any, fid: str, name: str, kg: float | None, gs_name: str | None) -> EmissionFactor:
+    """One declared footprint (or one module of it) per unit of ``pcf.per``, its biogenic part as gases."""
+    per = pcf.per.value
+    split = {"CO2_biogenic_uptake": pcf.biogenic_co2_uptake, "CO2_biogenic": pcf.biogenic_co2,
+             "CO2_luluc": pcf.luluc_co2}  # fmt: skip
+    gases = {g: v / per for g, v in (pcf.gases or {}).items()}
+    co2e = None
+    if kg is not None:
+        gases = {g: v / per for g, v in split.items() if v}
+        rest = kg + (pcf.biogenic_co2_uptake or 0.0) - (pcf.biogenic_co2 or 0.0) - (pcf.luluc_co2 or 0.0)
+        if gases and rest < -1e-9 * max(1.0, abs(kg)):
+            raise ValueError(f"the biogenic and land use change parts exceed kgco2e {kg:g} (fossil part {rest:g})")
+        co2e = (max(rest, 0.0) if gases else rest) / per
+    return EmissionFactor(
+        id=fid,
+        name=f"Declared footprint of {name}",
+        category="credit" if fid.endswith(".d") else "component",
+        unit=pcf.per.unit,
+        gases=gases,
+        co2e=co2e,
+        gwp_set=gs_name if co2e is not None else None,
+        source=pcf.source,
+        edition=pcf.pcf_id or "declared",
+        region="-",
+        licence="supplier data",
+        boundary="cradle-to-gate" if pcf.boundary == "cradle-to-gate" else "life-cycle",
+        dqr_technological=pcf.dqr_technological,
+        dqr_geographical=pcf.dqr_geographical,
+        dqr_temporal=pcf.dqr_temporal,
+        valid_from=pcf.valid_from,
+        valid_to=pcf.valid_to,
+        supplier=pcf.supplier,
+        footprint_id=pcf.pcf_id,
+        primary_data_share=pcf.primary_data_share,
+        notes=f"supplier: {pcf.supplier}" if pcf.supplier else None,
+    )
 
 
 def _activity(b: _Builder, act: Activity, node: int, fld: str, life_yr: float | None, where: str) -> None:
@@ -454,20 +488,18 @@ def prepare_product(product: Product, library: FactorLibrary | None = None, file
                 )
             elif item.declared_footprint is None and not item.activities:
                 b.problem("a component needs a declared_footprint or activities", fld, item.id)
-            if item.declared_footprint is not None:
-                fid = f"pcf.{_slug(product.id)}.{_slug(item.id)}"
-                if fid in lib:
-                    b.add(
-                        node,
-                        fid,
-                        1.0,
-                        item.unit,
-                        "A1",
-                        "component",
-                        f"{fld}.declared_footprint",
-                        f"{name} (declared footprint)",
-                        primary=True,
-                    )
+            for fid, module in b.declared.get(item.id, []):
+                b.add(
+                    node,
+                    fid,
+                    1.0,
+                    item.unit,
+                    module,
+                    "component",
+                    f"{fld}.declared_footprint",
+                    f"{name} (declared footprint)",
+                    primary=True,
+                )
             if item.mass is not None:
                 mass_kg = _nonnegative(_amount_in(item.mass, "kg", b, f"{fld}.mass", "mass"), b, f"{fld}.mass", "mass")
                 if mass_kg is not None:
@@ -771,6 +803,13 @@ def _evaluate(prep: PreparedProduct, gwp: str, prefolded: PrefoldedPolicy, quant
     basis = prep.act_mass_basis[row_act]
     carried = np.array([mass_inputs, mass_product])[np.maximum(basis, 0)]
     row_qty = np.where(basis < 0, row_qty, prep.act_amount[row_act] * carried * (row_scen == 0))
+    if len(prep.repl_node):
+        # the replacement parts travel too: every mass-carried leg (A2, A4, C2) once more with their mass (B4)
+        legs = np.flatnonzero((prep.act_mass_basis >= 0) & ~_B_MODULES[prep.act_module])
+        repl_mass = np.array([rx.count @ prep.node_gross_kg[rx.node], rx.count @ prep.node_net_kg[rx.node]])
+        row_act = np.concatenate([row_act, legs])
+        row_scen = np.concatenate([row_scen, np.ones(len(legs), dtype=row_scen.dtype)])
+        row_qty = np.concatenate([row_qty, prep.act_amount[legs] * repl_mass[prep.act_mass_basis[legs]]])
     row_mod = prep.act_module[row_act]
     replaced = row_scen == 1
     keep = ~(replaced & _B_MODULES[row_mod])  # a replaced part's own use is already in the product's
@@ -835,11 +874,14 @@ def calculate(
     q_tot = c_qty[in_total]
     gas_mass = q_tot @ gm
     gas_co2e = gas_mass * gs.vector()
-    pre_mask = lib.prefolded[0][c_fac[in_total]]
+    pre_mask, pre_vals, _ = lib.prefolded
     by_gas = {g: float(gas_co2e[j]) for j, g in enumerate(gases()) if gas_mass[j] != 0}
     gas_mass_kg = {g: float(gas_mass[j]) for j, g in enumerate(gases()) if gas_mass[j] != 0}
-    if pre_mask.any():
-        by_gas["CO2e (pre-folded)"] = float(c_kg[in_total][pre_mask].sum())
+    if pre_mask[c_fac[in_total]].any():
+        by_gas["CO2e (pre-folded)"] = float(q_tot @ (pre_vals * pre_mask)[c_fac[in_total]])
+    split = _gwp_split(c_qty, lib.gas_matrix[c_fac], gs.vector())
+    indicators = _gwp_indicators(c_mod, c_kg, split, present)
+    share = _primary_shares(prep, c_act, c_fac)
 
     paths, npaths = _paths(prep)
     node_of_c = prep.act_node[c_act]
@@ -862,8 +904,18 @@ def calculate(
                 quantity=float(c_qty[k]),
                 unit=fac.unit,
                 kgco2e=float(c_kg[k]),
-                data_source="primary" if prep.act_primary[a] else "secondary",
+                data_source="primary" if prep.act_primary[a] or fac.primary_data_share is not None else "secondary",
                 library=lib.origin(fac.id),
+                source=fac.source,
+                edition=fac.edition,
+                table=fac.table,
+                licence=fac.licence,
+                supplier=fac.supplier,
+                footprint_id=fac.footprint_id,
+                primary_share=float(share[k]),
+                kgco2e_biogenic=float(split[0][k]),
+                kgco2e_luluc=float(split[1][k]),
+                kgco2e_uptake=float(split[2][k]),
             )
         )
 
@@ -877,10 +929,9 @@ def calculate(
     by_component = group([c.path for c in contributions])
     by_material = group([c.material or "(no material)" for c in contributions])
     by_factor = group([c.factor_id for c in contributions])
-    by_source = group([c.data_source for c in contributions])
+    primary_kg = float((c_kg * share)[in_total].sum())
+    by_source = {"primary": primary_kg, "secondary": total - primary_kg} if len(c_kg) else {}
     by_stage = {s: float(sum(by_module.get(m, 0.0) for m in mods)) for s, mods in GHG_STAGES.items()}
-    primary = by_source.get("primary", 0.0)
-    denom = abs(total)
     warnings = list(prep.warnings)
     if mismatched:
         warnings.append(
@@ -918,7 +969,8 @@ def calculate(
         by_material=by_material,
         by_factor=by_factor,
         by_data_source=by_source,
-        primary_data_share=primary / denom if denom else 0.0,
+        gwp_indicators=indicators,
+        primary_data_share=primary_data_share(contributions),
         contributions=contributions,
         conversions=list(prep.conversions),
         prefolded_factors=list(mismatched),
@@ -927,6 +979,46 @@ def calculate(
         input_hash=_result_hash(prep.input_hash, gs.name, prefolded, quantity),
         footprint_version=__version__,
     )
+
+
+def _gwp_split(
+    qty: npt.NDArray[np.float64], gas_rows: npt.NDArray[np.float64], gwps: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """kg CO2e of each contribution row that is GWP-biogenic, GWP-luluc and biogenic CO2 uptake (EN 15804+A2);
+    the rest of a row's GWP-total is GWP-fossil (pre-folded CO2e included)."""
+    names = gases()
+    per_gas = qty[:, None] * gas_rows * gwps
+    bio = np.array([g in BIOGENIC_GASES for g in names])
+    luluc = np.array([g in LULUC_GASES for g in names])
+    return per_gas[:, bio].sum(axis=1), per_gas[:, luluc].sum(axis=1), per_gas[:, names.index(UPTAKE_GAS)] + 0.0
+
+
+def _gwp_indicators(
+    c_mod: npt.NDArray[np.intp],
+    c_kg: npt.NDArray[np.float64],
+    split: tuple[npt.NDArray[np.float64], ...],
+    present: npt.NDArray[np.bool_],
+) -> dict[str, dict[str, float]]:
+    """EN 15804+A2 GWP-total, GWP-fossil, GWP-biogenic and GWP-luluc per module present."""
+    n_mod = len(MODULES)
+    total = np.bincount(c_mod, weights=c_kg, minlength=n_mod)
+    bio = np.bincount(c_mod, weights=split[0], minlength=n_mod)
+    luluc = np.bincount(c_mod, weights=split[1], minlength=n_mod)
+    values = (total, total - bio - luluc, bio, luluc)
+    return {
+        m: {name: float(v[k]) for name, v in zip(GWP_INDICATORS, values, strict=True)}
+        for k, m in enumerate(MODULES)
+        if present[k]
+    }
+
+
+def _primary_shares(
+    prep: PreparedProduct, c_act: npt.NDArray[np.intp], c_fac: npt.NDArray[np.intp]
+) -> npt.NDArray[np.float64]:
+    """Primary share of each contribution row: a supplier footprint's own share where its factor states one,
+    else 1 for activities marked primary and 0 for the rest."""
+    stated = prep.library.primary_shares[c_fac]
+    return np.where(np.isnan(stated), prep.act_primary[c_act].astype(np.float64), stated)
 
 
 def _validity_flags(product: Product, factors: list[EmissionFactor]) -> list[str]:

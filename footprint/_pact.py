@@ -40,7 +40,7 @@ from ._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
 from ._pact_decimal import PERCENT_PLACES, RATING_PLACES, bounded, decimal, decimal_text
 from ._pact_rules import CPC_CODE, is_uuid4, plus_years, rule_problems
 from ._product import Period
-from ._result import FootprintResult
+from ._result import FootprintResult, primary_data_share
 from ._units import conversion_factor, parse_unit, split_quantity
 
 __all__ = [
@@ -677,7 +677,7 @@ def _biogenic_split(result: FootprintResult, library: FactorLibrary | None) -> t
         for c in _gate_rows(result):
             fac = library.get(c.factor_id) if c.factor_id in library else None
             if fac is None or fac.is_prefolded or fac.unit != c.unit:
-                unknown += c.kgco2e
+                unknown += c.kgco2e - c.kgco2e_biogenic - c.kgco2e_luluc  # the gases beside a CO2e are known
                 continue
             parts = {g: v * gs.values[g] for g, v in fac.gases.items()}
             tot = sum(parts.values())
@@ -705,11 +705,16 @@ def _biogenic_split(result: FootprintResult, library: FactorLibrary | None) -> t
 
 
 def _primary_share(result: FootprintResult) -> float:
-    """Primary data share of the cradle-to-gate emissions in percent (weights |kg CO2e|, as data_quality)."""
+    """Primary data share in percent: PACT's, over A1-A3 without biogenic uptake (:func:`primary_data_share`)."""
+    return 100.0 * primary_data_share(result.contributions)
+
+
+def _biogenic_rows(result: FootprintResult) -> tuple[float, float, float]:
+    """Cradle-to-gate kg CO2e of biogenic CO2 uptake (<= 0), of biogenic emissions (CO2 and CH4) and of land
+    use change, for ``result.quantity`` units, from the contribution rows."""
     rows = _gate_rows(result)
-    total = sum(abs(c.kgco2e) for c in rows)
-    primary = sum(abs(c.kgco2e) for c in rows if c.data_source == "primary")
-    return min(100.0, 100.0 * primary / total) if total else 0.0
+    uptake = sum(c.kgco2e_uptake for c in rows)
+    return uptake, sum(c.kgco2e_biogenic for c in rows) - uptake, sum(c.kgco2e_luluc for c in rows)
 
 
 _LATIN: dict[str, str | int | None] = {"ø": "o", "æ": "ae", "å": "a", "ß": "ss", "œ": "oe"}
@@ -1025,7 +1030,11 @@ def to_pact(
     bio_kg, unknown_kg, split_notes = _biogenic_split(result, library)
     notes += split_notes
     bio = bio_kg / q
-    fossil = gate - bio
+    uptake_kg, bio_all_kg, luluc_kg = _biogenic_rows(result)
+    data_uptake, luluc = uptake_kg / q, luluc_kg / q
+    bio_co2 = max(bio_all_kg / q - bio, 0.0)
+    excluding = gate - data_uptake
+    fossil = excluding - bio - bio_co2 - luluc
     if -1e-9 * max(1.0, abs(gate)) < fossil < 0:
         fossil = 0.0
     if fossil < 0:
@@ -1035,11 +1044,19 @@ def to_pact(
             f"{_dec(unknown_kg / q)} kg CO2e per declared unit come from factors given as CO2e only (supplier "
             "footprints, pre-folded factors); they are counted as fossil."
         )
-    uptake = 0.0
+    uptake = data_uptake
     if biogenic_co2_uptake is None:
-        notes.append(
-            "Biogenic CO2 uptake was not assessed and is taken as 0: pcfIncludingBiogenicUptake equals "
-            "pcfExcludingBiogenicUptake."
+        if not data_uptake:
+            notes.append(
+                "No biogenic CO2 uptake in the factors used and none given: pcfIncludingBiogenicUptake equals "
+                "pcfExcludingBiogenicUptake."
+            )
+    elif data_uptake:
+        problem(
+            "the result already carries biogenic CO2 uptake from its factors",
+            "biogenic_co2_uptake",
+            biogenic_co2_uptake,
+            f"no biogenic_co2_uptake (the factors give {_dec(data_uptake)} kg CO2e per declared unit)",
         )
     elif not (math.isfinite(biogenic_co2_uptake) and biogenic_co2_uptake <= 0):
         problem("biogenic CO2 uptake must be <= 0", "biogenic_co2_uptake", biogenic_co2_uptake, "kg CO2e <= 0")
@@ -1059,6 +1076,12 @@ def to_pact(
             )
         elif not (math.isfinite(value) and value >= 0):
             problem("a carbon content must be >= 0", arg, value, "kg C per declared unit >= 0")
+    has_uptake = biogenic_co2_uptake is not None or bool(data_uptake)
+    if bio_co2:
+        notes.append(
+            f"{_dec(bio_co2)} kg CO2e per declared unit are biogenic CO2 emissions, counted in the PCF excluding "
+            "biogenic uptake (EN 15804+A2 -1/+1 approach)."
+        )
     gwp = result.gwp_set
     if gwp == "AR6-GWP20":
         problem(
@@ -1074,8 +1097,8 @@ def to_pact(
 
         up = carried(result, upstream if _all_footprints(upstream) else read_pact(upstream))
         sets |= {s for s in up.ipcc if re.fullmatch(_IPCC, s)}
-        if up.used_kg and result.cradle_to_gate_kgco2e > 0:
-            exempted_emissions_percent += 100 * up.exempted_kg / result.cradle_to_gate_kgco2e
+        if up.used_kg and excluding > 0:  # shares of the PCF excluding biogenic uptake
+            exempted_emissions_percent += 100 * up.exempted_kg / (excluding * q)
             packaging_emissions_included = packaging_emissions_included or up.packaging_included
             notes.append(
                 f"Carried from {len(up.used_kg)} supplier PACT footprint(s), scaled by their share of A1-A3: "
@@ -1196,10 +1219,10 @@ def to_pact(
     v2_2025 = not v3 and bool(period[1]) and period[1] > "2025-01-01T00:00:00Z"
     if v2_2025:
         given: dict[str, object] = {
-            "land_use_change_emissions": land_use_change_emissions,
+            "land_use_change_emissions": luluc or land_use_change_emissions,
             "land_management_emissions": land_management_emissions,
             "biogenic_accounting_methodology": biogenic_accounting_methodology,
-            "biogenic_co2_uptake": biogenic_co2_uptake,
+            "biogenic_co2_uptake": data_uptake or biogenic_co2_uptake,
             "dqi_completeness": dqi_completeness,
             "dqi_reliability": dqi_reliability,
         }
@@ -1246,8 +1269,8 @@ def to_pact(
             "referencePeriodEnd": period[1],
             **geo,
             "boundaryProcessesDescription": boundary,
-            "pcfExcludingBiogenicUptake": _dec(gate),
-            "pcfIncludingBiogenicUptake": decimal_text(decimal(gate) + decimal(uptake)),
+            "pcfExcludingBiogenicUptake": _dec(excluding),
+            "pcfIncludingBiogenicUptake": decimal_text(decimal(excluding) + decimal(uptake)),
             "fossilCarbonContent": _dec(fossil_carbon_content or 0.0),
             "fossilGhgEmissions": _dec(fossil),
             "packagingEmissionsIncluded": packaging_emissions_included,
@@ -1258,8 +1281,10 @@ def to_pact(
         }
         if biogenic_carbon_content is not None:
             pcf["biogenicCarbonContent"] = _dec(biogenic_carbon_content)
-        if biogenic_co2_uptake is not None:
+        if has_uptake:
             pcf["biogenicCO2Uptake"] = _dec(uptake)
+        if luluc > 0:
+            pcf["landUseChangeGhgEmissions"] = _dec(luluc)
         if bio > 0:
             pcf["biogenicNonCO2Emissions"] = _dec(bio)
         if exempted_emissions_description:
@@ -1296,7 +1321,6 @@ def to_pact(
         model: type[_Pact] = ProductFootprintV3
     else:
         # v2: emissions per one declaredUnit, of which the product holds unitaryProductAmount.
-        per_unit = gate / amount if amount else 0.0
         used = [_STANDARDS_V2_USED[s] for s in cross_sectoral_standards if s in _STANDARDS_V2_USED]
         pcf = {
             "declaredUnit": unit,
@@ -1307,8 +1331,8 @@ def to_pact(
                 if unit in _NO_MASS or mass_per_du > 0
                 else {}
             ),
-            "pCfExcludingBiogenic": _dec(per_unit),
-            "pCfIncludingBiogenic": _dec((gate + uptake) / amount if amount else 0.0),
+            "pCfExcludingBiogenic": _dec((excluding - bio_co2) / amount if amount else 0.0),
+            "pCfIncludingBiogenic": _dec((excluding + uptake) / amount if amount else 0.0),
             "fossilGhgEmissions": _dec(fossil / amount if amount else 0.0),
             "fossilCarbonContent": _dec((fossil_carbon_content or 0.0) / amount if amount else 0.0),
             "biogenicCarbonContent": _dec((biogenic_carbon_content or 0.0) / amount if amount else 0.0),
@@ -1327,12 +1351,13 @@ def to_pact(
         }
         if (bio > 0 or v2_2025) and amount:
             pcf["otherBiogenicGhgEmissions"] = _dec(bio / amount)
-        if biogenic_co2_uptake is not None and amount:
+        if has_uptake and amount:
             pcf["biogenicCarbonWithdrawal"] = _dec(uptake / amount)
         for key, value in (
-            ("dLucGhgEmissions", land_use_change_emissions),
+            ("dLucGhgEmissions", land_use_change_emissions if land_use_change_emissions is not None or not luluc
+             else luluc),
             ("landManagementGhgEmissions", land_management_emissions),
-        ):
+        ):  # fmt: skip
             if value is not None and amount:
                 pcf[key] = _dec(value / amount)
         if biogenic_accounting_methodology is not None:
@@ -1533,6 +1558,17 @@ def _rating(x: Decimal) -> int:
     return min(5, max(1, int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP))))
 
 
+def _v3_split(c3: Any) -> dict[str, Decimal]:
+    """kg of biogenic uptake, biogenic CO2 and land use change CO2 per one declared unit of a v3 footprint."""
+    amount = Decimal(c3.declared_unit_amount)
+    values = {
+        "CO2_biogenic_uptake": -Decimal(c3.biogenic_co2_uptake or 0),
+        "CO2_biogenic": Decimal(c3.land_management_biogenic_co2_emissions or 0),
+        "CO2_luluc": Decimal(c3.land_use_change_ghg_emissions or 0),
+    }
+    return {g: v / amount for g, v in values.items() if v}
+
+
 def pact_factors(
     footprints: Any,
     *,
@@ -1545,9 +1581,14 @@ def pact_factors(
 
     The factor is the footprint's cradle-to-gate PCF excluding biogenic CO2 uptake per one unit of its declared
     unit (v3: ``pcfExcludingBiogenicUptake / declaredUnitAmount``; v2: ``pCfExcludingBiogenic``, already per
-    unit), category ``component``, licence ``supplier data``, GWP set from the IPCC characterization factors,
-    region from the geography, data quality ratings from the DQI. Deprecated footprints, and footprints another
-    one lists in its ``precedingPfIds`` (its past versions), are left out unless ``include_deprecated``. Merge the library over another one and use the ids in a bill of materials.
+    unit); a v3 footprint's ``biogenicCO2Uptake``, ``landUseChangeGhgEmissions`` and
+    ``landManagementBiogenicCO2Emissions`` become the factor's biogenic and land use change gases beside it
+    (so the factor's GWP-total is the PCF including uptake). The factor names the supplier, the footprint id
+    and its ``primaryDataShare``, which weighs into the buyer's share. Category ``component``, licence
+    ``supplier data``, GWP set from the IPCC characterization factors, region from the geography, data quality
+    ratings from the DQI. Deprecated footprints, and footprints another one lists in its ``precedingPfIds``
+    (its past versions), are left out unless ``include_deprecated``. Merge the library over another one and use
+    the ids in a bill of materials.
     """
     if not re.fullmatch(r"[a-z0-9][a-z0-9._\-]*", prefix):
         raise PactError(
@@ -1592,6 +1633,8 @@ def pact_factors(
             )
             ref_end, per = c3.reference_period_end, f"{c3.declared_unit_amount} {unit_name}"
             pcf_text = f"pcfExcludingBiogenicUptake {c3.pcf_excluding_biogenic_uptake} kg CO2e per {per}"
+            share = c3.primary_data_share
+            split = _v3_split(c3)
         else:
             c2 = pf.pcf
             unit_name = c2.declared_unit
@@ -1614,6 +1657,8 @@ def pact_factors(
                 f"pCfExcludingBiogenic {c2.p_cf_excluding_biogenic} kg CO2e per {unit_name} "
                 f"(the product holds {c2.unitary_product_amount})"
             )
+            share = None if c2.primary_data_share is None else repr(c2.primary_data_share)
+            split = {}
         unit = PACT_UNITS.get(unit_name)
         if unit is None:
             problems.append(
@@ -1653,13 +1698,30 @@ def pact_factors(
         end = _date_of(ref_end)
         valid_from = _date_of(pf.validity_period_start) if pf.validity_period_start else end
         valid_to = _date_of(pf.validity_period_end) if pf.validity_period_end else _plus_years(end, 3)
+        # the pre-folded rest: the PCF excluding uptake less its biogenic CO2 and land use change parts
+        rest = value - split.get("CO2_biogenic", Decimal(0)) - split.get("CO2_luluc", Decimal(0))
+        if rest < 0:
+            problems.append(
+                Problem(
+                    "land use change and biogenic CO2 emissions exceed the footprint",
+                    row=row,
+                    field=field,
+                    value=str(value),
+                    expected="landUseChangeGhgEmissions + landManagementBiogenicCO2Emissions <= the PCF",
+                )
+            )
+            continue
         try:
             factors[fid] = EmissionFactor(
                 id=fid,
                 name=f"{pf.product_name_company} ({pf.company_name}, PACT)",
                 category="component",
                 unit=unit,
-                co2e=float(value),
+                co2e=float(rest),
+                gases={g: float(v) for g, v in split.items() if v},
+                supplier=pf.company_name,
+                footprint_id=pf.id,
+                primary_data_share=None if share is None else float(Decimal(share) / 100),
                 gwp_set=gwp,
                 source=f"{pf.company_name}, PACT footprint {pf.id}",
                 edition=pf.created,

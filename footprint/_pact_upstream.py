@@ -84,7 +84,8 @@ def carried(result: FootprintResult, footprints: Iterable[PactFootprint], prefix
     out = Carried()
     for c in result.contributions:
         if c.module in CRADLE_TO_GATE and c.factor_id in by_id:
-            out.used_kg[c.factor_id] = out.used_kg.get(c.factor_id, 0.0) + c.kgco2e
+            # the footprint's PCF excluding biogenic uptake, which its facts are shares of
+            out.used_kg[c.factor_id] = out.used_kg.get(c.factor_id, 0.0) + c.kgco2e - c.kgco2e_uptake
     for fid, kg in out.used_kg.items():
         pf = by_id[fid]
         ipcc, sources, exempted, packaging, aircraft = _facts(pf)
@@ -123,7 +124,7 @@ def exact_ratings(
     for c in result.contributions:
         if c.module not in CRADLE_TO_GATE:
             continue
-        w = abs(c.kgco2e)
+        w = abs(c.kgco2e - c.kgco2e_uptake)  # emissions, the biogenic uptake (a removal) left out
         given = up.ratings.get(c.factor_id)
         fac = library.get(c.factor_id) if c.factor_id in library else None
         for name in _RATINGS:

@@ -164,8 +164,20 @@ class Child(_Model):
 
 
 class DeclaredFootprint(_Model):
-    """A supplier's declared footprint (PCF) of a purchased component, used instead of generic factors and
-    counted as primary data. Give ``kgco2e`` (folded with ``gwp_set``) or ``gases`` (kg per gas)."""
+    """A supplier's declared footprint (PCF) of a purchased component, used instead of generic factors.
+
+    Give ``kgco2e`` (folded with ``gwp_set``) or ``gases`` (kg per gas, biogenic ones included), per ``per``.
+    ``kgco2e`` is GWP-total (EN 15804+A2): ``biogenic_co2_uptake`` (kg CO2 taken up into biomass, >= 0, counted
+    -1 per kg), ``biogenic_co2`` (kg biogenic CO2 emitted) and ``luluc_co2`` (kg CO2 from land use change) say
+    which part of it is biogenic or land use change; the rest is fossil.
+
+    The footprint keeps its meaning: a ``cradle-to-gate`` one goes into A1 of the product that buys it; a
+    ``cradle-to-grave`` one needs ``modules`` (kg CO2e per module, ``"A1-A3"`` allowed, summing to
+    ``kgco2e``): its A1-A3 go into A1, its other modules into the same modules of the buyer. ``valid_from`` /
+    ``valid_to`` are flagged against the product's reference period, the DQRs (1 best to 5) weigh into the
+    buyer's data quality, and ``primary_data_share`` (a fraction 0 to 1, the supplier's own) weighs into the
+    buyer's primary data share; without it the footprint counts as wholly primary.
+    """
 
     kgco2e: float | None = None
     gases: dict[str, float] | None = None
@@ -175,6 +187,16 @@ class DeclaredFootprint(_Model):
     supplier: str | None = None
     pcf_id: str | None = None
     boundary: Literal["cradle-to-gate", "cradle-to-grave"] = "cradle-to-gate"
+    modules: dict[str, float] | None = None
+    biogenic_co2_uptake: float | None = Field(default=None, ge=0)
+    biogenic_co2: float | None = Field(default=None, ge=0)
+    luluc_co2: float | None = Field(default=None, ge=0)
+    primary_data_share: float | None = Field(default=None, ge=0, le=1)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    dqr_technological: int | None = Field(default=None, ge=1, le=5)
+    dqr_geographical: int | None = Field(default=None, ge=1, le=5)
+    dqr_temporal: int | None = Field(default=None, ge=1, le=5)
 
     @model_validator(mode="after")
     def co2e_or_gases(self) -> DeclaredFootprint:
@@ -182,6 +204,34 @@ class DeclaredFootprint(_Model):
             raise ValueError("give kgco2e (with gwp_set) or gases, exactly one of them")
         if self.kgco2e is not None and self.gwp_set is None:
             raise ValueError("kgco2e needs the gwp_set it was folded with (AR6, AR5, AR4, AR6-GWP20)")
+        split = (self.biogenic_co2_uptake, self.biogenic_co2, self.luluc_co2)
+        if self.gases is not None and any(x is not None for x in split):
+            raise ValueError("with gases, give biogenic and land use change CO2 as gases (CO2_biogenic, ...)")
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError("valid_from is after valid_to")
+        return self
+
+    @model_validator(mode="after")
+    def boundary_is_kept(self) -> DeclaredFootprint:
+        if self.boundary == "cradle-to-gate":
+            if self.modules is not None:
+                raise ValueError("modules split a cradle-to-grave footprint; a cradle-to-gate one goes into A1")
+            return self
+        if self.modules is None or self.kgco2e is None:
+            raise ValueError(
+                "a cradle-to-grave footprint cannot go into A1 whole: give kgco2e and its modules "
+                "(e.g. modules: {A1-A3: 120, C4: 4}), or the supplier's cradle-to-gate footprint"
+            )
+        unknown = [m for m in self.modules if m != "A1-A3" and m not in Module.__args__]  # type: ignore[attr-defined]
+        if unknown:
+            raise ValueError(f"unknown module(s) {', '.join(unknown)}; expected A1-A3 or EN 15804 module codes")
+        if any(m in self.modules for m in ("A1", "A2", "A3")) and "A1-A3" in self.modules:
+            raise ValueError("give A1-A3 or its modules A1, A2, A3, not both")
+        total = sum(v for m, v in self.modules.items() if m != "D")
+        if not math.isclose(total, self.kgco2e, rel_tol=1e-6, abs_tol=1e-9):
+            raise ValueError(f"modules (without D) sum to {total:g}, not to kgco2e {self.kgco2e:g}")
+        if any(x is not None for x in (self.biogenic_co2_uptake, self.biogenic_co2, self.luluc_co2)):
+            raise ValueError("a biogenic split is taken for cradle-to-gate footprints only")
         return self
 
 

@@ -3,7 +3,7 @@ used outside their validity period or region.
 
 PACT v3 and ISO 14067 ask for data quality next to the number. Each factor may carry three ratings, 1 (best)
 to 5 (worst): technological, geographical and temporal representativeness. A footprint's rating is the mean
-of its factors' ratings weighted by the kg CO2e each contributes; ``coverage`` says which share of the
+of its factors' ratings weighted by the kg CO2e each contributes (biogenic CO2 uptake left out); ``coverage`` says which share of the
 footprint had ratings at all.
 """
 
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ._factors import FactorLibrary
 from ._modules import CRADLE_TO_GATE, CRADLE_TO_GRAVE
-from ._result import FootprintResult
+from ._result import FootprintResult, primary_data_share
 
 __all__ = ["DataQuality", "data_quality"]
 
@@ -48,6 +48,8 @@ def data_quality(
     """Emission-weighted data quality ratings of ``result`` over ``modules`` (``"cradle-to-gate"``,
     ``"cradle-to-grave"`` or a list of module codes), from the factors in ``library``.
 
+    ``primary_data_share`` is PACT's (:func:`footprint.primary_data_share`) over ``modules``: emission-weighted,
+    without biogenic CO2 uptake, supplier footprints counted with their own shares.
     Flags name every factor used outside its validity period (when ``period``, the reference period, is
     given or the factor's period ends before it starts) or from another region than ``region`` (``GLO``
     factors are not flagged), and every proxy factor.
@@ -60,15 +62,13 @@ def data_quality(
         mods = set(modules)
     sums = dict.fromkeys(_RATINGS, 0.0)
     weights = dict.fromkeys(_RATINGS, 0.0)
-    total = rated = primary = proxy = 0.0
+    total = rated = proxy = 0.0
     flags: dict[str, str] = {}
     for c in result.contributions:
         if c.module not in mods:
             continue
-        w = abs(c.kgco2e)
+        w = abs(c.kgco2e - c.kgco2e_uptake)  # emissions, the biogenic uptake (a removal) left out
         total += w
-        if c.data_source == "primary":
-            primary += w
         fac = library.get(c.factor_id) if c.factor_id in library else None
         if fac is None:
             continue
@@ -98,7 +98,7 @@ def data_quality(
         geographical=sums["geographical"] / weights["geographical"] if weights["geographical"] else None,
         temporal=sums["temporal"] / weights["temporal"] if weights["temporal"] else None,
         coverage=rated / total if total else 0.0,
-        primary_data_share=primary / total if total else 0.0,
+        primary_data_share=primary_data_share(result.contributions, mods),
         proxy_share=proxy / total if total else 0.0,
         flags=list(flags.values()),
     )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ._modules import CRADLE_TO_GATE
+
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Contribution", "FootprintResult"]
+__all__ = ["Contribution", "FootprintResult", "primary_data_share"]
 
 
 class Contribution(BaseModel):
@@ -17,6 +20,13 @@ class Contribution(BaseModel):
 
     ``quantity`` is in ``unit`` (the factor's unit), summed over every place the item is used.
     ``path`` is the item's shortest path from the product root; ``paths`` counts all of them.
+
+    Each row names its factor's provenance (``source``, ``edition``, ``table``, ``licence``, and for
+    supplier data the ``supplier`` and its ``footprint_id``), so a result can be audited from its rows alone.
+    ``kgco2e`` is EN 15804+A2 GWP-total; ``kgco2e_biogenic`` and ``kgco2e_luluc`` are its GWP-biogenic and
+    GWP-luluc parts (the rest is GWP-fossil), ``kgco2e_uptake`` the part of GWP-biogenic from biogenic CO2
+    taken up (<= 0). ``primary_share`` is the share of the row that is primary data: 1 or 0 for the
+    company's own activities and generic factors, a supplier footprint's own primary data share for it.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -35,6 +45,35 @@ class Contribution(BaseModel):
     kgco2e: float
     data_source: Literal["primary", "secondary"]
     library: str
+    source: str = ""
+    edition: str = ""
+    table: str | None = None
+    licence: str = ""
+    supplier: str | None = None
+    footprint_id: str | None = None
+    primary_share: float = 0.0
+    kgco2e_biogenic: float = 0.0
+    kgco2e_luluc: float = 0.0
+    kgco2e_uptake: float = 0.0
+
+
+def primary_data_share(contributions: Iterable[Contribution], modules: Iterable[str] = CRADLE_TO_GATE) -> float:
+    """The primary data share of ``contributions`` in ``modules`` (A1-A3 by default), PACT's definition.
+
+    PACT (Technical Specifications v3, ``primaryDataShare``; Methodology 4.2.2): the share of primary data in
+    the PCF excluding biogenic CO2 uptake, weighted by emissions. Each row counts its emissions without uptake
+    times its own primary share (a supplier footprint its supplier's share), so shares carry through tiers:
+    ``sum((kgco2e - kgco2e_uptake) * primary_share) / sum(kgco2e - kgco2e_uptake)``. A fraction from 0 to 1
+    (0 when those emissions are not positive).
+    """
+    mods = set(modules)
+    total = primary = 0.0
+    for c in contributions:
+        if c.module in mods:
+            e = c.kgco2e - c.kgco2e_uptake
+            total += e
+            primary += e * c.primary_share
+    return min(1.0, max(0.0, primary / total)) if total > 0 else 0.0
 
 
 class FootprintResult(BaseModel):
@@ -44,6 +83,11 @@ class FootprintResult(BaseModel):
     (``module_d_kgco2e``) is reported apart, never netted in. Every ``by_*`` breakdown covers A1-C4 and
     sums to ``total_kgco2e``; ``by_module`` also lists D. ``contributions`` are the rows all of them are
     group-bys of. All numbers are for ``quantity`` declared units.
+
+    Totals are EN 15804+A2 GWP-total (biogenic CO2 counted -1 per kg taken up, +1 per kg emitted);
+    ``gwp_indicators`` gives GWP-total, GWP-fossil, GWP-biogenic and GWP-luluc per module.
+    ``primary_data_share`` is PACT's (see :func:`primary_data_share`): over A1-A3, emission-weighted, without
+    biogenic CO2 uptake, with each supplier footprint's own share carried forward.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -69,6 +113,7 @@ class FootprintResult(BaseModel):
     by_material: dict[str, float]
     by_factor: dict[str, float]
     by_data_source: dict[str, float]
+    gwp_indicators: dict[str, dict[str, float]] = {}
     primary_data_share: float
     contributions: list[Contribution]
     conversions: list[str]

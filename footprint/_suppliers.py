@@ -41,7 +41,7 @@ from ._gwp import DEFAULT_GWP_SET
 from ._lifecycle import calculate
 from ._lmdi import SignChangeError, lmdi_additive
 from ._models import CheckedModel
-from ._modules import MODULES
+from ._modules import CRADLE_TO_GATE, MODULES
 from ._product import DeclaredFootprint, Product
 from ._result import FootprintResult
 from ._tables import TABLES, column_problems, quantities, where_rows
@@ -86,7 +86,8 @@ def calculate_chain(
     """Footprints of products across suppliers, each computed after the products it buys.
 
     A component with ``supplier_product: ID`` takes the cradle-to-gate footprint per declared unit of product
-    ``ID`` (computed here first) as its declared footprint, counted as primary data. A reference to an
+    ``ID`` (computed here first) as its declared footprint, with its biogenic split and its own primary data
+    share, which weighs into the buyer's share (PACT's emission-weighted rule). A reference to an
     unknown product is a :class:`ProductError` naming every one; products that buy from each other in a
     circle raise :class:`CycleError` with the circle (``valve -> actuator -> valve``).
     """
@@ -149,19 +150,35 @@ def calculate_chain(
         for item in p.items:
             if item.supplier_product is not None:
                 dep = results[item.supplier_product]
-                pcf = DeclaredFootprint(
-                    kgco2e=dep.cradle_to_gate_kgco2e / dep.quantity,
-                    gwp_set=dep.gwp_set,
-                    per=by_id[item.supplier_product].declared_unit,
-                    source=f"footprint of {dep.product_id} computed in this chain ({dep.input_hash[:19]})",
-                    supplier=dep.supplier,
-                    pcf_id=dep.input_hash,
-                )
+                pcf = _carried(dep, by_id[item.supplier_product])
                 items.append(item.model_copy(update={"declared_footprint": pcf, "supplier_product": None}))
             else:
                 items.append(item)
         results[p.id] = calculate(p.model_copy(update={"items": items}), library, gwp=gwp, prefolded=prefolded)
     return {pid: results[pid] for pid in ids}
+
+
+def _carried(dep: FootprintResult, product: Product) -> DeclaredFootprint:
+    """A supplier's computed result as the declared footprint of its product: cradle-to-gate per declared
+    unit, with its biogenic split and its own primary data share carried forward. Biogenic methane travels
+    as biogenic CO2e under the chain's GWP set (the whole chain is folded with one set)."""
+    q = dep.quantity
+    gate = [c for c in dep.contributions if c.module in CRADLE_TO_GATE]
+    uptake = -sum(c.kgco2e_uptake for c in gate) / q
+    biogenic = sum(c.kgco2e_biogenic - c.kgco2e_uptake for c in gate) / q
+    luluc = sum(c.kgco2e_luluc for c in gate) / q
+    return DeclaredFootprint(
+        kgco2e=dep.cradle_to_gate_kgco2e / q,
+        gwp_set=dep.gwp_set,
+        per=product.declared_unit,
+        source=f"footprint of {dep.product_id} computed in this chain ({dep.input_hash[:19]})",
+        supplier=dep.supplier,
+        pcf_id=dep.input_hash,
+        biogenic_co2_uptake=uptake if uptake > 0 else None,
+        biogenic_co2=biogenic if biogenic > 0 else None,
+        luluc_co2=luluc if luluc > 0 else None,
+        primary_data_share=dep.primary_data_share,
+    )
 
 
 # --- product footprint tables -------------------------------------------------------------------------
@@ -210,7 +227,7 @@ def footprint_table(
             }
             row.update({m: v / q for m, v in r.by_module.items()})
             row.update({f"gas_{g}": v / q for g, v in r.by_gas.items()})
-            row["primary_kgco2e"] = r.by_data_source.get("primary", 0.0) / q
+            row["primary_kgco2e"] = r.primary_data_share * r.cradle_to_gate_kgco2e / q
             rows.append(row)
         if not rows:
             raise InputError([Problem("no footprints given", expected="at least one result")], what="footprint_table")
@@ -447,7 +464,8 @@ def _group_lines(lines: pd.DataFrame, keys: list[str], sum_cols: list[str]) -> p
     g = lines.groupby(keys, sort=True)[sum_cols].sum(min_count=1)
     unknown = lines["mass_t"].isna().groupby([lines[k] for k in keys], sort=True).any()
     g["mass_t"] = g["mass_t"].where(~unknown)
-    g["primary_data_share"] = g["primary_kgco2e"] / g["total_kgco2e"].where(g["total_kgco2e"] != 0)
+    gate = g["cradle_to_gate_kgco2e"]
+    g["primary_data_share"] = g["primary_kgco2e"] / gate.where(gate != 0)
     return g
 
 

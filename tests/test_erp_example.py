@@ -89,9 +89,12 @@ def test_modules_by_hand(result: fp.FootprintResult) -> None:
 
 
 def test_primary_data_share_by_hand(result: fp.FootprintResult) -> None:
-    """Primary: the metered plant electricity and the supplier's PCF, over the A1-C4 total."""
+    """PACT's share over A1-A3: the metered plant electricity (primary) and the supplier's PCF weighted by its
+    own primaryDataShare (as its PACT file states it), over the cradle-to-gate emissions."""
+    doc = json.loads((ERP / "hydraulic_actuator.pact.json").read_text())
+    own = float(doc["pcf"]["primaryDataShare"]) / 100
     assert result.primary_data_share == pytest.approx(
-        (41000 * GRID_NO + actuator_pcf()) / result.total_kgco2e, rel=1e-9
+        (41000 * GRID_NO + actuator_pcf() * own) / result.cradle_to_gate_kgco2e, rel=1e-9
     )
 
 

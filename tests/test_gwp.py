@@ -85,10 +85,19 @@ def test_aliases_resolve(alias: str, canonical: str) -> None:
 
 @pytest.mark.parametrize("name", ["AR6", "AR5", "AR4", "AR6-GWP20"])
 def test_every_set_has_a_positive_finite_value_for_every_gas(name: str) -> None:
-    """Every GWP set gives a positive finite GWP for exactly the gases footprint tracks."""
+    """Every GWP set gives a positive finite GWP for exactly the gases footprint tracks (but biogenic CO2
+    uptake, a removal)."""
     s = gwp_set(name)
     assert set(s.values) == set(gases())
-    assert all(math.isfinite(v) and v > 0 for v in s.values.values())
+    assert all(math.isfinite(v) and v > 0 for g, v in s.values.items() if g != "CO2_biogenic_uptake")
+
+
+@pytest.mark.parametrize("name", ["AR6", "AR5", "AR4", "AR6-GWP20"])
+def test_biogenic_co2_counts_minus_one_taken_up_and_plus_one_emitted(name: str) -> None:
+    """EN 15804+A2's -1/+1 approach (6.3.5.2): biogenic CO2 uptake -1 per kg, biogenic and land-use-change
+    CO2 +1 per kg, in every GWP set."""
+    s = gwp_set(name)
+    assert (s.values["CO2_biogenic_uptake"], s.values["CO2_biogenic"], s.values["CO2_luluc"]) == (-1, 1, 1)
 
 
 @pytest.mark.parametrize("name", ["AR6", "AR5", "AR4", "AR6-GWP20"])

@@ -129,6 +129,7 @@ def test_worked_example_every_module(library: fp.FactorLibrary) -> None:
     A4 = 0.5 t x 200 km x 0.1 = 10
     B6 = 1 kW x 1000 h/yr x 10 yr = 10,000 kWh x 0.1 = 1000
     B4 = seals replaced ceil(10 / 4) - 1 = 2 times x 3 seals x 0.5 kg = 3 kg: x 3.0 (production) + x 0.02 (landfill)
+         + their A2 transport 0.003 t x 100 km x 0.1 (the A4 leg carries a stated 0.5 t, not the parts' mass)
     C2 = steel at end of life (6.0 + 45.359237 + 20 = 71.359237 kg) x 50 km x 0.1 per t*km
     C3 = 0.9 x 71.359237 x 0.01;  C4 = 0.1 x 71.359237 x 0.02 + rubber 1.5 x 0.02
     D  = (recycled out 0.9 x (71.359237 + 15.840763) - recycled content 0.2 x 67.2) x (0.5 - 2.0)
@@ -142,7 +143,7 @@ def test_worked_example_every_module(library: fp.FactorLibrary) -> None:
         "A2": 0.0887 * 100 * 0.1,
         "A3": 50.0 + 112.0 + 0.003612 * 74353.2 + 0.9 * scrap * 0.01 + 0.1 * scrap * 0.02,
         "A4": 10.0,
-        "B4": 3.0 * 3.0 + 3.0 * 0.02,
+        "B4": 3.0 * 3.0 + 3.0 * 0.02 + 0.003 * 100 * 0.1,
         "B6": 1000.0,
         "C2": steel_eol / 1000 * 50 * 0.1,
         "C3": 0.9 * steel_eol * 0.01,
@@ -160,8 +161,10 @@ def test_worked_example_every_module(library: fp.FactorLibrary) -> None:
     # diesel's gases: 0.003612 TJ x 3 kg CH4/TJ and x 0.6 kg N2O/TJ
     assert r.gas_mass_kg["CH4_fossil"] == pytest.approx(0.003612 * 3, rel=1e-12)
     assert r.gas_mass_kg["N2O"] == pytest.approx(0.003612 * 0.6, rel=1e-12)
-    # the motor's declared footprint is the only primary data: 100 of the total
-    assert r.primary_data_share == pytest.approx(100.0 / total, rel=1e-12)
+    # the motor's declared footprint is the only primary data: 100 of the cradle-to-gate emissions (PACT's
+    # primary data share covers A1-A3, the PCF)
+    gate = expected["A1"] + expected["A2"] + expected["A3"]
+    assert r.primary_data_share == pytest.approx(100.0 / gate, rel=1e-12)
     assert any("density=0.84 kg/L" in c and "net_calorific_value=43 MJ/kg" in c for c in r.conversions)
 
 

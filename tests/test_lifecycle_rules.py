@@ -176,7 +176,6 @@ def test_worked_example_compressor_module_by_module() -> None:
     assert r.product_mass_kg == pytest.approx(450.0, rel=1e-12)
 
 
-@pytest.mark.xfail(reason="until B4 carries the transport of replacement parts as docs/lifecycle.md says")
 def test_worked_example_compressor_b4_carries_the_replacements_transport() -> None:
     """B4 as documented: production, transport and end of life of the replacement motors. Each motor (50 kg)
     travels the A2 leg (0.05 t x 100 km x 0.1 = 0.5) and the A4 leg (0.05 t x 300 km x 0.1 = 1.5):

@@ -178,7 +178,7 @@ def test_v3_numbers_are_the_hand_derivation_per_declared_unit() -> None:
     assert pcf["secondaryEmissionFactorSources"] == [{"name": "test", "version": "1"}]
     assert "A4" not in pcf["boundaryProcessesDescription"].split("Excluded")[0]
     assert "cradle-to-gate" in doc["comment"]
-    assert "Biogenic CO2 uptake was not assessed" in doc["comment"]
+    assert "No biogenic CO2 uptake in the factors used" in doc["comment"]
     assert doc["created"] == "2025-03-01T12:00:00Z"
 
 
@@ -517,7 +517,9 @@ def test_declared_unit_amount_and_deprecated_footprints() -> None:
 
 
 def test_pact_factor_in_a_bill_of_materials() -> None:
-    """Two supplier actuators (120.5 each) on a 50 kg steel frame (x 2.0) give A1 = 241 + 100 = 341."""
+    """Two supplier actuators (120.5 each) on a 50 kg steel frame (x 2.0) give A1 = 241 + 100 = 341; the
+    footprint's own primaryDataShare (62.5 %) carries into the skid's: 241 x 0.625 / 341 (PACT Methodology
+    4.2.2), not 241 / 341 as if the supplier's footprint were wholly primary."""
     lib = fp.pact_factors([V3_EXAMPLE]).merge(library())
     skid = fp.Product.model_validate(
         {
@@ -540,7 +542,9 @@ def test_pact_factor_in_a_bill_of_materials() -> None:
     res = fp.calculate(skid, lib)
     assert res.by_module["A1"] == pytest.approx(341.0, rel=1e-12)
     assert res.by_factor["pact.acme.actuator-x"] == pytest.approx(241.0, rel=1e-12)
-    assert res.primary_data_share == pytest.approx(241 / 341, rel=1e-12)
+    assert res.primary_data_share == pytest.approx(241 * 0.625 / 341, rel=1e-12)
+    row = next(c for c in res.contributions if c.factor_id == "pact.acme.actuator-x")
+    assert (row.supplier, row.footprint_id, row.licence) == ("Acme", V3_EXAMPLE["id"], "supplier data")
 
 
 def test_model_rules_beyond_single_fields() -> None:

@@ -392,8 +392,9 @@ def test_pact_check_lists_every_problem(tmp_path: Path) -> None:
 
 def test_pact_import_writes_a_supplier_file_a_bom_uses(tmp_path: Path) -> None:
     """`footprint pact import A B --to suppliers.pact.json` keeps the current footprint of each product (the
-    successor of A's, and B's), prints their factor ids, and `calc --factors` uses them: 2 actuators at 4.8
-    plus 1 kg of seals at 6.4 per kg (2.3 values are per one declared unit, a kilogram) = 16.0 kg CO2e."""
+    successor of A's, and B's), prints their factor ids, and `calc --factors` uses them: 2 actuators at 4.58
+    (the PCF including its biogenic uptake: GWP-total, EN 15804+A2's -1/+1) plus 1 kg of seals at 6.4 per kg
+    (2.3 values are per one declared unit, a kilogram) = 15.56 kg CO2e."""
     successor = edit(V3, id="9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", precedingPfIds=[V3["id"]],
                      pcf__pcfExcludingBiogenicUptake="4.8", pcf__pcfIncludingBiogenicUptake="4.58", pcf__fossilGhgEmissions="4.5")  # fmt: skip
     a, b, target = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "suppliers.pact.json"
@@ -413,7 +414,7 @@ def test_pact_import_writes_a_supplier_file_a_bom_uses(tmp_path: Path) -> None:
     )
     code, out, err = run("calc", str(bom), "--factors", str(target), "--prefolded", "report", "--format", "json")
     assert code == 0, err
-    assert json.loads(out)["total_kgco2e"] == pytest.approx(2 * 4.8 + 6.4, rel=1e-12)
+    assert json.loads(out)["total_kgco2e"] == pytest.approx(2 * 4.58 + 6.4, rel=1e-12)
     pf_out = tmp_path / "skid.pact.json"
     code, _, err = run(
         "export", str(bom), "--factors", str(target), "--prefolded", "report", "--to", "pact", "--company-name", "Skid",

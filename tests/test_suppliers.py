@@ -30,7 +30,11 @@ ACTUATOR = {
     "supplier": "Actuator AS",
     "family": "actuators",
     "items": [
-        {"id": "act", "children": [{"item": "housing"}], "activities": [{"factor": "grid", "quantity": "100 kWh"}]},
+        {
+            "id": "act",
+            "children": [{"item": "housing"}],
+            "activities": [{"factor": "grid", "quantity": "100 kWh", "primary": True}],
+        },
         {"id": "housing", "kind": "part", "material": "steel", "net_mass": "100 kg"},
     ],
     "materials": [{"id": "steel", "factor": "steel"}],
@@ -54,12 +58,19 @@ def chain() -> dict[str, fp.FootprintResult]:
 
 
 def test_two_tier_chain_by_hand() -> None:
-    """Actuator: 100 kg steel x 2.0 + 100 kWh x 0.1 = 210 kg CO2e. Valve: 50 kg x 2.0 + the actuator's 210 as
-    primary data = 310; its primary data share is 210 / 310."""
+    """Actuator: 100 kg steel x 2.0 + 100 kWh x 0.1 = 210 kg CO2e, of which the metered 10 kWh-part is primary:
+    share 10 / 210. Valve: 50 kg x 2.0 + the actuator's 210 = 310. PACT's emission-weighted share carries the
+    actuator's own share forward (PACT Methodology 4.2.2): (100 x 0 + 210 x 10/210) / 310 = 10 / 310, not the
+    210 / 310 of counting the supplier's footprint as wholly primary."""
     r = chain()
     assert r["ACT-1"].total_kgco2e == pytest.approx(210.0, rel=1e-12)
+    assert r["ACT-1"].primary_data_share == pytest.approx(10.0 / 210.0, rel=1e-12)
     assert r["GV-1"].total_kgco2e == pytest.approx(310.0, rel=1e-12)
-    assert r["GV-1"].primary_data_share == pytest.approx(210.0 / 310.0, rel=1e-12)
+    assert r["GV-1"].primary_data_share == pytest.approx(10.0 / 310.0, rel=1e-12)
+    q = fp.data_quality(r["GV-1"], LIB, modules="cradle-to-gate")
+    assert q.primary_data_share == r["GV-1"].primary_data_share  # one definition
+    row = next(c for c in r["GV-1"].contributions if c.kind == "component")
+    assert (row.supplier, row.footprint_id, row.primary_share) == ("Actuator AS", r["ACT-1"].input_hash, 10 / 210)
     assert r["GV-1"].supplier == "Valve AS"
     assert list(r) == ["GV-1", "ACT-1"]  # the order given, not the order computed
 
@@ -106,7 +117,8 @@ def test_deliveries_roll_up_by_hand() -> None:
     assert i["kgco2e_per_piece"] == pytest.approx(310.0, rel=1e-12)
     assert i["kgco2e_per_EUR"] == pytest.approx(3100.0 / 100_000, rel=1e-12)
     assert sf.intensity.loc[("2024", "Actuator AS"), "kgco2e_per_NOK"] == pytest.approx(1050.0 / 20_000, rel=1e-12)
-    assert sf.by_supplier.loc[("2024", "Valve AS"), "primary_data_share"] == pytest.approx(210 / 310, rel=1e-12)
+    # the valve's primary data share carries its actuator's own (see test_two_tier_chain_by_hand)
+    assert sf.by_supplier.loc[("2024", "Valve AS"), "primary_data_share"] == pytest.approx(10 / 310, rel=1e-12)
 
 
 def test_groupings_add_up() -> None:
