@@ -38,7 +38,7 @@ SKID: dict[str, Any] = {
         {
             "id": "skid",
             "children": [{"item": "frame"}, {"item": "crate"}],
-            "activities": [{"factor": "lube", "quantity": "2 kg", "primary": True}],
+            "activities": [{"factor": "lube", "quantity": "2 kg", "primary": True, "module": "A3"}],
         },
         {"id": "frame", "kind": "part", "material": "steel", "net_mass": "100 kg"},
         {"id": "crate", "kind": "part", "material": "wood", "net_mass": "10 kg"},

@@ -171,11 +171,16 @@ def test_pact_footprint_keeps_uptake_luc_and_primary_share() -> None:
     assert (f.co2e, f.gases, f.primary_data_share) == (13.0, {"CO2_biogenic_uptake": 35.0, "CO2_luluc": 2.0}, 0.25)
     assert (f.supplier, f.footprint_id) == ("Acme", V3["id"])
     product = fp.Product.model_validate(
-        {"id": "box", "items": [{"id": "box", "activities": [{"factor": "pact.acme.crate", "quantity": "1 piece"}]}]}
+        {
+            "id": "box",
+            "items": [
+                {"id": "box", "activities": [{"factor": "pact.acme.crate", "quantity": "1 piece", "module": "A1"}]}
+            ],
+        }
     )
     r = fp.calculate(product, lib)
     assert r.total_kgco2e == pytest.approx(-20.0, rel=1e-12)
-    assert r.gwp_indicators["A3"] == pytest.approx(
+    assert r.gwp_indicators["A1"] == pytest.approx(
         {"GWP-total": -20.0, "GWP-fossil": 13.0, "GWP-biogenic": -35.0, "GWP-luluc": 2.0}, rel=1e-12
     )
     assert r.primary_data_share == pytest.approx(0.25, rel=1e-12)
