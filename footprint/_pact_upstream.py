@@ -102,7 +102,7 @@ def carried(result: FootprintResult, footprints: Iterable[PactFootprint], prefix
             out.packaging_kg += kg * packaging
         if ratings := _ratings(pf):
             out.ratings[fid] = ratings
-    gate = sum(c.kgco2e for c in result.contributions if c.module in CRADLE_TO_GATE)
+    gate = sum(c.kgco2e - c.kgco2e_uptake for c in result.contributions if c.module in CRADLE_TO_GATE)
     if len(out.used_kg) == 1 and gate > 0 and abs(sum(out.used_kg.values()) - gate) <= 1e-9 * gate:
         # the supplier's footprint is the whole PCF: the rules it was calculated by are this one's too
         doc = by_id[next(iter(out.used_kg))].pcf.to_json_dict()
