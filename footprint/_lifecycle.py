@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import re
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from ._result import Contribution, FootprintResult, primary_data_share
 from ._units import conversion_factor, parse_unit
 
 __all__ = ["PreparedProduct", "calculate", "check_product", "prepare_product"]
+
+_log = logging.getLogger(__name__)
 
 KINDS = ("material", "scrap", "process", "use", "component", "transport", "end-of-life", "credit")
 _MOD = {m: i for i, m in enumerate(MODULES)}
@@ -946,7 +949,10 @@ def calculate(
             "by_module": by_module_arr, "by_gas": gas_co2e, "gas_mass_kg": gas_mass, "by_component": by_component,
             "by_material": by_material, "by_factor": by_factor, "by_data_source": by_source, "by_ghg_stage": by_stage}  # fmt: skip
     check_sums(prep, sums, c_kg, c_act)
-
+    _log.debug(
+        "calculated %s under %s: %d contribution(s), %.6g kg CO2e, library %s",
+        prep.product.id, gs.name, len(c_kg), total, prep.library_version,
+    )  # fmt: skip
     return FootprintResult(
         product_id=prep.product.id,
         product_name=prep.product.name,

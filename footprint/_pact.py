@@ -1492,7 +1492,11 @@ def _unwrap(data: dict[str, Any]) -> tuple[Any, tuple[str, str | None, str] | No
     return data, None
 
 
-def read_pact(data: Any) -> list[PactFootprint]:
+#: What :func:`read_pact` reads: one footprint as a dict, a list of them, an API response, JSON text, a path.
+PactSource: TypeAlias = "dict[str, Any] | list[Any] | str | bytes | Path"
+
+
+def read_pact(data: PactSource) -> list[PactFootprint]:
     """Read PACT footprints: a dict, a list of them, an API response (``{"data": [...]}`` or
     ``{"data": {...}}``), JSON text, or a path to a JSON file.
 

@@ -50,6 +50,8 @@ from ._units import conversion_factor, split_quantity
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ._types import TableSource
+
 __all__ = [
     "Supplier",
     "SupplierFootprints",
@@ -296,7 +298,7 @@ def _declared(unit_text: str) -> tuple[float, str]:
 @np.errstate(over="ignore", invalid="ignore")  # overflows are found and named by check_deliveries
 def supplier_footprints(
     footprints: pd.DataFrame,
-    deliveries: Any,
+    deliveries: TableSource,
     *,
     periods: Sequence[str] | None = None,
     suppliers: Sequence[Supplier] | None = None,
@@ -369,7 +371,7 @@ def supplier_footprints(
         pos = fp_idx.get_indexer(key)
         missing_msg = "no footprint for this product in this period"
     else:
-        pos = pd.Index(fp_tab["product"].astype(str)).get_indexer(product)
+        pos = pd.Index(fp_tab["product"].astype(str)).get_indexer(pd.Index(product))
         missing_msg = "no footprint for this product"
     bad(pos < 0, "product", missing_msg, "a product of the footprint table")
 
