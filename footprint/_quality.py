@@ -64,6 +64,7 @@ def data_quality(
     weights = dict.fromkeys(_RATINGS, 0.0)
     total = rated = proxy = 0.0
     flags: dict[str, str] = {}
+    regions: dict[str, list[str]] = {}  # factors from another region than the product's, one flag per region
     for c in result.contributions:
         if c.module not in mods:
             continue
@@ -92,7 +93,9 @@ def data_quality(
                     f"{fac.id} is valid {fac.valid_from or '...'} to {fac.valid_to or '...'}, outside the reference period {start} to {end}"
                 )
         if region is not None and fac.region not in (region, "GLO", "-"):
-            flags[fac.id + "#region"] = f"{fac.id} is for region {fac.region}, the product's is {region}"
+            ids = regions.setdefault(fac.region, [])
+            if fac.id not in ids:
+                ids.append(fac.id)
     return DataQuality(
         technological=sums["technological"] / weights["technological"] if weights["technological"] else None,
         geographical=sums["geographical"] / weights["geographical"] if weights["geographical"] else None,
@@ -100,5 +103,16 @@ def data_quality(
         coverage=rated / total if total else 0.0,
         primary_data_share=primary_data_share(result.contributions, mods),
         proxy_share=proxy / total if total else 0.0,
-        flags=list(flags.values()),
+        flags=_grouped(flags, regions, region),
     )
+
+
+def _grouped(flags: dict[str, str], regions: dict[str, list[str]], region: str | None) -> list[str]:
+    """The flags, with those of factors from another region than the product's as one line per region."""
+    out = list(flags.values())
+    for reg, ids in regions.items():
+        n = len(ids)
+        out.append(
+            f"{n} factor{'s are' if n > 1 else ' is'} for region {reg}, the product's is {region}: {', '.join(ids)}"
+        )
+    return out

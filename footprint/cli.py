@@ -91,8 +91,12 @@ def render_result(result: FootprintResult, top: int = 10) -> str:
     out.append(_table(rows, ("module", "stage", "kg CO2e", "share"), {2, 3}))
     contribs = sorted((c for c in result.contributions if c.module != "D"), key=lambda c: -abs(c.kgco2e))[:top]
     out += ["", f"Largest {len(contribs)} contributions:"]
-    crow = [(c.module, c.path, c.factor_id, f"{c.quantity:,.4g} {c.unit}", _fmt_kg(c.kgco2e)) for c in contribs]
-    out.append(_table(crow, ("module", "item", "factor", "quantity", "kg CO2e"), {3, 4}))
+    crow = [
+        (c.module, c.path if "/" in c.path else f"{c.path} (product level)", c.factor_id,
+         f"{c.quantity:,.4g} {c.unit}", _fmt_kg(c.kgco2e), c.label)
+        for c in contribs
+    ]  # fmt: skip
+    out.append(_table(crow, ("module", "item", "factor", "quantity", "kg CO2e", "what"), {3, 4}))
     if result.warnings:
         out += ["", "Notes:", *(f"  - {w}" for w in result.warnings)]
     return "\n".join(out)

@@ -75,3 +75,33 @@ def test_materials_without_end_of_life_are_one_warning() -> None:
     )
     eol = [w for w in fp.calculate(product, LIB).warnings if "end-of-life" in w]
     assert eol == ["2 materials have no end-of-life scenario, so modules C and D leave them out: m1, m2"]
+
+
+def test_data_quality_region_flags_are_grouped() -> None:
+    """The data-quality flags name factors from another region once per region, not once per factor."""
+    result = fp.calculate(product("NO"), LIB, prefolded="report")
+    flags = [f for f in fp.data_quality(result, LIB, region="NO").flags if "region GB" in f]
+    assert flags == [
+        "2 factors are for region GB, the product's is NO: material.elastomer.nitrile.proxy.desnz2025, "
+        "material.coating.epoxy-pu.proxy.desnz2025"
+    ]
+
+
+def test_calc_table_says_what_each_row_is() -> None:
+    """``footprint calc`` names each of the largest contributions (item description and material name beside the
+    ERP codes) and marks the product's own work as product level."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from footprint.cli import main
+
+    erp = Path(__file__).resolve().parent.parent / "examples" / "erp"
+    out = CliRunner().invoke(
+        main,
+        ["calc", str(erp / "gate_valve.yaml"), "--factors", str(erp / "hydraulic_actuator.pact.json"),
+         "--prefolded", "report"],
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert "Body, machined, F22: Low-alloy steel F22 (ASTM A182)" in out.output
+    assert "SGV-7116-10K (product level)" in out.output
