@@ -67,6 +67,7 @@ from ._factors import (
 from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets
 from ._ledger import Ledger, Snapshot
 from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
+from ._limits import Limits, use_decimal, use_limits
 from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
 from ._pact import pact_factors, read_pact, to_pact
 from ._product import (
@@ -168,6 +169,7 @@ __all__ = [
     "Item",
     "Ledger",
     "LedgerError",
+    "Limits",
     "Material",
     "MissingDependencyError",
     "Module",
@@ -240,4 +242,6 @@ __all__ = [
     "supplier_footprints",
     "to_pact",
     "unit_registry",
+    "use_decimal",
+    "use_limits",
 ]

@@ -11,14 +11,18 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from ._erp import ErpRules, component_item, erp_rules, mass_balance, resolve_raw_materials
 from ._errors import MissingDependencyError, Problem, ProductError, UnitError, expect_type, row_problems
+from ._limits import Limits, current_decimal, current_limits, limit_hint
 from ._product import Amount, BomColumns, Child, Item, Material
 from ._units import conversion_factor, parse_unit
 
@@ -50,8 +54,32 @@ class BomImport(BaseModel):
     warnings: list[str] = []
 
 
-def _read_table(path: Path, sheet: str | int = 0) -> tuple[pd.DataFrame, int, list[Problem]]:
-    """A CSV or Excel sheet as text columns, and the file row number of its first data row."""
+def _data_start(path: Path) -> tuple[int, str]:
+    """Lines before a CSV's header (blank or ``#`` comments), and its header line; read line by line."""
+    skip = 0
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        for line in f:
+            if line.strip() and not line.lstrip().startswith("#"):
+                return skip, line
+            skip += 1
+    return skip, ""
+
+
+def _delimiter(header: str) -> str:
+    """The field separator of a CSV, from its header line: the most frequent of ``,``, ``;``, tab and ``|``."""
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+_ONE_CELL = "one cell per column (quote cells that contain the separator)"
+
+
+def _read_table(
+    path: Path, sheet: str | int = 0, wanted: Callable[[str], bool] | None = None
+) -> tuple[pd.DataFrame, int, list[Problem]]:
+    """A CSV or Excel sheet as text columns, and the file row number of its first data row.
+
+    With ``wanted``, only the columns it accepts are read (an export may carry thousands nobody needs)."""
     import pandas as pd
 
     file = str(path)
@@ -59,24 +87,63 @@ def _read_table(path: Path, sheet: str | int = 0) -> tuple[pd.DataFrame, int, li
         return pd.DataFrame(), 0, [Problem("file not found", file=file, expected="a CSV or Excel (.xlsx) file")]
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
+            df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, usecols=wanted)
         else:
-            text = path.read_text(encoding="utf-8-sig")
-            lines = text.splitlines()
-            skip = 0
-            while skip < len(lines) and (not lines[skip].strip() or lines[skip].lstrip().startswith("#")):
-                skip += 1
+            skip, header = _data_start(path)
             df = pd.read_csv(
-                path, dtype=str, keep_default_na=False, skiprows=skip, encoding="utf-8-sig", sep=None, engine="python"
-            )
-            return df.apply(lambda c: c.str.strip()), skip + 2, []
+                path, dtype=str, keep_default_na=False, skiprows=skip, encoding="utf-8-sig",
+                sep=_delimiter(header), usecols=(lambda c: wanted(c.strip())) if wanted else None,
+            )  # fmt: skip
+            if not isinstance(df.index, pd.RangeIndex):  # pandas made the surplus cells of long rows an index
+                problem = Problem("a row has more cells than the header", file=file, expected=_ONE_CELL)
+                return pd.DataFrame(), 0, [problem]
+            df.columns = [str(c).strip() for c in df.columns]
+            return df.apply(lambda c: c.astype(str).str.strip()), skip + 2, []
     except ImportError as exc:  # pandas needs openpyxl for .xlsx
         raise MissingDependencyError(
             f"reading the Excel file {file} needs openpyxl, which is not installed: pip install 'footprint[excel]'"
         ) from exc
+    except UnicodeDecodeError as exc:
+        return pd.DataFrame(), 0, [Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=file)]
     except Exception as exc:  # pandas raises many kinds of parse errors
         return pd.DataFrame(), 0, [Problem(f"cannot read the table: {exc}", file=file)]
     return df.apply(lambda c: c.astype(str).str.strip()), 2, []
+
+
+_THOUSANDS = {".": r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$", ",": r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?$"}
+
+
+def _numbers(
+    raw: pd.Series, decimal: Literal[".", ","] | None, file: str, first: int, field: str, problems: list[Problem]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Numbers of a text column (NaN where unreadable), and the rows already reported as ambiguous.
+
+    A comma is read only when ``decimal`` says what it means.
+
+    Without ``decimal``, ``1,500`` is refused: an English-locale export means 1500 by it, a Norwegian or
+    German one 1.5. With ``decimal="."`` commas must group thousands (``1,500.5``); with ``decimal=","``
+    the comma is the decimal mark and dots must group thousands (``1.500,5``).
+    """
+    import pandas as pd
+
+    text = raw.str.replace("\u2212", "-", regex=False)
+    comma = text.str.contains(",", regex=False).to_numpy()
+    if decimal is None:
+        problems += row_problems(
+            comma, "number with a comma: 1,500 means 1500 in some locales and 1.5 in others", file=file,
+            first_row=first, field=field, values=raw.to_numpy(),
+            expected="the decimal separator stated: decimal=',' or '.' (--decimal, or decimal: in the product's bom)",
+        )  # fmt: skip
+        text = text.where(~comma, "")
+    else:
+        other = "," if decimal == "." else "."
+        grouped = text.str.match(_THOUSANDS[decimal]).to_numpy()
+        text = text.where(~grouped, text.str.replace(other, "", regex=False))
+        if decimal == ",":
+            bad = text.str.contains(".", regex=False).to_numpy()
+            text = text.where(bad, text.str.replace(",", ".", regex=False)).where(~bad, "x")
+        comma = np.zeros(len(text), dtype=bool)
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float), comma
 
 
 def _unit(text: str, unit_map: dict[str, str]) -> str:
@@ -158,6 +225,8 @@ def read_bom(
     default_mass_unit: str = "kg",
     unit_map: dict[str, str] | None = None,
     erp: str | ErpRules | dict[str, Any] | None = None,
+    decimal: Literal[".", ","] | None = None,
+    limits: Limits | None = None,
 ) -> BomImport:
     """Read an indented BOM or a parent-child table (CSV or Excel) into items and materials.
 
@@ -166,6 +235,9 @@ def read_bom(
     in two places) is collected into one :class:`ProductError` naming file, row and column.
     ``erp`` (a preset name ``sap``, ``ifs``, ``odoo`` or :class:`ErpRules`) says which rows are raw
     materials; a row whose children are all raw materials is a part made from them (see docs/bom-import.md).
+    Only the columns named by ``columns`` and ``erp`` are read. ``decimal`` is the export's decimal
+    separator: without it (nor one stated for the run with :func:`use_decimal`) a number with a comma is
+    refused as ambiguous. An export of more than ``limits.bom_edges`` rows is refused.
     """
     import pandas as pd
 
@@ -177,13 +249,21 @@ def read_bom(
     cols = columns if isinstance(columns, BomColumns) else BomColumns(**(columns or {}))
     units = {**ERP_UNITS, **(unit_map or {})}
     expect_type(path, (str, os.PathLike), "path")
+    decimal = decimal or current_decimal()
+    limits = limits or current_limits()
     path = Path(path)
     file = str(path)
-    df, first, problems = _read_table(path, sheet)
+    needed = {*cols.model_dump().values(), rules.material_type, rules.procurement_type, rules.item_category}
+    df, first, problems = _read_table(path, sheet, needed.__contains__)
     if problems:
         raise ProductError(problems, what=file)
     if df.empty:
         raise ProductError([Problem("the BOM has no rows", file=file, expected="one row per BOM line")], what=file)
+    if len(df) > limits.bom_edges:
+        raise ProductError(
+            [Problem(f"the BOM export has {len(df):,} rows", file=file, expected=limit_hint(limits, "bom_edges"))],
+            what=file,
+        )
     fmt = format or ("indented" if cols.level in df.columns else "parent-child")
     need = [cols.item, cols.quantity] + ([cols.level] if fmt == "indented" else [cols.parent])
     missing = [c for c in need if c not in df.columns]
@@ -214,9 +294,9 @@ def read_bom(
         field=cols.item,
         expected="a part number",
     )
-    qty = pd.to_numeric(col(cols.quantity).str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
+    qty, refused = _numbers(col(cols.quantity), decimal, file, first, cols.quantity, problems)
     problems += row_problems(
-        ~np.isfinite(qty) | (qty < 0), "quantity is not a finite number >= 0", file=file, first_row=first,
+        (~np.isfinite(qty) | (qty < 0)) & ~refused, "quantity is not a finite number >= 0", file=file, first_row=first,
         field=cols.quantity, values=col(cols.quantity).to_numpy(), expected="e.g. 2 or 12.5",
     )  # fmt: skip
 
@@ -238,7 +318,7 @@ def read_bom(
                     expected="a unit or ERP unit code (PCE, KG, M, L ...)",
                 )
             )
-    row_unit = unit_col.map(unit_of).fillna("piece")
+    row_unit = unit_col.map(unit_of).astype(object).fillna("piece")
 
     # masses
     mass_unit = col(cols.mass_unit).replace("", default_mass_unit)
@@ -262,8 +342,8 @@ def read_bom(
     masses = {}
     for name in (cols.net_mass, cols.gross_mass):
         raw = col(name)
-        val = pd.to_numeric(raw.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
-        bad = (raw.to_numpy() != "") & (~np.isfinite(val) | (val < 0))
+        val, refused = _numbers(raw, decimal, file, first, name, problems)
+        bad = (raw.to_numpy() != "") & (~np.isfinite(val) | (val < 0)) & ~refused
         problems += row_problems(
             bad, "mass is not a finite number >= 0", file=file, first_row=first, field=name,
             values=raw.to_numpy(), expected="e.g. 12.5",
@@ -357,11 +437,47 @@ def read_bom(
     lines, warnings, more = resolve_raw_materials(lines[lines["parent"] != ""], rules, file)
     problems += more
     colnames = {"unit": cols.unit, "material": cols.material, "net": cols.net_mass, "gross": cols.gross_mass}
-    imp = _assemble(lines, root, file, _mapping(mapping), problems, colnames, root_name)
+    table = _mapping(mapping)
+    imp = _assemble(lines, root, file, table, problems, colnames, root_name)
+    _last_origins.set(_origins(imp, lines, file, cols, table))
     nets = lines.groupby("item")["net"].first().dropna()
     stated = {**{str(k): float(v) for k, v in nets.items()}, **root_net}
     warnings += mass_balance(imp.items, stated, rules.mass_tolerance)
     return imp.model_copy(update={"warnings": warnings + imp.warnings})
+
+
+Origin = tuple[str, int | None, str, str]
+#: where the items and materials of the last import of this context came from (see :func:`import_origins`)
+_last_origins: ContextVar[dict[str, Origin]] = ContextVar("footprint_bom_origins", default={})  # noqa: B039
+
+
+def import_origins() -> dict[str, Origin]:
+    """Where each item (by id) and material (``material:<code>``) of the last :func:`read_bom` came from:
+    (file, row, column, a note naming the mapping row)."""
+    return _last_origins.get()
+
+
+def _origins(
+    imported: BomImport, lines: pd.DataFrame, file: str, cols: BomColumns, mapping: pd.DataFrame | None
+) -> dict[str, Origin]:
+    """Where each imported item (by id) and material (by ``material:`` and code) was read: the export's
+    row and column, and the mapping row that gave its factor, so that later problems point there."""
+    first_row = lines.groupby("item", sort=False)["row"].min().to_dict()
+    map_rows: dict[str, int] = {}
+    map_file = ""
+    if mapping is not None:
+        map_file = str(mapping.attrs.get("file", "the mapping table"))
+        start = int(mapping.attrs.get("first_row", 0))
+        map_rows = {str(c): start + i for i, c in enumerate(mapping["code"]) if str(c) not in map_rows}
+    out: dict[str, Origin] = {}
+    for item in imported.items:
+        code = item.material or item.id
+        note = f"; its factor comes from {map_file} row {map_rows[code]}" if code in map_rows else ""
+        column = cols.material if item.material else cols.item
+        out[item.id] = (file, first_row.get(item.id), column, note)
+    for mat in imported.materials:
+        out[f"material:{mat.id}"] = (map_file, map_rows.get(mat.id), "factor", "")
+    return out
 
 
 def _mapping(mapping: str | Path | pd.DataFrame | None) -> pd.DataFrame | None:

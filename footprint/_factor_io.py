@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import json
 import logging
 import math
 import os
@@ -18,6 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from ._biogenic import SET_INDEPENDENT_GASES
 from ._errors import FactorFileError, Problem, UnitError, UsageError, expect_type
+from ._factor_table import bulk_objects
 from ._factors import BOUNDARIES, CATEGORIES, EmissionFactor, FactorLibrary, Uncertainty
 from ._gwp import gases
 from ._tables import did_you_mean
@@ -337,12 +338,12 @@ def _flatten_json(obj: dict[str, Any]) -> dict[str, str]:
 
 
 def _rows_from_json(text: str, file: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    from ._structured import UnreadableError, load_json
+
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return [], [
-            Problem(f"not valid JSON: {exc.msg}", file=file, row=exc.lineno, expected="a JSON list of factor objects")
-        ]
+        data = load_json(text, file=file)
+    except UnreadableError as exc:
+        return [], [exc.problem]
     if isinstance(data, dict) and isinstance(data.get("factors"), list):
         data = data["factors"]
     if not isinstance(data, list):
@@ -386,10 +387,20 @@ def _rows_from_excel(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list
         import openpyxl
     except ImportError:  # pragma: no cover - depends on the environment
         return [], [Problem("reading Excel needs openpyxl: pip install 'footprint[excel]'", file=str(path))]
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    ws = wb.worksheets[0]
     file = str(path)
-    it = ws.iter_rows(values_only=True)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            return _rows_from_sheet(wb.worksheets[0].iter_rows(values_only=True), file)
+        finally:
+            wb.close()
+    except Exception as exc:  # a damaged workbook: zipfile, XML and openpyxl errors of many kinds
+        return [], [Problem(f"cannot read the workbook: {exc}", file=file, expected="an Excel .xlsx file")]
+
+
+def _rows_from_sheet(
+    it: Iterable[Sequence[object]], file: str
+) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
     header: list[str] | None = None
     rows: list[tuple[int, dict[str, str]]] = []
     problems: list[Problem] = []
@@ -406,7 +417,6 @@ def _rows_from_excel(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list
         if not any(c.strip() for c in cells):
             continue
         rows.append((r, dict(zip(header, cells[: len(header)], strict=False))))
-    wb.close()
     if header is None:
         problems.append(Problem("no header row", file=file, expected="a header row naming the columns"))
     return rows, problems
@@ -432,6 +442,12 @@ def read_factor_records(path: str | Path) -> list[EmissionFactor]:
             [Problem("file not found", file=file, expected="a CSV, JSON or Excel factor file")], what=file
         )
     suffix = path.suffix.lower()
+    if suffix == ".csv":
+        from ._factor_table import fast_factors
+
+        fast = fast_factors(path, set(_REQUIRED) | set(_OPTIONAL) | set(_gas_columns()))
+        if fast is not None:
+            return fast
     if suffix in (".xlsx", ".xlsm"):
         rows, problems = _rows_from_excel(path)
     else:
@@ -460,9 +476,11 @@ def _is_pact(text: str, path: Path) -> bool:
     """A PACT footprint file: named ``*.pact.json``, or JSON holding ``specVersion`` objects (an API answer)."""
     if path.name.lower().endswith(".pact.json"):
         return True
+    from ._structured import UnreadableError, load_json
+
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
+        data = load_json(text)
+    except UnreadableError:  # read again as a factor file, which reports the problem
         return False
     if isinstance(data, dict) and "data" in data and "factors" not in data:
         data = data["data"]
@@ -612,6 +630,11 @@ def load_factors(*paths: str | os.PathLike[str] | pd.DataFrame, name: str | None
         except FactorFileError as exc:
             problems += exc.problems
             continue
+        label = f"DataFrame {k}" if isinstance(f, pd.DataFrame) else f.name
+        if not factors:  # the first file: its ids are unique already
+            with bulk_objects():
+                factors = dict(zip((fac.id for fac in loaded), zip(repeat(label), loaded), strict=False))
+            continue
         for fac in loaded:
             prior = factors.get(fac.id)
             if prior is not None and prior[1] != fac:
@@ -625,11 +648,12 @@ def load_factors(*paths: str | os.PathLike[str] | pd.DataFrame, name: str | None
                     )
                 )
                 continue
-            factors.setdefault(fac.id, (f"DataFrame {k}" if isinstance(f, pd.DataFrame) else f.name, fac))
+            factors.setdefault(fac.id, (label, fac))
     if problems:
         raise FactorFileError(problems, what=", ".join(_label(p, k) for k, p in enumerate(paths)))
     lib_name = name or "+".join("DataFrame" if isinstance(p, pd.DataFrame) else Path(p).stem for p in paths)
-    lib = FactorLibrary((fac for _, fac in factors.values()), name=lib_name)
+    with bulk_objects():
+        lib = FactorLibrary((fac for _, fac in factors.values()), name=lib_name)
     _log.debug(
         "loaded library %s: %d factor(s) from %d source(s), version %s", lib_name, len(lib), len(sources), lib.version
     )

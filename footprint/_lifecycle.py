@@ -28,7 +28,7 @@ from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertaint
 from ._finite import check_evaluated, check_sums
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
 from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, default_module, ghg_stage
-from ._product import Activity, Amount, Product
+from ._product import Activity, Amount, Product, relocated
 from ._result import Contribution, FootprintResult, primary_data_share
 from ._units import conversion_factor, parse_unit
 
@@ -288,9 +288,19 @@ def prepare_product(product: Product, library: FactorLibrary | None = None, file
     Raises :class:`ProductError` listing every problem (unknown items, materials and factors with every
     field that needs them, units that cannot meet their factor, negative or missing masses, shares that do
     not sum to one, a declared unit the BOM cannot express), or :class:`CycleError` with the cycle's path.
+    Problems in items read from an ERP export name the export's file, row and column.
     """
     expect_type(product, Product, "product")
     expect_type(library, (FactorLibrary, type(None)), "library")
+    try:
+        return _prepare(product, library, file)
+    except CycleError as exc:
+        raise CycleError(relocated(list(exc.problems), product), exc.cycle, what=exc.what) from None
+    except ProductError as exc:
+        raise ProductError(relocated(list(exc.problems), product), what=exc.what) from None
+
+
+def _prepare(product: Product, library: FactorLibrary | None, file: str | None) -> PreparedProduct:
     base = default_library() if library is None else library
     b = _Builder(product, base, file)
     local = _local_factors(product, b)
@@ -733,30 +743,70 @@ def check_product(product: Product, library: FactorLibrary | None = None, file: 
     return list(prepare_product(product, library, file).warnings)
 
 
-def _paths(prep: PreparedProduct) -> tuple[list[str], npt.NDArray[np.float64]]:
-    """Shortest path from the root to every node, and the number of distinct paths (reporting only)."""
+class ItemPaths:
+    """The shortest path from the root to each node, as ``"root/assembly/part"``, built when asked for.
+
+    Only a parent per node is stored, so memory grows with the number of nodes, not with the square of the
+    BOM's depth (a 10,000-level chain would otherwise hold 10,000 strings of up to 10,000 ids each).
+    """
+
+    def __init__(self, parent: list[int], node_ids: tuple[str, ...]) -> None:
+        self._parent = parent
+        self._ids = node_ids
+        self._built: dict[int, str] = {}
+
+    def __getitem__(self, node: int) -> str:
+        if node not in self._built:
+            chain, k = [], node
+            while k >= 0:
+                chain.append(self._ids[k])
+                k = self._parent[k]
+            self._built[node] = "/".join(reversed(chain))
+        return self._built[node]
+
+
+def _paths(prep: PreparedProduct) -> tuple[ItemPaths, list[int]]:
+    """Shortest path from the root to every node, and the number of distinct paths (reporting only).
+
+    Among paths of equal length the one whose item ids come first, level by level, so that item order
+    does not matter. Path counts are exact integers: a diamond lattice 1,100 levels deep has 2^1100 paths
+    to its bottom, beyond any float.
+    """
+    n = prep.bom.n_nodes
     children: dict[int, list[int]] = {}
     for p, c in zip(prep.bom.edge_parent.tolist(), prep.bom.edge_child.tolist(), strict=True):
         children.setdefault(p, []).append(c)
-    # breadth first; among paths of equal length the alphabetically first, so that item order does not matter
-    path: dict[int, str] = {prep.root: prep.node_ids[prep.root]}
+    parent = [-2] * n  # -2: not reached; -1: the root
+    parent[prep.root] = -1
+    rank = {prep.root: 0}
     level = [prep.root]
-    while level:
-        found: dict[int, str] = {}
+    while level:  # breadth first; a level in rank order, so a node's first parent found is its best one
+        best: dict[int, int] = {}
         for p in level:
             for c in children.get(p, []):
-                if c not in path:
-                    cand = f"{path[p]}/{prep.node_ids[c]}"
-                    if c not in found or cand < found[c]:
-                        found[c] = cand
-        path.update(found)
-        level = sorted(found)
-    counts = np.zeros(prep.bom.n_nodes)
-    counts[prep.root] = 1.0
-    ex = explode(BomArrays(prep.bom.n_nodes, prep.bom.edge_parent, prep.bom.edge_child, np.ones(len(prep.bom.edge_qty))),
+                if parent[c] == -2 and c not in best:
+                    best[c] = p
+        level = sorted(best, key=lambda c: (rank[best[c]], prep.node_ids[c]))
+        for r, c in enumerate(level):
+            rank[c], parent[c] = r, best[c]
+    ex = explode(BomArrays(n, prep.bom.edge_parent, prep.bom.edge_child, np.ones(len(prep.bom.edge_qty))),
                  np.zeros(1, dtype=np.intp), np.array([prep.root]), np.ones(1))  # fmt: skip
-    counts[ex.node] = ex.count
-    return [path.get(k, prep.node_ids[k]) for k in range(prep.bom.n_nodes)], counts
+    approx = np.zeros(n)
+    approx[ex.node] = ex.count
+    if approx.max(initial=0.0) < 2.0**53:  # floats count exactly up to 2^53
+        return ItemPaths([max(p, -1) for p in parent], prep.node_ids), [int(x) for x in approx]
+    return ItemPaths([max(p, -1) for p in parent], prep.node_ids), _exact_path_counts(prep)
+
+
+def _exact_path_counts(prep: PreparedProduct) -> list[int]:
+    """Paths from the root to each node in Python integers, parents before children (a rare fallback)."""
+    height, _ = topological_levels(prep.bom)
+    order = np.argsort(-height[prep.bom.edge_parent], kind="stable")
+    counts = [0] * prep.bom.n_nodes
+    counts[prep.root] = 1
+    for p, c in zip(prep.bom.edge_parent[order].tolist(), prep.bom.edge_child[order].tolist(), strict=True):
+        counts[c] += counts[p]
+    return counts
 
 
 @dataclass(frozen=True)
@@ -897,7 +947,7 @@ def calculate(
             Contribution(
                 path=paths[int(node_of_c[k])],
                 item=prep.node_ids[int(node_of_c[k])],
-                paths=int(npaths[int(node_of_c[k])]),
+                paths=npaths[int(node_of_c[k])],
                 module=mod,
                 ghg_stage=ghg_stage(mod),
                 kind=KINDS[int(prep.act_kind[a])],

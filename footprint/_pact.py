@@ -24,6 +24,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -1411,36 +1412,30 @@ def _is_file(text: str) -> bool:
         return False
 
 
+_PACT_JSON = "a PACT ProductFootprint, a list of them or an API response as JSON"
+
+
 def _load(data: Any) -> tuple[list[Any], bool, str | None, list[Problem]]:
     """The footprints in ``data``, whether they came as a list, the file name, and problems reading it."""
+    from ._structured import UnreadableError, load_json
+
     file: str | None = None
     if isinstance(data, Path) or (
         isinstance(data, str) and not data.lstrip().startswith(("{", "[")) and _is_file(data)
     ):
         file = str(data)
         try:
-            data = Path(data).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            data = Path(data).read_bytes()
+        except OSError as exc:
             return [], False, file, [Problem(f"cannot read the file: {exc}", file=file)]
-    if isinstance(data, bytes):
-        data = data.decode("utf-8-sig", errors="replace")
-    if isinstance(data, str):
+    if isinstance(data, str | bytes):
         try:
-            data = json.loads(data)
-        except json.JSONDecodeError as exc:
-            hint = "" if file else " (nor the name of a file)"
-            return (
-                [],
-                False,
-                file,
-                [
-                    Problem(
-                        f"not valid JSON{hint}: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-                        file=file,
-                        expected="a PACT ProductFootprint, a list of them or an API response as JSON",
-                    )
-                ],
-            )
+            data = load_json(data, file=file)
+        except UnreadableError as exc:
+            unread = exc.problem
+            if unread.message.startswith("not valid JSON") and not file:
+                unread = replace(unread, message=unread.message.replace("JSON", "JSON (nor the name of a file)", 1))
+            return [], False, file, [replace(unread, expected=unread.expected or _PACT_JSON)]
     if isinstance(data, ProductFootprintV2 | ProductFootprintV3):
         return [data], False, file, []
     if isinstance(data, dict) and "specVersion" not in data:

@@ -6,9 +6,9 @@ models. Quantities are written as text with their unit (``"1900 kg"``, ``"3200 k
 
 from __future__ import annotations
 
-import json
 import math
 import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_serializer,
@@ -27,6 +28,7 @@ from pydantic import (
 
 from ._errors import InputError, Problem, ProductError, expect_type
 from ._factors import Uncertainty
+from ._limits import Limits, current_limits, limit_hint
 from ._models import CheckedModel
 from ._modules import Module
 from ._units import ensure_own_quantity, parse_unit, split_quantity
@@ -368,6 +370,8 @@ class BomSource(CheckedModel):
     sheet: str | int = 0
     default_mass_unit: str = "kg"
     erp: Literal["sap", "ifs", "odoo"] | dict[str, Any] | None = None
+    #: the export's decimal separator; without it a number with a comma is refused as ambiguous
+    decimal: Literal[".", ","] | None = None
 
 
 class Product(_Model):
@@ -396,6 +400,8 @@ class Product(_Model):
     end_of_life: list[EndOfLife] = Field(default_factory=list)
     bom: BomSource | None = None
     bom_warnings: list[str] = Field(default_factory=list, description="set by the BOM import: what it noticed")
+    # where items and materials read from an ERP export came from, by field ("items[3]"): file, row, column, note
+    _origins: dict[str, tuple[str, int | None, str, str]] = PrivateAttr(default_factory=dict)
 
     @field_validator("region", mode="before")
     @classmethod
@@ -434,53 +440,59 @@ def problems_from_validation(exc: ValidationError, file: str | None) -> list[Pro
     return out
 
 
-def load_product(path: str | Path) -> Product:
+def load_product(path: str | Path, *, limits: Limits | None = None) -> Product:
     """Read a product file (``.json``, ``.yaml`` or ``.yml``); raise :class:`ProductError` listing every
-    problem pydantic finds (the cross-checks against a factor library come with :func:`check_product`)."""
+    problem pydantic finds (the cross-checks against a factor library come with :func:`check_product`).
+
+    A key given twice, aliases or nesting beyond ``limits`` and a BOM beyond ``limits.bom_items`` or
+    ``limits.bom_edges`` are refused (:class:`Limits`; by default those applied by :func:`use_limits`)."""
+    from ._structured import UnreadableError, decode_utf8, load_json, load_yaml
+
     expect_type(path, (str, os.PathLike), "path")
     path = Path(path)
     file = str(path)
+    limits = limits or current_limits()
     if not path.is_file():
         raise ProductError([Problem("file not found", file=file, expected="a product file (.json, .yaml)")], what=file)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ProductError(
-            [Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=file, expected="a UTF-8 encoded file")],
-            what=file,
-        ) from None
     data: Any
     try:
+        text = decode_utf8(path.read_bytes(), file)
         if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(text)
+            data = load_yaml(text, file=file, limits=limits)
         else:
-            data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProductError([Problem(f"not valid JSON: {exc.msg}", file=file, row=exc.lineno)], what=file) from None
-    except Exception as exc:  # yaml.YAMLError and its subclasses
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise ProductError(
-            [Problem(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=file, row=row)], what=file
-        ) from None
+            data = load_json(text, file=file, limits=limits)
+    except UnreadableError as exc:
+        raise ProductError([exc.problem], what=file) from None
     if isinstance(data, dict) and "product" in data and len(data) == 1:
         data = data["product"]
     if not isinstance(data, dict):
         raise ProductError(
             [Problem("a product file holds one object", file=file, expected="a mapping with id, items, ...")], what=file
         )
+    _check_size(data.get("items"), file, limits)
     try:
         product = Product.model_validate(data)
     except ValidationError as exc:
         raise ProductError(problems_from_validation(exc, file), what=file) from None
-    return _with_bom(product, path) if product.bom is not None else product
+    return _with_bom(product, path, limits) if product.bom is not None else product
 
 
-def _with_bom(product: Product, path: Path) -> Product:
+def _check_size(items: Any, file: str, limits: Limits) -> None:
+    """Refuse a BOM beyond the limits before pydantic builds an object for each of its entries."""
+    if not isinstance(items, list):
+        return
+    edges = sum(len(i["children"]) for i in items if isinstance(i, dict) and isinstance(i.get("children"), list))
+    for name, n, what in (("bom_items", len(items), "items"), ("bom_edges", edges, "children entries")):
+        if n > getattr(limits, name):
+            raise ProductError(
+                [Problem(f"the product has {n:,} {what}", file=file, field="items", expected=limit_hint(limits, name))],
+                what=file,
+            )
+
+
+def _with_bom(product: Product, path: Path, limits: Limits) -> Product:
     """Resolve a product's ``bom`` (an ERP export beside the product file) into items and materials."""
-    from ._bom_io import read_bom
+    from ._bom_io import import_origins, read_bom
 
     src = product.bom
     assert src is not None
@@ -494,6 +506,8 @@ def _with_bom(product: Product, path: Path) -> Product:
         sheet=src.sheet,
         default_mass_unit=src.default_mass_unit,
         erp=src.erp,
+        decimal=src.decimal,
+        limits=limits,
     )
     clash = sorted({i.id for i in imported.items} & {i.id for i in product.items})
     if clash:
@@ -511,7 +525,7 @@ def _with_bom(product: Product, path: Path) -> Product:
         )
     own = {m.id for m in product.materials}
     materials = [m for m in imported.materials if m.id not in own] + list(product.materials)
-    return product.model_copy(
+    merged = product.model_copy(
         update={
             "items": [*imported.items, *product.items],
             "materials": materials,
@@ -520,6 +534,31 @@ def _with_bom(product: Product, path: Path) -> Product:
             "bom_warnings": [*product.bom_warnings, *imported.warnings],
         }
     )
+    _check_size([{"children": i.children} for i in merged.items], str(path), limits)
+    where = import_origins()
+    origins = {f"items[{k}]": where[i.id] for k, i in enumerate(imported.items)}
+    origins |= {f"materials[{k}]": where[f"material:{m.id}"] for k, m in enumerate(materials) if m.id not in own}
+    merged._origins = origins
+    return merged
+
+
+def relocated(problems: list[Problem], product: Product) -> list[Problem]:
+    """Problems at fields of items and materials read from an ERP export, pointed at the export's row and
+    column (and the mapping row) instead of at a product file where the user never wrote them."""
+    origins = product._origins
+    if not origins:
+        return problems
+    out = []
+    for p in problems:
+        m = re.match(r"^((?:items|materials)\[\d+\])(.*)$", p.field or "")
+        origin = origins.get(m.group(1)) if m else None
+        if m is None or origin is None:
+            out.append(p)
+            continue
+        file, row, column, note = origin
+        moved = f"{p.message} (field {m.group(1)}{m.group(2)} of the product {product.id!r}{note})"
+        out.append(Problem(moved, file=file, row=row, field=column, value=p.value, expected=p.expected))
+    return out
 
 
 def product_schema() -> dict[str, Any]:

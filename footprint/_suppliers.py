@@ -27,6 +27,7 @@ from ._engine import BomArrays, find_cycle, topological_levels
 from ._errors import (
     CycleError,
     DeliveryError,
+    FootprintError,
     IncompatibleUnitsError,
     InputError,
     Problem,
@@ -320,14 +321,18 @@ def supplier_footprints(
 
     expect_type(footprints, pd.DataFrame, "footprints")
     expect_type(deliveries, (pd.DataFrame, str, os.PathLike), "deliveries")
-    name = "deliveries"
-    if not isinstance(deliveries, pd.DataFrame) and str(deliveries).lower().endswith((".xlsx", ".xlsm")):
-        deliveries = pd.read_excel(deliveries, dtype={"product": str, "period": str})
-        first_row, row_label = 2, "row"
-    else:
-        name = str(deliveries) if not isinstance(deliveries, pd.DataFrame) else name
-        deliveries = read_table(deliveries, name)
-        first_row, row_label = where_rows(deliveries)
+    name = "deliveries" if isinstance(deliveries, pd.DataFrame) else str(deliveries)
+    try:
+        if not isinstance(deliveries, pd.DataFrame) and str(deliveries).lower().endswith((".xlsx", ".xlsm")):
+            deliveries = pd.read_excel(deliveries, dtype={"product": str, "period": str})
+            first_row, row_label = 2, "row"
+        else:
+            deliveries = read_table(deliveries, name)
+            first_row, row_label = where_rows(deliveries)
+    except FootprintError:
+        raise
+    except Exception as exc:  # undecodable text, a damaged CSV or workbook: pandas and openpyxl raise many kinds
+        raise DeliveryError([Problem(f"cannot read the table: {exc}", file=name)], what=name) from None
     problems: list[Problem] = column_problems(TABLES["deliveries"], list(deliveries.columns), name)
     if problems:
         raise DeliveryError(problems, what=name)

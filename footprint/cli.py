@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -20,6 +20,7 @@ from ._factor_io import default_library, load_factors
 from ._factors import FactorLibrary, PrefoldedPolicy
 from ._formula import csv_text
 from ._gwp import DEFAULT_GWP_SET, gwp_sets
+from ._limits import Limits, use_decimal, use_limits
 from ._modules import MODULE_NAMES
 from ._output import atomic_outputs, confined, output_name, output_names, write_atomic
 from ._result import FootprintResult
@@ -107,9 +108,29 @@ def result_csv(result: FootprintResult) -> str:
     return csv_text(result.to_frame(), index=False)
 
 
+def _limit(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Limits:
+    """``NAME=N`` pairs as :class:`Limits` (a usage error, exit 2, for an unknown name or a bad number)."""
+    changes: dict[str, int] = {}
+    for text in values:
+        name, _, value = text.partition("=")
+        if name not in Limits.names() or not value.strip().isdigit():
+            raise click.BadParameter(f"{text!r}: expected NAME=N with NAME one of {', '.join(Limits.names())}")
+        changes[name] = int(value)
+    return Limits().relaxed(**changes)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="footprint")
-def main() -> None:
+@click.option(
+    "--decimal", type=click.Choice([".", ","]), default=None,
+    help="Decimal separator of ERP exports (a number with a comma is refused without it).",
+)  # fmt: skip
+@click.option(
+    "--limit", "limits", multiple=True, callback=_limit, metavar="NAME=N",
+    help=f"Relax a limit on input size ({', '.join(Limits.names())}); see docs/cli.md.",
+)  # fmt: skip
+@click.pass_context
+def main(ctx: click.Context, decimal: Literal[".", ","] | None, limits: Limits) -> None:
     """footprint: carbon footprints of oil and gas equipment.
 
     \b
@@ -117,7 +138,10 @@ def main() -> None:
       footprint calc examples/subsea_gate_valve.yaml --prefolded report
       footprint factors search steel --category material
       footprint validate my_factors.csv my_product.yaml
+      footprint --decimal , calc erp_product.yaml
     """
+    ctx.with_resource(use_limits(limits))
+    ctx.with_resource(use_decimal(decimal))
 
 
 _FACTORS_OPT = click.option(

@@ -69,7 +69,8 @@ def test_indented_bom_calculates_by_hand(tmp_path: Path) -> None:
 
 
 def test_dotted_levels_and_renamed_columns(tmp_path: Path) -> None:
-    """Levels written as dots only, and SAP-style column names mapped with BomColumns, read the same."""
+    """Levels written as dots only, and SAP-style column names mapped with BomColumns, read the same; the
+    export's decimal comma is read as stated."""
     text = "Lvl;Component;Qty;UoM;Mat;Net;Gross;WUn\n0;TOP;1;PCE;;;;\n.;A;2;PCE;S1;1,5;2;KG\n.;B;1;PCE;R1;0,5;;KG\n"
     cols = fp.BomColumns(
         level="Lvl",
@@ -81,7 +82,7 @@ def test_dotted_levels_and_renamed_columns(tmp_path: Path) -> None:
         gross_mass="Gross",
         mass_unit="WUn",
     )
-    imp = read_bom(write(tmp_path, "b.csv", text), columns=cols, mapping=write(tmp_path, "m.csv", MAPPING))
+    imp = read_bom(write(tmp_path, "b.csv", text), columns=cols, mapping=write(tmp_path, "m.csv", MAPPING), decimal=",")
     items = by_id(imp)
     assert [(c.item, c.quantity) for c in items["TOP"].children] == [("A", 2.0), ("B", 1.0)]
     assert items["A"].net_mass == fp.Amount(value=1.5, unit="kg")  # decimal comma read as 1.5

@@ -82,7 +82,8 @@ Level;Component number;Object description;Comp. qty (BUn);Base unit;Material gro
 """
     cols = (
         ", columns: {level: Level, item: Component number, description: Object description, quantity: Comp. qty (BUn),"
-        " unit: Base unit, material: Material group, net_mass: Net weight, mass_unit: Weight unit}, erp: sap"
+        " unit: Base unit, material: Material group, net_mass: Net weight, mass_unit: Weight unit}, erp: sap,"
+        ' decimal: ","'  # the export writes 0,8 M: its decimal comma is stated
     )
     r = calc(tmp_path, bom, extra=cols)
     assert r.product_mass_kg == pytest.approx(21.0, rel=1e-12)
