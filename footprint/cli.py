@@ -86,10 +86,16 @@ def render_result(result: FootprintResult, top: int = 10) -> str:
         "",
     ]
     total = result.total_kgco2e or 1.0
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (m, MODULE_NAMES[m], _fmt_kg(v), f"{v / total:.1%}" if m != "D" else "") for m, v in result.by_module.items()
     ]
-    out.append(_table(rows, ("module", "stage", "kg CO2e", "share"), {2, 3}))
+    header: tuple[str, ...] = ("module", "stage", "kg CO2e", "share")
+    ind = result.gwp_indicators
+    if any(v["GWP-biogenic"] or v["GWP-luluc"] for v in ind.values()):  # EN 15804+A2 split, when it says more
+        parts = ("GWP-fossil", "GWP-biogenic", "GWP-luluc")
+        rows = [(*r, *(_fmt_kg(ind[r[0]][p]) for p in parts)) for r in rows]
+        header = (*header, "fossil", "biogenic", "luluc")
+    out.append(_table(rows, header, set(range(2, len(header)))))
     contribs = sorted((c for c in result.contributions if c.module != "D"), key=lambda c: -abs(c.kgco2e))[:top]
     out += ["", f"Largest {len(contribs)} contributions:"]
     crow = [

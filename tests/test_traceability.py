@@ -106,3 +106,24 @@ def test_replacement_parts_travel_in_b4() -> None:
     # the product's own legs are unchanged: 100 kg x 100 km and 100 kg x 1000 km
     assert r.by_module["A2"] == pytest.approx(1.0, rel=1e-12)
     assert r.by_module["A4"] == pytest.approx(10.0, rel=1e-12)
+
+
+def test_calc_table_shows_the_en15804_split_when_there_is_biogenic_carbon(tmp_path: Path) -> None:
+    """A crate of 10 kg wood taking up 1.8 kg CO2 per kg (and 0.1 fossil): the module table gains the
+    GWP-fossil (1.0), GWP-biogenic (-18.0) and GWP-luluc columns; without biogenic gases it keeps four columns."""
+    factors = tmp_path / "wood.csv"
+    factors.write_text(
+        "id,name,category,unit,source,edition,region,licence,boundary,kg_CO2,kg_CO2_biogenic_uptake\n"
+        "wood,Wood,material,kg,test,1,GLO,CC0-1.0,cradle-to-gate,0.1,1.8\n"
+    )
+    product = tmp_path / "crate.yaml"
+    product.write_text(
+        "id: crate\nitems:\n  - {id: crate, kind: part, material: wood, net_mass: 10 kg}\n"
+        "materials:\n  - {id: wood, factor: wood}\n"
+    )
+    out = CliRunner().invoke(main, ["calc", str(product), "--factors", str(factors), "--no-default-factors"])
+    assert out.exit_code == 0, out.output
+    header = next(line for line in out.output.splitlines() if line.startswith("module"))
+    assert header.split() == ["module", "stage", "kg", "CO2e", "share", "fossil", "biogenic", "luluc"]
+    a1 = next(line for line in out.output.splitlines() if line.startswith("A1 "))
+    assert a1.split()[-3:] == ["1.0", "-18.0", "0.0"]
