@@ -27,6 +27,7 @@ from ._errors import (
     CycleError,
     IncompatibleUnitsError,
     InputError,
+    MissingDependencyError,
     Problem,
     ProductError,
     UnitError,
@@ -308,6 +309,7 @@ def read_table(source: Any, name: str) -> pd.DataFrame:
             [Problem("file not found", file=str(path), expected=f"the {name} table as CSV or Parquet")], what=name
         )
     if path.suffix.lower() in (".parquet", ".pq"):
+        _need_pyarrow(path)
         return pd.read_parquet(path)
     skip = _comment_lines(path)
     df = pd.read_csv(path, skiprows=skip, encoding="utf-8-sig", dtype=dict.fromkeys(_ID_COLUMNS, "str"))
@@ -373,11 +375,24 @@ def _release_arrow_memory() -> None:
         pa.default_memory_pool().release_unused()
 
 
+def _need_pyarrow(path: Path) -> None:
+    """Parquet needs pyarrow, an optional dependency: say which extra installs it."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"reading the Parquet file {path} needs pyarrow, which is not installed: pip install 'footprint[parquet]'"
+        ) from exc
+
+
 def _open_table(source: Any, name: str) -> Any:
     """A DataFrame, or a CSV or Parquet file read column by column."""
     if isinstance(source, str | Path) and Path(source).is_file():
         path = Path(source)
-        return _ParquetColumns(path) if path.suffix.lower() in (".parquet", ".pq") else _CsvColumns(path)
+        if path.suffix.lower() in (".parquet", ".pq"):
+            _need_pyarrow(path)
+            return _ParquetColumns(path)
+        return _CsvColumns(path)
     return read_table(source, name)
 
 

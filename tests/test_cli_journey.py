@@ -76,3 +76,12 @@ def test_excel_bom_without_openpyxl_names_the_extra(tmp_path: Path, monkeypatch:
     monkeypatch.setitem(sys.modules, "openpyxl", None)
     with pytest.raises(fp.MissingDependencyError, match=r"footprint\[excel\]"):
         read_bom(path)
+
+
+def test_parquet_catalogue_without_pyarrow_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalogue table in Parquet without pyarrow installed says pip install 'footprint[parquet]'."""
+    path = tmp_path / "products.parquet"
+    path.write_bytes(b"PAR1")  # never read: the dependency is checked first
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(fp.MissingDependencyError, match=r"footprint\[parquet\]"):
+        fp.prepare_catalogue(path, path, path)
