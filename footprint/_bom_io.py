@@ -132,7 +132,7 @@ def _numbers(
         problems += row_problems(
             comma, "number with a comma: 1,500 means 1500 in some locales and 1.5 in others", file=file,
             first_row=first, field=field, values=raw.to_numpy(),
-            expected="the decimal separator stated: decimal=',' or '.' (--decimal, or decimal: in the product's bom)",
+            expected="the decimal separator stated: decimal=',' or '.' (--decimal, decimal: in the product's bom, or a '# decimal: ,' line atop the mapping table)",
         )  # fmt: skip
         text = text.where(~comma, "")
     else:
@@ -153,6 +153,25 @@ def _unit(text: str, unit_map: dict[str, str]) -> str:
     return mapped
 
 
+_DECIMAL_LINE = re.compile(r"^#\s*decimal\s*[:=]\s*([.,])\s*$", re.IGNORECASE)
+
+
+def _stated_decimal(path: Path) -> Literal[".", ","] | None:
+    """The decimal separator a CSV mapping table states for its exports in a leading ``# decimal: ,`` line."""
+    if path.suffix.lower() in (".xlsx", ".xlsm") or not path.is_file():
+        return None
+    try:
+        with path.open(encoding="utf-8-sig") as f:
+            for line in f:
+                if line.strip() and not line.lstrip().startswith("#"):
+                    return None
+                if m := _DECIMAL_LINE.match(line.strip()):
+                    return "," if m.group(1) == "," else "."
+    except (OSError, UnicodeDecodeError):  # reported by the reading of the table itself
+        return None
+    return None
+
+
 def read_mapping(path: str | Path) -> pd.DataFrame:
     """A mapping table (CSV or Excel): ``code`` -> ``factor``, with optional ``kind`` (``material`` or
     ``component``), ``name``, ``recycled_content``, ``end_of_life`` and ``scrap_end_of_life``; for
@@ -160,6 +179,7 @@ def read_mapping(path: str | Path) -> pd.DataFrame:
     ``primary``, ``mass``, ``material`` and ``supplier`` (see docs/bom-import.md)."""
     df, first, problems = _read_table(Path(path))
     file = str(path)
+    df.attrs["decimal"] = _stated_decimal(Path(path))
     if not problems and "code" not in df.columns:
         problems.append(Problem("required column missing", file=file, field="code", expected="columns code and factor"))
     if not problems and "factor" not in df.columns and "pcf" not in df.columns:
@@ -236,8 +256,8 @@ def read_bom(
     ``erp`` (a preset name ``sap``, ``ifs``, ``odoo`` or :class:`ErpRules`) says which rows are raw
     materials; a row whose children are all raw materials is a part made from them (see docs/bom-import.md).
     Only the columns named by ``columns`` and ``erp`` are read. ``decimal`` is the export's decimal
-    separator: without it (nor one stated for the run with :func:`use_decimal`) a number with a comma is
-    refused as ambiguous. An export of more than ``limits.bom_edges`` rows is refused.
+    separator: without it (nor one stated by the mapping table in a leading ``# decimal: ,`` line, nor for
+    the run with :func:`use_decimal`) a number with a comma is refused as ambiguous. An export of more than ``limits.bom_edges`` rows is refused.
     """
     import pandas as pd
 
@@ -249,7 +269,9 @@ def read_bom(
     cols = columns if isinstance(columns, BomColumns) else BomColumns(**(columns or {}))
     units = {**ERP_UNITS, **(unit_map or {})}
     expect_type(path, (str, os.PathLike), "path")
-    decimal = decimal or current_decimal()
+    table = _mapping(mapping)
+    mapping_decimal: Literal[".", ","] | None = table.attrs.get("decimal") if table is not None else None
+    decimal = decimal or mapping_decimal or current_decimal()
     limits = limits or current_limits()
     path = Path(path)
     file = str(path)
@@ -437,7 +459,6 @@ def read_bom(
     lines, warnings, more = resolve_raw_materials(lines[lines["parent"] != ""], rules, file)
     problems += more
     colnames = {"unit": cols.unit, "material": cols.material, "net": cols.net_mass, "gross": cols.gross_mass}
-    table = _mapping(mapping)
     imp = _assemble(lines, root, file, table, problems, colnames, root_name)
     _last_origins.set(_origins(imp, lines, file, cols, table))
     nets = lines.groupby("item")["net"].first().dropna()

@@ -268,6 +268,17 @@ def test_decimal_stated_in_the_product_file_and_on_the_command_line(tmp_path: Pa
     assert "Traceback" not in out.output
 
 
+def test_decimal_stated_by_the_mapping_table(tmp_path: Path) -> None:
+    """A mapping table whose first line says ``# decimal: ,`` reads the export's 1,500 as 1.5 (1.5 plates
+    of 2 kg at 2 kg CO2/kg: 6 kg CO2e); an explicit ``decimal="."`` still wins (1500 plates: 6000)."""
+    bom = write(tmp_path, "bom.csv", QTY_BOM)
+    mapping = write(tmp_path, "m.csv", "# decimal: ,\ncode,factor\nS1,steel\n")
+    for decimal, kg_co2e in ((None, 6.0), (".", 6000.0)):
+        imported = read_bom(bom, mapping=mapping, decimal=decimal)  # type: ignore[arg-type]
+        product = fp.Product(id="p", items=imported.items, materials=imported.materials, root=imported.root)
+        assert fp.calculate(product, LIB).total_kgco2e == pytest.approx(kg_co2e)
+
+
 # --- PACT import ----------------------------------------------------------------------------------------
 
 
