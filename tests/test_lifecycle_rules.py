@@ -8,6 +8,7 @@ with pencil and paper.
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
@@ -148,8 +149,8 @@ COMPRESSOR: dict[str, Any] = {
 def test_worked_example_compressor_module_by_module() -> None:
     """A compressor (life 12 yr): a 400 kg steel frame at 20 % scrap and a bought-in 50 kg motor whose maker
     declares a cradle-to-gate footprint (300 kg CO2e) and, by module, its end of life (C3 4, C4 1 kg CO2e per
-    motor). The declared end-of-life values enter as the motor's C3/C4 activities against factors of those
-    values, which is how the product model takes a supplier's footprint by module.
+    motor). Here the declared end-of-life values enter as the motor's C3/C4 activities against factors of those
+    values; the next test gives the same footprint as a cradle-to-grave PCF by module.
 
     A1 = frame 400 / (1 - 0.2) = 500 kg x 2.0 = 1000 + motor PCF 300 = 1300
     A2 = inputs 500 + 50 = 550 kg = 0.55 t x 100 km x 0.1 = 5.5
@@ -181,6 +182,24 @@ def test_worked_example_compressor_b4_carries_the_replacements_transport() -> No
     travels the A2 leg (0.05 t x 100 km x 0.1 = 0.5) and the A4 leg (0.05 t x 300 km x 0.1 = 1.5):
     B4 = 2 x (305 + 0.5 + 1.5) = 614."""
     assert calc(COMPRESSOR).by_module["B4"] == pytest.approx(614.0, rel=1e-12)
+
+
+def test_worked_example_compressor_with_a_cradle_to_grave_pcf_by_module() -> None:
+    """The same compressor with the motor maker's footprint given cradle to grave, by module: A1-A3 300, C3 4,
+    C4 1 (kgco2e 305). Its A1-A3 go into the compressor's A1 and its C3/C4 into the compressor's C3/C4, so
+    every module is the one derived above; the replaced motors carry all three into B4: 2 x 305 = 610."""
+    data = copy.deepcopy(COMPRESSOR)
+    motor = data["items"][2]
+    motor["declared_footprint"] = {"kgco2e": 305, "gwp_set": "AR6", "source": "motor maker's PCF, cradle to grave",
+                                   "boundary": "cradle-to-grave", "modules": {"A1-A3": 300, "C3": 4, "C4": 1}}  # fmt: skip
+    motor["activities"] = [a for a in motor["activities"] if a.get("per_year")]
+    r = calc(data)
+    expected = {"A1": 1300.0, "A2": 5.5, "A3": 21.1, "A4": 13.5, "B2": 36.0, "B6": 120.0, "C1": 35.0,
+                "C2": 4.0, "C3": 7.6, "C4": 1.8}  # fmt: skip
+    for module, value in expected.items():
+        assert r.by_module[module] == pytest.approx(value, rel=1e-12), module
+    b4_not_transport = math.fsum(c.kgco2e for c in r.contributions if c.module == "B4" and c.kind != "transport")
+    assert b4_not_transport == pytest.approx(610.0, rel=1e-12)
 
 
 # --- worked example: a catalogue of three products with A4 ----------------------------------------------
