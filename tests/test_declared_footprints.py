@@ -184,3 +184,6 @@ def test_pact_footprint_keeps_uptake_luc_and_primary_share() -> None:
         {"GWP-total": -20.0, "GWP-fossil": 13.0, "GWP-biogenic": -35.0, "GWP-luluc": 2.0}, rel=1e-12
     )
     assert r.primary_data_share == pytest.approx(0.25, rel=1e-12)
+    # by gas, the pre-folded CO2e is only the fossil 13: the biogenic and land use change gases stand apart, and
+    # the entries still sum to the total
+    assert r.by_gas == pytest.approx({"CO2e (pre-folded)": 13.0, "CO2_biogenic_uptake": -35.0, "CO2_luluc": 2.0})
