@@ -19,6 +19,7 @@ inherits the builtin that fits it, so ``except KeyError`` still catches an unkno
     │   ├── PactError                          a PACT product footprint that breaks the specification
     │   └── NonFiniteError                     a quantity, factor or sum that overflows (inf or NaN)
     ├── LedgerError (RuntimeError)             not a ledger file, an unknown snapshot, or a failed write
+    │   └── LedgerIntegrityError               a snapshot that is not as recorded (hash or chain broken)
     ├── OutputError (OSError)                  an output file that cannot be written where it was asked
     └── MissingDependencyError (ImportError)   an optional dependency (matplotlib, openpyxl) is not installed
 
@@ -44,6 +45,7 @@ __all__ = [
     "IncompatibleUnitsError",
     "InputError",
     "LedgerError",
+    "LedgerIntegrityError",
     "MissingDependencyError",
     "NonFiniteError",
     "OutputError",
@@ -127,6 +129,15 @@ class GWPError(FootprintError, ValueError):
 
 class LedgerError(FootprintError, RuntimeError):
     """A ledger file that is not a footprint ledger, an unknown snapshot, or a write that failed."""
+
+
+class LedgerIntegrityError(LedgerError):
+    """A snapshot that is not as it was recorded: its content hash, its predecessor's or its version chain
+    does not match. ``snapshot_id`` names the first such snapshot."""
+
+    def __init__(self, message: str, *, snapshot_id: str) -> None:
+        super().__init__(message)
+        self.snapshot_id = snapshot_id
 
 
 class OutputError(FootprintError, OSError):

@@ -1,20 +1,21 @@
-"""A ledger of footprint snapshots: an append-only, versioned record of results in one SQLite file.
+"""A ledger of footprint snapshots: an append-only, versioned, hash-chained record of results in a database.
 
 Each :meth:`Ledger.record` appends an immutable :class:`Snapshot` of a :class:`FootprintResult` under its
-product and a reporting period. Versions count 1, 2, 3 ... per (product, period), and every snapshot after
-the first names the one it supersedes. The database refuses UPDATE and DELETE on snapshots (triggers), and
-writers from several processes get consecutive versions (``BEGIN IMMEDIATE`` in WAL mode). Standard library
-``sqlite3`` only; see docs/ledger.md.
+product and a reporting period. Versions count 1, 2, 3 ... per key (product, period, GWP set, boundary: a
+restatement under another GWP set is a sibling chain, not a successor), and every snapshot after
+the first names the one it supersedes. Every snapshot carries a content hash chained to the one recorded
+before it, checked whenever it is read and by :meth:`Ledger.verify`. The database refuses UPDATE, DELETE
+and replacing inserts (triggers, checked at open), and concurrent writers get consecutive versions. SQLite
+(one file, the default) or PostgreSQL, through SQLAlchemy Core (:mod:`footprint._ledger_schema`, imported
+when a ledger is opened); see docs/ledger.md.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -23,99 +24,27 @@ from typing import TYPE_CHECKING, Any, Literal, Self, overload
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ._catalogue import CatalogueResult
-from ._errors import InputError, LedgerError, Problem, expect_type
+from ._errors import InputError, LedgerError, LedgerIntegrityError, Problem, expect_type
+from ._ledger_chain import content_hash, payload_hash
 from ._result import FootprintResult
 
 if TYPE_CHECKING:
     import pandas as pd
+    import sqlalchemy as sa
 
 _log = logging.getLogger(__name__)
 
 __all__ = ["APPLICATION_ID", "FRAME_COLUMNS", "SCHEMA_VERSION", "Ledger", "Snapshot"]
 
-#: Written to the SQLite header (``PRAGMA application_id``) so that a ledger file can be told from others:
-#: the bytes of "FPLG".
+#: Written to an SQLite ledger's header (``PRAGMA application_id``) so that a ledger file can be told from
+#: others: the bytes of "FPLG".
 APPLICATION_ID = 0x46504C47
-#: The schema this module writes (``PRAGMA user_version``); a migration raises it. Schema 2 keys the chains
-#: by (product, period, GWP set, boundary); schema 1 files are migrated when opened.
-SCHEMA_VERSION = 2
+#: The schema this module writes. Its ``ledger_migrations`` table lists the migrations applied; SQLite's
+#: ``PRAGMA user_version`` repeats the highest (schemas 1 and 2 had that alone). Schema 2 keys the chains by
+#: (product, period, GWP set, boundary); schema 3 adds the chained content hashes.
+SCHEMA_VERSION = 3
 
 Boundary = Literal["cradle-to-gate", "cradle-to-grave"]
-
-_TABLE = """
-    CREATE TABLE {name} (
-        seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE CHECK (length(id) = 32),
-        product_id TEXT NOT NULL,
-        period TEXT NOT NULL CHECK (period <> ''),
-        version INTEGER NOT NULL CHECK (version >= 1),
-        created_at TEXT NOT NULL,
-        supersedes TEXT REFERENCES snapshots (id),
-        input_hash TEXT NOT NULL,
-        factor_library_version TEXT NOT NULL,
-        gwp_set TEXT NOT NULL,
-        boundary TEXT NOT NULL CHECK (boundary IN ('cradle-to-gate', 'cradle-to-grave')),
-        total_kgco2e REAL NOT NULL,
-        cradle_to_gate_kgco2e REAL NOT NULL,
-        module_d_kgco2e REAL NOT NULL,
-        note TEXT,
-        result_json TEXT NOT NULL,
-        UNIQUE (product_id, period, gwp_set, boundary, version),
-        CHECK ((version = 1) = (supersedes IS NULL))
-    )
-    """
-_TRIGGERS: tuple[str, ...] = (
-    """
-    CREATE TRIGGER snapshots_no_update BEFORE UPDATE ON snapshots
-    BEGIN
-        SELECT RAISE(ABORT, 'footprint ledger: snapshots are immutable, UPDATE refused');
-    END
-    """,
-    """
-    CREATE TRIGGER snapshots_no_delete BEFORE DELETE ON snapshots
-    BEGIN
-        SELECT RAISE(ABORT, 'footprint ledger: snapshots are immutable, DELETE refused');
-    END
-    """,
-    # A new snapshot must continue its (product, period, GWP set, boundary) chain: the next version,
-    # superseding the latest. A restatement under another set or boundary is a chain of its own.
-    """
-    CREATE TRIGGER snapshots_chain BEFORE INSERT ON snapshots
-    WHEN NEW.version IS NOT 1 + coalesce(
-            (SELECT max(version) FROM snapshots WHERE product_id = NEW.product_id AND period = NEW.period
-             AND gwp_set = NEW.gwp_set AND boundary = NEW.boundary), 0)
-        OR NEW.supersedes IS NOT (
-            SELECT id FROM snapshots WHERE product_id = NEW.product_id AND period = NEW.period
-            AND gwp_set = NEW.gwp_set AND boundary = NEW.boundary ORDER BY version DESC LIMIT 1)
-    BEGIN
-        SELECT RAISE(ABORT, 'footprint ledger: a snapshot must take the next version and supersede the latest');
-    END
-    """,
-)
-_SCHEMA: tuple[str, ...] = (
-    _TABLE.format(name="snapshots"),
-    *_TRIGGERS,
-    f"PRAGMA application_id = {APPLICATION_ID}",
-    f"PRAGMA user_version = {SCHEMA_VERSION}",
-)
-# Schema 1 -> 2: the boundary of each snapshot from the modules its result covers (as :func:`boundary_of`).
-_BOUNDARY_SQL = """CASE WHEN EXISTS (SELECT 1 FROM json_each(result_json, '$.by_module')
-    WHERE key NOT IN ('A1', 'A2', 'A3', 'D')) THEN 'cradle-to-grave' ELSE 'cradle-to-gate' END"""
-_V1_COLUMNS = (
-    "seq, id, product_id, period, version, created_at, supersedes, input_hash, factor_library_version, gwp_set, "
-    "total_kgco2e, cradle_to_gate_kgco2e, module_d_kgco2e, note, result_json"
-)
-_MIGRATE_1_2: tuple[str, ...] = (
-    _TABLE.format(name="snapshots_v2"),
-    f"INSERT INTO snapshots_v2 ({_V1_COLUMNS}, boundary) SELECT {_V1_COLUMNS}, {_BOUNDARY_SQL} FROM snapshots",
-    "DROP TRIGGER snapshots_no_update",
-    "DROP TRIGGER snapshots_no_delete",
-    "DROP TRIGGER IF EXISTS snapshots_chain",
-    "DROP TABLE snapshots",
-    "ALTER TABLE snapshots_v2 RENAME TO snapshots",
-    *_TRIGGERS,
-    f"PRAGMA user_version = {SCHEMA_VERSION}",
-)
 
 
 def boundary_of(result: FootprintResult) -> Boundary:
@@ -139,7 +68,6 @@ _META = (
     "module_d_kgco2e",
     "note",
 )
-_SELECT = f"SELECT {', '.join(_META)}, result_json FROM snapshots"
 
 #: The columns of :meth:`Ledger.to_frame`.
 FRAME_COLUMNS = (
@@ -194,110 +122,185 @@ class Snapshot(BaseModel):
         return value
 
 
-def _not_a_ledger(path: str, why: str) -> LedgerError:
-    return LedgerError(f"{path} is not a footprint ledger: {why}")
+def _not_a_ledger(name: str, why: str) -> LedgerError:
+    return LedgerError(f"{name} is not a footprint ledger: {why}")
+
+
+def _period(period: str) -> str:
+    """A period label as stored: without surrounding white space (``" 2025"`` is ``"2025"``)."""
+    return period.strip()
 
 
 class Ledger:
-    """An append-only ledger of footprint snapshots in the SQLite file ``path``.
+    """An append-only ledger of footprint snapshots in the database ``target``.
 
-    A new or empty file is given the ledger schema; ``":memory:"`` makes a private in-memory ledger (for
-    tests). Opening any other file (not SQLite, or SQLite with other tables) raises :class:`LedgerError`.
-    Use it as a context manager, or call :meth:`close`. One ``Ledger`` belongs to one thread; several
-    processes (or threads, each with its own ``Ledger``) may write the same file at once. ``timeout`` is how
-    long, in seconds, a writer waits for another's transaction before giving up with :class:`LedgerError`.
+    ``target`` is an SQLite file path (or ``sqlite:///path``; ``":memory:"`` makes a private in-memory ledger
+    for tests) or a PostgreSQL URL (``postgresql://user@host/db``, through psycopg 3; the ledger's tables live
+    in the connection's current schema, which ``?options=-csearch_path%3Dname`` chooses). A new file or an
+    empty database (schema) is given the ledger schema, unless ``create`` is false; an older ledger is migrated.
+    Opening anything else, or a ledger whose guarding triggers are missing or altered, raises
+    :class:`LedgerError`. Use it as a context manager, or call :meth:`close`. One ``Ledger`` belongs to one
+    thread; several processes (or threads, each with its own ``Ledger``) may write the same ledger at once.
+    ``timeout`` is how long, in seconds, a writer waits for another's transaction before giving up with
+    :class:`LedgerError`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
-        expect_type(path, (str, os.PathLike), "path")
-        self.path: str = os.fspath(path)
-        self._name = self.path
+    def __init__(self, target: str | os.PathLike[str], *, timeout: float = 30.0, create: bool = True) -> None:
+        expect_type(target, (str, os.PathLike), "path")
+        self.path: str = os.fspath(target)
         self._timeout = timeout
+        self._name = self.path
+        import sqlalchemy as sa
+
+        from . import _ledger_schema as schema
+
+        url = schema.engine_url(self.path)
+        self._url = url
+        self._name = url.database or ":memory:" if url.get_backend_name() == "sqlite" else self._display(url)
+        self._sqlite = url.get_backend_name() == "sqlite"
+        memory = self._sqlite and url.database in {None, "", ":memory:"}
+        if self._sqlite and not create and not memory and not os.path.exists(url.database or ""):
+            raise LedgerError(f"no ledger at {self._name}")
         try:
-            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        except (sqlite3.Error, ValueError) as e:  # ValueError: a NUL byte in the path
+            self._engine = self._make_engine(url, memory)
+            self._conn = self._engine.connect()
+        except (sa.exc.SQLAlchemyError, ValueError) as e:  # ValueError: a NUL byte in the path
             raise LedgerError(f"cannot open ledger {self._name}: {e}") from e
         try:
-            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self._open()
+            self._open(create)
         except BaseException:
-            self._conn.close()
+            self.close()
             raise
+
+    @staticmethod
+    def _display(url: sa.URL) -> str:
+        return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+
+    def _make_engine(self, url: sa.URL, memory: bool) -> sa.Engine:
+        import sqlalchemy as sa
+
+        if not self._sqlite:
+            return sa.create_engine(
+                url, poolclass=sa.pool.NullPool, connect_args={"connect_timeout": max(1, int(self._timeout))}
+            )
+        # The driver's own transaction handling is off (isolation_level=None): the "begin" hook below issues
+        # BEGIN IMMEDIATE for writes, so that the write lock is taken before the latest version is read.
+        engine = sa.create_engine(
+            url,
+            poolclass=sa.pool.StaticPool if memory else sa.pool.NullPool,
+            connect_args={"timeout": self._timeout, "isolation_level": None},
+        )
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn: sa.Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("ledger_write") else "BEGIN")
+
+        return engine
 
     # -- opening ---------------------------------------------------------------------------------------------
 
-    def _inspect(self, *, in_transaction: bool = False) -> tuple[int, int, list[str]]:
-        """The file's application id, schema version and object names, read in one consistent snapshot
-        (another process may be creating the schema at the same moment)."""
+    def _inspect(self) -> tuple[bool, int, list[str]]:
+        """Whether the database is marked as a ledger, its schema version and its table names, read in one
+        transaction (another process may be creating the schema at the same moment)."""
+        import sqlalchemy as sa
+
+        from . import _ledger_schema as schema
+
         conn = self._conn
         try:
-            if not in_transaction:
-                conn.execute("BEGIN")
-            try:
-                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-                user_version = conn.execute("PRAGMA user_version").fetchone()[0]
-                names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master ORDER BY name")]
-            finally:
-                if not in_transaction and conn.in_transaction:
-                    conn.execute("ROLLBACK")
-        except sqlite3.OperationalError as e:  # cannot open, locked beyond the timeout, ...
+            if self._sqlite:
+                marked = conn.exec_driver_sql("PRAGMA application_id").scalar() == APPLICATION_ID
+                version = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+                names = list(conn.exec_driver_sql("SELECT name FROM sqlite_master ORDER BY name").scalars())
+            else:
+                current = conn.exec_driver_sql("SELECT current_schema()").scalar()
+                if current is None:
+                    raise LedgerError(
+                        f"cannot open ledger {self._name}: the schema named by its search_path does not exist"
+                    )
+                names = list(
+                    conn.exec_driver_sql(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                        "ORDER BY table_name"
+                    ).scalars()
+                )
+                marked = schema.migrations.name in names
+                version = 0
+            if marked and schema.migrations.name in names:
+                version = int(conn.execute(sa.select(sa.func.max(schema.migrations.c.version))).scalar() or 0)
+        except sa.exc.DatabaseError as e:
+            if self._sqlite and "not a database" in str(e):
+                raise _not_a_ledger(self._name, f"not an SQLite database ({e.orig})") from e
+            raise LedgerError(f"cannot open ledger {self._name}: {e.orig}") from e
+        except sa.exc.SQLAlchemyError as e:
             raise LedgerError(f"cannot open ledger {self._name}: {e}") from e
-        except sqlite3.DatabaseError as e:  # "file is not a database"
-            raise _not_a_ledger(self._name, f"not an SQLite database ({e})") from e
-        return app_id, user_version, names
+        return marked, version, names
 
-    def _check(self, app_id: int, user_version: int, names: list[str]) -> None:
-        if app_id != APPLICATION_ID:
+    def _check(self, marked: bool, version: int, names: list[str]) -> None:
+        if not marked:
             shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-            raise _not_a_ledger(
-                self._name, f"an SQLite database with other tables ({shown}) and no ledger schema version"
-            )
-        if user_version > SCHEMA_VERSION:
+            where = "an SQLite database" if self._sqlite else "a PostgreSQL schema"
+            raise _not_a_ledger(self._name, f"{where} with other tables ({shown}) and no ledger schema version")
+        if version > SCHEMA_VERSION:
             raise LedgerError(
-                f"ledger {self._name} has schema version {user_version}, newer than the {SCHEMA_VERSION} this "
+                f"ledger {self._name} has schema version {version}, newer than the {SCHEMA_VERSION} this "
                 "footprint reads; upgrade footprint"
             )
-        if user_version < 1 or "snapshots" not in names:
-            raise _not_a_ledger(
-                self._name, f"it is marked as a ledger but has no snapshots table (schema {user_version})"
+        if version < 1 or "snapshots" not in names:
+            raise _not_a_ledger(self._name, f"it is marked as a ledger but has no snapshots table (schema {version})")
+
+    def _open(self, create: bool) -> None:
+        from . import _ledger_schema as schema
+
+        with self._read() as conn:
+            state = self._inspect()
+            empty = not state[0] and not state[2] and state[1] == 0
+            if empty and not create:
+                raise LedgerError(f"no ledger at {self._name}")
+            if not empty:
+                self._check(*state)  # before anything is written: a foreign database stays as it was
+                self._check_guards(conn, state[1])
+        if self._sqlite:
+            self._sqlite_settings()
+        if empty or state[1] < SCHEMA_VERSION:
+            with self._schema_transaction() as conn:
+                # Another process may have created or migrated the schema since we looked.
+                marked, version, names = self._inspect()
+                if not marked and not names and version == 0:
+                    schema.create(conn)
+                else:
+                    self._check(marked, version, names)
+                    if version < SCHEMA_VERSION:
+                        _log.info("migrating ledger %s from schema %d to %d", self._name, version, SCHEMA_VERSION)
+                        schema.migrate(conn, version)
+        if self._sqlite:  # after migrating: schema 1 -> 2 rebuilds the table under its name
+            self._raw().execute("PRAGMA foreign_keys = ON")
+        with self._read() as conn:
+            self._check(*self._inspect())
+            self._check_guards(conn, SCHEMA_VERSION)
+
+    def _check_guards(self, conn: sa.Connection, version: int) -> None:
+        from . import _ledger_schema as schema
+
+        problems = schema.guard_problems(conn, version)
+        if problems:
+            raise LedgerError(
+                f"ledger {self._name} has lost its guards ({'; '.join(problems)}): its snapshots can no longer "
+                "be trusted to be as recorded; not opened. Restore it from a backup."
             )
 
-    def _open(self) -> None:
-        conn = self._conn
-        app_id, user_version, names = self._inspect()
-        empty = app_id == 0 and user_version == 0 and not names
-        if not empty:
-            # Checked before anything is written: a foreign database stays as it was.
-            self._check(app_id, user_version, names)
+    def _sqlite_settings(self) -> None:
         mode = self._wal()
         if mode.lower() not in {"wal", "memory"}:
             raise LedgerError(
                 f"ledger {self._name}: SQLite could not switch to WAL journal mode (got {mode!r}); the file "
                 "system may not support it (network file systems do not)"
             )
-        conn.execute("PRAGMA synchronous = FULL")
-        if not empty and user_version < SCHEMA_VERSION:
-            self._migrate()
-        conn.execute("PRAGMA foreign_keys = ON")
-        if empty:
-            with self._transaction():
-                # Another process may have created the schema since we looked.
-                app_id, user_version, names = self._inspect(in_transaction=True)
-                if app_id == 0 and user_version == 0 and not names:
-                    for statement in _SCHEMA:
-                        conn.execute(statement)
-                    return
-            self._check(*self._inspect())
+        self._raw().execute("PRAGMA synchronous = FULL")
 
-    def _migrate(self) -> None:
-        """Schema 1 -> 2 in one transaction (foreign keys off: the table is rebuilt under its name); another
-        process may have migrated it meanwhile, which is checked under the write lock."""
-        with self._transaction() as conn:
-            if conn.execute("PRAGMA user_version").fetchone()[0] != 1:
-                return
-            for statement in _MIGRATE_1_2:
-                conn.execute(statement)
-        _log.info("migrated ledger %s to schema %d", self._name, SCHEMA_VERSION)
+    def _raw(self) -> Any:
+        """The driver's own connection (sqlite3), for the PRAGMAs that must run outside a transaction."""
+        return self._conn.connection.driver_connection
 
     def _wal(self) -> str:
         """Switch to WAL journal mode and return the mode now in force.
@@ -306,11 +309,13 @@ class Ledger:
         waiting the busy timeout) while another process holds the file, as when several open a new ledger
         together; so retry until the timeout.
         """
+        import sqlite3
+
         deadline = time.monotonic() + self._timeout
         delay = 0.002
         while True:
             try:
-                return str(self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+                return str(self._raw().execute("PRAGMA journal_mode = WAL").fetchone()[0])
             except sqlite3.OperationalError as e:
                 busy = e.sqlite_errorcode & 0xFF in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
                 if not busy or time.monotonic() >= deadline:
@@ -318,22 +323,53 @@ class Ledger:
             time.sleep(delay)
             delay = min(2 * delay, 0.05)
 
+    # -- transactions ----------------------------------------------------------------------------------------
+
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT``: the write lock is taken first, so no two writers read the
-        same latest version; any exception rolls everything back."""
+    def _read(self) -> Iterator[sa.Connection]:
+        """A read transaction: one consistent view of the database, rolled back at the end."""
+        import sqlalchemy as sa
+
         conn = self._conn
+        conn.info["ledger_write"] = False
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as e:
-            raise LedgerError(f"cannot write to ledger {self._name}: {e}") from e
-        try:
+            with conn.begin() as tx:
+                yield conn
+                tx.rollback()
+        except sa.exc.SQLAlchemyError as e:
+            raise LedgerError(f"cannot read ledger {self._name}: {getattr(e, 'orig', None) or e}") from e
+
+    @contextmanager
+    def _schema_transaction(self) -> Iterator[sa.Connection]:
+        """A transaction that may create or migrate the schema: one process at a time."""
+        with self._write(lock_table=False) as conn:
+            if not self._sqlite:
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('footprint ledger ' || current_schema()))")
             yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+
+    @contextmanager
+    def _write(self, *, lock_table: bool = True) -> Iterator[sa.Connection]:
+        """A write transaction that holds the ledger's write lock from its start (SQLite ``BEGIN IMMEDIATE``,
+        PostgreSQL ``LOCK TABLE ... IN EXCLUSIVE MODE``, which readers pass): no two writers read the same
+        latest version or chain to the same hash. Any exception rolls everything back."""
+        import sqlalchemy as sa
+
+        conn = self._conn
+        conn.info["ledger_write"] = True
+        try:
+            tx = conn.begin()
+            if not self._sqlite:
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self._timeout * 1000)}ms'")
+                if lock_table:
+                    conn.exec_driver_sql("LOCK TABLE snapshots IN EXCLUSIVE MODE")
+        except sa.exc.SQLAlchemyError as e:
+            if conn.in_transaction():
+                conn.rollback()
+            raise LedgerError(f"cannot write to ledger {self._name}: {getattr(e, 'orig', None) or e}") from e
+        finally:
+            conn.info["ledger_write"] = False
+        with tx:
+            yield conn
 
     # -- writing ---------------------------------------------------------------------------------------------
 
@@ -346,22 +382,26 @@ class Ledger:
     def record(
         self, result: FootprintResult | CatalogueResult, period: str, note: str | None = None
     ) -> Snapshot | list[Snapshot]:
-        """Append ``result`` as the next snapshot of its product for ``period``, and return it.
+        """Append ``result`` as the next snapshot of its key (product, ``period``, GWP set, boundary), and return it.
 
         The new snapshot takes version ``latest + 1`` (1 for the first) and supersedes the latest. If
-        ``result`` is identical to the latest snapshot's result for (product, period) (equal in every field:
+        ``result`` is identical to the latest snapshot's result of its key (equal in every field:
         the same input hash, GWP set, factor library version and every number), nothing is added and that
         latest snapshot is returned as it is (its note unchanged). The version is assigned under the
         database's write lock, so concurrent writers from several processes never share one; if anything
-        fails before the commit, nothing is written and no earlier snapshot is touched.
+        fails before the commit, nothing is written and no earlier snapshot is touched. ``period`` is
+        stored without surrounding white space.
 
         A :class:`CatalogueResult` records every product's full result (:meth:`CatalogueResult.footprint`)
         in one transaction and returns their snapshots. A snapshot's id is derived from its content
         (product, period, version, result), so replaying the same records gives the same ids.
         """
+        import sqlalchemy as sa
+
         expect_type(result, (FootprintResult, CatalogueResult), "result")
         expect_type(period, str, "period")
-        if not period.strip():
+        period = _period(period)
+        if not period:
             raise InputError(
                 [Problem("period must be a non-empty string", field="period", value=period, expected="e.g. '2025'")],
                 what="Ledger.record",
@@ -372,31 +412,37 @@ class Ledger:
             _log.debug("recording %d products of a catalogue result for %s", len(results), period)
         else:
             results = [result]
+        payloads = [self._payload(r) for r in results]  # before the write lock
         try:
-            with self._transaction() as conn:
-                snapshots = [self._append(conn, r, period, note) for r in results]
-        except sqlite3.Error as e:
+            with self._write() as conn:
+                snapshots = [self._append(conn, r, p, period, note) for r, p in zip(results, payloads, strict=True)]
+        except sa.exc.SQLAlchemyError as e:
             raise LedgerError(
-                f"cannot record {results[0].product_id!r} for period {period!r} in ledger {self._name}: {e}"
+                f"cannot record {results[0].product_id!r} for period {period!r} in ledger {self._name}: "
+                f"{getattr(e, 'orig', None) or e}"
             ) from e
         return snapshots if isinstance(result, CatalogueResult) else snapshots[0]
 
-    def _append(self, conn: sqlite3.Connection, result: FootprintResult, period: str, note: str | None) -> Snapshot:
-        """Append one snapshot inside an open transaction (or return the latest when it is identical)."""
+    def _append(
+        self, conn: sa.Connection, result: FootprintResult, payload: str, period: str, note: str | None
+    ) -> Snapshot:
+        """Append one snapshot inside an open write transaction (or return the latest when it is identical)."""
+        import sqlalchemy as sa
+
+        from ._ledger_schema import snapshots as t
+
         boundary = boundary_of(result)
-        row = conn.execute(
-            f"{_SELECT} WHERE product_id = ? AND period = ? AND gwp_set = ? AND boundary = ? "
-            "ORDER BY version DESC LIMIT 1",
-            (result.product_id, period, result.gwp_set, boundary),
-        ).fetchone()
-        latest = self._snapshot(row) if row is not None else None
+        key = (t.c.product_id, t.c.period, t.c.gwp_set, t.c.boundary)
+        wanted = (result.product_id, period, result.gwp_set, boundary)
+        query = self._select().where(*(c == v for c, v in zip(key, wanted, strict=True)))
+        row = conn.execute(query.order_by(t.c.version.desc()).limit(1)).first()
+        latest = self._snapshot(row._mapping) if row is not None else None
         if latest is not None and latest.result == result:
             return latest
-        payload = self._payload(result)
         version = latest.version + 1 if latest is not None else 1
         content = "\x1f".join((result.product_id, period, result.gwp_set, boundary, str(version), payload)).encode()
         snapshot = Snapshot(
-            id=hashlib.sha256(content).hexdigest()[:32],
+            id=payload_hash(content.decode())[:32],
             product_id=result.product_id,
             period=period,
             version=version,
@@ -412,10 +458,12 @@ class Ledger:
             note=note,
             result=result,
         )
-        conn.execute(
-            f"INSERT INTO snapshots ({', '.join(_META)}, result_json) VALUES ({', '.join('?' * (len(_META) + 1))})",
-            (*self._row(snapshot), payload),
-        )
+        values: dict[str, Any] = snapshot.model_dump(include=set(_META))
+        values["created_at"] = snapshot.created_at.isoformat()
+        values["payload_sha256"] = payload_hash(payload)
+        previous = conn.execute(sa.select(t.c.content_hash).order_by(t.c.seq.desc()).limit(1)).scalar()
+        values["content_hash"] = content_hash(values, previous)
+        conn.execute(t.insert().values(**values, result_json=payload))
         _log.debug("recorded %s v%d for %s (%s)", result.product_id, version, period, snapshot.id)
         return snapshot
 
@@ -433,98 +481,182 @@ class Ledger:
             )
         return payload
 
-    @staticmethod
-    def _row(s: Snapshot) -> tuple[Any, ...]:
-        values = s.model_dump(include=set(_META))
-        values["created_at"] = s.created_at.isoformat()
-        return tuple(values[k] for k in _META)
+    # -- integrity -------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _snapshot(row: Sequence[Any]) -> Snapshot:
-        meta = dict(zip(_META, row[:-1], strict=True))
-        meta["created_at"] = datetime.fromisoformat(meta["created_at"])
+    def _broken(self, row: Mapping[Any, Any], why: str) -> LedgerIntegrityError:
+        return LedgerIntegrityError(
+            f"ledger {self._name}: snapshot {row['id']} ({row['product_id']!r}, period {row['period']!r}, version "
+            f"{row['version']}) {why}; it is not as recorded",
+            snapshot_id=str(row["id"]),
+        )
+
+    def _check_hash(self, row: Mapping[Any, Any], previous: str | None) -> None:
+        """Check ``row``'s content hash against its fields and its predecessor's hash."""
         try:
-            return Snapshot(**meta, result=FootprintResult.model_validate_json(row[-1]))
-        except ValidationError as e:
-            raise LedgerError(f"snapshot {meta['id']} cannot be read back: {e}") from e
+            expected = content_hash(row, previous)
+        except (ValueError, TypeError, KeyError) as e:
+            raise self._broken(row, f"has fields that no ledger writes ({e})") from e
+        if row["content_hash"] != expected:
+            raise self._broken(
+                row, "does not match its content hash (edited, or a snapshot before it was removed or inserted)"
+            )
+
+    def _check_payload(self, row: Mapping[Any, Any]) -> None:
+        if row["payload_sha256"] != payload_hash(row["result_json"]):
+            raise self._broken(row, "has a result that does not match its payload hash")
+
+    def verify(self) -> int:
+        """Check the whole ledger and return the number of snapshots checked.
+
+        In commit order, every snapshot's result must match its payload hash, its fields and its
+        predecessor's hash its content hash, its result must read back with the totals of its row, and the
+        versions of each key must run 1, 2, 3 ... each superseding the one before. The first
+        snapshot that fails raises :class:`LedgerIntegrityError` naming it.
+        """
+        from ._ledger_schema import snapshots as t
+
+        previous: str | None = None
+        latest: dict[tuple[str, str, str, str], tuple[int, str]] = {}
+        count = 0
+        with self._read() as conn:
+            rows = conn.execute(self._select(with_previous=False).order_by(t.c.seq)).mappings()
+            for row in rows:
+                self._check_payload(row)
+                self._check_hash(row, previous)
+                snap = self._snapshot(row, checked=True)
+                result = snap.result
+                if (snap.total_kgco2e, snap.cradle_to_gate_kgco2e, snap.module_d_kgco2e) != (
+                    result.total_kgco2e,
+                    result.cradle_to_gate_kgco2e,
+                    result.module_d_kgco2e,
+                ):
+                    raise self._broken(row, "has totals that differ from its result's")
+                key = (snap.product_id, snap.period, snap.gwp_set, snap.boundary)
+                before = latest.get(key)
+                if (snap.version, snap.supersedes) != ((before[0] + 1, before[1]) if before else (1, None)):
+                    raise self._broken(row, "breaks the version chain of its key")
+                latest[key] = (snap.version, snap.id)
+                previous = row["content_hash"]
+                count += 1
+        return count
 
     # -- reading ---------------------------------------------------------------------------------------------
 
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    @staticmethod
+    def _select(*, with_previous: bool = True, payload: bool = True) -> sa.Select[Any]:
+        """The stored columns, and the content hash of the snapshot committed just before each row."""
+        import sqlalchemy as sa
+
+        from ._ledger_schema import snapshots as t
+
+        cols: list[Any] = [t.c[k] for k in _META] + [t.c.payload_sha256, t.c.content_hash]
+        if payload:
+            cols.append(t.c.result_json)
+        if with_previous:
+            p = t.alias("p")
+            previous = sa.select(p.c.content_hash).where(p.c.seq < t.c.seq).order_by(p.c.seq.desc()).limit(1)
+            cols.append(previous.scalar_subquery().label("previous_hash"))
+        return sa.select(*cols)
+
+    def _snapshot(self, row: Mapping[Any, Any], *, checked: bool = False) -> Snapshot:
+        """The snapshot of a row, its hashes checked first (unless the caller has)."""
+        if not checked:
+            self._check_payload(row)
+            self._check_hash(row, row["previous_hash"])
+        meta = {k: row[k] for k in _META}
+        meta["created_at"] = datetime.fromisoformat(meta["created_at"])
         try:
-            return self._conn.execute(sql, params).fetchall()
-        except sqlite3.Error as e:
-            raise LedgerError(f"cannot read ledger {self._name}: {e}") from e
+            return Snapshot(**meta, result=FootprintResult.model_validate_json(row["result_json"]))
+        except ValidationError as e:
+            raise LedgerError(f"snapshot {meta['id']} cannot be read back: {e}") from e
+
+    def _rows(self, query: sa.Select[Any]) -> list[Snapshot]:
+        with self._read() as conn:
+            return [self._snapshot(r) for r in conn.execute(query).mappings()]
 
     def get(self, snapshot_id: str) -> Snapshot:
         """The snapshot with id ``snapshot_id``; :class:`LedgerError` if there is none."""
-        rows = self._query(f"{_SELECT} WHERE id = ?", (snapshot_id,))
+        from ._ledger_schema import snapshots as t
+
+        rows = self._rows(self._select().where(t.c.id == snapshot_id))
         if not rows:
             raise LedgerError(f"no snapshot {snapshot_id!r} in ledger {self._name}")
-        return self._snapshot(rows[0])
+        return rows[0]
 
     def latest(
         self, product_id: str, period: str, gwp_set: str | None = None, boundary: Boundary | None = None
     ) -> Snapshot | None:
         """The highest version recorded for (``product_id``, ``period``) under ``gwp_set`` and ``boundary``
         (when given; otherwise the most recently recorded chain's), or ``None`` if there is none."""
-        sql, params = f"{_SELECT} WHERE product_id = ? AND period = ?", [product_id, period]
-        for col, value in (("gwp_set", gwp_set), ("boundary", boundary)):
-            if value is not None:
-                sql += f" AND {col} = ?"
-                params.append(value)
-        rows = self._query(sql + " ORDER BY seq DESC LIMIT 1", params)
-        return self._snapshot(rows[0]) if rows else None
+        from ._ledger_schema import snapshots as t
+
+        query = self._select().where(t.c.product_id == product_id, t.c.period == _period(period))
+        if gwp_set is not None:
+            query = query.where(t.c.gwp_set == gwp_set)
+        if boundary is not None:
+            query = query.where(t.c.boundary == boundary)
+        rows = self._rows(query.order_by(t.c.seq.desc()).limit(1))
+        return rows[0] if rows else None
 
     def history(self, product_id: str, period: str | None = None) -> list[Snapshot]:
         """Every snapshot of ``product_id`` (for ``period`` only, if given), oldest first (in commit order)."""
-        if period is None:
-            rows = self._query(f"{_SELECT} WHERE product_id = ? ORDER BY seq", (product_id,))
-        else:
-            rows = self._query(f"{_SELECT} WHERE product_id = ? AND period = ? ORDER BY seq", (product_id, period))
-        return [self._snapshot(r) for r in rows]
+        from ._ledger_schema import snapshots as t
+
+        query = self._select().where(t.c.product_id == product_id)
+        if period is not None:
+            query = query.where(t.c.period == _period(period))
+        return self._rows(query.order_by(t.c.seq))
 
     def periods(self, product_id: str | None = None) -> list[str]:
         """The periods with at least one snapshot (of ``product_id``, if given), sorted."""
-        if product_id is None:
-            rows = self._query("SELECT DISTINCT period FROM snapshots ORDER BY period")
-        else:
-            rows = self._query(
-                "SELECT DISTINCT period FROM snapshots WHERE product_id = ? ORDER BY period", (product_id,)
-            )
-        return [r[0] for r in rows]
+        import sqlalchemy as sa
+
+        from ._ledger_schema import snapshots as t
+
+        query = sa.select(t.c.period).distinct().order_by(t.c.period)
+        if product_id is not None:
+            query = query.where(t.c.product_id == product_id)
+        with self._read() as conn:
+            return [str(p) for p in conn.execute(query).scalars()]
 
     def to_frame(self, period: str | None = None) -> pd.DataFrame:
         """One row per snapshot (of ``period``, if given), without the result payload, sorted by product,
-        period and version; ``latest`` marks the highest version of each (product, period)."""
+        period, GWP set, boundary and version; ``latest`` marks the highest version of each key. Each row's
+        content hash is checked."""
         return self._frame(period, latest_only=False)
 
     def latest_frame(self, period: str | None = None) -> pd.DataFrame:
-        """Like :meth:`to_frame`, with only the latest snapshot of each (product, period)."""
+        """Like :meth:`to_frame`, with only the latest snapshot of each key."""
         return self._frame(period, latest_only=True)
 
     def _frame(self, period: str | None, latest_only: bool) -> pd.DataFrame:
         import pandas as pd
+        import sqlalchemy as sa
 
-        cols = ", ".join(f"s.{c}" for c in FRAME_COLUMNS[:-1])
-        sql = (
-            f"SELECT {cols}, s.version = m.top AS latest FROM snapshots AS s JOIN "
-            "(SELECT product_id, period, gwp_set, boundary, max(version) AS top FROM snapshots "
-            "GROUP BY product_id, period, gwp_set, boundary) AS m "
-            "ON s.product_id = m.product_id AND s.period = m.period AND s.gwp_set = m.gwp_set "
-            "AND s.boundary = m.boundary"
+        from ._ledger_schema import snapshots as t
+
+        key = ("product_id", "period", "gwp_set", "boundary")
+        top = (
+            sa.select(*(t.c[k] for k in key), sa.func.max(t.c.version).label("top"))
+            .group_by(*(t.c[k] for k in key))
+            .subquery("m")
         )
-        where, params = [], []
+        base = self._select(payload=False).subquery("s")
+        query = (
+            sa.select(base, (base.c.version == top.c.top).label("latest"))
+            .join_from(base, top, sa.and_(*(base.c[k] == top.c[k] for k in key)))
+            .order_by(*(base.c[k] for k in key), base.c.version)
+        )
         if period is not None:
-            where.append("s.period = ?")
-            params.append(period)
+            query = query.where(base.c.period == _period(period))
         if latest_only:
-            where.append("s.version = m.top")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY s.product_id, s.period, s.gwp_set, s.boundary, s.version"
+            query = query.where(base.c.version == top.c.top)
+        with self._read() as conn:
+            rows = list(conn.execute(query).mappings())
+        for row in rows:
+            self._check_hash(row, row["previous_hash"])
         # Built as objects first, so that pandas keeps supersedes' None (it would infer str with NaN).
-        df = pd.DataFrame(self._query(sql, params), columns=list(FRAME_COLUMNS), dtype=object)
+        df = pd.DataFrame([[r[c] for c in FRAME_COLUMNS] for r in rows], columns=list(FRAME_COLUMNS), dtype=object)
         strings = ("id", "product_id", "period", "gwp_set", "boundary", "factor_library_version", "input_hash")
         return df.astype(
             {
@@ -542,7 +674,12 @@ class Ledger:
 
     def close(self) -> None:
         """Close the database connection (again is harmless)."""
-        self._conn.close()
+        conn = getattr(self, "_conn", None)
+        if conn is not None:
+            conn.close()
+        engine = getattr(self, "_engine", None)
+        if engine is not None:
+            engine.dispose()
 
     def __enter__(self) -> Self:
         return self

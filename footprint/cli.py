@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar
 
 import click
 
+from ._cli_ledger import ledger
 from ._errors import FootprintError, InputError, Problem, ProductError
 from ._factor_io import default_library, load_factors
 from ._factors import FactorLibrary, PrefoldedPolicy
@@ -991,6 +992,8 @@ def pact_import(files: tuple[str, ...], target: str | None) -> None:
         data = [pf.to_json_dict() for pf in pfs if pf.id in kept]
         _write(json.dumps({"data": data}, indent=2, ensure_ascii=False), target)
 
+
+main.add_command(ledger)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

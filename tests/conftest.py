@@ -1,10 +1,13 @@
-"""Shared pytest configuration: hypothesis profiles and a factory for factor files in a temporary folder."""
+"""Shared pytest configuration: hypothesis profiles, a factory for factor files in a temporary folder, and the
+ledger's databases (an SQLite file, a PostgreSQL schema of its own)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -26,3 +29,44 @@ def tmp_factor_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+#: The PostgreSQL server the ledger tests use: the one CI machines run (trust auth, database ``test``;
+#: scripts/postgres.sh starts one). Override with FOOTPRINT_TEST_POSTGRES.
+POSTGRES = os.environ.get("FOOTPRINT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_admin(url: str = POSTGRES) -> Any:
+    """An autocommit psycopg connection to the test server. Without a server: a failure when CI is set (a
+    test that needs PostgreSQL never skips there), a skip otherwise."""
+    import psycopg
+
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as e:
+        why = f"PostgreSQL at {url} is unreachable ({e}); scripts/postgres.sh starts one"
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL schema of this test's own (its search_path), dropped afterwards."""
+    admin = postgres_admin()
+    name = f"ledger_test_{uuid.uuid4().hex[:16]}"
+    admin.execute(f"CREATE SCHEMA {name}")
+    try:
+        yield f"{POSTGRES}?options=-csearch_path%3D{name}"
+    finally:
+        admin.execute(f"DROP SCHEMA {name} CASCADE")
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a ledger test keeps its ledger: a new SQLite file, then a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "ledger.db")
+    url: str = request.getfixturevalue("postgres_url")
+    return url

@@ -42,10 +42,10 @@ def make(tmp_path_factory: pytest.TempPathFactory) -> Make:
     return build
 
 
-def test_round_trip(make: Make, tmp_path: Path) -> None:
-    """A recorded result comes back equal from get, latest and history, also after reopening the file."""
+def test_round_trip(make: Make, ledger_url: str) -> None:
+    """A recorded result comes back equal from get, latest and history, also after reopening the ledger."""
     result = make()
-    path = tmp_path / "ledger.db"
+    path = ledger_url
     before = datetime.now(UTC)
     with fp.Ledger(path) as ledger:
         snap = ledger.record(result, "2025", note="first issue")
@@ -71,9 +71,9 @@ def test_round_trip(make: Make, tmp_path: Path) -> None:
     assert again.result.contributions == result.contributions
 
 
-def test_versions_and_supersedes_chain(make: Make) -> None:
+def test_versions_and_supersedes_chain(make: Make, ledger_url: str) -> None:
     """Three different results for one product and period become versions 1, 2, 3, each superseding the last."""
-    with fp.Ledger(":memory:") as ledger:
+    with fp.Ledger(ledger_url) as ledger:
         snaps = [ledger.record(make(litres), "2025") for litres in (100, 101, 102)]
         assert ledger.history("pump", "2025") == snaps
         assert ledger.latest("pump", "2025") == snaps[2]
@@ -85,9 +85,9 @@ def test_versions_and_supersedes_chain(make: Make) -> None:
     assert {s.module_d_kgco2e for s in snaps} == {-97.56}
 
 
-def test_identical_result_is_not_duplicated(make: Make) -> None:
+def test_identical_result_is_not_duplicated(make: Make, ledger_url: str) -> None:
     """Recording a result equal to the latest returns the latest; equal only to an older one adds a version."""
-    with fp.Ledger(":memory:") as ledger:
+    with fp.Ledger(ledger_url) as ledger:
         first = ledger.record(make(100), "2025", note="original")
         same = ledger.record(make(100), "2025", note="rerun")
         assert same == first
@@ -100,9 +100,9 @@ def test_identical_result_is_not_duplicated(make: Make) -> None:
     assert back.result == first.result
 
 
-def test_periods_are_separate_keys(make: Make) -> None:
+def test_periods_are_separate_keys(make: Make, ledger_url: str) -> None:
     """The same product in two periods gets two chains, each starting at version 1."""
-    with fp.Ledger(":memory:") as ledger:
+    with fp.Ledger(ledger_url) as ledger:
         s25 = ledger.record(make(100), "2025")
         s24 = ledger.record(make(100), "2024")
         s25b = ledger.record(make(101), "2025")
@@ -118,9 +118,9 @@ def test_periods_are_separate_keys(make: Make) -> None:
     assert (s24.supersedes, s25b.supersedes) == (None, s25.id)
 
 
-def test_get_unknown_id_raises(make: Make) -> None:
+def test_get_unknown_id_raises(make: Make, ledger_url: str) -> None:
     """get() of an id that is not in the ledger raises LedgerError naming the id."""
-    with fp.Ledger(":memory:") as ledger:
+    with fp.Ledger(ledger_url) as ledger:
         ledger.record(make(), "2025")
         with pytest.raises(fp.LedgerError, match=r"no snapshot 'f{32}'"):
             ledger.get("f" * 32)
@@ -145,7 +145,7 @@ def test_database_refuses_update_and_delete(make: Make, tmp_path: Path) -> None:
             conn.execute(
                 "INSERT INTO snapshots SELECT NULL, ?, product_id, period, version, created_at, supersedes, input_hash,"
                 " factor_library_version, gwp_set, boundary, total_kgco2e, cradle_to_gate_kgco2e, module_d_kgco2e, note,"
-                " result_json FROM snapshots",
+                " result_json, payload_sha256, content_hash FROM snapshots",
                 ("0" * 32,),
             )
         rows = conn.execute("SELECT id, total_kgco2e FROM snapshots").fetchall()
@@ -164,9 +164,10 @@ def _record_many(path: str, payloads: list[str], worker: int, barrier: Any) -> N
             ledger.record(fp.FootprintResult.model_validate_json(payload), "2025", note=f"{worker}:{i}")
 
 
-def test_concurrent_writers(make: Make, tmp_path: Path) -> None:
-    """Four processes that create one new file together and record ten results each give versions 1..40 in one chain."""
-    path = tmp_path / "shared.db"
+def test_concurrent_writers(make: Make, ledger_url: str) -> None:
+    """Four processes that create one new ledger together and record ten results each give versions 1..40 in one
+    chain, on SQLite and on PostgreSQL; the content hashes chain too."""
+    path = ledger_url
     results = [make(100 + n) for n in range(40)]
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(4)
@@ -193,6 +194,10 @@ def test_concurrent_writers(make: Make, tmp_path: Path) -> None:
     for w in range(4):
         mine = [s for s in history if s.note is not None and s.note.startswith(f"{w}:")]
         assert [s.note for s in mine] == [f"{w}:{i}" for i in range(10)]  # each worker's own order kept
+    with fp.Ledger(path) as ledger:
+        assert ledger.verify() == 40
+    if path.startswith("postgresql"):
+        return
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -202,42 +207,32 @@ def test_concurrent_writers(make: Make, tmp_path: Path) -> None:
         conn.close()
 
 
-class _FailAfterInsert:
-    """A connection stand-in that runs every statement, then raises right after an INSERT (inside the transaction)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-        self.rows_seen: int | None = None
-
-    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
-        cursor = self._conn.execute(sql, *args)
-        if sql.lstrip().upper().startswith("INSERT"):
-            self.rows_seen = self._conn.execute("SELECT count(*) FROM snapshots").fetchone()[0]
-            raise OSError("simulated failure after the INSERT")
-        return cursor
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._conn, name)
-
-
-def test_failed_write_rolls_back(make: Make, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_rolls_back(make: Make, ledger_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure after the INSERT rolls the transaction back: earlier snapshots stay and the next version is 3."""
-    path = tmp_path / "ledger.db"
+    path = ledger_url
+    seen: list[int] = []
+    append = fp.Ledger._append
+
+    def fail_after_insert(self: fp.Ledger, conn: Any, *args: Any) -> fp.Snapshot:
+        append(self, conn, *args)
+        seen.append(len(conn.exec_driver_sql("SELECT id FROM snapshots").all()))
+        raise OSError("simulated failure after the INSERT")
+
     with fp.Ledger(path) as ledger:
         first = ledger.record(make(100), "2025")
         second = ledger.record(make(101), "2025")
         with monkeypatch.context() as m:
-            failing = _FailAfterInsert(ledger._conn)
-            m.setattr(ledger, "_conn", failing)
+            m.setattr(fp.Ledger, "_append", fail_after_insert)
             with pytest.raises(OSError, match="simulated failure after the INSERT"):
                 ledger.record(make(102), "2025")
-        assert failing.rows_seen == 3  # the third row existed inside the transaction
-        assert not ledger._conn.in_transaction
+        assert seen == [3]  # the third row existed inside the transaction
+        assert not ledger._conn.in_transaction()
         assert ledger.history("pump", "2025") == [first, second]
         third = ledger.record(make(102), "2025")
     assert (third.version, third.supersedes) == (3, second.id)
     with fp.Ledger(path) as reopened:
         assert [s.version for s in reopened.history("pump")] == [1, 2, 3]
+        assert reopened.verify() == 3
 
 
 @pytest.mark.parametrize(
@@ -247,9 +242,11 @@ def test_failed_write_rolls_back(make: Make, tmp_path: Path, monkeypatch: pytest
         ({"by_module": {"A1": object()}}, "as JSON"),  # no JSON for an arbitrary object
     ],
 )
-def test_unserialisable_result_is_not_recorded(make: Make, update: dict[str, Any], message: str) -> None:
+def test_unserialisable_result_is_not_recorded(
+    make: Make, ledger_url: str, update: dict[str, Any], message: str
+) -> None:
     """A result that cannot be stored as lossless JSON raises LedgerError and leaves the ledger as it was."""
-    with fp.Ledger(":memory:") as ledger:
+    with fp.Ledger(ledger_url) as ledger:
         first = ledger.record(make(100), "2025")
         with pytest.raises(fp.LedgerError, match=message):
             ledger.record(make(101).model_copy(update=update), "2025")
@@ -258,9 +255,9 @@ def test_unserialisable_result_is_not_recorded(make: Make, update: dict[str, Any
     assert (second.version, second.supersedes) == (2, first.id)
 
 
-def test_record_checks_its_arguments(make: Make) -> None:
+def test_record_checks_its_arguments(make: Make, ledger_url: str) -> None:
     """record() refuses something that is not a FootprintResult and an empty period."""
-    with fp.Ledger(":memory:") as ledger:
+    with fp.Ledger(ledger_url) as ledger:
         with pytest.raises(fp.UsageError, match="must be a FootprintResult"):
             ledger.record(make().model_dump(), "2025")  # type: ignore[arg-type]
         with pytest.raises(fp.InputError, match="non-empty string"):
@@ -304,17 +301,19 @@ def test_schema_version_is_written_and_checked(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
-        conn.execute("PRAGMA user_version = 3")
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("SELECT version FROM ledger_migrations ORDER BY version").fetchall() == [(1,), (2,), (3,)]
+        conn.execute("INSERT INTO ledger_migrations VALUES (4, 'from a later release', '2030-01-01')")
+        conn.commit()
     finally:
         conn.close()
-    with pytest.raises(fp.LedgerError, match="schema version 3, newer than the 2"):
+    with pytest.raises(fp.LedgerError, match="schema version 4, newer than the 3"):
         fp.Ledger(path)
 
 
-def test_frames(make: Make) -> None:
+def test_frames(make: Make, ledger_url: str) -> None:
     """to_frame lists every snapshot with a latest flag; latest_frame keeps the latest per product and period."""
-    with fp.Ledger(":memory:") as ledger:
+    with fp.Ledger(ledger_url) as ledger:
         empty = ledger.to_frame()
         a24 = ledger.record(make(100), "2024")
         a25 = ledger.record(make(100), "2025")

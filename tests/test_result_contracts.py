@@ -128,7 +128,11 @@ def test_a_version_1_ledger_is_migrated(tmp_path: Path) -> None:
         assert (old.id, old.version, old.boundary) == ("a" * 32, 1, "cradle-to-gate")
         new = ledger.record(result("AR5").footprint("P1"), "2025")
         assert (new.version, new.supersedes) == (1, None)
-        assert ledger._conn.execute("PRAGMA user_version").fetchone()[0] == _ledger.SCHEMA_VERSION == 2
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == _ledger.SCHEMA_VERSION == 3
+    finally:
+        conn.close()
 
 
 # The schema 1 of the ledger, as footprint 0.1.0 wrote it (footprint/_ledger.py before schema 2).
