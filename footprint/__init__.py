@@ -53,6 +53,7 @@ from ._errors import (
     UnknownFactorError,
     UsageError,
 )
+from ._fabrication import FabricationEnergy, fabrication_activities, fabrication_energy
 from ._factor_io import default_library, load_factors
 from ._factors import (
     BOUNDARIES,
@@ -156,6 +157,7 @@ __all__ = [
     "EndOfLife",
     "ErpRules",
     "ExplodedCatalogue",
+    "FabricationEnergy",
     "FactorError",
     "FactorFileError",
     "FactorLibrary",
@@ -218,6 +220,8 @@ __all__ = [
     "emissions",
     "excel_report",
     "explode_catalogue",
+    "fabrication_activities",
+    "fabrication_energy",
     "factor_uncertainty",
     "footprint_table",
     "gases",

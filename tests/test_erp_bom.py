@@ -255,7 +255,8 @@ def test_broken_pact_file_names_the_file(tmp_path: Path) -> None:
 
 def test_fabrication_outside_the_material_factor_boundary_is_flagged() -> None:
     """worldsteel's crude-steel factor excludes rolling, forging, machining and heat treatment (its notes say so):
-    a forged part with no activity of its own is named; once it carries its forging energy, it is not."""
+    a forged part with no activity for those steps is named; electricity that names no step leaves the flag, once
+    the energy is named for the steps it covers, the flag goes."""
     lib = fp.default_library()
     forged = fp.Item(id="body", name="Body, forged", kind="part", material="F22", net_mass="1480 kg")
     product = fp.Product(
@@ -267,8 +268,12 @@ def test_fabrication_outside_the_material_factor_boundary_is_flagged() -> None:
     assert len(flags) == 1
     assert "rolling, forging, machining and heat treatment" in flags[0]
     assert "Body, forged" in flags[0]
-    heated = forged.model_copy(
-        update={"activities": [fp.Activity(factor="electricity.grid.no.ember", quantity="900 kWh")]}
+    unnamed = fp.Activity(factor="electricity.grid.no.ember", quantity="900 kWh")
+    product = product.model_copy(
+        update={"items": [product.items[0], forged.model_copy(update={"activities": [unnamed]})]}
     )
+    assert [w for w in fp.calculate(product, lib, prefolded="report").warnings if "excludes" in w]
+    named = unnamed.model_copy(update={"name": "forging, heat treatment and machining"})
+    heated = forged.model_copy(update={"activities": [named]})
     product = product.model_copy(update={"items": [product.items[0], heated]})
     assert not [w for w in fp.calculate(product, lib, prefolded="report").warnings if "excludes" in w]

@@ -1,0 +1,96 @@
+"""Fabrication energy intensities: energy per tonne of product, by carrier, turned into a product's activities.
+
+A material factor stops at the mill gate; forging, casting and the other fabrication steps are energy the
+plant buys. ``fabrication_energy.csv`` (shipped with the package) holds published intensities for them, each
+row citing where its number was read. They are not emission factors: :func:`fabrication_activities` multiplies
+an intensity by a part's mass and puts the energy on the electricity or fuel factor of the plant's own grid or
+fuel, so that the step is counted in A3 and named (which also answers the boundary flag of crude-steel
+factors, see :mod:`footprint._boundary`).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from ._errors import InputError, Problem, UnitError
+from ._product import Activity
+from ._units import parse_quantity
+
+__all__ = ["FabricationEnergy", "fabrication_activities", "fabrication_energy"]
+
+
+@dataclass(frozen=True)
+class FabricationEnergy:
+    """One published energy intensity of a fabrication step: ``per_tonne`` of ``carrier`` per tonne of
+    ``basis``, with its range (``low``, ``high``; empty when the source gives one value) and provenance."""
+
+    id: str
+    process: str
+    step: str
+    carrier: str
+    per_tonne: str
+    low: str
+    high: str
+    basis: str
+    source: str
+    source_url: str
+    edition: str
+    table: str
+    region: str
+    licence: str
+    proxy: bool
+    quality: int
+    notes: str
+
+
+@cache
+def fabrication_energy() -> tuple[FabricationEnergy, ...]:
+    """The bundled fabrication energy intensities (``footprint/fabrication_energy.csv``), in file order."""
+    text = resources.files("footprint").joinpath("fabrication_energy.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return tuple(
+        FabricationEnergy(**{**r, "proxy": r["proxy"] == "true", "quality": int(r["quality"])})  # type: ignore[arg-type]
+        for r in rows
+    )
+
+
+def fabrication_activities(process: str, mass: str, factors: Mapping[str, str | Sequence[str]]) -> list[Activity]:
+    """Activities (module A3) for the energy of fabrication ``process`` (an id of :func:`fabrication_energy`,
+    or its prefix: ``"forging.closed-die"`` gives one activity per carrier) applied to ``mass`` of product
+    (``"1.48 t"``, ``"1480 kg"``). ``factors`` names the factor for each carrier the rows use (``electricity``,
+    ``natural gas``, ``fuel oil``): the plant's grid and fuel, never assumed. Each activity's name says the
+    process, the carrier, the intensity and its source."""
+    rows = [r for r in fabrication_energy() if r.id == process or r.id.startswith(process + ".")]
+    problems: list[Problem] = []
+    if not rows:
+        known = ", ".join(r.id for r in fabrication_energy())
+        raise InputError([Problem("unknown fabrication process", field="process", value=process, expected=known)])
+    try:
+        tonnes = parse_quantity(mass).to("t").magnitude
+    except (UnitError, ValueError, TypeError) as exc:
+        problem = Problem(f"mass is not a mass ({exc})", field="mass", value=mass, expected="a mass such as '1.48 t'")
+        raise InputError([problem], what=f"fabrication activities for {process}") from None
+    missing = sorted({r.carrier for r in rows} - set(factors))
+    problems += [
+        Problem("no factor for this carrier", field="factors", value=c, expected=f"a factor id for {c} of the plant")
+        for c in missing
+    ]
+    if problems:
+        raise InputError(problems, what=f"fabrication activities for {process}")
+    out = []
+    for r in rows:
+        value, unit = r.per_tonne.split(" ", 1)
+        fid = factors[r.carrier]
+        out.append(
+            Activity(
+                name=f"{r.process}: {r.carrier} {r.per_tonne} per {r.basis} ({r.source}, {r.edition})",
+                factor=fid if isinstance(fid, str) else list(fid),
+                quantity=f"{float(value) * tonnes!r} {unit}",
+                module="A3",
+            )
+        )
+    return out

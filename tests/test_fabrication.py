@@ -1,0 +1,165 @@
+"""Fabrication data: energy intensities of fabrication steps, spend-based fallbacks, and the boundary flag of
+material factors that leave those steps out. Every number here is derived by hand from the cited rows."""
+
+from __future__ import annotations
+
+import pytest
+
+import footprint as fp
+
+CRUDE_STEEL = "material.steel.carbon.global.worldsteel2024"
+GRID_NO = "electricity.grid.no.ember"  # 0.03075 kg CO2e/kWh (Ember via CO2.js), pre-folded
+FUEL_OIL = "fuel.residual_fuel_oil.stationary.combustion.ipcc2006"  # per TJ: CO2 77400, CH4 3, N2O 0.6 kg
+MACHINE_SHOPS = "spend.naics-332710.machining.epa-sef-v1.2-usd2021"  # 0.293 kg CO2e per 2021 USD, AR4
+HEAT_TREATING = "spend.naics-332811.heat-treating.epa-sef-v1.2-usd2021"  # 0.506 kg CO2e per 2021 USD, AR4
+VALVES = "spend.naics-332911.industrial-valves.epa-sef-v1.2-usd2021"  # 0.201 kg CO2e per 2021 USD, AR4
+CARRIERS = {"electricity": GRID_NO, "fuel oil": FUEL_OIL}
+
+
+def valve(body: fp.Item, *extra: fp.Item, activities: list[fp.Activity] | None = None) -> fp.Product:
+    """A valve whose forged body is made of crude steel, with optional bought-in items and product activities."""
+    root = fp.Item(id="valve", children=[fp.Child(item=i.id) for i in (body, *extra)])
+    return fp.Product(
+        id="valve",
+        items=[root, body, *extra],
+        materials=[fp.Material(id="F22", factor=CRUDE_STEEL)],
+        activities=activities or [],
+    )
+
+
+def body(*activities: fp.Activity) -> fp.Item:
+    return fp.Item(
+        id="body", name="Body, forged", kind="part", material="F22", net_mass="1480 kg", activities=list(activities)
+    )
+
+
+def boundary_flags(product: fp.Product) -> list[str]:
+    result = fp.calculate(product, fp.default_library(), prefolded="report")
+    return [w for w in result.warnings if "excludes" in w]
+
+
+def test_forged_and_machined_part_a3_is_derived_from_the_cited_intensities() -> None:
+    """A 1.48 t closed-die forging machined for 2,000 USD (2021).
+
+    Forging (fabrication_energy.csv, TERI/SIDBI Pune case study: 185 toe furnace oil and 53 toe electricity for
+    1,200 t of forgings a year): furnace oil 6.455 GJ/t x 1.48 t = 9.5534 GJ = 0.0095534 TJ, which under AR6
+    gives CO2 77400 x 0.0095534 = 739.43316, CH4 3 x 0.0095534 x 29.8 = 0.85407, N2O 0.6 x 0.0095534 x 273 =
+    1.56485 kg CO2e; electricity 514 kWh/t x 1.48 t = 760.72 kWh x 0.03075 = 23.39214 kg CO2e. Machining on the
+    EPA spend factor for machine shops (NAICS 332710, 0.293 kg CO2e/USD): 2000 x 0.293 = 586 kg CO2e.
+    A3 = 739.43316 + 0.85407 + 1.56485 + 23.39214 + 586 = 1351.24422 kg CO2e."""
+    forging = fp.fabrication_activities("forging.closed-die", "1.48 t", CARRIERS)
+    machining = fp.Activity(name="machining", factor=MACHINE_SHOPS, quantity="2000 USD")
+    result = fp.calculate(valve(body(*forging, machining)), fp.default_library(), prefolded="report")
+    assert result.by_module["A3"] == pytest.approx(739.43316 + 0.85407 + 1.56485 + 23.39214 + 586, rel=1e-5)
+    # the forging energy is A3, named after its source, and the quantities are intensity x mass
+    assert [(a.quantity.value, a.quantity.unit) for a in forging] == [(6.455 * 1.48, "GJ"), (514 * 1.48, "kWh")]
+    assert all(a.module == "A3" and "TERI / SIDBI" in (a.name or "") for a in forging)
+
+
+def test_bought_in_valve_on_a_spend_based_factor() -> None:
+    """A bought-in industrial valve of 15,000 USD (2021) on EPA's NAICS 332911 factor (0.201 kg CO2e/USD, without
+    margins): 15000 x 0.201 = 3015 kg CO2e, in A1 like any bought-in component, with the factor's worst data
+    quality (5) in the result's contribution row."""
+    bought = fp.Item(
+        id="bv", name="Needle valve", kind="component", activities=[fp.Activity(factor=VALVES, quantity="15000 USD")]
+    )
+    forging = fp.fabrication_activities("forging.closed-die", "1.48 t", CARRIERS)
+    result = fp.calculate(valve(body(*forging), bought), fp.default_library(), prefolded="report")
+    rows = [c for c in result.contributions if c.factor_id == VALVES]
+    assert sum(c.kgco2e for c in rows) == pytest.approx(3015)
+    assert {c.module for c in rows} == {"A1"}
+    assert fp.default_library()[VALVES].dqr_technological == 5
+
+
+def test_boundary_flag_names_the_missing_steps_until_activities_cover_them() -> None:
+    """worldsteel crude steel excludes rolling, forging, machining and heat treatment (its notes say so). A part
+    without activities is flagged for all four; with the heating of its forging stock (1.1 GJ/t of natural gas),
+    only machining and heat treatment remain (forging covers the shaping step, rolling included); the Pune plant's
+    closed-die intensity includes normalising, so with it only machining remains; with machining and heat
+    treating bought as services too, the flag goes."""
+    bare = boundary_flags(valve(body()))
+    assert len(bare) == 1
+    assert "excludes rolling, forging, machining and heat treatment;" in bare[0]
+    assert "Body, forged" in bare[0]
+    gas = {"natural gas": "fuel.natural_gas.stationary.combustion.ipcc2006"}
+    heated = boundary_flags(valve(body(*fp.fabrication_activities("forging.billet-heating", "1.48 t", gas))))
+    assert len(heated) == 1
+    assert "excludes machining and heat treatment;" in heated[0]
+    forged = boundary_flags(valve(body(*fp.fabrication_activities("forging.closed-die", "1.48 t", CARRIERS))))
+    assert len(forged) == 1
+    assert "excludes machining;" in forged[0]
+    services = [
+        fp.Activity(factor=MACHINE_SHOPS, quantity="2000 USD"),
+        fp.Activity(factor=HEAT_TREATING, quantity="900 USD"),
+    ]
+    forging = fp.fabrication_activities("forging.closed-die", "1.48 t", CARRIERS)
+    assert boundary_flags(valve(body(*forging, *services))) == []
+
+
+def test_product_level_activities_cover_the_steps_of_every_part() -> None:
+    """Work done on the product as a whole (named for its step) covers every part made of the material."""
+    work = [
+        fp.Activity(name="forging shop", factor=GRID_NO, quantity="700 kWh"),
+        fp.Activity(name="machining", factor=GRID_NO, quantity="300 kWh"),
+        fp.Activity(name="quench and temper", factor=GRID_NO, quantity="200 kWh"),
+    ]
+    assert boundary_flags(valve(body(), activities=work)) == []
+    assert "excludes machining;" in boundary_flags(valve(body(), activities=[work[0], work[2]]))[0]
+
+
+def test_every_intensity_cites_its_source_and_uses_the_midpoint_of_its_range() -> None:
+    """Each energy intensity names its source, URL, licence and basis, is a proxy rated 4 or 5, and where the
+    source gives a range the value used is its midpoint (585-640 kWh/t -> 612.5)."""
+    rows = fp.fabrication_energy()
+    assert {r.step for r in rows} == {"casting", "forging"}
+    for r in rows:
+        assert r.source
+        assert r.source_url.startswith("http")
+        assert r.licence
+        assert r.basis.startswith("tonne")
+        assert r.proxy
+        assert r.quality >= 4
+        value, unit = r.per_tonne.split(" ")
+        if r.low:
+            low, high = (float(x.split(" ")[0]) for x in (r.low, r.high))
+            assert float(value) == pytest.approx((low + high) / 2)
+            assert r.low.endswith(unit)
+            assert r.high.endswith(unit)
+    melting = next(r for r in rows if r.id == "casting.iron.induction-melting")
+    assert (melting.per_tonne, melting.low, melting.high) == ("612.5 kWh", "585 kWh", "640 kWh")
+
+
+def test_spend_factors_are_marked_lowest_quality_with_currency_and_price_year() -> None:
+    """The EPA spend rows: USD of 2021 (named in id, name and table), AR4 pre-folded as the source states,
+    cradle-to-gate without margins, US, public domain, every DQR 5 and flagged as proxies. Spot value read in
+    SupplyChainGHGEmissionFactors_v1.2_NAICS_CO2e_USD2021.csv: NAICS 332111 Iron and Steel Forging 0.609."""
+    spend = [f for f in fp.default_library() if f.id.startswith("spend.")]
+    assert len(spend) == 20
+    for f in spend:
+        assert f.unit == "USD"
+        assert f.gwp_set == "AR4"
+        assert f.boundary == "cradle-to-gate"
+        assert "2021 USD" in f.name
+        assert "USD2021" in (f.table or "")
+        assert f.id.endswith("usd2021")
+        assert (f.region, f.licence, f.proxy) == ("US", "US-PD", True)
+        assert (f.dqr_technological, f.dqr_geographical, f.dqr_temporal) == (5, 5, 5)
+    forging = fp.default_library()["spend.naics-332111.forgings.epa-sef-v1.2-usd2021"]
+    assert forging.co2e == pytest.approx(0.609)
+
+
+@pytest.mark.parametrize("word", ["forging", "forge", "heat treating", "machine shops", "valve"])
+def test_factor_search_finds_the_fabrication_fallbacks(word: str) -> None:
+    """Searching the default library by the trade's words finds the spend-based fallbacks."""
+    assert any(f.id.startswith("spend.") for f in fp.default_library().search(word))
+
+
+def test_fabrication_activities_refuse_bad_input() -> None:
+    """An unknown process lists the known ones; a mass that is no mass and a carrier without a factor are named."""
+    with pytest.raises(fp.InputError, match=r"casting\.iron\.induction-melting"):
+        fp.fabrication_activities("forging.open-die.press", "1 t", CARRIERS)
+    with pytest.raises(fp.InputError, match="mass is not a mass"):
+        fp.fabrication_activities("forging.closed-die", "12 kWh", CARRIERS)
+    with pytest.raises(fp.InputError, match="fuel oil") as info:
+        fp.fabrication_activities("forging.closed-die", "1 t", {"electricity": GRID_NO})
+    assert info.value.problems[0].field == "factors"
