@@ -13,7 +13,9 @@ those without ratings a default; both are listed in the result as defaults.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,12 +23,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from ._basic_uncertainty import basic_variance, quantity_uncertainty
 from ._catalogue import ExplodedCatalogue
 from ._errors import DeliveryError, InputError, Problem
 from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertainty
 from ._finite import check_evaluated, check_sums
 from ._gwp import DEFAULT_GWP_SET, gwp_set
-from ._lifecycle import PreparedProduct, _evaluate, _paths, prepare_product
+from ._lifecycle import KINDS, PreparedProduct, _evaluate, _paths, prepare_product
 from ._modules import MODULES
 from ._product import Product
 
@@ -52,9 +55,12 @@ PEDIGREE_VARIANCE: dict[str, tuple[float, ...]] = {
     "geographical": (0.0, 0.000025, 0.0001, 0.0006, 0.002),
     "technological": (0.0, 0.0006, 0.008, 0.04, 0.12),
 }
-#: Basic uncertainty of an emission factor before data quality: GSD 1.05 (variance of ln 0.0006), as the
-#: ecoinvent guideline gives for CO2 from combustion; the pedigree adds to it.
+#: Basic uncertainty of CO2 before data quality: variance of ln 0.0006 (GSD exp(sqrt(0.0006)) = 1.025, a 95 %
+#: interval of x/1.05), as the ecoinvent guideline gives for CO2 from combustion; the default of
+#: :func:`pedigree_gsd`. A factor's own basic variance depends on its gases and class (``basic_variance``).
 BASIC_VARIANCE = 0.0006
+#: The index of one factor in an activity's list of factors (its rows share the activity's quantity draw).
+_FACTOR_INDEX = re.compile(r"\.factor\[\d+\]$")
 #: Assumed where a factor has ratings for technology, geography and time only (PACT's three).
 DEFAULT_RELIABILITY = 2
 DEFAULT_COMPLETENESS = 2
@@ -85,42 +91,77 @@ def pedigree_gsd(
     return math.exp(math.sqrt(var))
 
 
-def factor_uncertainty(factor: EmissionFactor) -> tuple[Uncertainty, str]:
+def factor_uncertainty(factor: EmissionFactor, gwp: str = DEFAULT_GWP_SET) -> tuple[Uncertainty, str]:
     """A factor's distribution and where it comes from: ``"source"`` (the factor's own), ``"pedigree"``
-    (its data quality ratings, reliability and completeness assumed 2) or ``"default"`` (GSD 1.5)."""
+    (its data quality ratings, reliability and completeness assumed 2, on the basic variance of its gases
+    and class under the GWP set ``gwp``) or ``"default"`` (GSD 1.5)."""
     if factor.uncertainty is not None:
         return factor.uncertainty, "source"
     if None not in (factor.dqr_technological, factor.dqr_geographical, factor.dqr_temporal):
         gsd = pedigree_gsd(
             DEFAULT_RELIABILITY, DEFAULT_COMPLETENESS, factor.dqr_temporal,  # type: ignore[arg-type]
             factor.dqr_geographical, factor.dqr_technological,  # type: ignore[arg-type]
+            basic_variance(factor, gwp),
         )  # fmt: skip
         return Uncertainty(distribution="lognormal", gsd=gsd), "pedigree"
     return Uncertainty(distribution="lognormal", gsd=DEFAULT_GSD), "default"
 
 
-def _draw(dists: Sequence[Uncertainty], n: int, rng: np.random.Generator) -> npt.NDArray[np.float64]:
-    """Multipliers, shape (n, len(dists)): one column per distribution, one row per iteration. Columns are
-    drawn in order from one generator, so the same seed and the same list give the same numbers."""
+def _generator(seed: int, key: str) -> np.random.Generator:
+    """A generator of its own for one input, keyed by the seed and the input's id (a factor id, an activity
+    key): the same id gets the same draws in every footprint run with the same seed, whatever else it uses."""
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()
+    return np.random.default_rng([seed, *np.frombuffer(digest, dtype=np.uint32).tolist()])
+
+
+def _draw(dists: Sequence[Uncertainty], keys: Sequence[str], n: int, seed: int) -> npt.NDArray[np.float64]:
+    """Multipliers, shape (n, len(dists)): one column per distribution, one row per iteration, each column from
+    the generator of its key (common random numbers keyed by id, not by position). Normal draws are truncated
+    at zero (redrawn while not positive): a quantity or factor cannot change sign."""
     out = np.ones((n, len(dists)))
-    z = rng.standard_normal((n, len(dists)))
-    u = rng.random((n, len(dists)))
-    for k, d in enumerate(dists):  # per distinct distribution (a few hundred factors), not per line
+    for k, (d, key) in enumerate(zip(dists, keys, strict=True)):  # per input (factors, activities), not per line
+        rng = _generator(seed, key)
         if d.distribution == "lognormal":
-            out[:, k] = np.exp(math.log(d.gsd) * z[:, k])  # type: ignore[arg-type]
+            out[:, k] = np.exp(math.log(d.gsd) * rng.standard_normal(n))  # type: ignore[arg-type]
         elif d.distribution == "normal":
-            out[:, k] = 1.0 + d.sd * z[:, k]  # type: ignore[operator]
+            sd = float(d.sd)  # type: ignore[arg-type]
+            x = 1.0 + sd * rng.standard_normal(n)
+            low = x <= 0
+            while low.any():  # P(x <= 0) = Phi(-1/sd): a few rounds even at sd 1
+                x[low] = 1.0 + sd * rng.standard_normal(int(low.sum()))
+                low = x <= 0
+            out[:, k] = x
         elif d.distribution == "uniform":
-            out[:, k] = d.min + (d.max - d.min) * u[:, k]  # type: ignore[operator]
+            out[:, k] = d.min + (d.max - d.min) * rng.random(n)  # type: ignore[operator]
         else:  # triangular, by its inverse distribution function
             a, c, b = float(d.min), float(d.mode), float(d.max)  # type: ignore[arg-type]  # validated by Uncertainty
             if b == a:
                 out[:, k] = a
                 continue
             f = (c - a) / (b - a)
-            uk = u[:, k]
+            uk = rng.random(n)
             out[:, k] = np.where(uk < f, a + np.sqrt(uk * (b - a) * (c - a)), b - np.sqrt((1 - uk) * (b - a) * (b - c)))
     return out
+
+
+def moments(d: Uncertainty) -> tuple[float, float]:
+    """Mean and variance of a multiplier drawn from ``d`` (the normal truncated at zero as drawn)."""
+    if d.distribution == "lognormal":
+        s2 = math.log(float(d.gsd)) ** 2  # type: ignore[arg-type]
+        return math.exp(s2 / 2), (math.exp(s2) - 1) * math.exp(s2)
+    if d.distribution == "normal":
+        sd = float(d.sd)  # type: ignore[arg-type]
+        if sd == 0:
+            return 1.0, 0.0
+        alpha = -1.0 / sd  # truncation point in standard units
+        tail = 0.5 * math.erfc(alpha / math.sqrt(2))  # 1 - Phi(alpha)
+        lam = math.exp(-alpha * alpha / 2) / math.sqrt(2 * math.pi) / tail
+        return 1.0 + sd * lam, sd * sd * (1 + alpha * lam - lam * lam)
+    a, b = float(d.min), float(d.max)  # type: ignore[arg-type]
+    if d.distribution == "uniform":
+        return (a + b) / 2, (b - a) ** 2 / 12
+    c = float(d.mode)  # type: ignore[arg-type]
+    return (a + b + c) / 3, (a * a + b * b + c * c - a * b - a * c - b * c) / 18
 
 
 def _stats(samples: npt.NDArray[np.float64], names: Sequence[str], deterministic: Sequence[float]) -> pd.DataFrame:
@@ -187,12 +228,31 @@ def _ranks(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 
 
 def _sensitivity(
-    draws: npt.NDArray[np.float64], names: Sequence[str], total: npt.NDArray[np.float64], top: int
+    inputs: _Inputs, draws: npt.NDArray[np.float64], total: npt.NDArray[np.float64], top: int
 ) -> pd.DataFrame:
-    """Spearman rank correlation of each input's draws with the total, and rho^2 as a share of their sum."""
+    """Each input's exact share of the variance of the total, and the Spearman rank correlation of its draws
+    with the total.
+
+    The total is sum_c k_c m_f(c) q_a(c) over contributions c, with independent factor multipliers m_f (mean
+    mu_f, variance v_f) and quantity multipliers q_a (nu_a, w_a). Its variance is exactly
+    sum_f v_f (sum_{c in f} k_c nu_a(c))^2 + sum_a w_a (sum_{c in a} k_c mu_f(c))^2
+    + sum_{f, a} v_f w_a (sum_{c in f and a} k_c)^2: a first-order part per input (its share is its first-order
+    Sobol index) and an ``interactions`` part where an uncertain factor meets an uncertain quantity.
+    """
     import pandas as pd
 
-    if draws.shape[1] == 0 or np.all(total == total[0]):
+    fm = np.array([moments(d) for d in inputs.factor_dists]).reshape(-1, 2)
+    am = np.array([moments(d) for d in inputs.act_dists] + [(1.0, 0.0)]).reshape(-1, 2)  # last: no draw
+    k, fc = inputs.k, inputs.f_col
+    ac = np.where(inputs.a_col < 0, len(inputs.act_dists), inputs.a_col)
+    n_f, n_a = len(fm), len(am)
+    s_f = fm[:, 1] * np.bincount(fc, k * am[ac, 0], minlength=n_f) ** 2
+    s_a = am[:, 1] * np.bincount(ac, k * fm[fc, 0], minlength=n_a) ** 2
+    pair = np.bincount(fc * n_a + ac, k, minlength=n_f * n_a).reshape(n_f, n_a)
+    inter = float((fm[:, 1][:, None] * am[:, 1][None, :] * pair**2).sum())
+    parts = np.concatenate([s_f, s_a[:-1], [inter]])
+    var = float(parts.sum())
+    if var == 0 or not np.isfinite(var):
         return pd.DataFrame({"rank_correlation": [], "variance_share": []})
     rx = _ranks(draws)
     rt = _ranks(total[:, None])[:, 0]
@@ -200,26 +260,65 @@ def _sensitivity(
     rt -= rt.mean()
     denom = np.sqrt((rx**2).sum(axis=0) * (rt**2).sum())
     rho = np.divide(rx.T @ rt, denom, out=np.zeros(draws.shape[1]), where=denom > 0)
-    share = rho**2 / (rho**2).sum() if (rho**2).sum() > 0 else np.zeros_like(rho)
-    df = pd.DataFrame({"rank_correlation": rho, "variance_share": share}, index=pd.Index(list(names), name="input"))
+    df = pd.DataFrame(
+        {"rank_correlation": np.append(rho, np.nan), "variance_share": parts / var},
+        index=pd.Index([*inputs.names, "interactions"], name="input"),
+    )
+    df = df[df["variance_share"] > 0]
     return df.reindex(df["variance_share"].sort_values(ascending=False, kind="stable").index).head(top)
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """The uncertain inputs of a total: per contribution its kg CO2e ``k``, factor column and activity column
+    (-1: exact quantity); the factors' and activities' distributions and names (factors first)."""
+
+    k: npt.NDArray[np.float64]
+    f_col: npt.NDArray[np.intp]
+    a_col: npt.NDArray[np.intp]
+    factor_dists: Sequence[Uncertainty]
+    act_dists: Sequence[Uncertainty]
+    names: Sequence[str]
+
+
 def _factor_draws(
-    factor_ids: Sequence[str], library: FactorLibrary, n: int, seed: int
-) -> tuple[npt.NDArray[np.float64], dict[str, str]]:
-    """One column of multipliers per factor id, drawn in sorted-id order from the seed: common random numbers
-    for every footprint that uses the same factors with the same seed."""
-    ids = sorted(set(factor_ids))
+    factor_ids: Sequence[str], library: FactorLibrary, n: int, seed: int, gwp: str = DEFAULT_GWP_SET
+) -> tuple[npt.NDArray[np.float64], list[Uncertainty], dict[str, str]]:
+    """One column of multipliers per (distinct) factor id, each from the generator keyed by the seed and the
+    id: common random numbers for every footprint that uses the factor with the same seed, whatever other
+    factors it uses. Also the distributions, and the factors whose distribution is a default."""
     dists, defaults = [], {}
-    for fid in ids:
-        dist, origin = factor_uncertainty(library[fid])
+    for fid in factor_ids:
+        dist, origin = factor_uncertainty(library[fid], gwp)
         dists.append(dist)
         if origin != "source":
             defaults[fid] = f"{origin}: {dist}"
-    draws = _draw(dists, n, np.random.default_rng(seed))
-    pos = {fid: k for k, fid in enumerate(ids)}
-    return draws[:, [pos[f] for f in factor_ids]], defaults
+    return _draw(dists, [f"factor|{f}" for f in factor_ids], n, seed), dists, defaults
+
+
+def _activity_inputs(
+    prep: PreparedProduct, quantity_defaults: bool
+) -> tuple[npt.NDArray[np.intp], list[str], list[Uncertainty]]:
+    """Per activity row of ``prep`` its quantity draw column (-1: exact), and per column its key and
+    distribution. A row's own distribution comes first; without one, with ``quantity_defaults``, the basic
+    uncertainty of its kind (QUANTITY_VARIANCE). Rows of one activity (a fuel's combustion and well-to-tank
+    factors) share a key, the item id and the field of the product file, and so a draw."""
+    fields = prep.act_field if len(prep.act_field) == len(prep.act_node) else tuple(map(str, range(len(prep.act_node))))
+    col = np.full(len(prep.act_node), -1, dtype=np.intp)
+    keys: dict[str, int] = {}
+    dists: list[Uncertainty] = []
+    for a, (src, kind) in enumerate(zip(prep.act_uncertainty.tolist(), prep.act_kind.tolist(), strict=True)):
+        dist = prep.uncertainties[src] if src >= 0 else None
+        if dist is None and quantity_defaults and (gsd := quantity_uncertainty(KINDS[kind])) is not None:
+            dist = Uncertainty(distribution="lognormal", gsd=gsd)
+        if dist is None:
+            continue
+        key = f"{prep.node_ids[int(prep.act_node[a])]}|{_FACTOR_INDEX.sub('.factor', fields[a])}"
+        if key not in keys:
+            keys[key] = len(dists)
+            dists.append(dist)
+        col[a] = keys[key]
+    return col, list(keys), dists
 
 
 @np.errstate(over="ignore", invalid="ignore")  # overflows are found and named by the checks in _finite
@@ -233,10 +332,12 @@ def monte_carlo(
     prefolded: PrefoldedPolicy = "error",
     quantity: float = 1.0,
     top: int = 10,
+    quantity_defaults: bool = True,
 ) -> MonteCarloResult:
-    """Monte Carlo of a product's footprint: ``iterations`` draws of every factor (and every activity with an
-    uncertainty), seeded and reproducible. With zero spread everywhere each iteration equals the
-    deterministic result exactly."""
+    """Monte Carlo of a product's footprint: ``iterations`` draws of every factor and every activity quantity,
+    seeded and reproducible. A quantity without a distribution of its own gets the basic uncertainty of its
+    kind (transport 0.12, others 0.0006 variance of ln; component counts exact) unless ``quantity_defaults``
+    is False. With zero spread everywhere each iteration equals the deterministic result exactly."""
     import pandas as pd
 
     if not (isinstance(iterations, int) and iterations >= 1):
@@ -249,19 +350,16 @@ def monte_carlo(
     ev = _evaluate(prep, gs.name, prefolded, quantity)
     check_evaluated(prep, ev.cumulative, ev.act, ev.qty, ev.factor, ev.kgco2e)
     lib = prep.library
-    fids = [lib.factor_at(int(f)).id for f in np.unique(ev.factor)]
-    col_of = {f: k for k, f in enumerate(fids)}
-    f_draws, defaults = _factor_draws(fids, lib, iterations, seed)
-    a_src = prep.act_uncertainty[ev.act]
-    a_draws = (
-        _draw(prep.uncertainties, iterations, np.random.default_rng([seed, 1]))
-        if prep.uncertainties
-        else np.ones((iterations, 0))
-    )
-    mult = f_draws[:, [col_of[lib.factor_at(int(f)).id] for f in ev.factor]]
-    if prep.uncertainties:
-        with_src = a_src >= 0
-        mult[:, with_src] *= a_draws[:, a_src[with_src]]
+    used = np.unique(ev.factor)
+    fids = [lib.factor_at(int(f)).id for f in used]
+    f_col = np.searchsorted(used, ev.factor).astype(np.intp)
+    f_draws, f_dists, defaults = _factor_draws(fids, lib, iterations, seed, gs.name)
+    act_col, a_keys, a_dists = _activity_inputs(prep, quantity_defaults)
+    a_draws = _draw(a_dists, [f"activity|{k}" for k in a_keys], iterations, seed)
+    a_col = act_col[ev.act]
+    mult = f_draws[:, f_col]
+    with_draw = a_col >= 0
+    mult[:, with_draw] *= a_draws[:, a_col[with_draw]]
     kg = ev.kgco2e[None, :] * mult  # iterations x contributions
     in_total = ev.module != MODULES.index("D")
     total = kg[:, in_total].sum(axis=1)
@@ -279,8 +377,8 @@ def monte_carlo(
         if inc:
             indicator[k, comp_idx[c]] = 1.0
     comp_samples = kg @ indicator
-    inputs = np.concatenate([f_draws, a_draws], axis=1)
-    names = fids + [f"activity {k}: {u}" for k, u in enumerate(prep.uncertainties)]
+    names = fids + [f"quantity {k}: {u}" for k, u in zip(a_keys, a_dists, strict=True)]
+    inputs = _Inputs(ev.kgco2e[in_total], f_col[in_total], a_col[in_total], f_dists, a_dists, names)
     return MonteCarloResult(
         iterations=iterations,
         seed=seed,
@@ -290,7 +388,7 @@ def monte_carlo(
         by_module=_stats(mod_samples, mods, [float(ev.kgco2e[ev.module == MODULES.index(m)].sum()) for m in mods]),
         by_component=_stats(comp_samples, comps, list(ev.kgco2e @ indicator)),
         by_supplier=pd.DataFrame(),
-        sensitivity=_sensitivity(inputs, names, total, top),
+        sensitivity=_sensitivity(inputs, np.concatenate([f_draws, a_draws], axis=1), total, top),
         defaults=defaults,
         samples_by_module=pd.DataFrame(mod_samples, columns=mods),
     )
@@ -348,6 +446,16 @@ def _delivery_matrix(cat: Any, deliveries: pd.DataFrame) -> tuple[npt.NDArray[np
     return mat, list(keys)
 
 
+def _cluster_inputs(
+    weights: npt.NDArray[np.float64], sup: npt.NDArray[np.float64] | None, dists: list[Uncertainty], fids: list[str]
+) -> _Inputs:
+    """The cluster total as one contribution per factor: its kg CO2e over the products (weighted by the
+    deliveries when given); catalogue quantities are exact."""
+    per_product = np.ones(weights.shape[0]) if sup is None else sup.sum(axis=1)
+    n = weights.shape[1]
+    return _Inputs(per_product @ weights, np.arange(n, dtype=np.intp), np.full(n, -1, dtype=np.intp), dists, [], fids)
+
+
 def monte_carlo_catalogue(
     exploded: ExplodedCatalogue,
     *,
@@ -380,7 +488,7 @@ def monte_carlo_catalogue(
     fids = [cat.library.factor_at(int(f)).id for f in exploded.used]
     lib_idx = np.array([lib.index_of(f) for f in fids], dtype=np.intp)
     co2e, _ = lib.co2e_vector(gs.name, prefolded, used=lib_idx)
-    draws, defaults = _factor_draws(fids, lib, iterations, seed)  # iterations x factors in use
+    draws, dists, defaults = _factor_draws(fids, lib, iterations, seed, gs.name)  # iterations x factors in use
     weights = exploded.qty_by_product_factor * co2e[lib_idx][None, :]  # products x factors in use
     det = weights.sum(axis=1)
     samples = draws @ weights.T  # iterations x products
@@ -390,6 +498,7 @@ def monte_carlo_catalogue(
         names: list[Any] = list(cat.supplier_ids)
     else:
         sup, names = _delivery_matrix(cat, deliveries)
+    cluster_inputs = _cluster_inputs(weights, sup if deliveries is not None else None, dists, fids)
     sup_samples = samples @ sup
     cluster = sup_samples.sum(axis=1) if deliveries is not None else samples.sum(axis=1)
     return MonteCarloResult(
@@ -401,7 +510,7 @@ def monte_carlo_catalogue(
         by_module=pd.DataFrame(),
         by_component=pd.DataFrame(),
         by_supplier=_stats(sup_samples, names, list(det @ sup)),
-        sensitivity=_sensitivity(draws, fids, cluster, top),
+        sensitivity=_sensitivity(cluster_inputs, draws, cluster, top),
         defaults=defaults,
         samples_by_module=pd.DataFrame(),
     )

@@ -54,7 +54,7 @@ def test_zero_spread_equals_the_deterministic_result_exactly() -> None:
     """With gsd 1 everywhere every iteration is the deterministic total, bit for bit: 100 x 2 + 50 x 0.1 = 205."""
     library = lib(unc="lognormal gsd=1", grid_unc="normal sd=0")
     det = fp.calculate(product(), library)
-    mc = fp.monte_carlo(product(), library, iterations=50, seed=3)
+    mc = fp.monte_carlo(product(), library, iterations=50, seed=3, quantity_defaults=False)
     assert det.total_kgco2e == pytest.approx(205.0, rel=1e-12)
     assert np.all(mc.total == det.total_kgco2e)
     assert mc.by_module.loc["A1", "sd"] == 0.0
@@ -64,7 +64,7 @@ def test_lognormal_mean_converges_to_its_analytic_mean() -> None:
     """200 kg CO2e of steel with GSD 1.2 (median 200): mean 200 exp(s^2 / 2), s = ln 1.2; the sample mean of
     40,000 draws lies within 4 standard errors of it."""
     library = lib(unc="lognormal gsd=1.2", grid_unc="lognormal gsd=1")
-    mc = fp.monte_carlo(product(kwh=0.0), library, iterations=40_000, seed=11)
+    mc = fp.monte_carlo(product(kwh=0.0), library, iterations=40_000, seed=11, quantity_defaults=False)
     s = math.log(1.2)
     mean = 200.0 * math.exp(s * s / 2)
     sd = 200.0 * math.sqrt((math.exp(s * s) - 1) * math.exp(s * s))
@@ -82,7 +82,9 @@ def test_lognormal_mean_converges_to_its_analytic_mean() -> None:
 )
 def test_other_distributions_have_their_means(text: str, mean: float) -> None:
     """The sample mean of 40,000 draws of 200 kg CO2e x the multiplier is within 1 % of 200 x its mean."""
-    mc = fp.monte_carlo(product(kwh=0.0), lib(unc=text, grid_unc=None), iterations=40_000, seed=5)
+    mc = fp.monte_carlo(
+        product(kwh=0.0), lib(unc=text, grid_unc=None), iterations=40_000, seed=5, quantity_defaults=False
+    )
     assert mc.total.mean() == pytest.approx(200.0 * mean, rel=0.01)
 
 
@@ -113,7 +115,7 @@ def test_one_draw_per_factor_and_per_activity() -> None:
             for f in library
         ]
     )
-    mc = fp.monte_carlo(product(kwh=0.0), library, iterations=500, seed=4)
+    mc = fp.monte_carlo(product(kwh=0.0), library, iterations=500, seed=4, quantity_defaults=False)
     ratio = mc.total / 200.0
     assert np.allclose(np.log(ratio).std(ddof=1), math.log(1.3), rtol=0.1)
 
@@ -126,10 +128,14 @@ def test_activity_uncertainty_is_drawn() -> None:
         library,
         iterations=20_000,
         seed=9,
+        quantity_defaults=False,
     )
     # 1000 kWh x 0.1 = 100 kg CO2e; sd 20 % of it
     assert wide.total.std(ddof=1) == pytest.approx(20.0, rel=0.05)
-    assert wide.sensitivity.index[0].startswith("activity 0")
+    assert (
+        wide.sensitivity.index[0].startswith("quantity p|activities")
+        or "items[0].activities[0]" in wide.sensitivity.index[0]
+    )
 
 
 def test_sensitivity_ranks_the_dominant_factor_first() -> None:
