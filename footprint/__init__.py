@@ -68,6 +68,17 @@ from ._factors import (
 )
 from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets
 from ._ledger import Ledger, Snapshot
+from ._levers import (
+    Lever,
+    LeverCost,
+    LeverError,
+    LeverFile,
+    LeverResult,
+    LeverScope,
+    apply_lever,
+    evaluate_levers,
+    load_levers,
+)
 from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
 from ._limits import Limits, use_decimal, use_limits
 from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
@@ -173,6 +184,12 @@ __all__ = [
     "Ledger",
     "LedgerError",
     "LedgerIntegrityError",
+    "Lever",
+    "LeverCost",
+    "LeverError",
+    "LeverFile",
+    "LeverResult",
+    "LeverScope",
     "Limits",
     "Material",
     "MissingDependencyError",
@@ -201,6 +218,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "activity_to_factor_unit",
+    "apply_lever",
     "calculate",
     "calculate_catalogue",
     "calculate_chain",
@@ -218,6 +236,7 @@ __all__ = [
     "decompose_change",
     "default_library",
     "emissions",
+    "evaluate_levers",
     "excel_report",
     "explode_catalogue",
     "fabrication_activities",
@@ -231,6 +250,7 @@ __all__ = [
     "html_report",
     "html_supplier_report",
     "load_factors",
+    "load_levers",
     "load_product",
     "monte_carlo",
     "monte_carlo_catalogue",
