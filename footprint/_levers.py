@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -170,21 +169,20 @@ class LeverFile(_Model):
 
 
 def load_levers(path: str | Path) -> LeverFile:
-    """Read a lever file (YAML or JSON); every problem is a :class:`LeverError` naming the file and field."""
+    """Read a lever file (YAML or JSON, read strictly: a key given twice, deep nesting or runaway aliases are
+    refused); every problem is a :class:`LeverError` naming the file and field."""
+    from ._structured import UnreadableError, decode_utf8, load_json, load_yaml
+
     file = str(path)
     p = Path(path)
     if not p.is_file():
         raise LeverError([Problem("file not found", file=file, expected="a lever file (.yaml, .json)")], what=file)
     try:
-        text = p.read_text(encoding="utf-8-sig")
-        if p.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
-    except Exception as exc:  # decoding, JSON and YAML errors alike
-        raise LeverError([Problem(f"not a readable YAML or JSON file: {exc}", file=file)], what=file) from None
+        text = decode_utf8(p.read_bytes(), file)
+        yaml_file = p.suffix.lower() in (".yaml", ".yml")
+        data = load_yaml(text, file=file) if yaml_file else load_json(text, file=file)
+    except UnreadableError as exc:
+        raise LeverError([exc.problem], what=file) from None
     try:
         return LeverFile.model_validate(data)
     except ValidationError as exc:

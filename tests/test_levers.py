@@ -298,6 +298,15 @@ def test_lever_file_schema_and_unknown_combination(tmp_path: Path) -> None:
         fp.load_levers(path)
 
 
+def test_lever_file_read_strictly(tmp_path: Path) -> None:
+    """A key given twice in a lever file is refused with the file named, not silently overwritten."""
+    path = tmp_path / "dup.yml"
+    path.write_text("levers:\n  - {name: a, kind: service_life, service_life: 30 yr, service_life: 40 yr}\n")
+    with pytest.raises(fp.LeverError, match="service_life") as info:
+        fp.load_levers(path)
+    assert info.value.problems[0].file == str(path)
+
+
 VALVE = ROOT / "examples" / "subsea_gate_valve.yaml"
 VALVE_LEVERS = ROOT / "examples" / "levers" / "subsea_gate_valve.levers.yml"
 
