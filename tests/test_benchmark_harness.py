@@ -206,3 +206,24 @@ def test_library_matches_naive(small: Portfolio, naive_totals: dict[str, dict[st
     got = by_product["total_kgco2e"].reindex(small.products["product"]).to_numpy(np.float64)
     want = np.array([naive_totals[gwp][p] for p in small.products["product"]])
     assert _relative(got, want) < 1e-9
+
+
+def test_benchmark_script_runs_end_to_end(tmp_path: Path) -> None:
+    """`benchmarks/run.py` runs every step at its smallest size and writes its JSON: the script itself is not
+    covered by the library's tests otherwise, so a change to a table contract could break it unseen."""
+    import json
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "bench.json"
+    run = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "run.py"), "--sizes", "1k", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    (result,) = json.loads(out.read_text())["results"]
+    assert result["lines"] >= 980  # 1k lines within the generator's 2 %
+    assert result["deliveries"] > 0
