@@ -57,7 +57,9 @@ def generate(lines: int, seed: int, workdir: Path) -> dict[str, Any]:
         df = getattr(pf, name)
         df.to_parquet(workdir / f"{name}.parquet")
         df.to_csv(workdir / f"{name}.csv", index=False)
-    pf.deliveries.drop(columns="supplier").rename(columns={"year": "period"}).astype({"period": str}).to_parquet(workdir / "deliveries.parquet")
+    pf.deliveries.drop(columns="supplier").rename(columns={"year": "period"}).astype({"period": str}).to_parquet(
+        workdir / "deliveries.parquet"
+    )
     (workdir / "library.pickle").write_bytes(pickle.dumps(list(pf.library)))
     return {"lines": len(pf.bom), "generate_s": gen_s}
 
