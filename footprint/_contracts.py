@@ -21,7 +21,7 @@ SCHEMA_BASE = "https://footprint.dev/schemas"
 #: The version of the documents this release writes: a breaking change to any of them raises it.
 SCHEMA_VERSION = "1"
 
-SchemaName = Literal["result", "product", "catalogue", "factors"]
+SchemaName = Literal["result", "product", "catalogue", "factors", "levers"]
 
 
 def schema_id(name: SchemaName) -> str:
@@ -64,7 +64,9 @@ def rows_frame(rows: list[dict[str, Any]], index: str) -> pd.DataFrame:
 
 
 def schema(name: SchemaName) -> dict[str, Any]:
-    """The published JSON Schema ``name`` (result, product, catalogue, factors) with its versioned ``$id``."""
+    """The published JSON Schema ``name`` (result, product, catalogue, factors, levers: a lever file) with its
+    versioned ``$id``."""
+    from ._levers import LeverFile
     from ._product import Product
     from ._result import FootprintResult
 
@@ -78,6 +80,7 @@ def schema(name: SchemaName) -> dict[str, Any]:
             "result": FootprintResult,
             "product": Product,
             "catalogue": CatalogueDocument,
+            "levers": LeverFile,
         }
         body = models[name].model_json_schema(by_alias=True)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_id(name), **body}

@@ -853,6 +853,13 @@ def uncertainty(
 @click.argument("product_file", type=click.Path())
 @click.option("--levers", "levers_file", required=True, type=click.Path(), help="Lever file (YAML or JSON).")
 @click.option("--combine", help="Also evaluate levers together: all, pairs, or comma-separated lever names.")
+@click.option(
+    "--rank",
+    type=click.Choice(["saving", "cost", "confidence"]),
+    default="saving",
+    show_default=True,
+    help="Order: largest saving, cheapest t CO2e (a marginal abatement cost curve), or highest P(saving > 0).",
+)
 @click.option("--iterations", type=int, default=1000, show_default=True, help="Monte Carlo iterations.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @_FACTORS_OPT
@@ -863,7 +870,8 @@ def uncertainty(
 @click.option("-o", "--output", type=click.Path(), help="Write to this file instead of standard output.")
 @_reports_errors
 def levers(
-    product_file: str, levers_file: str, combine: str | None, iterations: int, seed: int, factors: tuple[str, ...],
+    product_file: str, levers_file: str, combine: str | None, rank: str, iterations: int, seed: int,
+    factors: tuple[str, ...],
     no_default_factors: bool, gwp: str, prefolded: PrefoldedPolicy, fmt: str, output: str | None,
 ) -> None:  # fmt: skip
     """Reduction levers of a product: what each change (and each combination asked for) saves per declared
@@ -885,21 +893,22 @@ def levers(
         load_product(product_file), load_levers(levers_file), _library(factors, no_default_factors),
         combine=combine, gwp=gwp, prefolded=prefolded, iterations=iterations, seed=seed,
     )  # fmt: skip
+    ranked = res.ranked(rank)  # type: ignore[arg-type]  # one of click's choices
     if fmt == "json":
-        _write(json.dumps(res.to_dict(), indent=2), output)
+        _write(json.dumps({**res.to_dict(), "levers": ranked}, indent=2), output)
         return
     cols = ("name", "kind", "scenario_kgco2e", "saving_kgco2e", "saving_share", "saving_p5", "saving_p95",
             "p_saving_positive", "cost_per_tco2e")  # fmt: skip
     if fmt == "csv":
         frame = pd.DataFrame([{c: r[c] for c in cols} | {"currency": (r["cost"] or {}).get("currency")}
-                              for r in res.rows])  # fmt: skip
+                              for r in ranked])  # fmt: skip
         _write(csv_text(frame, index=False), output)
         return
     rows = [
         (r["name"], r["kind"], _fmt_kg(r["saving_kgco2e"]), f"{r['saving_share']:.1%}",
          f"[{_fmt_kg(r['saving_p5'])}, {_fmt_kg(r['saving_p95'])}]", f"{r['p_saving_positive']:.3f}",
          "" if r["cost_per_tco2e"] is None else f"{r['cost_per_tco2e']:,.0f} {r['cost']['currency']}/t")
-        for r in res.rows
+        for r in ranked
     ]  # fmt: skip
     head = f"{res.product}: baseline {_fmt_kg(res.baseline_kgco2e)} kg CO2e (A1-C4), {res.gwp_set}, {iterations} iterations\n"
     _write(head + "\n" + _table(rows, ("lever", "kind", "saving kg CO2e", "share", "90 % interval", "P(saving>0)",
@@ -954,10 +963,10 @@ def catalogue(
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["result", "product", "catalogue", "factors"]), default="product")
+@click.argument("name", type=click.Choice(["result", "product", "catalogue", "factors", "levers"]), default="product")
 def schema(name: str) -> None:
     """Print a published JSON Schema (versioned $id): a product file (default), a result, a catalogue
-    result, or a list of factors.
+    result, a list of factors, or a lever file.
 
     \b
     Examples:

@@ -345,6 +345,30 @@ def test_cli_levers_table_and_csv(fmt: str) -> None:
         assert name in out.output
 
 
+def test_cli_rank_by_cost_is_a_marginal_abatement_cost_order() -> None:
+    """--rank cost: levers with a cost per t CO2e first, cheapest first, uncosted last."""
+    out = CliRunner().invoke(main, ["levers", str(VALVE), "--levers", str(VALVE_LEVERS), "--prefolded", "report",
+                                    "--format", "json", "--iterations", "50", "--rank", "cost"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    costs = [r["cost_per_tco2e"] for r in json.loads(out.output)["levers"]]
+    known = [c for c in costs if c is not None]
+    assert known == sorted(known)
+    assert costs[: len(known)] == known
+    assert None in costs
+
+
+def test_lever_schema_is_published_and_the_example_meets_it() -> None:
+    """``footprint schema levers`` prints a versioned JSON Schema that the valve's lever file meets."""
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    out = CliRunner().invoke(main, ["schema", "levers"])
+    assert out.exit_code == 0, out.output
+    schema = json.loads(out.output)
+    assert schema["$id"] == "https://footprint.dev/schemas/levers/1/schema.json"
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(VALVE_LEVERS.read_text(encoding="utf-8")))
+
+
 def test_cli_bad_lever_file_is_a_named_error(tmp_path: Path) -> None:
     """A lever with an unknown factor: exit code 1 and the lever's name, no traceback."""
     path = tmp_path / "bad.yml"
