@@ -385,7 +385,7 @@ def test_cli_bad_lever_file_is_a_named_error(tmp_path: Path) -> None:
 def test_an_overflowing_lever_is_a_named_error() -> None:
     """Machining energy x 1e308 overflows the largest double: a NonFiniteError naming the item and factor, not
     an infinite saving."""
-    with pytest.raises(fp.NonFiniteError, match="items\\[1\\].activities\\[0\\]"):
+    with pytest.raises(fp.NonFiniteError, match=r"items\[1\]\.activities\[0\]"):
         fp.evaluate_levers(
             product(), [lever(kind="scale_quantity", target="activity", scale=1e308, scope={"items": ["body"]})], LIB,
             iterations=5,
