@@ -64,7 +64,7 @@ _FACTOR_GROUPS = (
     ("component", "component", "piece", 30),
     ("electricity", "electricity", "kWh", 10),
     ("electricity", "electricity", "MJ", 10),
-    ("heat", "fuel", "MJ", 10),
+    ("heat", "process", "MJ", 10),  # delivered process heat: no fuel, so no heating-value basis
     ("diesel", "fuel", "L", 8),
     ("freight", "freight", "t*km", 12),
 )
@@ -150,8 +150,8 @@ def make_factors(seed: int = 0) -> fp.FactorLibrary:
         "L": (2.4, 3.3),
         "t*km": (0.005, 0.2),
     }
-    p_ch4 = {"material": 0.3, "component": 0.2, "electricity": 0.8, "fuel": 1.0, "freight": 1.0}
-    p_n2o = {"material": 0.2, "component": 0.1, "electricity": 0.6, "fuel": 1.0, "freight": 1.0}
+    p_ch4 = {"material": 0.3, "component": 0.2, "electricity": 0.8, "fuel": 1.0, "process": 1.0, "freight": 1.0}
+    p_n2o = {"material": 0.2, "component": 0.1, "electricity": 0.6, "fuel": 1.0, "process": 1.0, "freight": 1.0}
     factors = []
     n = 0
     for stem, category, unit, count in _FACTOR_GROUPS:

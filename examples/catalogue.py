@@ -15,7 +15,7 @@ import footprint as fp
 
 here = Path(__file__).parent / "catalogue"
 catalogue = fp.prepare_catalogue(here / "products.csv", here / "bom.csv", here / "activities.csv")
-result = fp.calculate_catalogue(catalogue, prefolded="report")  # Ember grid and DESNZ factors are pre-folded
+result = fp.calculate_catalogue(catalogue)  # pre-folded factors (Ember, DESNZ) are used as published and listed
 
 kg = "{:,.1f}".format
 print("kg CO2e per product (one unit each):")
@@ -29,5 +29,5 @@ print("  " + ", ".join(result.prefolded_factors))
 
 # A new grid factor, or another GWP set, recalculates on the same explosion.
 exploded = fp.explode_catalogue(catalogue)
-ar5 = fp.calculate_catalogue(exploded, gwp="AR5", prefolded="report")
+ar5 = fp.calculate_catalogue(exploded, gwp="AR5")
 print(f"\nunder AR5 the cluster is {ar5.cluster['total_kgco2e'].iloc[0]:,.1f} kg CO2e")

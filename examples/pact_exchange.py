@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 
 lib = fp.default_library()
 valve = fp.load_product(HERE / "subsea_gate_valve.yaml")
-result = fp.calculate(valve, lib, prefolded="report")
+result = fp.calculate(valve, lib)
 doc = fp.to_pact(
     result,
     company_name="Valve maker AS",
@@ -53,5 +53,5 @@ with tempfile.TemporaryDirectory() as tmp:
             "items": [{"id": "skid", "activities": [{"factor": factor.id, "quantity": "2 piece", "primary": True}]}],
         }
     )
-    res = fp.calculate(skid, suppliers.merge(lib), prefolded="report")
+    res = fp.calculate(skid, suppliers.merge(lib))
     print(f"A skid of two valves ({factor.id}): {res.cradle_to_gate_kgco2e:,.1f} kg CO2e cradle to gate")

@@ -22,7 +22,7 @@ out.mkdir(parents=True, exist_ok=True)
 
 lib = fp.default_library()
 product = fp.load_product(here / "subsea_gate_valve.yaml")
-result = fp.calculate(product, lib, prefolded="report")
+result = fp.calculate(product, lib)
 
 # 1. One HTML page: totals, modules, hotspots, gases, data quality, methodology, factor sources and licences.
 #    With product=..., the supplier's declared footprint of the actuator is listed among the factors.

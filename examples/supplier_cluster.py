@@ -25,11 +25,11 @@ lib = fp.default_library()
 products = [fp.load_product(here / f"{name}.yaml") for name in ("act-10", "gv-5", "man-4")]
 
 # 1. Footprints across the three tiers, in dependency order (actuator, then valve, then manifold).
-before = fp.calculate_chain(products, lib, prefolded="report")
+before = fp.calculate_chain(products, lib)
 eaf_valve = products[1].model_copy(
     update={"materials": [fp.Material(id="steel", factor="material.steel.carbon.eaf-scrap.worldsteel2024")]}
 )
-after = fp.calculate_chain([products[0], eaf_valve, products[2]], lib, prefolded="report")
+after = fp.calculate_chain([products[0], eaf_valve, products[2]], lib)
 for pid, r in before.items():
     print(
         f"{pid:7} {r.product_name:45} {r.cradle_to_gate_kgco2e:>10,.0f} kg CO2e cradle to gate "

@@ -14,7 +14,7 @@ import footprint as fp
 lib = fp.default_library()
 valve = fp.load_product(Path(__file__).parent / "subsea_gate_valve.yaml")
 
-mc = fp.monte_carlo(valve, lib, iterations=2000, seed=42, prefolded="report")
+mc = fp.monte_carlo(valve, lib, iterations=2000, seed=42)
 s = mc.summary.loc["total_kgco2e"]
 print(
     f"cradle to grave: {s['deterministic']:,.0f} kg CO2e; Monte Carlo median {s['median']:,.0f}, "
@@ -29,7 +29,7 @@ for fid, why in list(mc.defaults.items())[:3]:
     print(f"  {fid}: {why}")
 
 q = fp.data_quality(
-    fp.calculate(valve, lib, prefolded="report"),
+    fp.calculate(valve, lib),
     lib,
     modules="cradle-to-gate",
     period=(date(2025, 1, 1), date(2025, 12, 31)),
@@ -51,7 +51,7 @@ eaf = valve.model_copy(
         ]
     }
 )
-cmp = fp.compare_monte_carlo((eaf, lib), (valve, lib), iterations=2000, seed=42, prefolded="report")
+cmp = fp.compare_monte_carlo((eaf, lib), (valve, lib), iterations=2000, seed=42)
 print(
     f"\nelectric-arc steel lower than the original in {cmp['p_a_lower']:.0%} of draws "
     f"(saving {cmp['mean_diff']:,.0f} kg CO2e on average)"

@@ -8,7 +8,7 @@ footprints per EN 15804 module, component, material, gas and factor::
     lib = fp.default_library()
     fp.emissions("1000 L", lib["fuel.diesel.stationary.combustion.ipcc2006"])  # litres vs a factor per TJ
     product = fp.load_product("examples/subsea_gate_valve.yaml")
-    result = fp.calculate(product, lib, prefolded="report")
+    result = fp.calculate(product, lib)
     result.total_kgco2e, result.by_module
 
 See the README and docs/ for the tour, and ``footprint --help`` for the command line.
@@ -39,6 +39,7 @@ from ._errors import (
     FootprintError,
     ForeignQuantityError,
     GWPError,
+    GWPFileError,
     IncompatibleUnitsError,
     InputError,
     LedgerError,
@@ -66,7 +67,7 @@ from ._factors import (
     activity_to_factor_unit,
     emissions,
 )
-from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets
+from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets, load_gwp_set
 from ._ledger import Ledger, Snapshot
 from ._levers import (
     Lever,
@@ -176,6 +177,7 @@ __all__ = [
     "FootprintResult",
     "ForeignQuantityError",
     "GWPError",
+    "GWPFileError",
     "GWPSet",
     "GWPSetName",
     "IncompatibleUnitsError",
@@ -250,6 +252,7 @@ __all__ = [
     "html_report",
     "html_supplier_report",
     "load_factors",
+    "load_gwp_set",
     "load_levers",
     "load_product",
     "monte_carlo",

@@ -149,7 +149,11 @@ class Catalogue:
                 acts.append(
                     Activity(
                         factor=fac.id,
-                        quantity=Amount(value=float(self.act_qty[a]), unit=fac.unit),
+                        # already in the factor's unit, so on its heating-value basis where it has one
+                        quantity=Amount(
+                            value=float(self.act_qty[a]),
+                            unit=f"{fac.unit} {fac.energy_basis}" if fac.energy_basis else fac.unit,
+                        ),
                         module=MODULES[int(self.act_module[a])],
                     )
                 )
@@ -885,7 +889,7 @@ def calculate_catalogue(
     catalogue: Catalogue | ExplodedCatalogue,
     *,
     gwp: str = DEFAULT_GWP_SET,
-    prefolded: PrefoldedPolicy = "error",
+    prefolded: PrefoldedPolicy = "report",
     library: FactorLibrary | None = None,
 ) -> CatalogueResult:
     """Footprints of every product (per product unit), rolled up to families, suppliers and the cluster.

@@ -249,3 +249,7 @@ class NonFiniteError(InputError):
     """A quantity, factor or intermediate sum that is not a finite number (it overflows the largest double,
     about 1.8e308): nothing is computed from it. Each problem names the item, field and factor that led
     there."""
+
+
+class GWPFileError(InputError, GWPError):
+    """A GWP set file that cannot be read: every problem in it, with its row and field."""

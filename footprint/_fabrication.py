@@ -15,7 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Literal
 
+from ._energy_basis import split_basis
 from ._errors import InputError, Problem, UnitError
 from ._product import Activity
 from ._units import parse_quantity
@@ -58,12 +60,19 @@ def fabrication_energy() -> tuple[FabricationEnergy, ...]:
     )
 
 
-def fabrication_activities(process: str, mass: str, factors: Mapping[str, str | Sequence[str]]) -> list[Activity]:
+def fabrication_activities(
+    process: str,
+    mass: str,
+    factors: Mapping[str, str | Sequence[str]],
+    energy_basis: Literal["net", "gross"] | None = None,
+) -> list[Activity]:
     """Activities (module A3) for the energy of fabrication ``process`` (an id of :func:`fabrication_energy`,
     or its prefix: ``"forging.closed-die"`` gives one activity per carrier) applied to ``mass`` of product
     (``"1.48 t"``, ``"1480 kg"``). ``factors`` names the factor for each carrier the rows use (``electricity``,
     ``natural gas``, ``fuel oil``): the plant's grid and fuel, never assumed. Each activity's name says the
-    process, the carrier, the intensity and its source."""
+    process, the carrier, the intensity and its source. A fuel energy carries the heating-value basis its source
+    fixes (``"6.455 GJ net"``); for a row whose source does not say, ``energy_basis`` states the basis you
+    know it on, else the activity is refused against a fuel factor per unit of energy (docs/factors.md)."""
     rows = [r for r in fabrication_energy() if r.id == process or r.id.startswith(process + ".")]
     problems: list[Problem] = []
     if not rows:
@@ -84,6 +93,8 @@ def fabrication_activities(process: str, mass: str, factors: Mapping[str, str | 
     out = []
     for r in rows:
         value, unit = r.per_tonne.split(" ", 1)
+        if energy_basis and r.carrier != "electricity" and split_basis(unit)[1] is None:
+            unit = f"{unit} {energy_basis}"
         fid = factors[r.carrier]
         out.append(
             Activity(

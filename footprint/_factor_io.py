@@ -12,7 +12,7 @@ import io
 import logging
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from ._biogenic import SET_INDEPENDENT_GASES
+from ._energy_basis import is_energy
 from ._errors import FactorFileError, Problem, UnitError, UsageError, expect_type
 from ._factor_table import bulk_objects
 from ._factors import BOUNDARIES, CATEGORIES, EmissionFactor, FactorLibrary, Uncertainty
@@ -41,8 +42,8 @@ _log = logging.getLogger(__name__)
 _REQUIRED = ("id", "name", "category", "unit", "source", "edition", "region", "licence", "boundary")
 _OPTIONAL = (
     "kg_CO2e", "gwp_set", "source_url", "table", "dqr_technological", "dqr_geographical", "dqr_temporal",
-    "proxy", "density", "net_calorific_value", "uncertainty", "valid_from", "valid_to", "notes",
-    "supplier", "footprint_id", "primary_data_share",
+    "proxy", "density", "net_calorific_value", "energy_basis", "gcv_ncv_ratio", "uncertainty", "valid_from",
+    "valid_to", "notes", "supplier", "footprint_id", "primary_data_share",
 )  # fmt: skip
 # written by FactorLibrary.to_frame beside the values they derive from: kgco2e_ar6 is checked, library ignored
 _DERIVED = ("kgco2e_ar6", "library")
@@ -192,6 +193,7 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
                 rec[col] = date.fromisoformat(raw)
             except ValueError:
                 problems.append(Problem("not an ISO date", value=raw, expected="YYYY-MM-DD", **where(col)))
+    _energy_basis_fields(row, rec, problems, where)
     raw_unc = (row.get("uncertainty") or "").strip()
     if raw_unc:
         try:
@@ -252,6 +254,74 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
             )
         return None
     return rec
+
+
+def _energy_basis_fields(
+    row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: Callable[[str], dict[str, Any]]
+) -> None:
+    """Read ``energy_basis`` (net or gross; required for a fuel factor per unit of energy) and ``gcv_ncv_ratio``."""
+    basis = (row.get("energy_basis") or "").strip().lower()
+    try:
+        per_energy: bool | None = is_energy(rec["unit"]) if rec["unit"] else None
+    except UnitError:
+        per_energy = None  # an unknown unit is reported on its own field
+    if basis:
+        if basis not in ("net", "gross"):
+            problems.append(
+                Problem(
+                    "unknown energy basis",
+                    value=basis,
+                    expected="net (NCV/LHV) or gross (GCV/HHV)",
+                    **where("energy_basis"),
+                )
+            )
+        elif per_energy is False:
+            problems.append(
+                Problem(
+                    f"a factor per {rec['unit']} has no heating-value basis",
+                    value=basis,
+                    expected="energy_basis only for a factor per unit of energy (kWh, MJ, TJ, MMBtu)",
+                    **where("energy_basis"),
+                )
+            )
+        elif basis == "gross" and (row.get("net_calorific_value") or "").strip():
+            problems.append(
+                Problem(
+                    "a factor per gross energy cannot bridge with a net calorific value",
+                    value=basis,
+                    expected="net, or no net_calorific_value",
+                    **where("energy_basis"),
+                )
+            )
+        else:
+            rec["energy_basis"] = basis
+    elif rec["category"] in ("fuel", "fuel-wtt") and per_energy:
+        problems.append(
+            Problem(
+                f"a fuel factor per {rec['unit']} needs its heating-value basis",
+                expected="net (NCV/LHV, as IPCC gives them) or gross (GCV/HHV, as US EPA gives them)",
+                **where("energy_basis"),
+            )
+        )
+    raw = (row.get("gcv_ncv_ratio") or "").strip()
+    if raw:
+        x = _number(raw, problems, where("gcv_ncv_ratio"), "gross over net calorific value, e.g. 1.108")
+        if x is not None:
+            if not basis:
+                problems.append(
+                    Problem("a GCV/NCV ratio needs the factor's energy_basis", value=raw, **where("gcv_ncv_ratio"))
+                )
+            elif 1.0 < x <= 1.5:
+                rec["gcv_ncv_ratio"] = x
+            else:
+                problems.append(
+                    Problem(
+                        "ratio out of range",
+                        value=raw,
+                        expected="a GCV/NCV ratio above 1 and at most 1.5",
+                        **where("gcv_ncv_ratio"),
+                    )
+                )
 
 
 def _meant(col: str, known: Iterable[str]) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._energy_basis import is_energy
 from ._factors import _ID, _PREFOLD_SETS, BOUNDARIES, CATEGORIES, EmissionFactor, Uncertainty
 from ._gwp import gases
 from ._units import parse_unit
@@ -115,7 +116,32 @@ def _checked(df: pd.DataFrame) -> dict[str, Any] | None:
         both = start.notna() & end.notna()
         if (start[both] > end[both]).any():
             return None
-    return out
+    return out if _energy_basis_ok(df, req, out) else None
+
+
+def _energy_basis_ok(df: pd.DataFrame, req: dict[str, pd.Series], out: dict[str, Any]) -> bool:
+    """The heating-value basis rules of docs/factor-files.md on whole columns; the ratios into ``out``."""
+    import pandas as pd
+
+    empty = pd.Series(False, index=df.index)
+    basis = df["energy_basis"] if "energy_basis" in df.columns else pd.Series("", index=df.index)
+    energy = _each(req["unit"], is_energy)
+    if energy is None or not basis.isin(["", "net", "gross"]).all():
+        return False
+    per_energy = req["unit"].map(energy).astype(bool)
+    fuel = req["category"].isin(["fuel", "fuel-wtt"])
+    ncv = df["net_calorific_value"] != "" if "net_calorific_value" in df.columns else empty
+    given = basis != ""
+    if (fuel & per_energy & ~given).any() or (given & ~per_energy).any() or ((basis == "gross") & ncv).any():
+        return False
+    ratio = np.full(len(df), np.nan)
+    if "gcv_ncv_ratio" in df.columns:
+        x = _numbers(df["gcv_ncv_ratio"])
+        if x is None or (~np.isnan(x) & ~(given.to_numpy() & (x > 1.0) & (x <= 1.5))).any():
+            return False
+        ratio = x
+    out["energy_basis"], out["gcv_ncv_ratio"] = basis, ratio
+    return True
 
 
 def _iso_date(text: str) -> date:
@@ -180,6 +206,8 @@ def _build(df: pd.DataFrame, checked: dict[str, Any]) -> list[EmissionFactor]:
             cols[c] = [int(v) if v else None for v in df[c].tolist()]
     if "proxy" in df.columns:
         cols["proxy"] = df["proxy"].str.lower().isin(_TRUE).tolist()
+    cols["energy_basis"] = [b or None for b in checked["energy_basis"].tolist()]
+    cols["gcv_ncv_ratio"] = [None if isnan(x) else float(x) for x in checked["gcv_ncv_ratio"].tolist()]
     folded = ~np.isnan(checked["co2e"])
     if folded.any():
         cols["co2e"] = [float(x) if f else None for x, f in zip(checked["co2e"], folded, strict=True)]

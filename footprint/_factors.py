@@ -19,6 +19,7 @@ import pint
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._biogenic import SET_INDEPENDENT_GASES
+from ._energy_basis import EnergyBasis, is_energy, split_basis
 from ._errors import (
     FactorError,
     GWPError,
@@ -66,7 +67,8 @@ BOUNDARIES: tuple[str, ...] = Boundary.__args__  # type: ignore[attr-defined]
 PrefoldedPolicy = Literal["error", "report"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")
-_PREFOLD_SETS = ("AR6", "AR5", "AR4", "AR6-GWP20", "unspecified")
+_FUEL_CATEGORIES = ("fuel", "fuel-wtt")
+_PREFOLD_SETS = ("AR6", "AR5", "AR5-fossil", "AR4", "AR6-GWP20", "unspecified")
 
 
 class Uncertainty(BaseModel):
@@ -152,6 +154,9 @@ class EmissionFactor(CheckedModel):
     (``co2e``: kg CO2e per unit as the source gives it, with the ``gwp_set`` the source used).
     ``density`` and ``net_calorific_value`` are declared properties that let the factor serve an
     activity measured in another dimension (litres of diesel against a factor per TJ).
+    A fuel factor per unit of energy states its heating-value ``energy_basis`` (``net``: NCV/LHV, as IPCC
+    gives them; ``gross``: GCV/HHV, as US EPA does), and may declare the fuel's ``gcv_ncv_ratio`` (gross over
+    net calorific value, cited in ``notes``) to serve activities stated on the other basis.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -177,6 +182,8 @@ class EmissionFactor(CheckedModel):
     proxy: bool = False
     density: str | None = None
     net_calorific_value: str | None = None
+    energy_basis: EnergyBasis | None = None
+    gcv_ncv_ratio: float | None = Field(default=None, gt=1.0, le=1.5)
     uncertainty: Uncertainty | None = None
     valid_from: date | None = None
     valid_to: date | None = None
@@ -249,7 +256,26 @@ class EmissionFactor(CheckedModel):
             raise ValueError("negative emissions are allowed only for category 'credit'")
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
             raise ValueError("valid_from is after valid_to")
+        self._check_energy_basis()
         return self
+
+    def _check_energy_basis(self) -> None:
+        """A fuel factor per unit of energy states its basis; a basis belongs to energy factors only."""
+        per_energy = is_energy(self.unit)
+        if self.category in _FUEL_CATEGORIES and per_energy and self.energy_basis is None:
+            raise ValueError(
+                f"energy_basis: a fuel factor per {self.unit} must state its heating-value basis, 'net' (NCV/LHV, "
+                "as IPCC gives them) or 'gross' (GCV/HHV, as US EPA gives them)"
+            )
+        if self.energy_basis is not None and not per_energy:
+            raise ValueError(f"energy_basis: only a factor per unit of energy has one, not a factor per {self.unit}")
+        if self.gcv_ncv_ratio is not None and self.energy_basis is None:
+            raise ValueError("gcv_ncv_ratio: needs the factor's energy_basis")
+        if self.energy_basis == "gross" and self.net_calorific_value is not None:
+            raise ValueError(
+                "net_calorific_value: a factor per gross energy cannot bridge mass to energy with a net "
+                "calorific value; state the factor per net energy or leave the net calorific value out"
+            )
 
     @property
     def is_prefolded(self) -> bool:
@@ -267,7 +293,8 @@ class EmissionFactor(CheckedModel):
         A pre-folded factor under another set raises :class:`GWPError` unless ``prefolded="report"``.
         """
         gs = gwp_set(gwp)
-        per_gas = float(sum(v * gs.values[g] for g, v in self.gases.items()))
+        gs.check_covers(self.gases)
+        per_gas = float(sum(v * gs.values.get(g, 0.0) for g, v in self.gases.items()))
         if self.co2e is None:
             return per_gas
         if self.gwp_set != gs.name and prefolded != "report":
@@ -313,9 +340,44 @@ def activity_to_factor_unit(unit: str, factor: EmissionFactor) -> Conversion:
     """The multiplier that turns an amount in ``unit`` into the factor's unit.
 
     Same dimension: a plain conversion. Otherwise the factor's declared density and net calorific value
-    may bridge mass, volume and energy (never an implicit guess); the result names what it used.
+    may bridge mass, volume and energy (never an implicit guess); the result names what it used. An energy
+    against a factor with an ``energy_basis`` must state its own (``"kWh net"``); the factor's
+    ``gcv_ncv_ratio`` converts between the bases, and without one a mismatch is refused.
     """
-    return _conversion(unit, factor.unit, factor.density, factor.net_calorific_value)
+    core, basis = split_basis(unit)
+    conv = _conversion(core, factor.unit, factor.density, factor.net_calorific_value)
+    if any(v.startswith("net_calorific_value") for v in conv.via) and basis == "gross":
+        raise UnitError(
+            f"an activity in {unit!r} (gross energy) cannot meet factor {factor.id}: it bridges energy and mass "
+            "with a net calorific value; state the activity's energy on the net basis"
+        )
+    if factor.energy_basis is None or conv.via or not is_energy(core):
+        return conv if core == unit else conv.model_copy(update={"from_unit": unit})
+    if basis is None:
+        raise UnitError(
+            f"factor {factor.id} is per {factor.unit} of {factor.energy_basis} energy "
+            f"({_BASIS_NAMES[factor.energy_basis]}); state the activity's heating-value basis, e.g. "
+            f"'{core} net' or '{core} gross'"
+        )
+    if basis == factor.energy_basis:
+        return conv.model_copy(update={"from_unit": unit})
+    ratio = factor.gcv_ncv_ratio
+    if ratio is None:
+        raise UnitError(
+            f"an activity in {unit!r} ({basis} energy) cannot meet factor {factor.id} per {factor.unit} of "
+            f"{factor.energy_basis} energy: the factor declares no gcv_ncv_ratio for its fuel; state the activity "
+            f"on the {factor.energy_basis} basis or use a factor per {basis} energy"
+        )
+    scale = ratio if basis == "net" else 1.0 / ratio  # net -> gross multiplies by GCV/NCV
+    return Conversion(
+        from_unit=unit,
+        to_unit=factor.unit,
+        multiplier=conv.multiplier * scale,
+        via=(f"gcv_ncv_ratio={ratio:g} ({basis} -> {factor.energy_basis})",),
+    )
+
+
+_BASIS_NAMES = {"net": "NCV/LHV", "gross": "GCV/HHV"}
 
 
 @cache
@@ -370,12 +432,15 @@ def emissions(
 ) -> Emissions:
     """Emissions of an activity (``Q_(1000, "L")``, ``(1000, "L")`` or ``"1000 L"``) under ``factor``.
 
+    An energy against a fuel factor per unit of energy states its heating-value basis: ``"1000 MJ net"``,
+    ``(1000, "kWh gross")`` (see :func:`activity_to_factor_unit`).
+
     ``by_gas`` holds kg of each gas (pre-folded factors give one entry, ``CO2e``).
     """
     expect_type(factor, EmissionFactor, "factor")
     if isinstance(activity, str):
         amount, unit = split_quantity(activity)
-        parse_unit(unit)
+        parse_unit(split_basis(unit)[0])
     elif isinstance(activity, tuple):
         amount, unit = float(activity[0]), str(activity[1])
     else:
@@ -592,6 +657,8 @@ class FactorLibrary:
             row.update({k: getattr(f, k) for k in Provenance.model_fields})
             row["density"] = f.density
             row["net_calorific_value"] = f.net_calorific_value
+            row["energy_basis"] = f.energy_basis
+            row["gcv_ncv_ratio"] = f.gcv_ncv_ratio
             row["uncertainty"] = str(f.uncertainty) if f.uncertainty else None
             row["library"] = self._origins[f.id]
             records.append(row)
@@ -633,6 +700,8 @@ class FactorLibrary:
         under another set (only those in ``used``, when given). Raises :class:`GWPError` for those unless
         ``prefolded="report"``."""
         gs = gwp_set(gwp)
+        rows = self.gas_matrix if used is None else self.gas_matrix[np.unique(used)]
+        gs.check_covers(dict(zip(gases(), np.abs(rows).sum(axis=0).tolist(), strict=True)))
         vec = self.gas_matrix @ gs.vector()
         mask, vals, sets = self.prefolded
         vec = np.where(mask, vals + vec, vec)

@@ -1,97 +1,260 @@
 """GWP sets: the weights that fold per-gas emissions into CO2e.
 
-The values live in ``gwp.csv`` beside this module, with their sources. IPCC AR6 GWP100 is the default (PACT
-v3 asks for it); AR5 and AR4 GWP100 and AR6 GWP20 on request.
+The bundled sets live in ``gwp.csv`` beside this module, one column per set and one row per gas, with their
+sources. IPCC AR6 GWP100 is the default (PACT v3 asks for it); ``AR5`` follows the reporting convention of
+UNFCCC inventories, DESNZ and US EPA (CH4 28 whatever its origin), ``AR5-fossil`` keeps AR5 Table 8.A.1's
+fossil methane value 30. Users load sets of their own from a file of the same layout (:func:`load_gwp_set`).
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
 
-from ._errors import GWPError, expect_type
+from ._errors import GWPError, GWPFileError, Problem, expect_type
 
-__all__ = ["DEFAULT_GWP_SET", "GWPSet", "gases", "gwp_set", "gwp_sets"]
+__all__ = ["DEFAULT_GWP_SET", "GWPSet", "gases", "gwp_set", "gwp_sets", "load_gwp_set"]
 
 DEFAULT_GWP_SET = "AR6"
 
-_LABELS = {
-    "AR6": "IPCC AR6 GWP100",
-    "AR5": "IPCC AR5 GWP100",
-    "AR4": "IPCC AR4 GWP100",
-    "AR6-GWP20": "IPCC AR6 GWP20",
-}
-_SOURCES = {
-    "AR6": "IPCC AR6 WGI (2021) Table 7.SM.7; CH4 fossil/non-fossil per Table 7.15",
-    "AR5": "IPCC AR5 WGI (2013) Table 8.A.1 (no climate-carbon feedbacks); fossil CH4 30",
-    "AR4": "IPCC AR4 WGI (2007) Table 2.14",
-    "AR6-GWP20": "IPCC AR6 WGI (2021) Table 7.SM.7 and Table 7.15, 20-year horizon",
-}
+# Other spellings of the bundled sets' names (compared upper-case).
 _ALIASES = {
-    "AR6": "AR6",
     "AR6GWP100": "AR6",
     "AR6-GWP100": "AR6",
-    "AR5": "AR5",
     "AR5GWP100": "AR5",
     "AR5-GWP100": "AR5",
-    "AR4": "AR4",
+    "AR5-GWP100-FOSSIL": "AR5-fossil",
+    "AR5FOSSIL": "AR5-fossil",
     "AR4GWP100": "AR4",
     "AR4-GWP100": "AR4",
-    "AR6-GWP20": "AR6-GWP20",
     "AR6GWP20": "AR6-GWP20",
 }
+_META = ("@label", "@source", "@report", "@horizon")
+_REPORTS = ("AR4", "AR5", "AR6")
 
 
 @dataclass(frozen=True, slots=True)
 class GWPSet:
-    """A named set of GWPs, kg CO2e per kg of each gas."""
+    """A named set of GWPs, kg CO2e per kg of each gas.
+
+    ``report`` is the IPCC assessment report the set reports as (``None`` for a set of one's own that
+    names none) and ``horizon`` its time horizon in years. A set loaded from a file may leave gases out;
+    folding a gas it has no value for raises :class:`GWPError`.
+    """
 
     name: str
     label: str
     source: str
     values: Mapping[str, float]
+    report: str | None = None
+    horizon: int = 100
 
     def vector(self) -> npt.NDArray[np.float64]:
-        """The GWPs in the order of :func:`gases`."""
-        return np.array([self.values[g] for g in gases()], dtype=np.float64)
+        """The GWPs in the order of :func:`gases` (0 for a gas the set has no value for)."""
+        return np.array([self.values.get(g, 0.0) for g in gases()], dtype=np.float64)
+
+    def missing(self, used: Mapping[str, float] | None = None) -> list[str]:
+        """The tracked gases (of ``used``, when given, those with a non-zero amount) the set has no value for."""
+        names = gases() if used is None else [g for g, x in used.items() if x != 0]
+        return [g for g in names if g not in self.values]
+
+    def check_covers(self, used: Mapping[str, float]) -> None:
+        """Raise :class:`GWPError` when a gas with a non-zero amount in ``used`` has no value in this set."""
+        missing = self.missing(used)
+        if missing:
+            raise GWPError(f"GWP set {self.name} has no value for {', '.join(missing)}; add a row for each to its file")
+
+
+def _read_table(text: str, file: str) -> tuple[list[str], dict[str, dict[str, str]], list[tuple[int, list[str]]]]:
+    """Header set names, metadata rows and the gas rows (with their line numbers) of a GWP file."""
+    lines = text.splitlines()
+    start = 0
+    while start < len(lines) and (not lines[start].strip() or lines[start].lstrip().startswith("#")):
+        start += 1
+    if start == len(lines):
+        raise GWPFileError([Problem("no header row", file=file, expected="a header 'gas,<set name>'")], what=file)
+    reader = csv.reader(io.StringIO("\n".join(lines[start:])))
+    header = [h.strip() for h in next(reader)]
+    meta: dict[str, dict[str, str]] = {}
+    rows: list[tuple[int, list[str]]] = []
+    for values in reader:
+        line = start + reader.line_num
+        if not any(v.strip() for v in values) or values[0].lstrip().startswith("#"):
+            continue
+        key = values[0].strip()
+        if key in _META:
+            meta[key] = {n: (values[i + 1].strip() if i + 1 < len(values) else "") for i, n in enumerate(header[1:])}
+        else:
+            rows.append((line, values))
+    return header, meta, rows
+
+
+def _parse(text: str, file: str, known_gases: tuple[str, ...] | None) -> dict[str, GWPSet]:
+    """Every set of a GWP file; :class:`GWPFileError` lists every problem found."""
+    header, meta, rows = _read_table(text, file)
+    problems: list[Problem] = []
+    if not header or header[0] != "gas" or len(header) < 2:
+        problems.append(
+            Problem("header must be 'gas' then one column per GWP set", file=file, row=1, value=",".join(header))
+        )
+        raise GWPFileError(problems, what=file)
+    names = header[1:]
+    for n in names:
+        if not n or names.count(n) > 1:
+            problems.append(Problem("set name empty or given twice", file=file, field=n or "(empty)", value=n))
+    values: dict[str, dict[str, float]] = {n: {} for n in names}
+    seen: set[str] = set()
+    for line, cells in rows:
+        gas = cells[0].strip()
+        if gas in seen:
+            problems.append(Problem("gas given twice", file=file, row=line, field="gas", value=gas))
+        seen.add(gas)
+        if known_gases is not None and gas not in known_gases:
+            problems.append(
+                Problem("unknown gas", file=file, row=line, field="gas", value=gas, expected=", ".join(known_gases))
+            )
+        if len(cells) != len(header):
+            problems.append(
+                Problem(f"row has {len(cells)} cells, the header {len(header)}", file=file, row=line, field=gas)
+            )
+            continue
+        for n, raw in zip(names, cells[1:], strict=True):
+            if not raw.strip():
+                continue
+            try:
+                x = float(raw)
+            except ValueError:
+                x = math.nan
+            if not math.isfinite(x):  # negative for a removal (CO2_biogenic_uptake: -1)
+                problems.append(
+                    Problem("not a GWP", file=file, row=line, field=n, value=raw, expected="a finite number")
+                )
+            else:
+                values[n][gas] = x
+    for n in names:
+        if values[n].get("CO2") != 1.0:
+            problems.append(
+                Problem("CO2 is the reference gas", file=file, field=n, value=values[n].get("CO2"), expected="CO2 = 1")
+            )
+        report = meta.get("@report", {}).get(n) or None
+        if report is not None and report not in _REPORTS:
+            problems.append(
+                Problem("unknown IPCC report", file=file, field=n, value=report, expected="AR4, AR5 or AR6")
+            )
+        horizon = meta.get("@horizon", {}).get(n) or "100"
+        if not horizon.isdigit():
+            problems.append(Problem("not a horizon in years", file=file, field=n, value=horizon, expected="e.g. 100"))
+    if problems:
+        raise GWPFileError(problems, what=file)
+    return {
+        n: GWPSet(
+            name=n,
+            label=meta.get("@label", {}).get(n) or n,
+            source=meta.get("@source", {}).get(n) or file,
+            values=MappingProxyType(values[n]),
+            report=meta.get("@report", {}).get(n) or None,
+            horizon=int(meta.get("@horizon", {}).get(n) or 100),
+        )
+        for n in names
+    }
 
 
 @cache
-def _table() -> tuple[tuple[str, ...], dict[str, dict[str, float]]]:
+def _bundled() -> tuple[tuple[str, ...], dict[str, GWPSet]]:
     text = resources.files("footprint").joinpath("gwp.csv").read_text(encoding="utf-8")
-    rows = list(csv.reader(line for line in text.splitlines() if line and not line.startswith("#")))
-    header, body = rows[0], rows[1:]
-    names = tuple(header[1:])
-    values = {name: {r[0]: float(r[i + 1]) for r in body} for i, name in enumerate(names)}
-    return tuple(r[0] for r in body), values
+    _, _, rows = _read_table(text, "gwp.csv")
+    order = tuple(cells[0].strip() for _, cells in rows)
+    return order, _parse(text, "footprint/gwp.csv", None)
+
+
+_USER_SETS: dict[str, GWPSet] = {}
 
 
 def gases() -> tuple[str, ...]:
     """The gases footprint tracks, in the fixed order of every per-gas array."""
-    return _table()[0]
+    return _bundled()[0]
 
 
 def gwp_sets() -> tuple[str, ...]:
-    """Names of the GWP sets footprint knows."""
-    return tuple(_table()[1])
+    """Names of the GWP sets footprint knows: the bundled ones, then those loaded with :func:`load_gwp_set`."""
+    return (*_bundled()[1], *_USER_SETS)
 
 
-def gwp_set(name: str = DEFAULT_GWP_SET) -> GWPSet:
-    """The GWP set called ``name`` (``"AR6"``, ``"AR5"``, ``"AR4"``, ``"AR6-GWP20"``; case-insensitive)."""
+def gwp_set(name: str | GWPSet = DEFAULT_GWP_SET) -> GWPSet:
+    """The GWP set called ``name`` (``"AR6"``, ``"AR5"``, ``"AR5-fossil"``, ``"AR4"``, ``"AR6-GWP20"`` or one
+    loaded with :func:`load_gwp_set`; case-insensitive)."""
+    if isinstance(name, GWPSet):
+        return name
     expect_type(name, str, "gwp")
-    return _gwp_set(name)
+    bundled = _bundled()[1]
+    key = str(name).strip().upper()
+    key = _ALIASES.get(key, key)
+    for pool in (bundled, _USER_SETS):
+        for n, s in pool.items():
+            if n.upper() == key.upper():
+                return s
+    raise GWPError(f"unknown GWP set {name!r}; expected one of {', '.join(gwp_sets())}")
 
 
-@cache
-def _gwp_set(name: str) -> GWPSet:
-    key = _ALIASES.get(str(name).strip().upper())
-    if key is None:
-        raise GWPError(f"unknown GWP set {name!r}; expected one of {', '.join(gwp_sets())}")
-    return GWPSet(key, _LABELS[key], _SOURCES[key], MappingProxyType(dict(_table()[1][key])))
+def load_gwp_set(path: str | Path, name: str | None = None) -> GWPSet:
+    """Load a GWP set of one's own from a CSV file laid out like the bundled ``gwp.csv``.
+
+    The header is ``gas,<set name>``; each row a gas footprint tracks and its GWP (kg CO2e per kg); optional
+    rows ``@label``, ``@source``, ``@report`` (AR4, AR5 or AR6, for PACT) and ``@horizon``. A file with
+    several set columns needs ``name`` to pick one. The set is then known by its name to every
+    ``gwp=`` argument. Every problem of the file comes in one :class:`GWPFileError`.
+    """
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise GWPFileError([Problem("file not found", file=file, expected="a GWP set CSV file")], what=file) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GWPFileError([Problem(f"cannot read file: {exc}", file=file)], what=file) from None
+    sets = _parse(text, file, gases())
+    if name is None and len(sets) != 1:
+        raise GWPFileError(
+            [Problem("file holds several GWP sets", file=file, value=", ".join(sets), expected="name= one of them")],
+            what=file,
+        )
+    chosen = sets[name] if name is not None and name in sets else None
+    if chosen is None:
+        if name is not None:
+            raise GWPFileError(
+                [Problem("no such set in the file", file=file, value=name, expected=", ".join(sets))], what=file
+            )
+        chosen = next(iter(sets.values()))
+    _register(chosen, file)
+    return chosen
+
+
+def _register(s: GWPSet, file: str) -> None:
+    """Make a loaded set known by name; a name taken by another set is refused."""
+    try:
+        prior: GWPSet | None = gwp_set(s.name)
+    except GWPError:
+        prior = None
+    if prior is not None and (prior.name in _bundled()[1] or dict(prior.values) != dict(s.values)):
+        raise GWPFileError(
+            [
+                Problem(
+                    "GWP set name already taken by another set",
+                    file=file,
+                    field=s.name,
+                    value=s.name,
+                    expected="a name that is not " + ", ".join(gwp_sets()),
+                )
+            ],
+            what=file,
+        )
+    _USER_SETS[s.name] = s

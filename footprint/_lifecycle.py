@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from ._biogenic import BIOGENIC_GASES, GWP_INDICATORS, LULUC_GASES, UPTAKE_GAS
 from ._boundary import fabrication_flags
+from ._energy_basis import split_basis
 from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
 from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError, expect_type
 from ._factor_io import default_library
@@ -253,7 +254,8 @@ def _activity(b: _Builder, act: Activity, node: int, fld: str, life_yr: float | 
         b.problem("activity quantity is negative", f"{fld}.quantity", str(act.quantity), "a quantity >= 0")
         return
     if act.hours_per_year is not None:
-        value, unit = value * act.hours_per_year, f"({unit})*h"
+        core, basis = split_basis(unit)  # "15 kW net" for 8766 h a year: "(kW)*h net"
+        value, unit = value * act.hours_per_year, f"({core})*h" + (f" {basis}" if basis else "")
         if not act.per_year:
             b.problem("hours_per_year needs per_year: true (energy per year times the service life)", f"{fld}.per_year")
             return
@@ -889,14 +891,14 @@ def calculate(
     library: FactorLibrary | None = None,
     *,
     gwp: str = DEFAULT_GWP_SET,
-    prefolded: PrefoldedPolicy = "error",
+    prefolded: PrefoldedPolicy = "report",
     quantity: float = 1.0,
 ) -> FootprintResult:
     """The lifecycle footprint of ``quantity`` declared units of a product.
 
     ``gwp`` names the GWP set (AR6 by default). A factor that its source gave as CO2e under another set
-    raises :class:`GWPError` unless ``prefolded="report"``, which uses its CO2e unchanged and lists it in
-    ``prefolded_factors``. Pass a :class:`PreparedProduct` to recalculate without re-checking the inputs.
+    is used unchanged and listed in ``prefolded_factors``, its set in ``gwp_sets_used`` (``prefolded="report"``,
+    the default); ``prefolded="error"`` refuses it with :class:`GWPError`. Pass a :class:`PreparedProduct` to recalculate without re-checking the inputs.
     """
     from . import __version__
 
@@ -1030,6 +1032,8 @@ def calculate(
         contributions=contributions,
         conversions=list(prep.conversions),
         prefolded_factors=list(mismatched),
+        gwp_sets_used=_sets_used(gs.name, [lib.get(f) for f in mismatched]),
+        gwp_values={g: float(gs.values[g]) for g in gas_mass_kg},
         warnings=warnings,
         factor_library_version=prep.library_version,
         input_hash=_result_hash(prep.input_hash, gs.name, prefolded, quantity),
@@ -1075,6 +1079,11 @@ def _primary_shares(
     else 1 for activities marked primary and 0 for the rest."""
     stated = prep.library.primary_shares[c_fac]
     return np.where(np.isnan(stated), prep.act_primary[c_act].astype(np.float64), stated)
+
+
+def _sets_used(name: str, prefolded: list[EmissionFactor]) -> list[str]:
+    """The calculation's GWP set, then the sets of the pre-folded factors used unchanged, in order of name."""
+    return [name, *sorted({f.gwp_set or "unspecified" for f in prefolded} - {name})]
 
 
 def _validity_flags(product: Product, factors: list[EmissionFactor]) -> list[str]:

@@ -34,7 +34,7 @@ from urllib.parse import quote
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from ._errors import FactorError, PactError, Problem
+from ._errors import FactorError, GWPError, PactError, Problem
 from ._factors import EmissionFactor, FactorLibrary
 from ._gwp import gwp_set
 from ._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
@@ -664,6 +664,14 @@ def _pact_unit(unit: str, allowed: Iterable[str]) -> tuple[str, float] | None:
     return None
 
 
+def _ipcc_report(name: str) -> str | None:
+    """The IPCC report a GWP set reports as (AR5 for AR5-fossil), None for 'unspecified' or a set that names none."""
+    try:
+        return gwp_set(name).report
+    except GWPError:
+        return name if re.fullmatch(_IPCC, name) else None
+
+
 def _gate_rows(result: FootprintResult) -> list[Any]:
     return [c for c in result.contributions if c.module in CRADLE_TO_GATE]
 
@@ -1091,13 +1099,13 @@ def to_pact(
             gwp,
             "a result calculated with gwp='AR6' (or AR5)",
         )
-    sets = {gwp}
+    upstream_sets: set[str] = set()
     up = None
     if upstream is not None:
         from ._pact_upstream import carried
 
         up = carried(result, upstream if _all_footprints(upstream) else read_pact(upstream))
-        sets |= {s for s in up.ipcc if re.fullmatch(_IPCC, s)}
+        upstream_sets = {s for s in up.ipcc if re.fullmatch(_IPCC, s)}
         if up.used_kg and excluding > 0:  # shares of the PCF excluding biogenic uptake
             exempted_emissions_percent += 100 * up.exempted_kg / (excluding * q)
             packaging_emissions_included = packaging_emissions_included or up.packaging_included
@@ -1106,19 +1114,26 @@ def to_pact(
                 "their IPCC reports, secondary emission factor sources, exempted and packaging emissions and "
                 "data quality ratings."
             )
-    if library is not None:
-        for c in _gate_rows(result):
-            fac = library.get(c.factor_id) if c.factor_id in library else None
-            if fac is not None and fac.is_prefolded and fac.gwp_set and re.fullmatch(_IPCC, fac.gwp_set):
-                sets.add(fac.gwp_set)
-    unlisted = [f for f in result.prefolded_factors if library is None or f not in library]
-    if unlisted:
-        notes.append(
-            f"{len(unlisted)} factor(s) folded to CO2e by their source under another GWP set than {gwp} were used "
-            f"unchanged ({', '.join(unlisted[:5])}{', ...' if len(unlisted) > 5 else ''}); their GWP sets are not "
-            "listed in the IPCC characterization factors."
+    # the GWP sets the result records as used: its own, then those of pre-folded factors used unchanged
+    used = result.gwp_sets_used or [gwp]
+    sets = ({_ipcc_report(s) for s in used} - {None}) | upstream_sets
+    unreported = [s for s in used if _ipcc_report(s) is None]
+    if _ipcc_report(gwp) is None:
+        problem(
+            f"GWP set {gwp} names no IPCC report (its file has no @report row)",
+            "result.gwp_set",
+            gwp,
+            "a GWP set that reports as AR4, AR5 or AR6",
         )
-    ipcc = sorted((s for s in sets if re.fullmatch(_IPCC, s)), key=lambda s: int(s[2:]))
+    pre = result.prefolded_factors
+    if pre:
+        notes.append(
+            f"{len(pre)} factor(s) folded to CO2e by their source under another GWP set than {gwp} were used "
+            f"unchanged ({', '.join(pre[:5])}{', ...' if len(pre) > 5 else ''}); the IPCC reports of their sets "
+            "are listed in the IPCC characterization factors"
+            + (f", except {', '.join(unreported)}, which names no IPCC report." if unreported else ".")
+        )
+    ipcc = sorted((s for s in sets if s is not None and re.fullmatch(_IPCC, s)), key=lambda s: int(s[2:]))
     if "AR4" in ipcc and v3:
         notes.append("IPCC AR4 characterization factors were used; the PACT Methodology asks for the latest (AR6).")
     if not v3 and ipcc and ipcc[0] not in ("AR5", "AR6"):

@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from ._energy_basis import check_basis_unit, split_basis
 from ._errors import InputError, Problem, ProductError, expect_type
 from ._factors import Uncertainty
 from ._limits import Limits, current_limits, limit_hint
@@ -56,7 +57,8 @@ __all__ = [
 
 class Amount(BaseModel):
     """A finite number with a unit. Reads ``"12.5 kg"``, ``{"value": 12.5, "unit": "kg"}``, ``(12.5, "kg")``
-    or a quantity of footprint's registry; writes ``"12.5 kg"``."""
+    or a quantity of footprint's registry; writes ``"12.5 kg"``. An energy may carry its heating-value basis
+    in the unit (``"1000 kWh net"``, ``"250 MJ gross"``; see docs/factors.md)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -72,7 +74,8 @@ class Amount(BaseModel):
             if not math.isfinite(value):
                 raise ValueError(f"{data!r} is not a finite amount")
             if unit:
-                parse_unit(unit)
+                parse_unit(split_basis(unit)[0])
+                check_basis_unit(unit)
             return {"value": value, "unit": unit or "dimensionless"}
         if isinstance(data, tuple | list) and len(data) == 2:
             return {"value": data[0], "unit": data[1]}
@@ -92,7 +95,8 @@ class Amount(BaseModel):
     @classmethod
     def unit_is_known(cls, v: str) -> str:
         if v != "dimensionless":
-            parse_unit(v)
+            parse_unit(split_basis(v)[0])
+            check_basis_unit(v)
         return v
 
     @model_serializer
@@ -120,7 +124,9 @@ class Amount(BaseModel):
     @property
     def dimensionality(self) -> str:
         """Dimensionality of the unit, e.g. ``[mass]``."""
-        return "dimensionless" if self.unit == "dimensionless" else str(parse_unit(self.unit).dimensionality)
+        if self.unit == "dimensionless":
+            return "dimensionless"
+        return str(parse_unit(split_basis(self.unit)[0]).dimensionality)
 
 
 def _amount_field(default: str | None = None) -> Any:

@@ -118,6 +118,11 @@ class FootprintResult(BaseModel):
     contributions: list[Contribution]
     conversions: list[str]
     prefolded_factors: list[str]
+    #: The GWP sets whose values are in the total: the calculation's set first, then each set that factors
+    #: used unchanged were folded with by their source (``unspecified`` when the source does not say).
+    gwp_sets_used: list[str] = []
+    #: kg CO2e per kg of each gas of the result, as the calculation's GWP set gives it.
+    gwp_values: dict[str, float] = {}
     warnings: list[str]
     factor_library_version: str
     input_hash: str

@@ -84,7 +84,7 @@ def calculate_chain(
     library: FactorLibrary | None = None,
     *,
     gwp: str = DEFAULT_GWP_SET,
-    prefolded: PrefoldedPolicy = "error",
+    prefolded: PrefoldedPolicy = "report",
 ) -> dict[str, FootprintResult]:
     """Footprints of products across suppliers, each computed after the products it buys.
 

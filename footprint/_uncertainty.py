@@ -329,7 +329,7 @@ def monte_carlo(
     iterations: int = 1000,
     seed: int = 0,
     gwp: str = DEFAULT_GWP_SET,
-    prefolded: PrefoldedPolicy = "error",
+    prefolded: PrefoldedPolicy = "report",
     quantity: float = 1.0,
     top: int = 10,
     quantity_defaults: bool = True,
@@ -401,7 +401,7 @@ def compare_monte_carlo(
     iterations: int = 1000,
     seed: int = 0,
     gwp: str = DEFAULT_GWP_SET,
-    prefolded: PrefoldedPolicy = "error",
+    prefolded: PrefoldedPolicy = "report",
 ) -> dict[str, float]:
     """Two alternatives, each a (product, library) pair, sampled on common random numbers: a factor id gets
     the same draws in both. Returns P(A < B), the mean and the 2.5/97.5 % percentiles of B - A."""
@@ -462,7 +462,7 @@ def monte_carlo_catalogue(
     iterations: int = 1000,
     seed: int = 0,
     gwp: str = DEFAULT_GWP_SET,
-    prefolded: PrefoldedPolicy = "error",
+    prefolded: PrefoldedPolicy = "report",
     library: FactorLibrary | None = None,
     top: int = 10,
     deliveries: pd.DataFrame | None = None,

@@ -36,6 +36,20 @@ __all__ = [
 _PRODUCT_DOT = re.compile(r"(?<=[A-Za-z\)])[.·](?=[A-Za-z\(])")
 # "m3", "km2", "ft3" as ERP systems write them; "Sm3" and "Nm3" are units of their own.
 _POWER_SUFFIX = re.compile(r"(?<![A-Za-z])(m|cm|mm|dm|km|ft|in|yd)([23])(?![0-9A-Za-z])")
+# A unit name inside an expression (not the exponent of a number such as 1e3).
+_NAME = re.compile(r"(?<![\w.])[^\W\d]\w*")
+
+# SI prefixes compose onto SI units only; k and M onto currencies (kNOK, MNOK). Every other unit (tonne,
+# scf, bbl, Btu, year, piece, ...) takes none: in oil and gas M means thousand and MM million, so Mscf,
+# MMscf, Mbbl and MMBtu are units of their own in units.txt.
+_SI_UNITS = frozenset({"gram", "meter", "second", "joule", "watt", "watt_hour", "liter", "pascal", "newton", "bar"})
+_CURRENCY_PREFIXES = frozenset({"kilo", "mega"})
+# Spellings the trade uses with two meanings: refused, naming both readings.
+_AMBIGUOUS = dict.fromkeys(
+    ("MBtu", "MBTU", "Mbtu", "mbtu"),
+    "thousand Btu (M = 10^3, as in the gas trade's Mcf) or million Btu (M = mega); write 'MMBtu' "
+    "for 10^6 Btu or '1000 Btu' for 10^3 Btu",
+)
 
 
 @cache
@@ -81,10 +95,36 @@ def normalize_unit(text: str) -> str:
     return _POWER_SUFFIX.sub(r"\1**\2", text)
 
 
+def _resolve_name(name: str, text: str) -> str:
+    """The registry name of one unit name in ``text``, refusing a prefix on a unit that takes none."""
+    if name in _AMBIGUOUS:
+        raise UnitError(f"unit {text!r}: {name!r} is ambiguous: it may mean {_AMBIGUOUS[name]}")
+    ureg = unit_registry()
+    candidates = ureg.parse_unit_name(name)
+    for prefix, unit, _ in candidates:
+        if not prefix:
+            return str(unit)
+    for prefix, unit, _ in candidates:
+        if unit in _SI_UNITS or (prefix in _CURRENCY_PREFIXES and str(unit).startswith(_CURRENCY_NAMES)):
+            return f"{prefix}{unit}"
+    if candidates:
+        prefix, unit, _ = candidates[0]
+        raise UnitError(
+            f"unknown unit {text!r}: {name!r} would be {prefix}-{unit}, but no SI prefix composes onto {unit} "
+            "(in oil and gas M means thousand and MM million: Mscf, MMscf, Mbbl, MMBtu are defined as such); "
+            "see docs/units.md for the units footprint reads"
+        )
+    return name  # unknown: pint names it below
+
+
+_CURRENCY_NAMES = ("euro", "us_dollar", "norwegian_krone", "british_pound", "swedish_krona", "danish_krone",
+                   "chinese_yuan", "japanese_yen")  # fmt: skip
+
+
 @cache
 def _parse_unit_cached(text: str) -> pint.Unit:
     ureg = unit_registry()
-    norm = normalize_unit(text)
+    norm = _NAME.sub(lambda m: _resolve_name(m.group(0), text), normalize_unit(text))
     if not norm:
         raise UnitError("empty unit; expected a unit such as 'kg', 'kWh', 'L', 't*km' or 'piece'")
     try:

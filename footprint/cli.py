@@ -20,7 +20,7 @@ from ._errors import FootprintError, InputError, Problem, ProductError
 from ._factor_io import default_library, load_factors
 from ._factors import FactorLibrary, PrefoldedPolicy
 from ._formula import csv_text
-from ._gwp import DEFAULT_GWP_SET, gwp_sets
+from ._gwp import DEFAULT_GWP_SET, gwp_set, gwp_sets, load_gwp_set
 from ._limits import Limits, use_decimal, use_limits
 from ._modules import MODULE_NAMES
 from ._output import atomic_outputs, confined, output_name, output_names, write_atomic
@@ -142,7 +142,7 @@ def main(ctx: click.Context, decimal: Literal[".", ","] | None, limits: Limits) 
 
     \b
     Examples:
-      footprint calc examples/subsea_gate_valve.yaml --prefolded report
+      footprint calc examples/subsea_gate_valve.yaml
       footprint factors search steel --category material
       footprint validate my_factors.csv my_product.yaml
       footprint --decimal , calc erp_product.yaml
@@ -162,19 +162,41 @@ _FACTORS_OPT = click.option(
 _NO_DEFAULTS_OPT = click.option(
     "--no-default-factors", is_flag=True, help="Use only the --factors files, not the bundled library."
 )
-_GWP_OPT = click.option(
+_GWP_CHOICE = click.option(
     "--gwp",
     default=DEFAULT_GWP_SET,
     show_default=True,
     type=click.Choice(list(gwp_sets()), case_sensitive=False),
     help="GWP set that folds gases into CO2e.",
 )
+_GWP_FILE = click.option(
+    "--gwp-file",
+    "gwp_file",
+    type=click.Path(),
+    help="A GWP set of your own (CSV laid out like footprint/gwp.csv, docs/factors.md); used instead of --gwp.",
+)
+
+
+def _GWP_OPT(func: F) -> F:  # noqa: N802 - used as a decorator beside the other option constants
+    """The --gwp and --gwp-file options: a GWP set from the file replaces the --gwp name."""
+
+    @_reports_errors
+    @wraps(func)
+    def wrapper(*args: Any, gwp_file: str | None = None, **kwargs: Any) -> Any:
+        if gwp_file is not None:
+            kwargs["gwp"] = load_gwp_set(gwp_file).name
+        return func(*args, **kwargs)
+
+    return _GWP_CHOICE(_GWP_FILE(wrapper))  # type: ignore[return-value]
+
+
 _PREFOLDED_OPT = click.option(
     "--prefolded",
     type=click.Choice(["error", "report"]),
-    default="error",
+    default="report",
     show_default=True,
-    help="Factors their source gave as CO2e under another GWP set: refuse them, or use them unchanged and list them.",
+    help="Factors their source gave as CO2e under another GWP set: use them unchanged and list them (report), "
+    "or refuse them (error).",
 )
 
 
@@ -250,7 +272,7 @@ def calc(
 
     \b
     Example:
-      footprint calc examples/subsea_gate_valve.yaml --prefolded report
+      footprint calc examples/subsea_gate_valve.yaml
       footprint calc valve.yaml --factors company_factors.csv --gwp AR5 --format json -o result.json
     """
     from ._lifecycle import calculate, prepare_product
@@ -453,8 +475,12 @@ def factors_show(factor_id: str, factors: tuple[str, ...], no_default_factors: b
         lines.append(f"  {f.co2e} kg CO2e per {f.unit}, folded by its source with {f.gwp_set}")
     else:
         lines += [f"  {g}: {v:.6g} kg per {f.unit}" for g, v in f.gases.items()]
-        lines += [f"  = {f.co2e_per_unit(s):.6g} kg CO2e per {f.unit} under {s}" for s in gwp_sets()]
-    for key in ("source", "source_url", "edition", "table", "region", "licence", "density", "net_calorific_value",
+        lines += [
+            f"  = {f.co2e_per_unit(s):.6g} kg CO2e per {f.unit} under {s}"
+            for s in gwp_sets()
+            if not gwp_set(s).missing(f.gases)
+        ]
+    for key in ("source", "source_url", "edition", "table", "region", "licence", "density", "net_calorific_value", "energy_basis", "gcv_ncv_ratio",
                 "dqr_technological", "dqr_geographical", "dqr_temporal", "proxy", "uncertainty", "valid_from", "valid_to", "notes"):  # fmt: skip
         value = getattr(f, key)
         if value not in (None, False):
@@ -484,7 +510,7 @@ def compare(
 
     \b
     Example:
-      footprint compare valve_v1.yaml valve_v2.yaml --by module --prefolded report
+      footprint compare valve_v1.yaml valve_v2.yaml --by module
     """
     from ._compare import compare as compare_results
     from ._lifecycle import calculate
@@ -584,10 +610,10 @@ def export(
 
     \b
     Example:
-      footprint export examples/subsea_gate_valve.yaml --to pact --prefolded report \\
+      footprint export examples/subsea_gate_valve.yaml --to pact \\
           --company-name "Valve maker AS" --company-id valve-maker --company-domain valve-maker.example \\
           --fossil-carbon-content 6.1 -o valve.pact.json
-      footprint export examples/subsea_gate_valve.yaml --to excel --prefolded report -o valve.xlsx
+      footprint export examples/subsea_gate_valve.yaml --to excel -o valve.xlsx
     """
     from ._pact import to_pact
     from ._product import load_product
@@ -660,7 +686,7 @@ def report(
 
     \b
     Example:
-      footprint report examples/subsea_gate_valve.yaml --prefolded report -o valve.html --excel valve.xlsx --charts charts/
+      footprint report examples/subsea_gate_valve.yaml -o valve.html --excel valve.xlsx --charts charts/
     """
     from ._product import load_product
     from ._report import chart_hotspots, chart_modules, excel_report, html_report, save_chart
@@ -741,7 +767,7 @@ def suppliers(
 
     \b
     Example:
-      footprint suppliers examples/cluster/*.yaml --deliveries examples/cluster/deliveries.csv --prefolded report \\
+      footprint suppliers examples/cluster/*.yaml --deliveries examples/cluster/deliveries.csv \\
           --cluster "Sørlandet cluster" --target "Sørlandet cluster,2023,2030,0.4,cluster"
     """
     from ._suppliers import Supplier, footprint_table, progress, supplier_footprints
@@ -819,7 +845,7 @@ def uncertainty(
 
     \b
     Example:
-      footprint uncertainty examples/subsea_gate_valve.yaml --iterations 5000 --seed 1 --prefolded report
+      footprint uncertainty examples/subsea_gate_valve.yaml --iterations 5000 --seed 1
     """
     from ._product import load_product
     from ._uncertainty import monte_carlo
@@ -937,7 +963,7 @@ def catalogue(
     \b
     Example:
       footprint catalogue examples/catalogue/products.csv examples/catalogue/bom.csv \\
-          examples/catalogue/activities.csv --prefolded report --by supplier
+          examples/catalogue/activities.csv --by supplier
     """
     from ._catalogue import calculate_catalogue, explode_catalogue, prepare_catalogue
 

@@ -70,3 +70,15 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "ledger.db")
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+@pytest.fixture(autouse=True)
+def _forget_loaded_gwp_sets() -> Iterator[None]:
+    """GWP sets a test loads (load_gwp_set, --gwp-file, a docs page) are forgotten after it, so that every
+    other test sees the bundled sets only."""
+    from footprint import _gwp
+
+    before = dict(_gwp._USER_SETS)
+    yield
+    _gwp._USER_SETS.clear()
+    _gwp._USER_SETS.update(before)

@@ -20,7 +20,14 @@ def library(density: str | None = "0.84 kg/L", ncv: str = "40 MJ/kg", grid_unit:
                 id="diesel", name="d", category="fuel", unit="kg", gases={"CO2": 3.0}, density=density, **PROV
             ),
             fp.EmissionFactor(
-                id="heat", name="h", category="fuel", unit="MJ", gases={"CO2": 0.05}, net_calorific_value=ncv, **PROV
+                id="heat",
+                name="h",
+                category="fuel",
+                unit="MJ",
+                gases={"CO2": 0.05},
+                net_calorific_value=ncv,
+                energy_basis="net",
+                **PROV,
             ),
             fp.EmissionFactor(id="grid", name="g", category="electricity", unit=grid_unit, gases={"CO2": grid}, **PROV),
         ],

@@ -35,9 +35,9 @@ items:
   - id: genset
     activities:
       - factor: {DIESEL}
-        quantity: 0.001 TJ
+        quantity: 0.001 TJ net
       - factor: {NATURAL_GAS}
-        quantity: 0.002 TJ
+        quantity: 0.002 TJ net
 """
 GENSET_AR6 = 74.3532 + 112.3142
 # The same generator set without its natural gas: only the diesel activity.
@@ -46,15 +46,15 @@ DIESEL_ONLY_YAML = GENSET_YAML.partition(f"      - factor: {NATURAL_GAS}")[0]
 # A company factor file (docs/factor-files.md) that overrides the bundled diesel id with 80,000 kg CO2 per TJ.
 OWN_CSV = f"""\
 # Company factors for the test suite.
-id,name,category,unit,kg_CO2,source,edition,region,licence,boundary
-{DIESEL},Company diesel,fuel,TJ,80000,Company measurements,2025,NO,CC0-1.0,combustion
+id,name,category,unit,kg_CO2,source,edition,region,licence,boundary,energy_basis
+{DIESEL},Company diesel,fuel,TJ,80000,Company measurements,2025,NO,CC0-1.0,combustion,net
 """
 
 # A factor file with a bad category on line 2 and a value that is not a number on line 3 (no comment lines).
 BAD_CSV = """\
-id,name,category,unit,kg_CO2,source,edition,region,licence,boundary
-fuel.a,Fuel A,fuels,TJ,1,S,1,GLO,CC0-1.0,combustion
-fuel.b,Fuel B,fuel,TJ,abc,S,1,GLO,CC0-1.0,combustion
+id,name,category,unit,kg_CO2,source,edition,region,licence,boundary,energy_basis
+fuel.a,Fuel A,fuels,TJ,1,S,1,GLO,CC0-1.0,combustion,net
+fuel.b,Fuel B,fuel,TJ,abc,S,1,GLO,CC0-1.0,combustion,net
 """
 
 # A product with a child that is no item and an activity whose factor id is in no library.
@@ -67,7 +67,7 @@ items:
       - {item: ghost, quantity: 1}
     activities:
       - factor: no.such.factor
-        quantity: 0.001 TJ
+        quantity: 0.001 TJ net
 """
 
 
@@ -127,9 +127,21 @@ def test_entry_point_calc_table(valve_result: fp.FootprintResult) -> None:
     assert "Largest 10 contributions:" in proc.stdout
 
 
-def test_entry_point_calc_needs_prefolded_decision() -> None:
-    """Without --prefolded the valve's pre-folded factors are refused: exit 1, a message naming them and the option."""
-    proc = run_entry_point("calc", "examples/subsea_gate_valve.yaml")
+def test_entry_point_calc_runs_the_main_job_without_flags() -> None:
+    """``footprint calc examples/subsea_gate_valve.yaml --format json`` exits 0: pre-folded factors are used
+    and listed by default, and the result names every GWP set whose values are in it."""
+    proc = run_entry_point("calc", "examples/subsea_gate_valve.yaml", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert "electricity.grid.no.ember" in data["prefolded_factors"]
+    # AR6 (the calculation's), AR5 (DESNZ factors), unspecified (Ember electricity)
+    assert data["gwp_sets_used"] == ["AR6", "AR5", "unspecified"]
+    assert data["gwp_values"]["N2O"] == 273.0  # IPCC AR6 Table 7.SM.7
+
+
+def test_entry_point_calc_strict_refuses_prefolded_factors() -> None:
+    """With --prefolded error the valve's pre-folded factors are refused: exit 1, a message naming them and the option."""
+    proc = run_entry_point("calc", "examples/subsea_gate_valve.yaml", "--prefolded", "error")
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert proc.stdout == ""
@@ -231,7 +243,7 @@ def test_calc_output_file_holds_what_stdout_would(tmp_path: Path, fmt: str) -> N
 
 def test_calc_without_prefolded_as_json_lists_the_problem() -> None:
     """With --format json a refused pre-folded factor comes back as a JSON object with 'problems', exit 1."""
-    result = invoke("calc", VALVE, "--format", "json")
+    result = invoke("calc", VALVE, "--prefolded", "error", "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["error"] == "GWPError"
@@ -252,15 +264,19 @@ def test_calc_ar5_refolds_and_lists_only_foreign_sets() -> None:
 
 
 def test_calc_gwp_choice_is_case_insensitive(genset: Path) -> None:
-    """``--gwp ar5`` is accepted and reported as AR5; the genset refolds to 0.001 x 74349 + 0.002 x 56156.5.
+    """``--gwp ar5`` is accepted and reported as AR5; the genset refolds to 0.001 x 74343 + 0.002 x 56154.5.
 
-    AR5 (CH4 fossil 30, N2O 265, IPCC AR5 Table 8.A.1): diesel 74100 + 90 + 159 = 74349; natural gas
-    56100 + 30 + 26.5 = 56156.5; 74.349 + 112.313 = 186.662.
+    AR5 (CH4 28, N2O 265, IPCC AR5 Table 8.A.1 as UNFCCC, DESNZ and US EPA report it): diesel 74100 + 84 + 159
+    = 74343; natural gas 56100 + 28 + 26.5 = 56154.5; 74.343 + 112.309 = 186.652. AR5-fossil (fossil CH4 30):
+    diesel 74100 + 90 + 159 = 74349; natural gas 56100 + 30 + 26.5 = 56156.5; 74.349 + 112.313 = 186.662.
     """
     result = invoke("calc", genset, "--gwp", "ar5", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["gwp_set"] == "AR5"
+    assert data["total_kgco2e"] == pytest.approx(74.343 + 112.309, rel=1e-12)
+    data = json.loads(invoke("calc", genset, "--gwp", "ar5-fossil", "--format", "json").stdout)
+    assert data["gwp_set"] == "AR5-fossil"
     assert data["total_kgco2e"] == pytest.approx(74.349 + 112.313, rel=1e-12)
 
 
@@ -540,7 +556,8 @@ def test_factors_show_diesel() -> None:
     assert "licence: IPCC-citation" in out
     assert "density: 0.8299 kg/L" in out
     assert "= 74353.2 kg CO2e per TJ under AR6" in out
-    assert "= 74349 kg CO2e per TJ under AR5" in out
+    assert "= 74343 kg CO2e per TJ under AR5" in out  # 3 x 28 = 84; 0.6 x 265 = 159
+    assert "= 74349 kg CO2e per TJ under AR5-fossil" in out  # 3 x 30 = 90
     assert "library: footprint-default" in out
 
 

@@ -52,7 +52,8 @@ def test_forged_and_machined_part_a3_is_derived_from_the_cited_intensities() -> 
     result = fp.calculate(valve(body(*forging, machining)), fp.default_library(), prefolded="report")
     assert result.by_module["A3"] == pytest.approx(739.43316 + 0.85407 + 1.56485 + 23.39214 + 586, rel=1e-5)
     # the forging energy is A3, named after its source, and the quantities are intensity x mass
-    assert [(a.quantity.value, a.quantity.unit) for a in forging] == [(6.455 * 1.48, "GJ"), (514 * 1.48, "kWh")]
+    # the furnace oil is on a net calorific value basis, as the toe it was derived from
+    assert [(a.quantity.value, a.quantity.unit) for a in forging] == [(6.455 * 1.48, "GJ net"), (514 * 1.48, "kWh")]
     assert all(a.module == "A3" and "TERI / SIDBI" in (a.name or "") for a in forging)
 
 
@@ -82,7 +83,9 @@ def test_boundary_flag_names_the_missing_steps_until_activities_cover_them() -> 
     assert "excludes rolling, forging, machining and heat treatment;" in bare[0]
     assert "Body, forged" in bare[0]
     gas = {"natural gas": "fuel.natural_gas.stationary.combustion.ipcc2006"}
-    heated = boundary_flags(valve(body(*fp.fabrication_activities("forging.billet-heating", "1.48 t", gas))))
+    # the reheating source gives no heating-value basis: the user states the one the plant's figure is on
+    heating = fp.fabrication_activities("forging.billet-heating", "1.48 t", gas, energy_basis="net")
+    heated = boundary_flags(valve(body(*heating)))
     assert len(heated) == 1
     assert "excludes machining and heat treatment;" in heated[0]
     forged = boundary_flags(valve(body(*fp.fabrication_activities("forging.closed-die", "1.48 t", CARRIERS))))
@@ -119,7 +122,8 @@ def test_every_intensity_cites_its_source_and_uses_the_midpoint_of_its_range() -
         assert r.basis.startswith("tonne")
         assert r.proxy
         assert r.quality >= 4
-        value, unit = r.per_tonne.split(" ")
+        value, unit = r.per_tonne.split(" ", 1)
+        unit = unit.removesuffix(" net")  # a basis after the energy unit (the range is on the same basis)
         if r.low:
             low, high = (float(x.split(" ")[0]) for x in (r.low, r.high))
             assert float(value) == pytest.approx((low + high) / 2)
@@ -163,3 +167,16 @@ def test_fabrication_activities_refuse_bad_input() -> None:
     with pytest.raises(fp.InputError, match="fuel oil") as info:
         fp.fabrication_activities("forging.closed-die", "1 t", {"electricity": GRID_NO})
     assert info.value.problems[0].field == "factors"
+
+
+def test_a_fuel_energy_without_a_stated_basis_is_refused_until_the_user_states_it() -> None:
+    """The billet-reheating source (1.1 GJ/t of gas) does not say net or gross: against the IPCC natural gas
+    factor (per TJ, net) the activity is refused; with energy_basis='net' it is 1.1 x 1.48 = 1.628 GJ net =
+    0.001628 TJ x (56100 + 1 x 29.8 + 0.1 x 273 = 56157.1) = 91.4238 kg CO2e (AR6)."""
+    gas = {"natural gas": "fuel.natural_gas.stationary.combustion.ipcc2006"}
+    plain = fp.fabrication_activities("forging.billet-heating", "1.48 t", gas)
+    with pytest.raises(fp.ProductError, match="heating-value basis"):
+        fp.calculate(valve(body(*plain)), fp.default_library())
+    stated = fp.fabrication_activities("forging.billet-heating", "1.48 t", gas, energy_basis="net")
+    result = fp.calculate(valve(body(*stated)), fp.default_library())
+    assert result.by_module["A3"] == pytest.approx(0.001628 * 56157.1, rel=1e-9)

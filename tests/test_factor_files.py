@@ -22,7 +22,8 @@ WriteFile = Callable[..., Path]
 COLUMNS = [
     "id", "name", "category", "unit", "kg_CO2", "kg_CH4_fossil", "kg_N2O", "kg_CO2e", "gwp_set", "source",
     "source_url", "edition", "table", "region", "licence", "boundary", "dqr_technological", "dqr_geographical",
-    "dqr_temporal", "proxy", "density", "net_calorific_value", "uncertainty", "valid_from", "valid_to", "notes",
+    "dqr_temporal", "proxy", "density", "net_calorific_value", "energy_basis", "gcv_ncv_ratio", "uncertainty",
+    "valid_from", "valid_to", "notes",
 ]  # fmt: skip
 
 # Two comment lines, then the header on line 3: data rows start on line 4.
@@ -50,6 +51,7 @@ PER_GAS: dict[str, str] = {
     "proxy": "false",
     "density": "0.8299 kg/L",
     "net_calorific_value": "43.0 MJ/kg",
+    "energy_basis": "net",
     "uncertainty": "lognormal gsd=1.05",
     "valid_from": "2025-01-01",
     "valid_to": "2025-12-31",
@@ -105,7 +107,7 @@ def json_objects() -> list[dict[str, Any]]:
             "source_url": "https://www.ipcc-nggip.iges.or.jp/public/2006gl/vol2.html",
             "edition": "2006", "table": "Ch. 2 Table 2.2", "region": "GLO", "licence": "IPCC-citation",
             "boundary": "combustion", "dqr_technological": 2, "dqr_geographical": 3, "dqr_temporal": 3,
-            "proxy": False, "density": "0.8299 kg/L", "net_calorific_value": "43.0 MJ/kg",
+            "proxy": False, "density": "0.8299 kg/L", "net_calorific_value": "43.0 MJ/kg", "energy_basis": "net",
             "uncertainty": "lognormal gsd=1.05", "valid_from": "2025-01-01", "valid_to": "2025-12-31",
             "notes": "a note, with a comma",
         },
@@ -229,6 +231,14 @@ BAD_ROWS = [
     ("unknown boundary", PER_GAS, {"boundary": "cradle-to-grave"}, "boundary", "unknown boundary"),
     ("proxy not yes/no", PER_GAS, {"proxy": "maybe"}, "proxy", "yes/no"),
     ("id not a slug", PER_GAS, {"id": "Fuel Test"}, "id", "lower case"),
+    # a fuel factor per unit of energy states its heating-value basis (net or gross)
+    ("no energy basis", PER_GAS, {"energy_basis": ""}, "energy_basis", "heating-value basis"),
+    ("unknown energy basis", PER_GAS, {"energy_basis": "lower"}, "energy_basis", "unknown energy basis"),
+    ("ratio below 1", PER_GAS, {"gcv_ncv_ratio": "0.9"}, "gcv_ncv_ratio", "out of range"),
+    ("ratio not a number", PER_GAS, {"gcv_ncv_ratio": "ten"}, "gcv_ncv_ratio", "not a number"),
+    ("ratio without basis", PREFOLDED, {"gcv_ncv_ratio": "1.1"}, "gcv_ncv_ratio", "needs the factor's energy_basis"),
+    ("basis on a mass factor", PER_GAS, {"unit": "kg", "net_calorific_value": ""}, "energy_basis", "per kg has no"),
+    ("gross with an NCV", PER_GAS, {"energy_basis": "gross"}, "energy_basis", "cannot bridge"),
 ]
 
 

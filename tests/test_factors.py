@@ -166,8 +166,8 @@ def test_same_conversion_in_the_other_direction() -> None:
     "activity",
     [
         "829.9 kg",  # 1000 L x 0.8299 kg/L
-        "35.6857 GJ",  # 829.9 kg x 43.0 MJ/kg = 35,685.7 MJ
-        "0.0356857 TJ",  # the factor's own unit
+        "35.6857 GJ net",  # 829.9 kg x 43.0 MJ/kg = 35,685.7 MJ (net calorific value, the factor's basis)
+        "0.0356857 TJ net",  # the factor's own unit
         (1000 / 3.785411784, "US_gallon"),  # 1000 L / 3.785411784 L per US gallon (231 in3)
         "1 m3",  # 1 m3 = 1000 L
         "0.8299 t",  # 829.9 kg / 1000
@@ -197,9 +197,9 @@ def test_natural_gas_standard_and_normal_cubic_metres(lib: FactorLibrary) -> Non
 
 def test_epa_natural_gas_per_mmbtu(lib: FactorLibrary) -> None:
     """100 mmBtu x (53.06 + 0.001 x 29.8 + 0.0001 x 273) = 100 x 53.1171 = 5,311.71 kg CO2e under AR6."""
-    assert emissions("100 mmBtu", lib[EPA_NATURAL_GAS]).kgco2e == pytest.approx(5311.71, rel=1e-12)
+    assert emissions("100 mmBtu gross", lib[EPA_NATURAL_GAS]).kgco2e == pytest.approx(5311.71, rel=1e-12)
     # the same energy in GJ: 100 mmBtu x 1.05505585262 GJ/mmBtu (IT Btu) = 105.505585262 GJ
-    assert emissions("105.505585262 GJ", lib[EPA_NATURAL_GAS]).kgco2e == pytest.approx(5311.71, rel=1e-12)
+    assert emissions("105.505585262 GJ HHV", lib[EPA_NATURAL_GAS]).kgco2e == pytest.approx(5311.71, rel=1e-12)
 
 
 # Diesel: an amount A in litres is A x 0.8299 kg and A x 0.8299 x 43.0 MJ.
@@ -230,7 +230,8 @@ def test_emissions_do_not_depend_on_the_unit_of_the_activity(litres: float, unit
     base, per_litre = _DIESEL_UNITS[unit]
     amount = litres * per_litre * conversion_factor(base, unit)
     expected = emissions((litres, "L"), f).kgco2e
-    assert emissions((amount, unit), f).kgco2e == pytest.approx(expected, rel=1e-12)
+    stated = f"{unit} net" if base == "MJ" else unit  # an energy states its basis: net, as the factor's NCV
+    assert emissions((amount, stated), f).kgco2e == pytest.approx(expected, rel=1e-12)
     # and against the hand formula: litres x 0.8299 x 43.0 / 1e6 TJ x 74,353.2 kg CO2e/TJ
     assert expected == pytest.approx(litres * 0.8299 * 43.0 / 1e6 * 74353.2, rel=1e-12)
 
@@ -276,20 +277,27 @@ def test_library_folding_is_linear_across_real_gwp_sets(gas_values: dict[str, fl
 
 
 def test_co2e_per_unit_of_the_diesel_factor_under_each_set(lib: FactorLibrary) -> None:
-    """74100 + 3 CH4 + 0.6 N2O per TJ: AR6 74,353.2; AR5 74100 + 90 + 159 = 74,349; AR4 74100 + 75 + 178.8 = 74,353.8."""
+    """74100 + 3 CH4 + 0.6 N2O per TJ: AR6 74,353.2; AR5 (CH4 28) 74100 + 84 + 159 = 74,343; AR5-fossil (CH4 30)
+    74100 + 90 + 159 = 74,349; AR4 74100 + 75 + 178.8 = 74,353.8."""
     f = lib[DIESEL]
     assert f.co2e_per_unit("AR6") == pytest.approx(74353.2, rel=1e-12)  # 3 x 29.8 = 89.4; 0.6 x 273 = 163.8
-    assert f.co2e_per_unit("AR5") == pytest.approx(74349.0, rel=1e-12)  # 3 x 30 = 90; 0.6 x 265 = 159
+    assert f.co2e_per_unit("AR5") == pytest.approx(74343.0, rel=1e-12)  # 3 x 28 = 84; 0.6 x 265 = 159
+    assert f.co2e_per_unit("AR5-fossil") == pytest.approx(74349.0, rel=1e-12)  # 3 x 30 = 90; 0.6 x 265 = 159
     assert f.co2e_per_unit("AR4") == pytest.approx(74353.8, rel=1e-12)  # 3 x 25 = 75; 0.6 x 298 = 178.8
     # AR6 GWP20: 3 x 82.5 = 247.5; 0.6 x 273 = 163.8; 74100 + 247.5 + 163.8 = 74,511.3
     assert f.co2e_per_unit("AR6-GWP20") == pytest.approx(74511.3, rel=1e-12)
 
 
 def test_emissions_under_another_gwp_set(lib: FactorLibrary) -> None:
-    """1000 L of diesel under AR5: 0.0356857 TJ x 74,349 kg CO2e/TJ = 2,653.1961093 kg CO2e."""
-    # 74349 x 0.035 = 2602.215; 74349 x 0.0006857 = 50.9811093; sum 2653.1961093
+    """1000 L of diesel (x 0.8299 kg/L x 43.0 MJ/kg = 0.0356857 TJ) under AR5: x 74,343 kg CO2e/TJ =
+    2,652.9819951 kg CO2e; under AR5-fossil x 74,349 = 2,653.1961093 kg CO2e."""
+    # 74343 x 0.035 = 2602.005; 74343 x 0.0006857 = 50.9769951; sum 2652.9819951
     e = emissions("1000 L", lib[DIESEL], gwp="AR5")
     assert e.gwp_set == "AR5"
+    assert e.kgco2e == pytest.approx(2652.9819951, rel=1e-12)
+    # 74349 x 0.035 = 2602.215; 74349 x 0.0006857 = 50.9811093; sum 2653.1961093
+    e = emissions("1000 L", lib[DIESEL], gwp="ar5-fossil")
+    assert e.gwp_set == "AR5-fossil"
     assert e.kgco2e == pytest.approx(2653.1961093, rel=1e-12)
 
 

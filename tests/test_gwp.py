@@ -23,11 +23,16 @@ LITERATURE_GWPS = [
     # IPCC AR6 WGI (2021) Table 7.15, GWP20
     ("AR6-GWP20", "CH4_fossil", 82.5),
     ("AR6-GWP20", "CH4_nonfossil", 79.7),
-    # IPCC AR5 WGI (2013) Ch. 8, Table 8.A.1, GWP100 without climate-carbon feedbacks (fossil CH4 30: 28 + 2
-    # for the CO2 from its oxidation, as in the GHG Protocol's GWP table)
+    # IPCC AR5 WGI (2013) Ch. 8, Table 8.A.1, GWP100 without climate-carbon feedbacks, CH4 28 for all methane:
+    # the AR5 values of UNFCCC inventory reporting, the UK Government GHG Conversion Factors (DESNZ) and the
+    # US EPA GHG Emission Factors Hub
     ("AR5", "CH4_nonfossil", 28.0),
-    ("AR5", "CH4_fossil", 30.0),
+    ("AR5", "CH4_fossil", 28.0),
     ("AR5", "N2O", 265.0),
+    # the same table's fossil methane value (28 + 2 for the CO2 from its oxidation), as in the GHG Protocol's table
+    ("AR5-fossil", "CH4_fossil", 30.0),
+    ("AR5-fossil", "CH4_nonfossil", 28.0),
+    ("AR5-fossil", "N2O", 265.0),
     ("AR5", "SF6", 23500.0),
     ("AR5", "HFC-134a", 1300.0),
     # IPCC AR4 WGI (2007) Ch. 2, Table 2.14, GWP100 (no split of methane by origin)
@@ -46,8 +51,8 @@ def test_gwp_matches_literature(name: str, gas: str, value: float) -> None:
 
 
 def test_known_sets_and_default() -> None:
-    """footprint knows AR6, AR5, AR4 and AR6-GWP20, and AR6 GWP100 is the default."""
-    assert set(gwp_sets()) == {"AR6", "AR5", "AR4", "AR6-GWP20"}
+    """footprint bundles AR6, AR5, AR5-fossil, AR4 and AR6-GWP20, and AR6 GWP100 is the default."""
+    assert {"AR6", "AR5", "AR5-fossil", "AR4", "AR6-GWP20"} <= set(gwp_sets())
     assert fp.DEFAULT_GWP_SET == "AR6"
     assert gwp_set().name == "AR6"
 
@@ -73,6 +78,8 @@ def test_unknown_set_raises_gwp_error(name: str) -> None:
         ("ar5gwp100", "AR5"),
         ("AR4-GWP100", "AR4"),
         ("ar6-gwp20", "AR6-GWP20"),
+        ("ar5-fossil", "AR5-fossil"),
+        ("AR5-FOSSIL", "AR5-fossil"),
         ("AR6GWP20", "AR6-GWP20"),
     ],
 )
@@ -83,7 +90,7 @@ def test_aliases_resolve(alias: str, canonical: str) -> None:
     assert dict(resolved.values) == dict(gwp_set(canonical).values)
 
 
-@pytest.mark.parametrize("name", ["AR6", "AR5", "AR4", "AR6-GWP20"])
+@pytest.mark.parametrize("name", ["AR6", "AR5", "AR5-fossil", "AR4", "AR6-GWP20"])
 def test_every_set_has_a_positive_finite_value_for_every_gas(name: str) -> None:
     """Every GWP set gives a positive finite GWP for exactly the gases footprint tracks (but biogenic CO2
     uptake, a removal)."""
@@ -100,7 +107,7 @@ def test_biogenic_co2_counts_minus_one_taken_up_and_plus_one_emitted(name: str) 
     assert (s.values["CO2_biogenic_uptake"], s.values["CO2_biogenic"], s.values["CO2_luluc"]) == (-1, 1, 1)
 
 
-@pytest.mark.parametrize("name", ["AR6", "AR5", "AR4", "AR6-GWP20"])
+@pytest.mark.parametrize("name", ["AR6", "AR5", "AR5-fossil", "AR4", "AR6-GWP20"])
 def test_co2_is_one_in_every_set(name: str) -> None:
     """CO2 is the reference gas: its GWP is 1 (exactly) in every set."""
     assert gwp_set(name).values["CO2"] == 1.0
@@ -117,6 +124,8 @@ def test_co2_is_one_in_every_set(name: str) -> None:
         ("AR4", "CH4_fossil", 25.0),  # IPCC AR4 WGI Table 2.14
         ("AR4", "N2O", 298.0),  # IPCC AR4 WGI Table 2.14
         ("AR6-GWP20", "CH4_fossil", 82.5),  # IPCC AR6 WGI Table 7.15, GWP20
+        ("AR5", "CH4_fossil", 28.0),  # IPCC AR5 WGI Table 8.A.1, one CH4 value as UNFCCC, DESNZ, US EPA report
+        ("AR5-fossil", "CH4_fossil", 30.0),  # IPCC AR5 WGI Table 8.A.1, fossil methane
     ],
 )
 def test_vector_puts_each_published_gwp_at_its_gas(name: str, gas: str, published: float) -> None:
@@ -129,7 +138,7 @@ def test_vector_puts_each_published_gwp_at_its_gas(name: str, gas: str, publishe
 
 def test_sets_carry_label_and_source() -> None:
     """Each set names its IPCC report in its label and its source."""
-    for name in gwp_sets():
+    for name in ("AR6", "AR5", "AR5-fossil", "AR4", "AR6-GWP20"):
         s = gwp_set(name)
         assert s.label.startswith("IPCC ")
         assert s.source.startswith("IPCC ")

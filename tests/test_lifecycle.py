@@ -17,7 +17,14 @@ FACTORS = [
     {"id": "steel.secondary", "name": "Secondary steel", "category": "material", "unit": "kg", "gases": {"CO2": 0.5}},
     {"id": "rubber", "name": "Rubber", "category": "material", "unit": "t", "gases": {"CO2": 3000.0}},
     {"id": "grid", "name": "Grid electricity", "category": "electricity", "unit": "kWh", "gases": {"CO2": 0.1}},
-    {"id": "heat", "name": "Process heat", "category": "fuel", "unit": "MJ", "gases": {"CO2": 0.056}},
+    {
+        "id": "heat",
+        "name": "Process heat",
+        "category": "fuel",
+        "unit": "MJ",
+        "gases": {"CO2": 0.056},
+        "energy_basis": "net",
+    },
     {
         "id": "diesel",
         "name": "Diesel, combustion",
@@ -26,6 +33,7 @@ FACTORS = [
         "gases": {"CO2": 74100.0, "CH4_fossil": 3.0, "N2O": 0.6},
         "density": "0.84 kg/L",
         "net_calorific_value": "43 MJ/kg",
+        "energy_basis": "net",
     },
     {"id": "truck", "name": "Truck", "category": "freight", "unit": "t*km", "gases": {"CO2": 0.1}},
     {"id": "recycling", "name": "Recycling", "category": "waste", "unit": "kg", "gases": {"CO2": 0.01}},
@@ -69,7 +77,7 @@ PUMP = {
             "material": "steel",
             "net_mass": "100 lb",
             "gross_mass": "60 kg",
-            "activities": [{"factor": "heat", "quantity": "2000 MJ"}],
+            "activities": [{"factor": "heat", "quantity": "2000 MJ net"}],
         },
         {"id": "seal", "kind": "part", "material": "rubber", "net_mass": "0.5 kg"},
         {
@@ -192,14 +200,16 @@ def test_shared_subassembly_is_one_node_with_all_paths(library: fp.FactorLibrary
 
 
 def test_other_gwp_sets_refold(library: fp.FactorLibrary) -> None:
-    """Under AR5 the diesel row refolds with CH4 30 and N2O 265 (IPCC AR5 Table 8.A.1), the rest is CO2;
-    the motor's PCF, declared under AR6, must be accepted explicitly and is listed."""
+    """Under AR5 the diesel row refolds with CH4 28 and N2O 265 (IPCC AR5 Table 8.A.1, as DESNZ and US EPA
+    report it), the rest is CO2; the motor's PCF, declared under AR6, is used unchanged and listed (refused
+    with prefolded='error')."""
     ar6 = fp.calculate(pump(), library)
     with pytest.raises(fp.GWPError, match=r"pcf\.pump\.motor"):
-        fp.calculate(pump(), library, gwp="AR5")
-    ar5 = fp.calculate(pump(), library, gwp="AR5", prefolded="report")
+        fp.calculate(pump(), library, gwp="AR5", prefolded="error")
+    ar5 = fp.calculate(pump(), library, gwp="AR5")
     assert ar5.prefolded_factors == ["pcf.pump.motor"]
-    diff = 0.003612 * (3 * (30 - 29.8) + 0.6 * (265 - 273))
+    assert ar5.gwp_sets_used == ["AR5", "AR6"]
+    diff = 0.003612 * (3 * (28 - 29.8) + 0.6 * (265 - 273))
     assert ar5.total_kgco2e - ar6.total_kgco2e == pytest.approx(diff, rel=1e-9)
     assert ar5.gwp_set == "AR5"
 
@@ -257,7 +267,8 @@ def test_to_frame_is_tidy(library: fp.FactorLibrary) -> None:
 
 
 def test_prefolded_factor_needs_explicit_acceptance(tmp_path: Path, library: fp.FactorLibrary) -> None:
-    """A factor folded under AR5 by its source is refused under AR6, and used and listed with 'report'."""
+    """A factor folded under AR5 by its source is used and listed under AR6 by default ('report'), its set
+    recorded in gwp_sets_used, and refused with prefolded='error'."""
     extra = tmp_path / "extra.json"
     extra.write_text(
         json.dumps(
@@ -280,9 +291,10 @@ def test_prefolded_factor_needs_explicit_acceptance(tmp_path: Path, library: fp.
     data["items"][0] = {**data["items"][0], "children": [*data["items"][0]["children"], {"item": "coat"}]}
     product = fp.Product.model_validate(data)
     with pytest.raises(fp.GWPError, match="paint"):
-        fp.calculate(product, lib)
-    r = fp.calculate(product, lib, prefolded="report")
+        fp.calculate(product, lib, prefolded="error")
+    r = fp.calculate(product, lib)
     assert r.prefolded_factors == ["paint"]
+    assert r.gwp_sets_used == ["AR6", "AR5"]
     # 2 kg x 3.0 of paint, plus the motor PCF of 100 (declared as CO2e under AR6)
     assert r.by_gas["CO2e (pre-folded)"] == pytest.approx(6.0 + 100.0, rel=1e-12)
     # under AR5 the paint matches its set; now only the motor's AR6 PCF is the mismatch

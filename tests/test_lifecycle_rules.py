@@ -21,9 +21,9 @@ from footprint._units import split_quantity
 PROV = {"source": "test", "edition": "1", "region": "GLO", "licence": "CC0-1.0", "boundary": "cradle-to-gate"}
 
 
-def factor(fid: str, category: str, unit: str, co2: float) -> fp.EmissionFactor:
+def factor(fid: str, category: str, unit: str, co2: float, **extra: Any) -> fp.EmissionFactor:
     """A CO2-only test factor."""
-    return fp.EmissionFactor(id=fid, name=fid, category=category, unit=unit, gases={"CO2": co2}, **PROV)
+    return fp.EmissionFactor(id=fid, name=fid, category=category, unit=unit, gases={"CO2": co2}, **PROV, **extra)
 
 
 LIB = fp.FactorLibrary(
@@ -31,7 +31,7 @@ LIB = fp.FactorLibrary(
         factor("steel", "material", "kg", 2.0),
         factor("lube", "material", "kg", 1.5),
         factor("grid", "electricity", "kWh", 0.1),
-        factor("heat", "fuel", "MJ", 0.07),
+        factor("heat", "fuel", "MJ", 0.07, energy_basis="net"),
         factor("truck", "freight", "t*km", 0.1),
         factor("recycling", "waste", "kg", 0.01),
         factor("landfill", "waste", "kg", 0.02),
@@ -115,7 +115,7 @@ COMPRESSOR: dict[str, Any] = {
             "activities": [
                 {"factor": "grid", "quantity": "200 kWh"},
                 {"name": "lubricant top-up", "factor": "lube", "quantity": "2 kg", "per_year": True},
-                {"name": "dismantling", "factor": "heat", "quantity": "500 MJ", "module": "C1"},
+                {"name": "dismantling", "factor": "heat", "quantity": "500 MJ net", "module": "C1"},
             ],
         },
         {"id": "frame", "kind": "part", "material": "steel", "net_mass": "400 kg", "scrap_rate": 0.2},

@@ -237,15 +237,17 @@ def test_export_needs_a_reference_period_and_reports_every_problem() -> None:
 
 
 def test_gwp_sets_as_ipcc_characterization_factors() -> None:
-    """AR5 is declared as AR5; AR6 GWP20 is refused for v3 and v2; AR4 is declared in v3 but refused in v2."""
+    """AR5 is declared as AR5 with AR6 beside it (the motor's AR6 supplier PCF is used unchanged, and the
+    result records AR6 among the sets used); AR6 GWP20 is refused for v3 and v2; AR4 is declared in v3 but
+    refused in v2."""
     ar5 = export(result=result("AR5", prefolded="report"))
-    assert ar5["pcf"]["ipccCharacterizationFactors"] == ["AR5"]
+    assert ar5["pcf"]["ipccCharacterizationFactors"] == ["AR5", "AR6"]
     for version in ("3.0.3", "2.3"):
         with pytest.raises(fp.PactError) as err:
             export(version, result=result("AR6-GWP20", prefolded="report"))
         assert err.value.problems[0].field == "result.gwp_set"
     ar4 = export(result=result("AR4", prefolded="report"))
-    assert ar4["pcf"]["ipccCharacterizationFactors"] == ["AR4"]
+    assert ar4["pcf"]["ipccCharacterizationFactors"] == ["AR4", "AR6"]
     assert "pcf.act-100.motor" in ar4["comment"]  # the AR6 supplier PCF used unchanged is named
     with pytest.raises(fp.PactError):
         export("2.3", result=result("AR4", prefolded="report"))

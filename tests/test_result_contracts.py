@@ -67,8 +67,11 @@ def test_input_hash_ignores_row_order_and_sees_values() -> None:
 
 def test_compare_takes_catalogue_results() -> None:
     """compare of two catalogue results: per product a, b and b - a. Only fossil CH4 changes between AR6 and
-    AR5: P1 differs by 0.1 kg x (30 - 29.8) = 0.02 (AR5 Table 8.A.1 fossil CH4 30; AR6 Table 7.15 29.8)."""
+    AR5: P1 differs by 0.1 kg x (28 - 29.8) = -0.18 under AR5 (CH4 28, as DESNZ and US EPA report AR5) and by
+    0.1 kg x (30 - 29.8) = 0.02 under AR5-fossil (AR5 Table 8.A.1 fossil CH4 30; AR6 Table 7.15 29.8)."""
     diff = fp.compare(result("AR6"), result("AR5"))
+    assert diff.loc["P1", "diff"] == pytest.approx(-0.18, rel=1e-9)
+    diff = fp.compare(result("AR6"), result("AR5-fossil"))
     assert diff.loc["P1", "diff"] == pytest.approx(0.02, rel=1e-9)
     assert diff.loc["P2", "diff"] == pytest.approx(0.0, abs=1e-12)
 

@@ -19,7 +19,13 @@ LIB = fp.FactorLibrary(
         fp.EmissionFactor(id="steel", name="s", category="material", unit="kg", gases={"CO2": 2.0}, **PROV),
         fp.EmissionFactor(id="grid", name="g", category="electricity", unit="kWh", gases={"CO2": 0.1}, **PROV),
         fp.EmissionFactor(
-            id="gas", name="n", category="fuel", unit="MJ", gases={"CO2": 0.05, "CH4_fossil": 0.001}, **PROV
+            id="gas",
+            name="n",
+            category="fuel",
+            unit="MJ",
+            gases={"CO2": 0.05, "CH4_fossil": 0.001},
+            energy_basis="net",
+            **PROV,
         ),
     ],
     name="test",
