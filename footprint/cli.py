@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar
 import click
 
 from ._cli_ledger import ledger
+from ._cli_server import clients, publish, serve
 from ._errors import FootprintError, InputError, Problem, ProductError
 from ._factor_io import default_library, load_factors
 from ._factors import FactorLibrary, PrefoldedPolicy
@@ -1086,6 +1087,9 @@ def pact_import(files: tuple[str, ...], target: str | None) -> None:
 
 
 main.add_command(ledger)
+main.add_command(serve)
+main.add_command(clients)
+main.add_command(publish)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,171 @@
+"""``footprint serve``, ``footprint clients add`` and ``footprint publish``. FastAPI and uvicorn are imported
+only when a command runs, so the rest of the command line works without the ``server`` extra."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Any
+
+import click
+
+from ._errors import FootprintError, MissingDependencyError
+
+__all__ = ["clients", "publish", "serve"]
+
+DEFAULT_DB = "footprint.db"
+_DB_OPT = click.option(
+    "--db", default=DEFAULT_DB, show_default=True,
+    help="Database: an SQLite file path or sqlite:///PATH, or postgresql://USER@HOST/DB.",
+)  # fmt: skip
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(1)
+
+
+def _need_server_extra() -> None:
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as e:
+        raise MissingDependencyError(
+            f'the service needs the server extra: pip install "footprint[server]" ({e})'
+        ) from None
+
+
+@click.command()
+@_DB_OPT
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8443, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), help="TLS certificate (PEM).")
+@click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), help="TLS private key (PEM).")
+@click.option("--insecure-http", is_flag=True, help="Serve plain HTTP (local use only: PACT requires HTTPS).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option(
+    "--max-body", default=1_000_000, show_default=True, type=click.IntRange(1), help="Largest request body, bytes."
+)
+def serve(db: str, host: str, port: int, ssl_certfile: str | None, ssl_keyfile: str | None, insecure_http: bool,
+          workers: int, max_body: int) -> None:  # fmt: skip
+    """Run the calculation API and the PACT v3 host over HTTPS.
+
+    \b
+    Example:
+      footprint serve --db footprint.db --ssl-certfile cert.pem --ssl-keyfile key.pem
+      footprint serve --insecure-http --port 8080     # local trials only
+    """
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        raise click.UsageError("--ssl-certfile and --ssl-keyfile go together")
+    if not ssl_certfile and not insecure_http:
+        raise click.UsageError(
+            "PACT requires HTTPS: give --ssl-certfile and --ssl-keyfile, or --insecure-http for local use"
+        )
+    if ssl_certfile and insecure_http:
+        raise click.UsageError("--insecure-http and --ssl-certfile exclude each other")
+    try:
+        _need_server_extra()
+        import os
+
+        import uvicorn
+
+        from .server._store import Store
+
+        Store(db).close()  # a bad URL or an unreachable database is reported before workers start
+        os.environ["FOOTPRINT_SERVER_DB"] = db
+        os.environ["FOOTPRINT_SERVER_MAX_BODY"] = str(max_body)
+    except FootprintError as e:
+        _fail(e)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    uvicorn.run(
+        "footprint.server._main:app", factory=True, host=host, port=port, workers=workers, access_log=False,
+        ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, server_header=False, log_level="info",
+    )  # fmt: skip
+
+
+@click.group()
+def clients() -> None:
+    """Clients of the service: who may ask for tokens, and with which scopes."""
+
+
+@clients.command("add")
+@click.argument("name")
+@_DB_OPT
+@click.option("--scope", "scopes", multiple=True, help="Scope to grant (repeatable); default: every scope.")
+def clients_add(name: str, db: str, scopes: tuple[str, ...]) -> None:
+    """Add a client NAME; print its client_id and client_secret once, as JSON (only a hash is kept).
+
+    \b
+    Example:
+      footprint clients add acme-procurement --db footprint.db
+    """
+    from .server._auth import ALL_SCOPES, hash_secret, new_secret
+    from .server._store import Store
+
+    unknown = sorted(set(scopes) - set(ALL_SCOPES))
+    if unknown:
+        raise click.UsageError(f"unknown scope {', '.join(unknown)}; known: {', '.join(ALL_SCOPES)}")
+    secret = new_secret()
+    try:
+        store = Store(db)
+        try:
+            client_id = store.add_client(name, hash_secret(secret), scopes or ALL_SCOPES)
+        finally:
+            store.close()
+    except FootprintError as e:
+        _fail(e)
+    click.echo(json.dumps({"name": name, "client_id": client_id, "client_secret": secret,
+                           "scopes": list(scopes or ALL_SCOPES)}, indent=2))  # fmt: skip
+
+
+@click.command()
+@click.argument("product_files", nargs=-1, required=True, type=click.Path())
+@_DB_OPT
+@click.option(
+    "--share-with", "share_with", multiple=True, help="Client name that may read the footprints (repeatable)."
+)
+@click.option("--company-name", required=True, help="The reporting company's name.")
+@click.option("--company-id", "company_ids", multiple=True, required=True, help="Company id (URN or text). Repeatable.")
+@click.option("--company-domain", help="The company's domain, for urn:pact: ids built from plain text ids.")
+@click.option("--product-id", "product_ids", multiple=True, help="Product id (URN or text); default: the file's id.")
+@click.option("--cpc", help="UN CPC product category code.")
+@click.option("--period", nargs=2, type=click.DateTime(formats=["%Y-%m-%d"]), help="Reference period START END.")
+@click.option("--geography", help="NO, US-TX, a UN region or GLO; default: the product's region.")
+@click.option("--fossil-carbon-content", "fossil_c", type=float, help="kg fossil carbon per declared unit.")
+@click.option("--factors", multiple=True, type=click.Path(), help="Own factor file or folder. Repeatable.")
+@click.option("--gwp", default="AR6", show_default=True, help="GWP set that folds gases into CO2e.")
+@click.option("--prefolded", type=click.Choice(["error", "report"]), default="error", show_default=True,
+              help="Factors given as CO2e under another GWP set: refuse them, or use them and list them.")  # fmt: skip
+def publish(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...], company_name: str,
+            company_ids: tuple[str, ...], company_domain: str | None, product_ids: tuple[str, ...], cpc: str | None,
+            period: tuple[Any, Any] | None, geography: str | None, fossil_c: float | None, factors: tuple[str, ...],
+            gwp: str, prefolded: Any) -> None:  # fmt: skip
+    """Compute products and publish them as PACT v3.0.3 footprints on the service, shared with clients.
+
+    A product published again supersedes its footprint: the new one names the old in precedingPfIds, the
+    old one turns Deprecated. Prints the ids published.
+
+    \b
+    Example:
+      footprint publish examples/subsea_gate_valve.yaml --prefolded report --share-with acme-procurement \\
+          --company-name "Valve maker AS" --company-id valve-maker --company-domain valve-maker.example \\
+          --fossil-carbon-content 6.1
+    """
+    from ._factor_io import default_library, load_factors
+    from .server._publish import publish_products
+
+    options: dict[str, Any] = {"product_ids": list(product_ids) or None, "product_category_cpc": cpc,
+                               "company_domain": company_domain, "fossil_carbon_content": fossil_c}  # fmt: skip
+    try:
+        lib = load_factors(*factors).merge(default_library()) if factors else default_library()
+        pfs = publish_products(
+            db, product_files, company_name=company_name, company_ids=company_ids, share_with=share_with,
+            library=lib, gwp=gwp, prefolded=prefolded, pact_options=options,
+            period=(period[0].date(), period[1].date()) if period else None, geography=geography,
+        )  # fmt: skip
+    except FootprintError as e:
+        _fail(e)
+    for pf in pfs:
+        click.echo(json.dumps({"id": pf["id"], "productIds": pf["productIds"], "status": pf["status"],
+                               "precedingPfIds": pf.get("precedingPfIds", [])}))  # fmt: skip

@@ -1,0 +1,12 @@
+"""footprint's HTTP service: a calculation API (``/v1``) and a PACT v3.0.3 host (``/auth/token``,
+``/3/footprints``, ``/3/events``), on FastAPI, storing its clients and published footprints with SQLAlchemy
+Core in SQLite (default) or PostgreSQL. Needs the ``server`` extra: ``pip install "footprint[server]"``.
+"""
+
+from __future__ import annotations
+
+from ._app import create_app
+from ._publish import publish_products
+from ._store import ServerError, Store
+
+__all__ = ["ServerError", "Store", "create_app", "publish_products"]

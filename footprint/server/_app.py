@@ -1,0 +1,62 @@
+"""The application factory: routers per concern, the store, error handling, limits and access logs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from .. import __version__
+from .._factors import FactorLibrary
+from . import _routes_auth, _routes_calc, _routes_pact
+from ._bodies import CalcBodies
+from ._http import AccessLog, BodyLimit, install_error_handlers
+from ._store import Store
+
+__all__ = ["DEFAULT_MAX_BODY", "DEFAULT_TOKEN_TTL", "create_app"]
+
+#: The largest request body accepted, in bytes.
+DEFAULT_MAX_BODY = 1_000_000
+#: How long an access token lives, in seconds.
+DEFAULT_TOKEN_TTL = 3600
+
+
+def create_app(
+    db_url: str = "footprint.db",
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY,
+    token_ttl: int = DEFAULT_TOKEN_TTL,
+    library: FactorLibrary | None = None,
+) -> FastAPI:
+    """The footprint service on the database ``db_url`` (an SQLite file path or URL, or a PostgreSQL URL).
+
+    ``library`` replaces the bundled factor library for the calculation API. The service's tables are
+    created when absent; the token key comes from ``FOOTPRINT_SERVER_SECRET`` or is kept in the database.
+    """
+    store = Store(db_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(
+        title="footprint",
+        version=__version__,
+        summary="Carbon footprints of oil and gas equipment: a calculation API and a PACT v3.0.3 host.",
+        lifespan=lifespan,
+    )
+    app.state.store = store
+    app.state.token_key = store.token_key()
+    app.state.token_ttl = token_ttl
+    app.state.library = library
+    install_error_handlers(app)
+    app.include_router(_routes_auth.router)
+    app.include_router(_routes_pact.router)
+    app.include_router(_routes_calc.router)
+    # added last = outermost: the access log sees every answer, the body limit runs before any parsing
+    app.add_middleware(CalcBodies)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(AccessLog)
+    return app

@@ -1,0 +1,56 @@
+"""FastAPI dependencies: the service's store and the authenticated caller of a request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from ._auth import Caller, TokenError, read_token
+from ._http import ApiError
+from ._store import Store
+
+__all__ = ["CalcCaller", "EventsCaller", "ListCaller", "ReadCaller", "StoreDep", "get_store", "require"]
+
+_BEARER = {"WWW-Authenticate": 'Bearer realm="footprint"'}
+
+
+def get_store(request: Request) -> Store:
+    """The store the application was created with."""
+    store: Store = request.app.state.store
+    return store
+
+
+def require(scope: str) -> Callable[[Request], Coroutine[Any, Any, Caller]]:
+    """A dependency that admits a request bearing a valid token with ``scope``.
+
+    A missing, malformed or forged token is a 400 ``BadRequest`` (as the PACT conformance cases expect), an
+    expired one a 401 ``TokenExpired``, a valid token without the scope a 403 ``AccessDenied``.
+    """
+
+    async def caller(request: Request) -> Caller:
+        header = request.headers.get("authorization", "")
+        kind, _, token = header.partition(" ")
+        if kind.lower() != "bearer" or not token.strip():
+            raise ApiError(400, "BadRequest", "a bearer token is required (Authorization: Bearer ...)", headers=_BEARER)
+        try:
+            who = read_token(request.app.state.token_key, token.strip())
+        except TokenError as e:
+            if e.expired:
+                raise ApiError(401, "TokenExpired", "the access token has expired", headers=_BEARER) from None
+            raise ApiError(400, "BadRequest", "Invalid token provided", headers=_BEARER) from None
+        request.state.client_name = who.name
+        if scope not in who.scopes:
+            raise ApiError(403, "AccessDenied", f"the token does not grant the scope {scope!r}")
+        return who
+
+    return caller
+
+
+#: The store, and the caller holding each scope, as annotated dependencies of the routes.
+StoreDep = Annotated[Store, Depends(get_store)]
+ListCaller = Annotated[Caller, Depends(require("footprint:list"))]
+ReadCaller = Annotated[Caller, Depends(require("footprint:read"))]
+EventsCaller = Annotated[Caller, Depends(require("footprint:events"))]
+CalcCaller = Annotated[Caller, Depends(require("footprint:calculate"))]

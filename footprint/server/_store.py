@@ -1,0 +1,339 @@
+"""The service's own tables on SQLAlchemy Core: clients, the token key, published PACT footprints and who
+each one is shared with. One ``MetaData``, dialect-neutral queries: SQLite (a file, the default) or
+PostgreSQL (psycopg 3), chosen by URL, in the same database as the ledger."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from .._errors import FootprintError
+
+__all__ = ["ClientRow", "ServerError", "Store", "engine_url"]
+
+_meta = sa.MetaData()
+
+settings = sa.Table(
+    "server_settings",
+    _meta,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+clients = sa.Table(
+    "server_clients",
+    _meta,
+    sa.Column("client_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("secret_hash", sa.Text, nullable=False),
+    sa.Column("scopes", sa.Text, nullable=False),
+    sa.Column("created", sa.String(32), nullable=False),
+)
+
+footprints = sa.Table(
+    "server_footprints",
+    _meta,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(36), nullable=False, unique=True),
+    sa.Column("product_key", sa.Text, nullable=False),
+    # equal to product_key while the footprint is Active, NULL once Deprecated: one Active per product
+    sa.Column("active_key", sa.Text, nullable=True, unique=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("valid_from", sa.String(32), nullable=False),
+    sa.Column("valid_to", sa.String(32), nullable=False),
+    sa.Column("document", sa.Text, nullable=False),
+)
+
+#: Searchable values of a footprint, lower-cased: product ids, company ids, classifications, geographies.
+footprint_keys = sa.Table(
+    "server_footprint_keys",
+    _meta,
+    sa.Column("footprint_id", sa.String(36), sa.ForeignKey("server_footprints.id"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Index("server_footprint_keys_lookup", "kind", "value"),
+)
+
+shares = sa.Table(
+    "server_shares",
+    _meta,
+    sa.Column("footprint_id", sa.String(36), sa.ForeignKey("server_footprints.id"), primary_key=True),
+    sa.Column("client_name", sa.String(64), primary_key=True),
+)
+
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+class ServerError(FootprintError):
+    """The service's database or its content is not as expected (a bad URL, an unknown client name...)."""
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """A client as stored: its secret only as a salted hash."""
+
+    client_id: str
+    name: str
+    secret_hash: str
+    scopes: tuple[str, ...]
+
+
+def engine_url(target: str) -> sa.URL:
+    """The SQLAlchemy URL of a database given as a file path or a URL (``sqlite:///...``,
+    ``postgresql://...``); PostgreSQL goes through psycopg 3."""
+    if "://" not in target:
+        return sa.URL.create("sqlite", database=target)
+    try:
+        url = sa.make_url(target)
+    except sa.exc.ArgumentError as e:
+        raise ServerError(f"{target!r} is not a database URL: {e}") from None
+    backend = url.get_backend_name()
+    if backend in {"postgresql", "postgres"}:
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        return url.set(drivername="sqlite")
+    raise ServerError(f"the service stores its data in SQLite or PostgreSQL, not {backend!r}")
+
+
+def now_utc() -> str:
+    """The current time as the service stores times: ISO 8601 in UTC, to the second, with ``Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Store:
+    """The service's tables in the database at ``db_url`` (created when absent). Thread-safe: every method
+    takes a pooled connection for one transaction."""
+
+    def __init__(self, db_url: str) -> None:
+        url = engine_url(db_url)
+        self.url = url
+        self.display = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+        try:
+            if url.get_backend_name() == "sqlite":
+                self.engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+                sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            else:
+                self.engine = sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+            with self.engine.begin() as conn:
+                _meta.create_all(conn, checkfirst=True)
+        except sa.exc.SQLAlchemyError as e:
+            raise ServerError(f"cannot open the service database {self.display}: {e.__class__.__name__}") from None
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sa.Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def token_key(self) -> bytes:
+        """The key that signs tokens: ``FOOTPRINT_SERVER_SECRET`` when set, else a random key made once and
+        kept in the database (so every worker and restart accepts the same tokens)."""
+        env = os.environ.get("FOOTPRINT_SERVER_SECRET")
+        if env:
+            if len(env) < 32:
+                raise ServerError("FOOTPRINT_SERVER_SECRET must be at least 32 characters")
+            return env.encode()
+        for _ in range(2):
+            with self._tx() as conn:
+                found = conn.execute(sa.select(settings.c.value).where(settings.c.key == "token_key")).scalar()
+                if found is not None:
+                    return bytes.fromhex(found)
+            try:
+                with self._tx() as conn:
+                    conn.execute(settings.insert().values(key="token_key", value=secrets.token_hex(32)))
+            except sa.exc.IntegrityError:
+                pass  # another worker made it first: read theirs
+        raise ServerError("cannot read or create the token key")  # pragma: no cover
+
+    # -- clients -----------------------------------------------------------------------------------------
+
+    def add_client(self, name: str, secret_hash: str, scopes: Sequence[str]) -> str:
+        """Store a new client named ``name``; its new client id."""
+        if not NAME_RE.match(name):
+            raise ServerError(f"client name {name!r}: expected 1-64 letters, digits, '.', '_' or '-'")
+        client_id = secrets.token_urlsafe(18)
+        try:
+            with self._tx() as conn:
+                conn.execute(
+                    clients.insert().values(
+                        client_id=client_id,
+                        name=name,
+                        secret_hash=secret_hash,
+                        scopes=" ".join(scopes),
+                        created=now_utc(),
+                    )
+                )
+        except sa.exc.IntegrityError:
+            raise ServerError(f"a client named {name!r} already exists") from None
+        return client_id
+
+    def client(self, client_id: str) -> ClientRow | None:
+        """The client with this id, or None."""
+        with self._tx() as conn:
+            row = conn.execute(sa.select(clients).where(clients.c.client_id == client_id)).first()
+        if row is None:
+            return None
+        return ClientRow(row.client_id, row.name, row.secret_hash, tuple(row.scopes.split()))
+
+    def client_names(self) -> set[str]:
+        """The names of every client."""
+        with self._tx() as conn:
+            return set(conn.execute(sa.select(clients.c.name)).scalars())
+
+    # -- footprints --------------------------------------------------------------------------------------
+
+    def active_footprint(self, product_key: str) -> dict[str, Any] | None:
+        """The Active footprint published for ``product_key``, or None."""
+        with self._tx() as conn:
+            doc = conn.execute(sa.select(footprints.c.document).where(footprints.c.active_key == product_key)).scalar()
+        return None if doc is None else dict(json.loads(doc))
+
+    def publish(self, pf: dict[str, Any], product_key: str, share_with: Sequence[str], supersedes: str | None) -> None:
+        """Store the PACT footprint ``pf`` for ``product_key``, shared with the clients ``share_with`` and
+        with those of the footprint it ``supersedes`` (which turns Deprecated), in one transaction."""
+        unknown = sorted(set(share_with) - self.client_names())
+        if unknown:
+            raise ServerError(f"no client named {', '.join(map(repr, unknown))}; add it with `footprint clients add`")
+        valid_from, valid_to = validity(pf)
+        try:
+            with self._tx() as conn:
+                names = set(share_with)
+                if supersedes is not None:
+                    names |= self._deprecate(conn, supersedes, product_key)
+                conn.execute(
+                    footprints.insert().values(
+                        id=pf["id"], product_key=product_key, active_key=product_key, status=pf["status"],
+                        created=pf["created"], valid_from=valid_from, valid_to=valid_to,
+                        document=json.dumps(pf, ensure_ascii=False),
+                    )
+                )  # fmt: skip
+                keys = [{"footprint_id": pf["id"], "kind": k, "value": v} for k, v in search_keys(pf)]
+                if keys:
+                    conn.execute(footprint_keys.insert(), keys)
+                if names:
+                    conn.execute(shares.insert(), [{"footprint_id": pf["id"], "client_name": n} for n in sorted(names)])
+        except sa.exc.IntegrityError:
+            raise ServerError(
+                f"product {product_key!r} was published by someone else meanwhile (or id {pf['id']} exists); "
+                "publish again"
+            ) from None
+
+    def _deprecate(self, conn: sa.Connection, pf_id: str, product_key: str) -> set[str]:
+        row = conn.execute(
+            sa.select(footprints.c.document).where(footprints.c.id == pf_id, footprints.c.active_key == product_key)
+        ).first()
+        if row is None:
+            raise sa.exc.IntegrityError("superseded footprint is no longer active", None, ValueError())
+        doc = json.loads(row.document)
+        doc["status"] = "Deprecated"
+        conn.execute(
+            footprints.update()
+            .where(footprints.c.id == pf_id)
+            .values(status="Deprecated", active_key=None, document=json.dumps(doc, ensure_ascii=False))
+        )
+        return set(conn.execute(sa.select(shares.c.client_name).where(shares.c.footprint_id == pf_id)).scalars())
+
+    def footprint(self, pf_id: str) -> tuple[dict[str, Any], set[str]] | None:
+        """A footprint and the names of the clients it is shared with, or None."""
+        with self._tx() as conn:
+            doc = conn.execute(sa.select(footprints.c.document).where(footprints.c.id == pf_id)).scalar()
+            if doc is None:
+                return None
+            names = set(conn.execute(sa.select(shares.c.client_name).where(shares.c.footprint_id == pf_id)).scalars())
+        return json.loads(doc), names
+
+    def list_footprints(
+        self, client: str, where: Sequence[Any], offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Footprints shared with ``client`` matching every condition of ``where``, in publication order: up
+        to ``limit`` from ``offset``, and whether more follow."""
+        shared = sa.exists().where(shares.c.footprint_id == footprints.c.id, shares.c.client_name == client)
+        q = (
+            sa.select(footprints.c.document)
+            .where(shared, *where)
+            .order_by(footprints.c.seq)
+            .offset(offset)
+            .limit(limit + 1)
+        )
+        with self._tx() as conn:
+            docs = list(conn.execute(q).scalars())
+        return [json.loads(d) for d in docs[:limit]], len(docs) > limit
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table (for checks that a refused request changed nothing)."""
+        with self._tx() as conn:
+            return {
+                t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0)
+                for t in _meta.sorted_tables
+            }
+
+
+def has_key(kind: str, values: Sequence[str]) -> Any:
+    """The condition: the footprint has a ``kind`` value equal (case-insensitively) to one of ``values``."""
+    return sa.exists().where(
+        footprint_keys.c.footprint_id == footprints.c.id,
+        footprint_keys.c.kind == kind,
+        footprint_keys.c.value.in_([v.lower() for v in values]),
+    )
+
+
+def search_keys(pf: dict[str, Any]) -> list[tuple[str, str]]:
+    """The searchable values of a PACT footprint, lower-cased: (kind, value) pairs."""
+    out = [("product", str(v).lower()) for v in pf.get("productIds", [])]
+    out += [("company", str(v).lower()) for v in pf.get("companyIds", [])]
+    out += [("classification", str(v).lower()) for v in pf.get("productClassifications", []) or []]
+    pcf = pf.get("pcf", {})
+    for field in ("geographyRegionOrSubregion", "geographyCountry", "geographyCountrySubdivision"):
+        if pcf.get(field):
+            out.append(("geography", str(pcf[field]).lower()))
+    return sorted(set(out))
+
+
+def validity(pf: dict[str, Any]) -> tuple[str, str]:
+    """The validity period of a PACT footprint as stored (UTC, ``YYYY-MM-DDTHH:MM:SSZ``): its own, else from
+    the reference period's end for 3 years (PACT v3, ProductFootprint.validityPeriodStart)."""
+    pcf = pf.get("pcf", {})
+    start = pf.get("validityPeriodStart") or pcf["referencePeriodEnd"]
+    start_dt = parse_time(start)
+    end = pf.get("validityPeriodEnd")
+    if end:
+        end_dt = parse_time(end)
+    else:
+        try:
+            end_dt = start_dt.replace(year=start_dt.year + 3)
+        except ValueError:  # 29 February
+            end_dt = start_dt.replace(year=start_dt.year + 3, day=28)
+    return stamp(start_dt), stamp(end_dt)
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 date-time with a zone (``Z`` or an offset), as an aware datetime; ValueError otherwise."""
+    t = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    if t.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone")
+    return t
+
+
+def stamp(t: datetime) -> str:
+    """``t`` in UTC as the service stores it (sortable text)."""
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
