@@ -100,19 +100,14 @@ def clients_add(name: str, db: str, scopes: tuple[str, ...]) -> None:
     Example:
       footprint clients add acme-procurement --db footprint.db
     """
-    from .server._auth import ALL_SCOPES, hash_secret, new_secret
-    from .server._store import Store
+    from .server._auth import ALL_SCOPES
+    from .server._clients import add_client
 
     unknown = sorted(set(scopes) - set(ALL_SCOPES))
     if unknown:
         raise click.UsageError(f"unknown scope {', '.join(unknown)}; known: {', '.join(ALL_SCOPES)}")
-    secret = new_secret()
     try:
-        store = Store(db)
-        try:
-            client_id = store.add_client(name, hash_secret(secret), scopes or ALL_SCOPES)
-        finally:
-            store.close()
+        client_id, secret = add_client(db, name, scopes or ALL_SCOPES)
     except FootprintError as e:
         _fail(e)
     click.echo(json.dumps({"name": name, "client_id": client_id, "client_secret": secret,

@@ -6,7 +6,9 @@ Core in SQLite (default) or PostgreSQL. Needs the ``server`` extra: ``pip instal
 from __future__ import annotations
 
 from ._app import create_app
+from ._auth import ALL_SCOPES
+from ._clients import add_client
 from ._publish import publish_products
 from ._store import ServerError, Store
 
-__all__ = ["ServerError", "Store", "create_app", "publish_products"]
+__all__ = ["ALL_SCOPES", "ServerError", "Store", "add_client", "create_app", "publish_products"]
