@@ -4,7 +4,6 @@ only when a command runs, so the rest of the command line works without the ``se
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from typing import Any
 
@@ -77,7 +76,6 @@ def serve(db: str, host: str, port: int, ssl_certfile: str | None, ssl_keyfile: 
         os.environ["FOOTPRINT_SERVER_MAX_BODY"] = str(max_body)
     except FootprintError as e:
         _fail(e)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     uvicorn.run(
         "footprint.server._main:app", factory=True, host=host, port=port, workers=workers, access_log=False,
         ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, server_header=False, log_level="info",

@@ -3,7 +3,9 @@ that ``serve`` sets, so every worker process opens the same database."""
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 
 from fastapi import FastAPI
 
@@ -13,7 +15,15 @@ __all__ = ["app"]
 
 
 def app() -> FastAPI:
-    """The service for the database in ``FOOTPRINT_SERVER_DB``."""
+    """The service for the database in ``FOOTPRINT_SERVER_DB``; its logs (access lines, errors) go to
+    standard error, one line each, in every worker process."""
+    logger = logging.getLogger("footprint.server")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
     return create_app(
         os.environ.get("FOOTPRINT_SERVER_DB", "footprint.db"),
         max_body_bytes=int(os.environ.get("FOOTPRINT_SERVER_MAX_BODY", DEFAULT_MAX_BODY)),
