@@ -13,10 +13,11 @@ from ._errors import FootprintError, MissingDependencyError
 
 __all__ = ["clients", "publish", "serve"]
 
-DEFAULT_DB = "footprint.db"
+DEFAULT_DB = "ledger.db"
 _DB_OPT = click.option(
-    "--db", default=DEFAULT_DB, show_default=True,
-    help="Database: an SQLite file path or sqlite:///PATH, or postgresql://USER@HOST/DB.",
+    "--db", default=DEFAULT_DB, show_default=True, envvar="FOOTPRINT_DB",
+    help="The ledger the service keeps its data in: an SQLite file path or sqlite:///PATH, or "
+    "postgresql://USER@HOST/DB; or set FOOTPRINT_DB.",
 )  # fmt: skip
 
 
@@ -52,7 +53,7 @@ def serve(db: str, host: str, port: int, ssl_certfile: str | None, ssl_keyfile: 
 
     \b
     Example:
-      footprint serve --db footprint.db --ssl-certfile cert.pem --ssl-keyfile key.pem
+      footprint serve --db ledger.db --ssl-certfile cert.pem --ssl-keyfile key.pem
       footprint serve --insecure-http --port 8080     # local trials only
     """
     if bool(ssl_certfile) != bool(ssl_keyfile):
@@ -96,7 +97,7 @@ def clients_add(name: str, db: str, scopes: tuple[str, ...]) -> None:
 
     \b
     Example:
-      footprint clients add acme-procurement --db footprint.db
+      footprint clients add acme-procurement --db ledger.db
     """
     from .server._auth import ALL_SCOPES
     from .server._clients import add_client

@@ -92,6 +92,15 @@ def test_publish_supersedes_and_shares(db: str) -> None:
     assert old_shares == new_shares == {"acme"}
 
 
+def test_the_service_database_stays_a_ledger(db: str) -> None:
+    """The service's tables live beside the ledger's: the database still opens and verifies as a ledger."""
+    assert _run("clients", "add", "acme", "--db", db)[0] == 0
+    assert _run("publish", VALVE, "--db", db, "--share-with", "acme", *PACT)[0] == 0
+    code, out, err = _run("ledger", "verify", "--db", db)
+    assert code == 0, err
+    assert out.startswith("ok:")
+
+
 def test_publish_to_an_unknown_client_changes_nothing(db: str) -> None:
     store = Store(db)
     before = store.counts()

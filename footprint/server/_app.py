@@ -23,7 +23,7 @@ DEFAULT_TOKEN_TTL = 3600
 
 
 def create_app(
-    db_url: str = "footprint.db",
+    db_url: str = "ledger.db",
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY,
     token_ttl: int = DEFAULT_TOKEN_TTL,

@@ -25,6 +25,6 @@ def app() -> FastAPI:
         logger.setLevel(logging.INFO)
         logger.propagate = False
     return create_app(
-        os.environ.get("FOOTPRINT_SERVER_DB", "footprint.db"),
+        os.environ.get("FOOTPRINT_SERVER_DB", "ledger.db"),
         max_body_bytes=int(os.environ.get("FOOTPRINT_SERVER_MAX_BODY", DEFAULT_MAX_BODY)),
     )

@@ -17,8 +17,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from .._errors import FootprintError
+from .._ledger import Ledger
+from .._ledger_schema import engine_url
 
-__all__ = ["ClientRow", "ServerError", "Store", "engine_url"]
+__all__ = ["ClientRow", "ServerError", "Store"]
 
 _meta = sa.MetaData()
 
@@ -88,33 +90,18 @@ class ClientRow:
     scopes: tuple[str, ...]
 
 
-def engine_url(target: str) -> sa.URL:
-    """The SQLAlchemy URL of a database given as a file path or a URL (``sqlite:///...``,
-    ``postgresql://...``); PostgreSQL goes through psycopg 3."""
-    if "://" not in target:
-        return sa.URL.create("sqlite", database=target)
-    try:
-        url = sa.make_url(target)
-    except sa.exc.ArgumentError as e:
-        raise ServerError(f"{target!r} is not a database URL: {e}") from None
-    backend = url.get_backend_name()
-    if backend in {"postgresql", "postgres"}:
-        return url.set(drivername="postgresql+psycopg")
-    if backend == "sqlite":
-        return url.set(drivername="sqlite")
-    raise ServerError(f"the service stores its data in SQLite or PostgreSQL, not {backend!r}")
-
-
 def now_utc() -> str:
     """The current time as the service stores times: ISO 8601 in UTC, to the second, with ``Z``."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Store:
-    """The service's tables in the database at ``db_url`` (created when absent). Thread-safe: every method
-    takes a pooled connection for one transaction."""
+    """The service's tables in the ledger at ``db_url`` (the ledger and the tables are created when absent).
+    Thread-safe: every method takes a pooled connection for one transaction."""
 
     def __init__(self, db_url: str) -> None:
+        with Ledger(db_url):  # the ledger's schema first: a ledger accepts tables beside its own, not before
+            pass
         url = engine_url(db_url)
         self.url = url
         self.display = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
