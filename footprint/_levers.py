@@ -517,7 +517,7 @@ def evaluate_levers(
     *,
     combine: str | Sequence[Sequence[str]] | None = None,
     gwp: str = DEFAULT_GWP_SET,
-    prefolded: PrefoldedPolicy = "error",
+    prefolded: PrefoldedPolicy = "report",
     iterations: int = 1000,
     seed: int = 0,
 ) -> LeverResult:

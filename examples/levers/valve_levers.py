@@ -10,7 +10,7 @@ import footprint as fp
 HERE = Path(__file__).resolve().parent
 product = fp.load_product(HERE.parent / "subsea_gate_valve.yaml")
 levers = fp.load_levers(HERE / "subsea_gate_valve.levers.yml")
-res = fp.evaluate_levers(product, levers, fp.default_library(), combine="all", prefolded="report", iterations=1000)
+res = fp.evaluate_levers(product, levers, fp.default_library(), combine="all", iterations=1000)
 print(f"baseline {res.baseline_kgco2e:,.0f} kg CO2e (A1-C4, {res.gwp_set})")
 for r in res.ranked("saving"):
     cost = "" if r["cost_per_tco2e"] is None else f"  {r['cost_per_tco2e']:,.0f} {r['cost']['currency']}/t CO2e"
