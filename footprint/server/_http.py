@@ -150,16 +150,11 @@ class AccessLog:
             return
         t0 = time.perf_counter()
         status = 500
+        logged = False
 
-        async def watched(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, watched)
-        finally:
+        def log() -> None:
+            nonlocal logged
+            logged = True
             state = scope.get("state") or {}
             record = {
                 "method": scope["method"],
@@ -170,3 +165,17 @@ class AccessLog:
                 "client": state.get("client_name"),
             }
             access_log.info(json.dumps(record, separators=(",", ":")))
+
+        async def watched(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                log()  # before the last byte leaves: the line is written by the time the client has its answer
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        finally:
+            if not logged:
+                log()
