@@ -118,8 +118,10 @@ def _free_port() -> int:
         return port
 
 
-def test_serve_runs_https_and_answers_a_pact_client(tmp_path: Path) -> None:
-    """The documented path: add a client, publish, serve with a certificate, get a token, list footprints."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_runs_https_and_answers_a_pact_client(tmp_path: Path, workers: int) -> None:
+    """The documented path: add a client, publish, serve with a certificate (one or two worker processes),
+    get a token, list footprints; each request leaves its access-log line."""
     db = str(tmp_path / "service.db")
     creds = json.loads(_run("clients", "add", "acme", "--db", db)[1])
     published = json.loads(_run("publish", VALVE, "--db", db, "--share-with", "acme", *PACT)[1])
@@ -127,11 +129,11 @@ def test_serve_runs_https_and_answers_a_pact_client(tmp_path: Path) -> None:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "footprint", "serve", "--db", db, "--port", str(port), "--ssl-certfile", str(cert),
-         "--ssl-keyfile", str(key)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+         "--ssl-keyfile", str(key), "--workers", str(workers)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         with tls_client(f"https://127.0.0.1:{port}", cert) as c:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60
             while True:
                 try:
                     r = c.post("/auth/token", data={"grant_type": "client_credentials"},

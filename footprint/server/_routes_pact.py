@@ -123,7 +123,8 @@ async def list_footprints(request: Request, caller: ListCaller, store: StoreDep)
     headers = {}
     if more:
         query = [(k, v) for k, v in request.query_params.multi_items() if k.lower() not in ("offset", "limit")]
-        query += [("limit", str(limit)), ("offset", str(offset + limit))]
+        # after a page of limit=0 the link asks for a full page from the same place, never the same empty page
+        query += [("limit", str(limit or MAX_PAGE)), ("offset", str(offset + limit))]
         headers["Link"] = f'<{request.url.replace(query=urlencode(query))}>; rel="next"'
     return JSONResponse({"data": data}, headers=headers)
 
