@@ -148,3 +148,22 @@ def test_a_basis_belongs_to_an_energy() -> None:
     """'12 kg net' is refused where it is read: a basis on a mass means nothing."""
     with pytest.raises(ValidationError, match="heating-value basis"):
         fp.Amount.model_validate("12 kg net")
+
+
+def test_catalogue_activity_states_its_basis_in_the_unit_column() -> None:
+    """A catalogue row '1000, MJ net' against the IPCC natural gas factor gives 0.001 TJ x 56157.1 = 56.1571 kg;
+    '1000, MJ' is refused naming the unit column."""
+    import pandas as pd
+
+    products = pd.DataFrame({"product": ["P"], "supplier": ["S"]})
+    bom = pd.DataFrame({"parent": [], "child": [], "quantity": []})
+
+    def acts(unit: str) -> pd.DataFrame:
+        return pd.DataFrame({"item": ["P"], "factor": [IPCC_GAS.id], "amount": [1000.0], "unit": [unit]})
+
+    res = fp.calculate_catalogue(fp.prepare_catalogue(products, bom, acts("MJ net"), LIB))
+    assert res.by_product.loc["P", "total_kgco2e"] == pytest.approx(56.1571, rel=1e-12)
+    with pytest.raises(fp.ProductError) as exc:
+        fp.prepare_catalogue(products, bom, acts("MJ"), LIB)
+    assert exc.value.problems[0].field == "unit"
+    assert "heating-value basis" in exc.value.problems[0].message
