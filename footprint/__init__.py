@@ -100,9 +100,9 @@ from ._product import (
     Replacement,
     Route,
     TransportLeg,
-    load_product,
     product_schema,
 )
+from ._product_io import load_product
 from ._quality import DataQuality, data_quality
 from ._report import (
     chart_hotspots,

@@ -233,7 +233,7 @@ def _results(
     files: Sequence[str], lib: FactorLibrary, gwp: str, prefolded: PrefoldedPolicy
 ) -> dict[str, FootprintResult]:
     """Footprints of product files; products that buy from each other are computed as one chain."""
-    from ._product import load_product
+    from ._product_io import load_product
     from ._suppliers import calculate_chain
 
     products = [load_product(f) for f in files]
@@ -277,7 +277,7 @@ def calc(
       footprint calc valve.yaml --factors company_factors.csv --gwp AR5 --format json -o result.json
     """
     from ._lifecycle import calculate, prepare_product
-    from ._product import load_product
+    from ._product_io import load_product
 
     lib = _library(factors, no_default_factors)
     product = load_product(product_file)
@@ -308,7 +308,7 @@ def validate(files: tuple[str, ...], factors: tuple[str, ...], no_default_factor
       footprint validate company_factors.csv examples/subsea_gate_valve.yaml
     """
     from ._lifecycle import prepare_product
-    from ._product import load_product
+    from ._product_io import load_product
 
     problems: list[dict[str, Any]] = []
     checked: list[str] = []
@@ -515,7 +515,7 @@ def compare(
     """
     from ._compare import compare as compare_results
     from ._lifecycle import calculate
-    from ._product import load_product
+    from ._product_io import load_product
 
     lib = _library(factors, no_default_factors)
     a = calculate(load_product(file_a), lib, gwp=gwp, prefolded=prefolded)
@@ -617,7 +617,7 @@ def export(
       footprint export examples/subsea_gate_valve.yaml --to excel -o valve.xlsx
     """
     from ._pact import to_pact
-    from ._product import load_product
+    from ._product_io import load_product
 
     lib = _library(factors, no_default_factors)
     results = _results(product_files, lib, gwp, prefolded)
@@ -689,7 +689,7 @@ def report(
     Example:
       footprint report examples/subsea_gate_valve.yaml -o valve.html --excel valve.xlsx --charts charts/
     """
-    from ._product import load_product
+    from ._product_io import load_product
     from ._report import chart_hotspots, chart_modules, excel_report, html_report, save_chart
 
     lib = _library(factors, no_default_factors)
@@ -848,7 +848,7 @@ def uncertainty(
     Example:
       footprint uncertainty examples/subsea_gate_valve.yaml --iterations 5000 --seed 1
     """
-    from ._product import load_product
+    from ._product_io import load_product
     from ._uncertainty import monte_carlo
 
     lib = _library(factors, no_default_factors)
@@ -912,7 +912,7 @@ def levers(
     import pandas as pd
 
     from ._levers import evaluate_levers, load_levers
-    from ._product import load_product
+    from ._product_io import load_product
 
     if iterations < 1:
         raise InputError([Problem("iterations must be >= 1", field="--iterations", value=iterations)], what="levers")
