@@ -51,7 +51,7 @@ def _is_type_checking(node: ast.stmt) -> bool:
     return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
 
 
-def _top_level_imports(mod: str, tree: ast.Module, is_package: bool) -> set[str]:
+def _top_level_imports(mod: str, tree: ast.Module, is_package: bool, modules: set[str]) -> set[str]:
     """The package's modules that ``mod`` imports when it is loaded: relative imports among the module's
     top-level statements (an ``if TYPE_CHECKING:`` block runs no import; an import inside a function runs only
     when the function is called, so neither can make a circle at load time)."""
@@ -63,9 +63,10 @@ def _top_level_imports(mod: str, tree: ast.Module, is_package: bool) -> set[str]
         if isinstance(node, ast.ImportFrom) and node.level:
             base = here[: len(here) - node.level + 1]
             target = ".".join([*base, node.module] if node.module else base)
-            out.add(target)
-            if node.module is None:  # from . import x: x is a module of the package
-                out |= {f"{target}.{a.name}" for a in node.names}
+            if node.module is None:  # from . import x: x is a submodule, or a name the package defines
+                out |= {f"{target}.{a.name}" if f"{target}.{a.name}" in modules else target for a in node.names}
+            else:
+                out.add(target)
         elif isinstance(node, ast.If | ast.Try):
             stack.extend(n for n in ast.iter_child_nodes(node) if isinstance(n, ast.stmt))
     return out
@@ -75,7 +76,7 @@ def _graph() -> dict[str, set[str]]:
     sources = _sources()
     packages = {p.relative_to(PACKAGE.parent).parent.as_posix().replace("/", ".") for p in PACKAGE.rglob("__init__.py")}
     return {
-        mod: {t for t in _top_level_imports(mod, tree, mod in packages) if t in sources and t != mod}
+        mod: {t for t in _top_level_imports(mod, tree, mod in packages, set(sources)) if t in sources and t != mod}
         for mod, tree in sources.items()
     }
 

@@ -11,7 +11,7 @@ from typing import Any
 from .._factors import FactorLibrary, PrefoldedPolicy
 from .._gwp import DEFAULT_GWP_SET
 from .._pact import to_pact
-from .._product import load_product
+from .._product_io import load_product
 from .._suppliers import calculate_chain
 from ._store import Store
 
