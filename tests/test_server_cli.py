@@ -16,9 +16,11 @@ import pytest
 from click.testing import CliRunner
 from server_support import postgres_schema, self_signed_cert, tls_client
 
+from footprint import Ledger
 from footprint.cli import main
 from footprint.server import Store
 from footprint.server._auth import check_secret
+from footprint.server._publish import ledger_period
 
 ROOT = Path(__file__).resolve().parent.parent
 VALVE = str(ROOT / "examples" / "subsea_gate_valve.yaml")
@@ -90,6 +92,10 @@ def test_publish_supersedes_and_shares(db: str) -> None:
     assert old["status"] == "Deprecated"
     assert new["status"] == "Active"
     assert old_shares == new_shares == {"acme"}
+    with Ledger(db) as ledger:  # the result behind each footprint is in the ledger (the valve's period: 2025)
+        (snap,) = ledger.history("sgv-5-10k", "2025")  # published twice, the same result: one snapshot
+    assert snap.note == f"published as PACT footprint {first['id']}"
+    assert snap.input_hash in new["comment"]
 
 
 def test_the_service_database_stays_a_ledger(db: str) -> None:
@@ -101,6 +107,13 @@ def test_the_service_database_stays_a_ledger(db: str) -> None:
     assert out.startswith("ok:")
 
 
+def test_ledger_period_of_a_pact_reference_period() -> None:
+    """PACT periods end exclusive: 2025-01-01..2026-01-01 is the year 2025; a half year keeps both days."""
+    assert ledger_period("2025-01-01", "2026-01-01") == "2025"
+    assert ledger_period("2025-01-01", "2025-07-01") == "2025-01-01/2025-06-30"
+    assert ledger_period("2024-03-01", "2025-03-01") == "2024-03-01/2025-02-28"
+
+
 def test_publish_to_an_unknown_client_changes_nothing(db: str) -> None:
     store = Store(db)
     before = store.counts()
@@ -108,6 +121,8 @@ def test_publish_to_an_unknown_client_changes_nothing(db: str) -> None:
     assert code == 1
     assert "nobody" in err
     assert store.counts() == before
+    with Ledger(db) as ledger:
+        assert ledger.periods() == []
     store.close()
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from .._factors import FactorLibrary, PrefoldedPolicy
 from .._gwp import DEFAULT_GWP_SET
+from .._ledger import Ledger
 from .._pact import to_pact
 from .._product_io import load_product
 from .._suppliers import calculate_chain
@@ -36,7 +37,9 @@ def publish_products(
     footprint shared with the clients ``share_with``, and return the footprints published.
 
     ``pact_options`` are further keyword arguments of :func:`footprint.to_pact` (fossil carbon content,
-    product ids, CPC ...). Nothing is stored unless every product computes and converts.
+    product ids, CPC ...). Nothing is stored unless every product computes and converts. Each result is
+    first recorded in the ledger (period: the reference period, see :func:`ledger_period`), with a note
+    naming the PACT footprint id, so every footprint served has its full result in the ledger.
     """
     products = [load_product(f) for f in product_files]
     results = calculate_chain(products, library, gwp=gwp, prefolded=prefolded)
@@ -53,8 +56,22 @@ def publish_products(
                 preceding_pf_ids=preceding, **(pact_options or {}),
             )  # fmt: skip
             staged.append((pf, product.id, previous["id"] if previous else None))
+        store.check_clients(share_with)  # before anything is written, in the ledger or the service's tables
+        with Ledger(db_url) as ledger:
+            for pf, key, _ in staged:
+                ref = pf["pcf"]["referencePeriodStart"][:10], pf["pcf"]["referencePeriodEnd"][:10]
+                ledger.record(results[key], ledger_period(*ref), note=f"published as PACT footprint {pf['id']}")
         for pf, key, supersedes in staged:
             store.publish(pf, key, share_with, supersedes)
         return [pf for pf, _, _ in staged]
     finally:
         store.close()
+
+
+def ledger_period(start: str, end: str) -> str:
+    """The ledger period of a PACT reference period (``start`` inclusive, ``end`` exclusive, ISO dates): the
+    year when it is one calendar year (``"2025"``), else ``"START/LAST"`` with both days included."""
+    first, stop = date.fromisoformat(start), date.fromisoformat(end)
+    if first.month == first.day == stop.month == stop.day == 1 and stop.year == first.year + 1:
+        return str(first.year)
+    return f"{first.isoformat()}/{date.fromordinal(stop.toordinal() - 1).isoformat()}"

@@ -175,6 +175,12 @@ class Store:
             return None
         return ClientRow(row.client_id, row.name, row.secret_hash, tuple(row.scopes.split()))
 
+    def check_clients(self, names: Sequence[str]) -> None:
+        """Raise :class:`ServerError` naming the clients of ``names`` that do not exist."""
+        unknown = sorted(set(names) - self.client_names())
+        if unknown:
+            raise ServerError(f"no client named {', '.join(map(repr, unknown))}; add it with `footprint clients add`")
+
     def client_names(self) -> set[str]:
         """The names of every client."""
         with self._tx() as conn:
@@ -191,9 +197,7 @@ class Store:
     def publish(self, pf: dict[str, Any], product_key: str, share_with: Sequence[str], supersedes: str | None) -> None:
         """Store the PACT footprint ``pf`` for ``product_key``, shared with the clients ``share_with`` and
         with those of the footprint it ``supersedes`` (which turns Deprecated), in one transaction."""
-        unknown = sorted(set(share_with) - self.client_names())
-        if unknown:
-            raise ServerError(f"no client named {', '.join(map(repr, unknown))}; add it with `footprint clients add`")
+        self.check_clients(share_with)
         valid_from, valid_to = validity(pf)
         try:
             with self._tx() as conn:
