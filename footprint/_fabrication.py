@@ -67,7 +67,8 @@ def fabrication_activities(
     energy_basis: Literal["net", "gross"] | None = None,
 ) -> list[Activity]:
     """Activities (module A3) for the energy of fabrication ``process`` (an id of :func:`fabrication_energy`,
-    or its prefix: ``"forging.closed-die"`` gives one activity per carrier) applied to ``mass`` of product
+    or the prefix that groups the carriers of one source: ``"forging.closed-die"`` gives one activity per
+    carrier) applied to ``mass`` of product
     (``"1.48 t"``, ``"1480 kg"``). ``factors`` names the factor for each carrier the rows use (``electricity``,
     ``natural gas``, ``fuel oil``): the plant's grid and fuel, never assumed. Each activity's name says the
     process, the carrier, the intensity and its source. A fuel energy carries the heating-value basis its source
