@@ -29,7 +29,7 @@ from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertaint
 from ._finite import check_evaluated, check_sums
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
 from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, default_module, ghg_stage
-from ._product import Activity, Amount, Product, relocated
+from ._product import Activity, Amount, EndOfLife, Item, Material, Product, relocated
 from ._result import Contribution, FootprintResult, primary_data_share
 from ._units import conversion_factor, parse_unit
 
@@ -302,290 +302,56 @@ def prepare_product(product: Product, library: FactorLibrary | None = None, file
         raise ProductError(relocated(list(exc.problems), product), what=exc.what) from None
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where each thing of a product is: the first item of each id (its index in ``items``), the node
+    number of each item id, the root node, and the materials and end-of-life scenarios by id."""
+
+    index: dict[str, int]
+    node_ids: tuple[str, ...]
+    node_of: dict[str, int]
+    root: int
+    materials: dict[str, Material]
+    scenarios: dict[str, EndOfLife]
+
+
+@dataclass(frozen=True)
+class _Masses:
+    """The net (finished) and gross (purchased) kg of each node, and the materials without an end-of-life
+    scenario, as the items are read."""
+
+    net_kg: npt.NDArray[np.float64]
+    gross_kg: npt.NDArray[np.float64]
+    no_eol: set[str]
+
+
 def _prepare(product: Product, library: FactorLibrary | None, file: str | None) -> PreparedProduct:
+    """The steps of :func:`prepare_product`: references, units, arrays; problems are gathered across the
+    steps and raised together before the arrays are made."""
     base = default_library() if library is None else library
     b = _Builder(product, base, file)
     local = _local_factors(product, b)
     lib = FactorLibrary(local, name=f"{product.id} declared footprints").merge(base) if local else base
     b.library = lib
-
-    if not product.items:
-        b.problem("the bill of materials is empty", "items", None, "at least one item (the product itself)")
-        raise ProductError(b.problems, what=file or f"product {product.id}")
-    index: dict[str, int] = {}
-    for i, item in enumerate(product.items):
-        if item.id in index:
-            b.problem("item id used twice", f"items[{i}].id", item.id, "unique item ids")
-        index.setdefault(item.id, i)
-    node_ids = tuple(index)
-    node_of = {nid: k for k, nid in enumerate(node_ids)}
-    root_id = product.root_id
-    if root_id not in node_of:
-        b.problem("root item is not in items", "root", root_id, "the id of one item")
-        raise ProductError(b.problems, what=file or f"product {product.id}")
-    root = node_of[root_id]
-    materials = {m.id: m for m in product.materials}
-    scenarios = {s.id: s for s in product.end_of_life}
-    for k, s in enumerate(product.end_of_life):
-        total = sum(r.share for r in s.routes)
-        if not math.isclose(total, 1.0, rel_tol=0, abs_tol=1e-9):
-            b.problem(
-                "end-of-life shares do not sum to 1", f"end_of_life[{k}].routes", total, "shares that add up to 1.0"
-            )
-        for j, r in enumerate(s.routes):
-            if r.factor is None and r.share > 0:
-                b.problem("an end-of-life route with a share needs a factor", f"end_of_life[{k}].routes[{j}].factor")
-    for k, m in enumerate(product.materials):
-        for attr in ("end_of_life", "scrap_end_of_life"):
-            sid = getattr(m, attr)
-            if sid is not None and sid not in scenarios:
-                b.problem(
-                    "unknown end-of-life scenario",
-                    f"materials[{k}].{attr}",
-                    sid,
-                    f"one of: {', '.join(scenarios) or '(none defined)'}",
-                )
-
-    # --- service life, declared unit ---------------------------------------------------------------
-    life_yr = None
-    if product.service_life is not None:
-        life_yr = _amount_in(product.service_life, "yr", b, "service_life", "service life")
-        if life_yr is not None and life_yr <= 0:
-            b.problem("service life must be positive", "service_life", str(product.service_life))
-            life_yr = None
-    declared = product.declared_unit
-    if declared.value <= 0:
-        b.problem("declared unit must be a positive amount", "declared_unit", str(declared))
-    bom_q = product.bom_quantity or declared
-    root_per_declared = 1.0
-    root_unit = product.items[index[root_id]].unit
-    if str(parse_unit(root_unit).dimensionality) != declared.dimensionality:
-        b.problem(
-            f"the declared unit does not fit the root item {root_id!r}, counted in {root_unit!r}",
-            "declared_unit",
-            str(declared),
-            f"a declared unit in the dimension of {root_unit!r} (or set the root item's unit)",
-        )
-    elif bom_q.dimensionality != declared.dimensionality:
-        b.problem(
-            "the BOM's quantity does not match the declared unit's dimension",
-            "bom_quantity" if product.bom_quantity else "declared_unit",
-            str(bom_q),
-            f"an amount in the dimension of {declared.unit!r}",
-        )
-    elif declared.value > 0:
-        conv = 1.0 if bom_q.unit == declared.unit else conversion_factor(bom_q.unit, declared.unit)
-        root_per_declared = bom_q.value * conv / declared.value
-        if not root_per_declared > 0:
-            b.problem("bom_quantity must be positive", "bom_quantity", str(bom_q))
-            root_per_declared = 1.0
-
-    # --- edges ----------------------------------------------------------------------------------------
-    n = len(node_ids)
-    e_par: list[int] = []
-    e_chi: list[int] = []
-    e_qty: list[float] = []
-    for i, item in enumerate(product.items):
-        if index[item.id] != i:
-            continue
-        for j, ch in enumerate(item.children):
-            fld = f"items[{i}].children[{j}]"
-            if ch.item not in node_of:
-                b.problem("unknown item", f"{fld}.item", ch.item, "the id of an item in items")
-                continue
-            child_unit = product.items[index[ch.item]].unit
-            if isinstance(ch.quantity, Amount):
-                q = _amount_in(ch.quantity, child_unit, b, f"{fld}.quantity", f"quantity of {ch.item}")
-            else:
-                q = float(ch.quantity)
-                if not math.isfinite(q):
-                    b.problem("quantity is not finite", f"{fld}.quantity", q)
-                    q = None
-            q = _nonnegative(q, b, f"{fld}.quantity", f"quantity of {ch.item}")
-            if q is None:
-                continue
-            e_par.append(node_of[item.id])
-            e_chi.append(node_of[ch.item])
-            e_qty.append(q)
-    bom = BomArrays(
-        n, np.array(e_par, dtype=np.intp), np.array(e_chi, dtype=np.intp), np.array(e_qty, dtype=np.float64)
-    )
-    _, on_cycle = topological_levels(bom)
-    if len(on_cycle):
-        cyc = find_cycle(bom, on_cycle)
-        path = " -> ".join(node_ids[k] for k in cyc)
-        problems = [
-            *b.problems,
-            Problem(
-                f"the bill of materials has a cycle: {path}",
-                file=file,
-                field="items",
-                expected="an item never contains itself",
-            ),
-        ]
-        raise CycleError(problems, [node_ids[k] for k in cyc], what=file or f"product {product.id}")
-
-    # --- items: materials, scrap, end of life, components, activities ---------------------------------
-    net_kg = np.zeros(n)
-    gross_kg = np.zeros(n)
-    no_eol: set[str] = set()
-    for i, item in enumerate(product.items):
-        if index[item.id] != i:
-            continue
-        node = node_of[item.id]
-        fld = f"items[{i}]"
-        name = item.name or item.id
-        if item.kind == "part":
-            if item.material is None:
-                b.problem("a part needs a material", f"{fld}.material", None, "the id of a material in materials")
-            elif item.material not in materials:
-                b.problem(
-                    "unknown material",
-                    f"{fld}.material",
-                    item.material,
-                    f"one of: {', '.join(materials) or '(none defined)'}",
-                )
-            if item.net_mass is None:
-                b.problem("a part needs its net (finished) mass", f"{fld}.net_mass", None, "e.g. '1250 kg'")
-                continue
-            net = _nonnegative(
-                _amount_in(item.net_mass, "kg", b, f"{fld}.net_mass", "net mass"), b, f"{fld}.net_mass", "net mass"
-            )
-            if net is None:
-                continue
-            gross = net
-            if item.gross_mass is not None:
-                g = _nonnegative(
-                    _amount_in(item.gross_mass, "kg", b, f"{fld}.gross_mass", "gross mass"),
-                    b,
-                    f"{fld}.gross_mass",
-                    "gross mass",
-                )
-                if g is None:
-                    continue
-                if g < net:
-                    b.problem(
-                        "gross (purchased) mass is below the net (finished) mass",
-                        f"{fld}.gross_mass",
-                        str(item.gross_mass),
-                        f">= the net mass {item.net_mass}",
-                    )
-                    continue
-                if item.scrap_rate is not None:
-                    b.problem("give gross_mass or scrap_rate, not both", f"{fld}.scrap_rate")
-                gross = g
-            elif item.scrap_rate is not None:
-                gross = net / (1.0 - item.scrap_rate)
-            net_kg[node], gross_kg[node] = net, gross
-            mat = materials.get(item.material or "")
-            if mat is None:
-                continue
-            mk = next(k for k, m in enumerate(product.materials) if m.id == mat.id)
-            b.add(
-                node,
-                mat.factor,
-                gross,
-                "kg",
-                "A1",
-                "material",
-                f"materials[{mk}].factor",
-                f"{name}: {mat.name or mat.id}",
-                mat.id,
-            )
-            _end_of_life(b, node, name, mat, net, gross - net, scenarios, mk, no_eol)
-        elif item.kind == "component":
-            if item.supplier_product is not None and item.declared_footprint is None:
-                b.problem(
-                    f"component refers to supplier product {item.supplier_product!r}; compute it with calculate_chain",
-                    f"{fld}.supplier_product",
-                    item.supplier_product,
-                    "footprint.calculate_chain([...products]) so that the supplier's footprint is known",
-                )
-            elif item.declared_footprint is None and not item.activities:
-                b.problem("a component needs a declared_footprint or activities", fld, item.id)
-            for fid, module in b.declared.get(item.id, []):
-                b.add(
-                    node,
-                    fid,
-                    1.0,
-                    item.unit,
-                    module,
-                    "component",
-                    f"{fld}.declared_footprint",
-                    f"{name} (declared footprint)",
-                    primary=True,
-                )
-            if item.mass is not None:
-                mass_kg = _nonnegative(_amount_in(item.mass, "kg", b, f"{fld}.mass", "mass"), b, f"{fld}.mass", "mass")
-                if mass_kg is not None:
-                    net_kg[node] = gross_kg[node] = mass_kg
-                    mat = materials.get(item.material or "")
-                    if mat is not None:
-                        mk = next(k for k, mm in enumerate(product.materials) if mm.id == mat.id)
-                        _end_of_life(b, node, name, mat, mass_kg, 0.0, scenarios, mk, no_eol, recycled_input=False)
-            if item.material is not None and item.material not in materials:
-                b.problem(
-                    "unknown material",
-                    f"{fld}.material",
-                    item.material,
-                    f"one of: {', '.join(materials) or '(none defined)'}",
-                )
-        elif item.material is not None or item.net_mass is not None:
-            b.problem(
-                "an assembly is made of its children; material and masses belong to parts", fld, item.id, "kind: part"
-            )
-        for j, act in enumerate(item.activities):
-            _activity(b, act, node, f"{fld}.activities[{j}]", life_yr, name)
-    for j, act in enumerate(product.activities):
-        _activity(b, act, root, f"activities[{j}]", life_yr, product.name or product.id)
+    at = _references(product, b, file)
+    life_yr, root_per_declared = _service_life(product, b), _declared_unit(product, b, at)
+    bom = _edges(product, b, at, file)
+    masses = _items(product, b, at, life_yr)
+    net_kg, gross_kg, no_eol = masses.net_kg, masses.gross_kg, masses.no_eol
     b.warnings += product.bom_warnings
     b.warnings += fabrication_flags(product, lib)
     if no_eol:  # one line for all of them
-        n = len(no_eol)
+        k = len(no_eol)
         b.warnings.append(
-            f"{n} material{'s have' if n > 1 else ' has'} no end-of-life scenario, so modules C and D leave "
-            f"{'them' if n > 1 else 'it'} out: {', '.join(sorted(no_eol))}"
+            f"{k} material{'s have' if k > 1 else ' has'} no end-of-life scenario, so modules C and D leave "
+            f"{'them' if k > 1 else 'it'} out: {', '.join(sorted(no_eol))}"
         )
-
-    # --- transport legs (mass known only after the explosion: amounts here are per kg) ---------------
-    for j, leg in enumerate(product.transport):
-        _leg(b, leg, root, f"transport[{j}]", leg.module)
-
-    # --- replacements -------------------------------------------------------------------------------
-    r_node: list[int] = []
-    r_times: list[float] = []
-    for j, rep in enumerate(product.replacements):
-        fld = f"replacements[{j}]"
-        if rep.item not in node_of:
-            b.problem("unknown item", f"{fld}.item", rep.item, "the id of an item in items")
-            continue
-        every = _amount_in(rep.every, "yr", b, f"{fld}.every", "replacement interval")
-        if every is None:
-            continue
-        if every <= 0:
-            b.problem("replacement interval must be positive", f"{fld}.every", str(rep.every))
-            continue
-        if life_yr is None:
-            b.problem("replacements need the product's service_life", "service_life", None, "e.g. '25 yr'")
-            continue
-        times = max(math.ceil(life_yr / every - 1e-9) - 1, 0)
-        r_node.append(node_of[rep.item])
-        r_times.append(float(times))
-
-    for fid, flds in b.missing.items():
-        more = " ..." if len(flds) > 8 else ""
-        b.problems.append(
-            Problem(
-                f"unknown factor id, needed by {len(flds)} field(s): {', '.join(flds[:8])}{more}",
-                file=file,
-                field=flds[0],
-                value=fid,
-                expected=f"an id in {lib.name} (see: footprint factors search)",
-            )
-        )
+    for j, leg in enumerate(product.transport):  # mass known only after the explosion: amounts are per kg
+        _leg(b, leg, at.root, f"transport[{j}]", leg.module)
+    r_node, r_times = _replacements(product, b, at, life_yr)
+    _missing_factors(b, lib, file)
     if b.problems:
         raise ProductError(b.problems, what=file or f"product {product.id}")
-
     rows = b.rows
     arr = np.array([r[:2] for r in rows], dtype=np.intp).reshape(-1, 2)
     ints = np.array([(r[3], r[4], r[5], r[6], r[8]) for r in rows], dtype=np.intp).reshape(-1, 5)
@@ -593,9 +359,9 @@ def _prepare(product: Product, library: FactorLibrary | None, file: str | None) 
     return PreparedProduct(
         product=product,
         library=lib,
-        node_ids=node_ids,
+        node_ids=at.node_ids,
         bom=bom,
-        root=root,
+        root=at.root,
         root_units_per_declared_unit=root_per_declared,
         act_node=arr[:, 0].copy(),
         act_factor=arr[:, 1].copy(),
@@ -621,6 +387,308 @@ def _prepare(product: Product, library: FactorLibrary | None, file: str | None) 
         file=file,
         act_field=tuple(b.fields),
     )
+
+
+def _references(product: Product, b: _Builder, file: str | None) -> _Layout:
+    """The product's ids, each checked to name one thing: items, the root, end-of-life scenarios (whose
+    shares sum to one) and the scenarios materials name. No item or no root stops here."""
+    if not product.items:
+        b.problem("the bill of materials is empty", "items", None, "at least one item (the product itself)")
+        raise ProductError(b.problems, what=file or f"product {product.id}")
+    index: dict[str, int] = {}
+    for i, item in enumerate(product.items):
+        if item.id in index:
+            b.problem("item id used twice", f"items[{i}].id", item.id, "unique item ids")
+        index.setdefault(item.id, i)
+    node_ids = tuple(index)
+    node_of = {nid: k for k, nid in enumerate(node_ids)}
+    root_id = product.root_id
+    if root_id not in node_of:
+        b.problem("root item is not in items", "root", root_id, "the id of one item")
+        raise ProductError(b.problems, what=file or f"product {product.id}")
+    scenarios = {s.id: s for s in product.end_of_life}
+    for k, s in enumerate(product.end_of_life):
+        total = sum(r.share for r in s.routes)
+        if not math.isclose(total, 1.0, rel_tol=0, abs_tol=1e-9):
+            b.problem(
+                "end-of-life shares do not sum to 1", f"end_of_life[{k}].routes", total, "shares that add up to 1.0"
+            )
+        for j, r in enumerate(s.routes):
+            if r.factor is None and r.share > 0:
+                b.problem("an end-of-life route with a share needs a factor", f"end_of_life[{k}].routes[{j}].factor")
+    for k, m in enumerate(product.materials):
+        for attr in ("end_of_life", "scrap_end_of_life"):
+            sid = getattr(m, attr)
+            if sid is not None and sid not in scenarios:
+                b.problem(
+                    "unknown end-of-life scenario",
+                    f"materials[{k}].{attr}",
+                    sid,
+                    f"one of: {', '.join(scenarios) or '(none defined)'}",
+                )
+    materials = {m.id: m for m in product.materials}
+    return _Layout(index, node_ids, node_of, node_of[root_id], materials, scenarios)
+
+
+def _service_life(product: Product, b: _Builder) -> float | None:
+    """The service life in years (None: not given, or not a positive time)."""
+    if product.service_life is None:
+        return None
+    life_yr = _amount_in(product.service_life, "yr", b, "service_life", "service life")
+    if life_yr is not None and life_yr <= 0:
+        b.problem("service life must be positive", "service_life", str(product.service_life))
+        return None
+    return life_yr
+
+
+def _declared_unit(product: Product, b: _Builder, at: _Layout) -> float:
+    """Root items per declared unit: the BOM's quantity (default the declared unit) in the declared unit,
+    each in the dimension of the root item's unit."""
+    declared = product.declared_unit
+    if declared.value <= 0:
+        b.problem("declared unit must be a positive amount", "declared_unit", str(declared))
+    bom_q = product.bom_quantity or declared
+    root_id = at.node_ids[at.root]
+    root_unit = product.items[at.index[root_id]].unit
+    if str(parse_unit(root_unit).dimensionality) != declared.dimensionality:
+        b.problem(
+            f"the declared unit does not fit the root item {root_id!r}, counted in {root_unit!r}",
+            "declared_unit",
+            str(declared),
+            f"a declared unit in the dimension of {root_unit!r} (or set the root item's unit)",
+        )
+    elif bom_q.dimensionality != declared.dimensionality:
+        b.problem(
+            "the BOM's quantity does not match the declared unit's dimension",
+            "bom_quantity" if product.bom_quantity else "declared_unit",
+            str(bom_q),
+            f"an amount in the dimension of {declared.unit!r}",
+        )
+    elif declared.value > 0:
+        conv = 1.0 if bom_q.unit == declared.unit else conversion_factor(bom_q.unit, declared.unit)
+        root_per_declared = bom_q.value * conv / declared.value
+        if not root_per_declared > 0:
+            b.problem("bom_quantity must be positive", "bom_quantity", str(bom_q))
+            return 1.0
+        return root_per_declared
+    return 1.0
+
+
+def _edges(product: Product, b: _Builder, at: _Layout, file: str | None) -> BomArrays:
+    """The BOM's parent-child edges as arrays, each quantity in its child's unit; a cycle stops here."""
+    e_par: list[int] = []
+    e_chi: list[int] = []
+    e_qty: list[float] = []
+    for i, item in enumerate(product.items):
+        if at.index[item.id] != i:
+            continue
+        for j, ch in enumerate(item.children):
+            fld = f"items[{i}].children[{j}]"
+            if ch.item not in at.node_of:
+                b.problem("unknown item", f"{fld}.item", ch.item, "the id of an item in items")
+                continue
+            child_unit = product.items[at.index[ch.item]].unit
+            if isinstance(ch.quantity, Amount):
+                q = _amount_in(ch.quantity, child_unit, b, f"{fld}.quantity", f"quantity of {ch.item}")
+            else:
+                q = float(ch.quantity)
+                if not math.isfinite(q):
+                    b.problem("quantity is not finite", f"{fld}.quantity", q)
+                    q = None
+            q = _nonnegative(q, b, f"{fld}.quantity", f"quantity of {ch.item}")
+            if q is None:
+                continue
+            e_par.append(at.node_of[item.id])
+            e_chi.append(at.node_of[ch.item])
+            e_qty.append(q)
+    n = len(at.node_ids)
+    bom = BomArrays(
+        n, np.array(e_par, dtype=np.intp), np.array(e_chi, dtype=np.intp), np.array(e_qty, dtype=np.float64)
+    )
+    _, on_cycle = topological_levels(bom)
+    if len(on_cycle):
+        cyc = find_cycle(bom, on_cycle)
+        path = " -> ".join(at.node_ids[k] for k in cyc)
+        problems = [
+            *b.problems,
+            Problem(
+                f"the bill of materials has a cycle: {path}",
+                file=file,
+                field="items",
+                expected="an item never contains itself",
+            ),
+        ]
+        raise CycleError(problems, [at.node_ids[k] for k in cyc], what=file or f"product {product.id}")
+    return bom
+
+
+def _items(product: Product, b: _Builder, at: _Layout, life_yr: float | None) -> _Masses:
+    """Each item's materials, scrap, end of life, declared footprints and activities as activity rows; the
+    net and gross kg of each node, and the materials without an end-of-life scenario."""
+    m = _Masses(np.zeros(len(at.node_ids)), np.zeros(len(at.node_ids)), set())
+    for i, item in enumerate(product.items):
+        if at.index[item.id] != i:
+            continue
+        node = at.node_of[item.id]
+        fld = f"items[{i}]"
+        name = item.name or item.id
+        if item.kind == "part":
+            _part(product, b, at, item, node, fld, m)
+        elif item.kind == "component":
+            _component(product, b, at, item, node, fld, m)
+        elif item.material is not None or item.net_mass is not None:
+            b.problem(
+                "an assembly is made of its children; material and masses belong to parts", fld, item.id, "kind: part"
+            )
+        for j, act in enumerate(item.activities):
+            _activity(b, act, node, f"{fld}.activities[{j}]", life_yr, name)
+    for j, act in enumerate(product.activities):
+        _activity(b, act, at.root, f"activities[{j}]", life_yr, product.name or product.id)
+    return m
+
+
+def _part(product: Product, b: _Builder, at: _Layout, item: Item, node: int, fld: str, m: _Masses) -> None:
+    """A part: its material at gross (purchased) mass in A1, its net and gross mass, its end of life."""
+    name = item.name or item.id
+    materials = at.materials
+    if item.material is None:
+        b.problem("a part needs a material", f"{fld}.material", None, "the id of a material in materials")
+    elif item.material not in materials:
+        b.problem(
+            "unknown material",
+            f"{fld}.material",
+            item.material,
+            f"one of: {', '.join(materials) or '(none defined)'}",
+        )
+    if item.net_mass is None:
+        b.problem("a part needs its net (finished) mass", f"{fld}.net_mass", None, "e.g. '1250 kg'")
+        return
+    net = _nonnegative(
+        _amount_in(item.net_mass, "kg", b, f"{fld}.net_mass", "net mass"), b, f"{fld}.net_mass", "net mass"
+    )
+    if net is None:
+        return
+    gross = net
+    if item.gross_mass is not None:
+        g = _nonnegative(
+            _amount_in(item.gross_mass, "kg", b, f"{fld}.gross_mass", "gross mass"),
+            b,
+            f"{fld}.gross_mass",
+            "gross mass",
+        )
+        if g is None:
+            return
+        if g < net:
+            b.problem(
+                "gross (purchased) mass is below the net (finished) mass",
+                f"{fld}.gross_mass",
+                str(item.gross_mass),
+                f">= the net mass {item.net_mass}",
+            )
+            return
+        if item.scrap_rate is not None:
+            b.problem("give gross_mass or scrap_rate, not both", f"{fld}.scrap_rate")
+        gross = g
+    elif item.scrap_rate is not None:
+        gross = net / (1.0 - item.scrap_rate)
+    m.net_kg[node], m.gross_kg[node] = net, gross
+    mat = materials.get(item.material or "")
+    if mat is None:
+        return
+    mk = next(k for k, mm in enumerate(product.materials) if mm.id == mat.id)
+    b.add(
+        node,
+        mat.factor,
+        gross,
+        "kg",
+        "A1",
+        "material",
+        f"materials[{mk}].factor",
+        f"{name}: {mat.name or mat.id}",
+        mat.id,
+    )
+    _end_of_life(b, node, name, mat, net, gross - net, at.scenarios, mk, m.no_eol)
+
+
+def _component(product: Product, b: _Builder, at: _Layout, item: Item, node: int, fld: str, m: _Masses) -> None:
+    """A purchased component: its declared footprint, its mass and the end of life of its material."""
+    name = item.name or item.id
+    materials = at.materials
+    if item.supplier_product is not None and item.declared_footprint is None:
+        b.problem(
+            f"component refers to supplier product {item.supplier_product!r}; compute it with calculate_chain",
+            f"{fld}.supplier_product",
+            item.supplier_product,
+            "footprint.calculate_chain([...products]) so that the supplier's footprint is known",
+        )
+    elif item.declared_footprint is None and not item.activities:
+        b.problem("a component needs a declared_footprint or activities", fld, item.id)
+    for fid, module in b.declared.get(item.id, []):
+        b.add(
+            node,
+            fid,
+            1.0,
+            item.unit,
+            module,
+            "component",
+            f"{fld}.declared_footprint",
+            f"{name} (declared footprint)",
+            primary=True,
+        )
+    if item.mass is not None:
+        mass_kg = _nonnegative(_amount_in(item.mass, "kg", b, f"{fld}.mass", "mass"), b, f"{fld}.mass", "mass")
+        if mass_kg is not None:
+            m.net_kg[node] = m.gross_kg[node] = mass_kg
+            mat = materials.get(item.material or "")
+            if mat is not None:
+                mk = next(k for k, mm in enumerate(product.materials) if mm.id == mat.id)
+                _end_of_life(b, node, name, mat, mass_kg, 0.0, at.scenarios, mk, m.no_eol, recycled_input=False)
+    if item.material is not None and item.material not in materials:
+        b.problem(
+            "unknown material",
+            f"{fld}.material",
+            item.material,
+            f"one of: {', '.join(materials) or '(none defined)'}",
+        )
+
+
+def _replacements(product: Product, b: _Builder, at: _Layout, life_yr: float | None) -> tuple[list[int], list[float]]:
+    """The items replaced during the service life and how many times each (``ceil(life / every) - 1``)."""
+    r_node: list[int] = []
+    r_times: list[float] = []
+    for j, rep in enumerate(product.replacements):
+        fld = f"replacements[{j}]"
+        if rep.item not in at.node_of:
+            b.problem("unknown item", f"{fld}.item", rep.item, "the id of an item in items")
+            continue
+        every = _amount_in(rep.every, "yr", b, f"{fld}.every", "replacement interval")
+        if every is None:
+            continue
+        if every <= 0:
+            b.problem("replacement interval must be positive", f"{fld}.every", str(rep.every))
+            continue
+        if life_yr is None:
+            b.problem("replacements need the product's service_life", "service_life", None, "e.g. '25 yr'")
+            continue
+        times = max(math.ceil(life_yr / every - 1e-9) - 1, 0)
+        r_node.append(at.node_of[rep.item])
+        r_times.append(float(times))
+    return r_node, r_times
+
+
+def _missing_factors(b: _Builder, lib: FactorLibrary, file: str | None) -> None:
+    """One problem per unknown factor id, naming the fields that need it."""
+    for fid, flds in b.missing.items():
+        more = " ..." if len(flds) > 8 else ""
+        b.problems.append(
+            Problem(
+                f"unknown factor id, needed by {len(flds)} field(s): {', '.join(flds[:8])}{more}",
+                file=file,
+                field=flds[0],
+                value=fid,
+                expected=f"an id in {lib.name} (see: footprint factors search)",
+            )
+        )
 
 
 def _leg(b: _Builder, leg: Any, node: int, fld: str, module: str, fixed_kg: float | None = None) -> None:

@@ -24,7 +24,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -295,6 +295,19 @@ class DataModelExtension(_Pact):
 RuleSet = Annotated[list[ProductOrSectorSpecificRule], Field(min_length=1), AfterValidator(_unique)]
 
 
+def _carbon_footprint_rules(pcf: CarbonFootprintV3 | CarbonFootprintV2) -> None:
+    """The rules a ``CarbonFootprint`` of either version keeps beyond its fields' own: one geography, a
+    reference period that ends after it starts, and packaging emissions only where they are included."""
+    _one_geography(pcf)
+    _period_order(pcf.reference_period_start, pcf.reference_period_end)
+    if pcf.packaging_emissions_included is False and pcf.packaging_ghg_emissions is not None:
+        raise _fail(
+            "packagingGhgEmissions given while packagingEmissionsIncluded is false",
+            "packagingGhgEmissions undefined when packaging emissions are not included",
+            field="packagingGhgEmissions",
+        )
+
+
 class CarbonFootprintV3(_Pact):
     """``CarbonFootprint`` of PACT 3.0.3: every emission in kg CO2e per declared unit, the declared unit being
     ``declaredUnitAmount`` times ``declaredUnitOfMeasurement``."""
@@ -362,14 +375,7 @@ class CarbonFootprintV3(_Pact):
 
     @model_validator(mode="after")
     def _rules(self) -> CarbonFootprintV3:
-        _one_geography(self)
-        _period_order(self.reference_period_start, self.reference_period_end)
-        if self.packaging_emissions_included is False and self.packaging_ghg_emissions is not None:
-            raise _fail(
-                "packagingGhgEmissions given while packagingEmissionsIncluded is false",
-                "packagingGhgEmissions undefined when packaging emissions are not included",
-                field="packagingGhgEmissions",
-            )
+        _carbon_footprint_rules(self)
         return self
 
 
@@ -484,14 +490,7 @@ class CarbonFootprintV2(_Pact):
 
     @model_validator(mode="after")
     def _rules(self) -> CarbonFootprintV2:
-        _one_geography(self)
-        _period_order(self.reference_period_start, self.reference_period_end)
-        if not self.packaging_emissions_included and self.packaging_ghg_emissions is not None:
-            raise _fail(
-                "packagingGhgEmissions given while packagingEmissionsIncluded is false",
-                "packagingGhgEmissions undefined when packaging emissions are not included",
-                field="packagingGhgEmissions",
-            )
+        _carbon_footprint_rules(self)
         return self
 
 
@@ -920,6 +919,536 @@ def _export_rules(
     return out
 
 
+@dataclass
+class _Export:
+    """One PACT export as its steps fill it in: the result and version it is for, the problems found so far
+    (all reported at once) and the notes for the footprint's comment, in the order they were found."""
+
+    result: FootprintResult
+    v3: bool
+    spec_version: str
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def problem(self, message: str, field: str, value: object = None, expected: str | None = None) -> None:
+        self.problems.append(Problem(message, field=field, value=value, expected=expected))
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """The declared unit PACT is given: its name, the amount of it one of the result's units holds, and the
+    product's mass per declared unit (kg)."""
+
+    unit: str
+    amount: float
+    mass_per_du: float
+
+
+@dataclass(frozen=True)
+class _Emissions:
+    """The cradle-to-gate emissions per declared unit of the result (kg CO2e), split as PACT declares them."""
+
+    excluding: float  # PCF excluding biogenic uptake
+    fossil: float
+    bio: float  # biogenic non-CO2 (CH4)
+    bio_co2: float
+    luluc: float
+    data_uptake: float  # biogenic CO2 uptake the factors carry
+    uptake: float  # the uptake declared
+    has_uptake: bool
+
+
+@dataclass
+class _Body:
+    """Everything a ``pcf`` section is made of, whichever version it is written in."""
+
+    unit: _Unit
+    em: _Emissions
+    period: tuple[str, str]
+    geo: dict[str, str]
+    boundary: str
+    ipcc: list[str]
+    primary: float
+    dqi: dict[str, Any] | None
+    sources: list[dict[str, str]]
+    up: Any
+    v2_2025: bool
+    quantity: float
+    gwp: str
+    fossil_carbon_content: float | None
+    biogenic_carbon_content: float | None
+    packaging_emissions_included: bool
+    cross_sectoral_standards: Sequence[str]
+    exempted_emissions_percent: float
+    exempted_emissions_description: str
+    land_use_change_emissions: float | None
+    land_management_emissions: float | None
+    biogenic_accounting_methodology: str | None
+
+
+def _declared_unit(ex: _Export, product_mass_per_declared_unit: float | None) -> _Unit:
+    """The result's declared unit as one PACT knows, else the product's mass; and the mass per declared unit."""
+    result, v3, spec_version = ex.result, ex.v3, ex.spec_version
+    q = result.quantity
+    du_value, du_unit = split_quantity(result.declared_unit)
+    mass = result.product_mass_kg / q
+    allowed = [u for u in PACT_UNITS if v3 or u in _V2_UNITS]
+    found = _pact_unit(du_unit, allowed) if du_unit else None
+    if found is not None:
+        unit, amount = found[0], du_value * found[1]
+    elif mass > 0:
+        unit, amount = "kilogram", mass
+        ex.notes.append(
+            f"The declared unit {result.declared_unit} has no PACT {spec_version} equivalent; it is declared as the "
+            f"product's mass per declared unit, {_dec(mass)} kilogram."
+        )
+    else:
+        unit, amount = "kilogram", 0.0
+        ex.problem(
+            f"the declared unit has no PACT {spec_version} equivalent and the product has no mass to declare it by",
+            "result.declared_unit",
+            result.declared_unit,
+            f"one of {', '.join(allowed)} (or a product with a mass)",
+        )
+    if unit in _NO_MASS:
+        mass_per_du = 0.0
+    elif unit == "kilogram":
+        mass_per_du = amount
+    else:
+        mass_per_du = mass if product_mass_per_declared_unit is None else product_mass_per_declared_unit
+        if not (math.isfinite(mass_per_du) and mass_per_du > 0) and v3 and found is not None:
+            ex.problem(
+                f"a {unit} product needs its mass (PACT {spec_version}, CarbonFootprint.productMassPerDeclaredUnit: "
+                "0 only for energy, logistics and services)",
+                "product_mass_per_declared_unit",
+                product_mass_per_declared_unit,
+                f"the mass in kg of {_dec(amount)} {unit}: give the product a mass, or product_mass_per_declared_unit=",
+            )
+    return _Unit(unit, amount, mass_per_du)
+
+
+def _emissions(ex: _Export, library: FactorLibrary | None, biogenic_co2_uptake: float | None) -> _Emissions:
+    """A1-A3 per declared unit split into fossil, biogenic and land use change emissions and biogenic uptake."""
+    result, q = ex.result, ex.result.quantity
+    gate = result.cradle_to_gate_kgco2e / q
+    bio_kg, unknown_kg, split_notes = _biogenic_split(result, library)
+    ex.notes += split_notes
+    bio = bio_kg / q
+    uptake_kg, bio_all_kg, luluc_kg = _biogenic_rows(result)
+    data_uptake, luluc = uptake_kg / q, luluc_kg / q
+    bio_co2 = max(bio_all_kg / q - bio, 0.0)
+    excluding = gate - data_uptake
+    fossil = excluding - bio - bio_co2 - luluc
+    if -1e-9 * max(1.0, abs(gate)) < fossil < 0:
+        fossil = 0.0
+    if fossil < 0:
+        ex.problem("fossil cradle-to-gate emissions are negative", "result.cradle_to_gate_kgco2e", gate, ">= 0")
+    if unknown_kg:
+        ex.notes.append(
+            f"{_dec(unknown_kg / q)} kg CO2e per declared unit come from factors given as CO2e only (supplier "
+            "footprints, pre-folded factors); they are counted as fossil."
+        )
+    uptake = data_uptake
+    if biogenic_co2_uptake is None:
+        if not data_uptake:
+            ex.notes.append(
+                "No biogenic CO2 uptake in the factors used and none given: pcfIncludingBiogenicUptake equals "
+                "pcfExcludingBiogenicUptake."
+            )
+    elif data_uptake:
+        ex.problem(
+            "the result already carries biogenic CO2 uptake from its factors",
+            "biogenic_co2_uptake",
+            biogenic_co2_uptake,
+            f"no biogenic_co2_uptake (the factors give {_dec(data_uptake)} kg CO2e per declared unit)",
+        )
+    elif not (math.isfinite(biogenic_co2_uptake) and biogenic_co2_uptake <= 0):
+        ex.problem("biogenic CO2 uptake must be <= 0", "biogenic_co2_uptake", biogenic_co2_uptake, "kg CO2e <= 0")
+    else:
+        uptake = biogenic_co2_uptake
+    has_uptake = biogenic_co2_uptake is not None or bool(data_uptake)
+    if bio_co2:
+        ex.notes.append(
+            f"{_dec(bio_co2)} kg CO2e per declared unit are biogenic CO2 emissions, counted in the PCF excluding "
+            "biogenic uptake (EN 15804+A2 -1/+1 approach)."
+        )
+    return _Emissions(excluding, fossil, bio, bio_co2, luluc, data_uptake, uptake, has_uptake)
+
+
+def _check_carbon_content(ex: _Export, fossil: float | None, biogenic: float | None) -> None:
+    """The carbon contents the specification requires, given and >= 0 (footprint does not assume them)."""
+    carbon = {"fossil_carbon_content": fossil} | ({} if ex.v3 else {"biogenic_carbon_content": biogenic})
+    for arg, value in carbon.items():
+        if value is None:
+            name = "fossilCarbonContent" if arg.startswith("fossil") else "biogenicCarbonContent"
+            ex.problem(
+                f"PACT {ex.spec_version} requires {name} (CarbonFootprint.{name}); footprint does not assume it",
+                arg,
+                None,
+                "the kg of carbon per declared unit the product holds (0 only if it holds none)",
+            )
+        elif not (math.isfinite(value) and value >= 0):
+            ex.problem("a carbon content must be >= 0", arg, value, "kg C per declared unit >= 0")
+
+
+def _upstream(ex: _Export, upstream: Any, em: _Emissions) -> Any:
+    """What the supplier footprints behind the result's ``pact.*`` factors carry into it (None without them)."""
+    if upstream is None:
+        return None
+    from ._pact_upstream import carried
+
+    up = carried(ex.result, upstream if _all_footprints(upstream) else read_pact(upstream))
+    if up.used_kg and em.excluding > 0:
+        ex.notes.append(
+            f"Carried from {len(up.used_kg)} supplier PACT footprint(s), scaled by their share of A1-A3: "
+            "their IPCC reports, secondary emission factor sources, exempted and packaging emissions and "
+            "data quality ratings."
+        )
+    return up
+
+
+def _characterization(ex: _Export, up: Any) -> list[str]:
+    """The IPCC reports of the GWP sets used (the result's own, those of pre-folded factors used unchanged
+    and those the supplier footprints carry), oldest first."""
+    result, gwp, spec_version = ex.result, ex.result.gwp_set, ex.spec_version
+    if gwp == "AR6-GWP20":
+        ex.problem(
+            "PACT reports GWP100 characterization factors; AR6 GWP20 cannot be declared",
+            "result.gwp_set",
+            gwp,
+            "a result calculated with gwp='AR6' (or AR5)",
+        )
+    upstream_sets = {s for s in up.ipcc if re.fullmatch(_IPCC, s)} if up is not None else set()
+    used = result.gwp_sets_used or [gwp]
+    sets = ({_ipcc_report(s) for s in used} - {None}) | upstream_sets
+    unreported = [s for s in used if _ipcc_report(s) is None]
+    if _ipcc_report(gwp) is None:
+        ex.problem(
+            f"GWP set {gwp} names no IPCC report (its file has no @report row)",
+            "result.gwp_set",
+            gwp,
+            "a GWP set that reports as AR4, AR5 or AR6",
+        )
+    pre = result.prefolded_factors
+    if pre:
+        ex.notes.append(
+            f"{len(pre)} factor(s) folded to CO2e by their source under another GWP set than {gwp} were used "
+            f"unchanged ({', '.join(pre[:5])}{', ...' if len(pre) > 5 else ''}); the IPCC reports of their sets "
+            "are listed in the IPCC characterization factors"
+            + (f", except {', '.join(unreported)}, which names no IPCC report." if unreported else ".")
+        )
+    ipcc = sorted((s for s in sets if s is not None and re.fullmatch(_IPCC, s)), key=lambda s: int(s[2:]))
+    if "AR4" in ipcc and ex.v3:
+        ex.notes.append("IPCC AR4 characterization factors were used; the PACT Methodology asks for the latest (AR6).")
+    if not ex.v3 and ipcc and ipcc[0] not in ("AR5", "AR6"):
+        ex.problem(
+            f"PACT {spec_version} characterizationFactors allows only AR5 and AR6",
+            "result.gwp_set",
+            ipcc[0],
+            "a result calculated with gwp='AR6' or 'AR5'",
+        )
+    return ipcc
+
+
+def _company_ids(ex: _Export, company_ids: str | Sequence[str]) -> list[str]:
+    """The company's ids as URNs, a company code as ``urn:pact:company:customcode:...``."""
+    if isinstance(company_ids, str):
+        company_ids = [company_ids]
+    cids: list[str] = []
+    for k, cid in enumerate(company_ids):
+        if not isinstance(cid, str) or not cid.strip():
+            ex.problem("empty company id", f"company_ids[{k}]", cid, "a URN or a company code")
+            continue
+        urn = (
+            cid.strip()
+            if re.match(URN_PATTERN, cid.strip())
+            else f"urn:pact:company:customcode:{'supplier-id' if ex.v3 else 'vendor-assigned'}:{_nss(cid)}"
+        )
+        if urn not in cids:
+            cids.append(urn)
+    if not cids and not any(p.field and p.field.startswith("company_ids") for p in ex.problems):
+        ex.problem("no company id", "company_ids", None, "at least one URN or company code")
+    return cids
+
+
+def _product_ids(ex: _Export, product_ids: str | Sequence[str] | None, company_domain: str | None) -> list[str]:
+    """The product's ids as URNs, a plain id as ``urn:pact:<company_domain>:supplier-id:<id>``."""
+    raw_pids = (
+        [ex.result.product_id]
+        if product_ids is None
+        else [product_ids]
+        if isinstance(product_ids, str)
+        else list(product_ids)
+    )
+    pids: list[str] = []
+    for k, pid in enumerate(raw_pids):
+        if not isinstance(pid, str) or not pid.strip():
+            ex.problem("empty product id", f"product_ids[{k}]", pid, "a URN or a product code")
+            continue
+        if re.match(URN_PATTERN, pid.strip()):
+            urn = pid.strip()
+        elif company_domain is None or not re.fullmatch(_FQDN, company_domain):
+            ex.problem(
+                "a product id that is not a URN needs the company's domain for urn:pact:<domain>:supplier-id:<id>",
+                "company_domain" if company_domain is not None else f"product_ids[{k}]",
+                company_domain if company_domain is not None else pid,
+                'a URN, or company_domain="example.com" (a fully qualified domain name)',
+            )
+            continue
+        else:
+            urn = f"urn:pact:{company_domain.lower()}:supplier-id:{_nss(pid)}"
+        if urn not in pids:
+            pids.append(urn)
+    return pids
+
+
+def _period_and_geography(
+    ex: _Export, reference_period: tuple[date, date] | Period | None, geography: str | None
+) -> tuple[tuple[str, str], dict[str, str]]:
+    """The reference period as PACT's UTC instants (end exclusive) and the geography as PACT's property."""
+    period = ("", "")
+    if reference_period is None:
+        ex.problem(
+            "a PACT footprint needs its reference period",
+            "reference_period",
+            None,
+            "reference_period=(first day, last day) of the activity data, or a Period",
+        )
+    else:
+        try:
+            period = _reference_period(reference_period)
+        except (TypeError, ValueError) as exc:
+            ex.problem(
+                f"not a reference period: {exc}", "reference_period", repr(reference_period), "(start, end) dates"
+            )
+    try:
+        geo = _geography(geography)
+    except ValueError:
+        ex.problem(
+            "not a geography PACT knows",
+            "geography",
+            geography,
+            'an ISO 3166-1 alpha-2 code ("NO"), an ISO 3166-2 code ("US-TX"), a UN region ("Northern Europe") or "GLO"',
+        )
+        geo = {}
+    return period, geo
+
+
+def _check_v2_2025(ex: _Export, given: dict[str, object]) -> None:
+    """PACT 2.3's properties marked O*, required for a reference period that includes 2025 or later."""
+    for arg, missing in given.items():
+        if missing is None:
+            ex.problem(
+                f"PACT {ex.spec_version} requires the data quality and biogenic properties (CarbonFootprint, "
+                "properties marked O*) for a reference period that includes 2025 or later",
+                arg,
+                None,
+                "a value: footprint's factors do not carry it",
+            )
+
+
+def _boundary_text(result: FootprintResult) -> str:
+    """The boundary processes: the modules A1-A3 with their kg CO2e per declared unit, and what is left out."""
+    q = result.quantity
+    per_module = [
+        f"{m} {MODULE_NAMES[m].lower()} ({_dec(result.by_module[m] / q)} kg CO2e)"
+        for m in MODULES
+        if m in CRADLE_TO_GATE and m in result.by_module
+    ]
+    excluded = [m for m in MODULES if m not in CRADLE_TO_GATE and result.by_module.get(m)]
+    return (
+        "Cradle-to-gate, EN 15804 modules A1-A3 per declared unit: " + "; ".join(per_module or ["nothing"]) + ". "
+        "Materials (gross mass) and purchased components of the bill of materials, inbound transport, "
+        "manufacturing energy and processes, and treatment of manufacturing scrap."
+        + (f" Excluded from this footprint: {', '.join(excluded)}." if excluded else "")
+    )
+
+
+def _comment(ex: _Export, comment: str | None) -> str:
+    """The footprint's comment: how it was calculated, then the notes of each step, then the caller's."""
+    result, q = ex.result, ex.result.quantity
+    head = (
+        f"Calculated with footprint {result.footprint_version} (factor library {result.factor_library_version}, "
+        f"input {result.input_hash}) under IPCC {result.gwp_set} GWP100. PACT covers cradle-to-gate: the values "
+        f"are the result's cradle-to-gate (A1-A3) total, {_dec(result.cradle_to_gate_kgco2e)} kg CO2e for "
+        f"{_dec(q)} declared unit(s) of {result.declared_unit}, divided by {_dec(q)}; modules A4-C4 and D are not "
+        "included."
+    )
+    return " ".join([head, *ex.notes, *([comment] if comment else [])])
+
+
+def _pcf_v3(b: _Body) -> dict[str, Any]:
+    """The ``pcf`` of a PACT 3 footprint: values per declared unit, decimals as strings."""
+    em, up = b.em, b.up
+    q = b.quantity
+    pcf: dict[str, Any] = {
+        "declaredUnitOfMeasurement": b.unit.unit,
+        "declaredUnitAmount": _dec(b.unit.amount),
+        "productMassPerDeclaredUnit": _dec(b.unit.mass_per_du),
+        "referencePeriodStart": b.period[0],
+        "referencePeriodEnd": b.period[1],
+        **b.geo,
+        "boundaryProcessesDescription": b.boundary,
+        "pcfExcludingBiogenicUptake": _dec(em.excluding),
+        "pcfIncludingBiogenicUptake": decimal_text(decimal(em.excluding) + decimal(em.uptake)),
+        "fossilCarbonContent": _dec(b.fossil_carbon_content or 0.0),
+        "fossilGhgEmissions": _dec(em.fossil),
+        "packagingEmissionsIncluded": b.packaging_emissions_included,
+        "ipccCharacterizationFactors": b.ipcc,
+        "crossSectoralStandards": list(b.cross_sectoral_standards),
+        "exemptedEmissionsPercent": _dec(b.exempted_emissions_percent),
+        "primaryDataShare": _percent(b.primary),
+    }
+    if b.biogenic_carbon_content is not None:
+        pcf["biogenicCarbonContent"] = _dec(b.biogenic_carbon_content)
+    if em.has_uptake:
+        pcf["biogenicCO2Uptake"] = _dec(em.uptake)
+    if em.luluc > 0:
+        pcf["landUseChangeGhgEmissions"] = _dec(em.luluc)
+    if em.bio > 0:
+        pcf["biogenicNonCO2Emissions"] = _dec(em.bio)
+    if b.exempted_emissions_description:
+        pcf["exemptedEmissionsDescription"] = b.exempted_emissions_description
+    if up is not None and up.packaging_kg > 0:
+        pcf["packagingGhgEmissions"] = _dec(up.packaging_kg / q)
+    if up is not None and up.aircraft_kg is not None:
+        pcf["aircraftGhgEmissions"] = _dec(up.aircraft_kg / q)
+    return _pcf_tail(pcf, b)
+
+
+def _pcf_v2(b: _Body) -> dict[str, Any]:
+    """The ``pcf`` of a PACT 2.3 footprint: emissions per one declaredUnit, of which the product holds
+    unitaryProductAmount."""
+    em, up, amount = b.em, b.up, b.unit.amount
+    q = b.quantity
+
+    def per(value: float) -> str:
+        return _dec(value / amount if amount else 0.0)
+
+    standards = b.cross_sectoral_standards
+    pcf: dict[str, Any] = {
+        "declaredUnit": b.unit.unit,
+        "unitaryProductAmount": _dec(amount),
+        # optional in 2.3: left out for a product without a mass, 0 for energy and transport
+        **(
+            {"productMassPerDeclaredUnit": per(b.unit.mass_per_du)}
+            if b.unit.unit in _NO_MASS or b.unit.mass_per_du > 0
+            else {}
+        ),
+        "pCfExcludingBiogenic": per(em.excluding - em.bio_co2),
+        "pCfIncludingBiogenic": per(em.excluding + em.uptake),
+        "fossilGhgEmissions": per(em.fossil),
+        "fossilCarbonContent": per(b.fossil_carbon_content or 0.0),
+        "biogenicCarbonContent": per(b.biogenic_carbon_content or 0.0),
+        "characterizationFactors": b.ipcc[0] if b.ipcc else b.gwp,
+        "ipccCharacterizationFactorsSources": b.ipcc,
+        "crossSectoralStandardsUsed": [_STANDARDS_V2_USED[s] for s in standards if s in _STANDARDS_V2_USED],
+        "crossSectoralStandards": list(standards),
+        "boundaryProcessesDescription": b.boundary,
+        "referencePeriodStart": b.period[0],
+        "referencePeriodEnd": b.period[1],
+        **b.geo,
+        "exemptedEmissionsPercent": float(b.exempted_emissions_percent),
+        "exemptedEmissionsDescription": b.exempted_emissions_description,
+        "packagingEmissionsIncluded": b.packaging_emissions_included,
+        "primaryDataShare": float(bounded(b.primary, 0, 100, PERCENT_PLACES)),
+    }
+    if (em.bio > 0 or b.v2_2025) and amount:
+        pcf["otherBiogenicGhgEmissions"] = per(em.bio)
+    if em.has_uptake and amount:
+        pcf["biogenicCarbonWithdrawal"] = per(em.uptake)
+    luc = b.land_use_change_emissions
+    for key, value in (
+        ("dLucGhgEmissions", luc if luc is not None or not em.luluc else em.luluc),
+        ("landManagementGhgEmissions", b.land_management_emissions),
+    ):
+        if value is not None and amount:
+            pcf[key] = per(value)
+    if b.biogenic_accounting_methodology is not None:
+        pcf["biogenicAccountingMethodology"] = b.biogenic_accounting_methodology
+    if up is not None and up.packaging_kg > 0 and amount:
+        pcf["packagingGhgEmissions"] = per(up.packaging_kg / q)
+    if up is not None and up.aircraft_kg is not None and amount:
+        pcf["aircraftGhgEmissions"] = per(up.aircraft_kg / q)
+    return _pcf_tail(pcf, b)
+
+
+def _pcf_tail(pcf: dict[str, Any], b: _Body) -> dict[str, Any]:
+    """The properties both versions end with: those a whole supplier footprint carries, the sources, the DQI."""
+    if b.up is not None:
+        pcf |= b.up.whole
+    if b.sources:
+        pcf["secondaryEmissionFactorSources"] = b.sources
+    if b.dqi is not None:
+        pcf["dqi"] = b.dqi
+    return pcf
+
+
+def _document(ex: _Export, head: dict[str, Any], cpc: str | None, name: str, text: str, b: _Body) -> dict[str, Any]:
+    """The ``ProductFootprint``: its ids, company and product (``head``), the comment and the ``pcf``."""
+    if ex.v3:
+        classes = [f"urn:pact:productclassification:un-cpc:{cpc.strip()}"] if cpc else None
+        return (
+            head
+            | ({"productClassifications": classes} if classes else {})
+            | {
+                "productNameCompany": name,
+                "comment": text,
+                "pcf": _pcf_v3(b),
+            }
+        )
+    unit, amount = b.unit.unit, b.unit.amount
+    per = f" Values are per {unit} (PACT {ex.spec_version}: per declared unit); the product holds {_dec(amount)}."
+    return head | {"productCategoryCpc": cpc, "productNameCompany": name, "comment": text + per, "pcf": _pcf_v2(b)}
+
+
+def _export_of(result: FootprintResult, version: str) -> tuple[_Export, int, str]:
+    """The export's state for ``version``, its major version and what its errors are about; a version PACT
+    has not, or a result for no declared unit, is refused at once."""
+    parsed = _parse_version(version)
+    if parsed is None:
+        raise PactError(
+            [Problem("unsupported PACT version", field="version", value=version, expected='"3.0.3" or "2.3"')],
+            what="PACT export",
+        )
+    major, spec_version = parsed
+    what = f"PACT {spec_version} export of {result.product_id}"
+    q = result.quantity
+    if not (q > 0):
+        raise PactError(
+            [Problem("the result is for no declared unit", field="result.quantity", value=q, expected="> 0")],
+            what=what,
+        )
+    return _Export(result, major == 3, spec_version), major, what
+
+
+def _header(
+    ex: _Export,
+    fid: str,
+    when: datetime,
+    status: str,
+    company_name: str,
+    company_ids: str | Sequence[str],
+    product_ids: str | Sequence[str] | None,
+    company_domain: str | None,
+    description: str,
+    preceding_pf_ids: Sequence[str],
+) -> dict[str, Any]:
+    """The footprint's identity: its id, version, dates and status, the company's and the product's ids."""
+    return {
+        "id": fid,
+        "specVersion": ex.spec_version,
+        **({"precedingPfIds": list(preceding_pf_ids)} if preceding_pf_ids else {}),
+        **({} if ex.v3 else {"version": 1}),
+        "created": _utc(when),
+        "status": status,
+        "companyName": company_name,
+        "companyIds": _company_ids(ex, company_ids),
+        "productDescription": description,
+        "productIds": _product_ids(ex, product_ids, company_domain),
+    }
+
+
 def to_pact(
     result: FootprintResult,
     *,
@@ -976,440 +1505,64 @@ def to_pact(
     exempted emissions, packaging emissions and decimal DQRs are carried into this footprint, scaled by use.
     Raises :class:`PactError` listing every problem.
     """
-    problems: list[Problem] = []
-    notes: list[str] = []
-
-    def problem(message: str, field: str, value: object = None, expected: str | None = None) -> None:
-        problems.append(Problem(message, field=field, value=value, expected=expected))
-
-    parsed = _parse_version(version)
-    if parsed is None:
-        raise PactError(
-            [Problem("unsupported PACT version", field="version", value=version, expected='"3.0.3" or "2.3"')],
-            what="PACT export",
-        )
-    major, spec_version = parsed
-    v3 = major == 3
-    what = f"PACT {spec_version} export of {result.product_id}"
+    ex, major, what = _export_of(result, version)
     q = result.quantity
-    if not (q > 0):
-        raise PactError(
-            [Problem("the result is for no declared unit", field="result.quantity", value=q, expected="> 0")],
-            what=what,
-        )
-
-    # --- declared unit -----------------------------------------------------------------------------------
-    du_value, du_unit = split_quantity(result.declared_unit)
-    mass = result.product_mass_kg / q
-    gate = result.cradle_to_gate_kgco2e / q
-    allowed = [u for u in PACT_UNITS if v3 or u in _V2_UNITS]
-    found = _pact_unit(du_unit, allowed) if du_unit else None
-    if found is not None:
-        unit, amount = found[0], du_value * found[1]
-    elif mass > 0:
-        unit, amount = "kilogram", mass
-        notes.append(
-            f"The declared unit {result.declared_unit} has no PACT {spec_version} equivalent; it is declared as the "
-            f"product's mass per declared unit, {_dec(mass)} kilogram."
-        )
-    else:
-        unit, amount = "kilogram", 0.0
-        problem(
-            f"the declared unit has no PACT {spec_version} equivalent and the product has no mass to declare it by",
-            "result.declared_unit",
-            result.declared_unit,
-            f"one of {', '.join(allowed)} (or a product with a mass)",
-        )
-    if unit in _NO_MASS:
-        mass_per_du = 0.0
-    elif unit == "kilogram":
-        mass_per_du = amount
-    else:
-        mass_per_du = mass if product_mass_per_declared_unit is None else product_mass_per_declared_unit
-        if not (math.isfinite(mass_per_du) and mass_per_du > 0) and v3 and found is not None:
-            problem(
-                f"a {unit} product needs its mass (PACT {spec_version}, CarbonFootprint.productMassPerDeclaredUnit: "
-                "0 only for energy, logistics and services)",
-                "product_mass_per_declared_unit",
-                product_mass_per_declared_unit,
-                f"the mass in kg of {_dec(amount)} {unit}: give the product a mass, or product_mass_per_declared_unit=",
-            )
-
-    # --- emissions per declared unit ---------------------------------------------------------------------
-    bio_kg, unknown_kg, split_notes = _biogenic_split(result, library)
-    notes += split_notes
-    bio = bio_kg / q
-    uptake_kg, bio_all_kg, luluc_kg = _biogenic_rows(result)
-    data_uptake, luluc = uptake_kg / q, luluc_kg / q
-    bio_co2 = max(bio_all_kg / q - bio, 0.0)
-    excluding = gate - data_uptake
-    fossil = excluding - bio - bio_co2 - luluc
-    if -1e-9 * max(1.0, abs(gate)) < fossil < 0:
-        fossil = 0.0
-    if fossil < 0:
-        problem("fossil cradle-to-gate emissions are negative", "result.cradle_to_gate_kgco2e", gate, ">= 0")
-    if unknown_kg:
-        notes.append(
-            f"{_dec(unknown_kg / q)} kg CO2e per declared unit come from factors given as CO2e only (supplier "
-            "footprints, pre-folded factors); they are counted as fossil."
-        )
-    uptake = data_uptake
-    if biogenic_co2_uptake is None:
-        if not data_uptake:
-            notes.append(
-                "No biogenic CO2 uptake in the factors used and none given: pcfIncludingBiogenicUptake equals "
-                "pcfExcludingBiogenicUptake."
-            )
-    elif data_uptake:
-        problem(
-            "the result already carries biogenic CO2 uptake from its factors",
-            "biogenic_co2_uptake",
-            biogenic_co2_uptake,
-            f"no biogenic_co2_uptake (the factors give {_dec(data_uptake)} kg CO2e per declared unit)",
-        )
-    elif not (math.isfinite(biogenic_co2_uptake) and biogenic_co2_uptake <= 0):
-        problem("biogenic CO2 uptake must be <= 0", "biogenic_co2_uptake", biogenic_co2_uptake, "kg CO2e <= 0")
-    else:
-        uptake = biogenic_co2_uptake
-    carbon = {"fossil_carbon_content": fossil_carbon_content} | (
-        {} if v3 else {"biogenic_carbon_content": biogenic_carbon_content}
-    )
-    for arg, value in carbon.items():
-        if value is None:
-            name = "fossilCarbonContent" if arg.startswith("fossil") else "biogenicCarbonContent"
-            problem(
-                f"PACT {spec_version} requires {name} (CarbonFootprint.{name}); footprint does not assume it",
-                arg,
-                None,
-                "the kg of carbon per declared unit the product holds (0 only if it holds none)",
-            )
-        elif not (math.isfinite(value) and value >= 0):
-            problem("a carbon content must be >= 0", arg, value, "kg C per declared unit >= 0")
-    has_uptake = biogenic_co2_uptake is not None or bool(data_uptake)
-    if bio_co2:
-        notes.append(
-            f"{_dec(bio_co2)} kg CO2e per declared unit are biogenic CO2 emissions, counted in the PCF excluding "
-            "biogenic uptake (EN 15804+A2 -1/+1 approach)."
-        )
-    gwp = result.gwp_set
-    if gwp == "AR6-GWP20":
-        problem(
-            "PACT reports GWP100 characterization factors; AR6 GWP20 cannot be declared",
-            "result.gwp_set",
-            gwp,
-            "a result calculated with gwp='AR6' (or AR5)",
-        )
-    upstream_sets: set[str] = set()
-    up = None
-    if upstream is not None:
-        from ._pact_upstream import carried
-
-        up = carried(result, upstream if _all_footprints(upstream) else read_pact(upstream))
-        upstream_sets = {s for s in up.ipcc if re.fullmatch(_IPCC, s)}
-        if up.used_kg and excluding > 0:  # shares of the PCF excluding biogenic uptake
-            exempted_emissions_percent += 100 * up.exempted_kg / (excluding * q)
-            packaging_emissions_included = packaging_emissions_included or up.packaging_included
-            notes.append(
-                f"Carried from {len(up.used_kg)} supplier PACT footprint(s), scaled by their share of A1-A3: "
-                "their IPCC reports, secondary emission factor sources, exempted and packaging emissions and "
-                "data quality ratings."
-            )
-    # the GWP sets the result records as used: its own, then those of pre-folded factors used unchanged
-    used = result.gwp_sets_used or [gwp]
-    sets = ({_ipcc_report(s) for s in used} - {None}) | upstream_sets
-    unreported = [s for s in used if _ipcc_report(s) is None]
-    if _ipcc_report(gwp) is None:
-        problem(
-            f"GWP set {gwp} names no IPCC report (its file has no @report row)",
-            "result.gwp_set",
-            gwp,
-            "a GWP set that reports as AR4, AR5 or AR6",
-        )
-    pre = result.prefolded_factors
-    if pre:
-        notes.append(
-            f"{len(pre)} factor(s) folded to CO2e by their source under another GWP set than {gwp} were used "
-            f"unchanged ({', '.join(pre[:5])}{', ...' if len(pre) > 5 else ''}); the IPCC reports of their sets "
-            "are listed in the IPCC characterization factors"
-            + (f", except {', '.join(unreported)}, which names no IPCC report." if unreported else ".")
-        )
-    ipcc = sorted((s for s in sets if s is not None and re.fullmatch(_IPCC, s)), key=lambda s: int(s[2:]))
-    if "AR4" in ipcc and v3:
-        notes.append("IPCC AR4 characterization factors were used; the PACT Methodology asks for the latest (AR6).")
-    if not v3 and ipcc and ipcc[0] not in ("AR5", "AR6"):
-        problem(
-            f"PACT {spec_version} characterizationFactors allows only AR5 and AR6",
-            "result.gwp_set",
-            ipcc[0],
-            "a result calculated with gwp='AR6' or 'AR5'",
-        )
-
-    # --- data quality, sources ---------------------------------------------------------------------------
-    primary = _primary_share(result)
-    dqi = _dqi(result, library, v3, dqi_completeness, dqi_reliability, notes, up)
+    unit = _declared_unit(ex, product_mass_per_declared_unit)
+    em = _emissions(ex, library, biogenic_co2_uptake)
+    _check_carbon_content(ex, fossil_carbon_content, biogenic_carbon_content)
+    up = _upstream(ex, upstream, em)
+    if up is not None and up.used_kg and em.excluding > 0:  # shares of the PCF excluding biogenic uptake
+        exempted_emissions_percent += 100 * up.exempted_kg / (em.excluding * q)
+        packaging_emissions_included = packaging_emissions_included or up.packaging_included
+    ipcc = _characterization(ex, up)
+    dqi = _dqi(result, library, ex.v3, dqi_completeness, dqi_reliability, ex.notes, up)
     sources = _sources(result, library)
     sources += [src for src in (up.sources if up is not None else []) if src not in sources]
-
-    # --- identifiers -------------------------------------------------------------------------------------
-    if isinstance(company_ids, str):
-        company_ids = [company_ids]
-    cids: list[str] = []
-    for k, cid in enumerate(company_ids):
-        if not isinstance(cid, str) or not cid.strip():
-            problem("empty company id", f"company_ids[{k}]", cid, "a URN or a company code")
-            continue
-        urn = (
-            cid.strip()
-            if re.match(URN_PATTERN, cid.strip())
-            else f"urn:pact:company:customcode:{'supplier-id' if v3 else 'vendor-assigned'}:{_nss(cid)}"
-        )
-        if urn not in cids:
-            cids.append(urn)
-    if not cids and not any(p.field and p.field.startswith("company_ids") for p in problems):
-        problem("no company id", "company_ids", None, "at least one URN or company code")
-    raw_pids = (
-        [result.product_id]
-        if product_ids is None
-        else [product_ids]
-        if isinstance(product_ids, str)
-        else list(product_ids)
-    )
-    pids: list[str] = []
-    for k, pid in enumerate(raw_pids):
-        if not isinstance(pid, str) or not pid.strip():
-            problem("empty product id", f"product_ids[{k}]", pid, "a URN or a product code")
-            continue
-        if re.match(URN_PATTERN, pid.strip()):
-            urn = pid.strip()
-        elif company_domain is None or not re.fullmatch(_FQDN, company_domain):
-            problem(
-                "a product id that is not a URN needs the company's domain for urn:pact:<domain>:supplier-id:<id>",
-                "company_domain" if company_domain is not None else f"product_ids[{k}]",
-                company_domain if company_domain is not None else pid,
-                'a URN, or company_domain="example.com" (a fully qualified domain name)',
-            )
-            continue
-        else:
-            urn = f"urn:pact:{company_domain.lower()}:supplier-id:{_nss(pid)}"
-        if urn not in pids:
-            pids.append(urn)
     name = product_name or result.product_name or result.product_id
     description = product_description or f"{name}; declared unit {result.declared_unit}"
-
-    if reference_period is None:
-        problem(
-            "a PACT footprint needs its reference period",
-            "reference_period",
-            None,
-            "reference_period=(first day, last day) of the activity data, or a Period",
-        )
-        period = ("", "")
-    else:
-        try:
-            period = _reference_period(reference_period)
-        except (TypeError, ValueError) as exc:
-            problem(f"not a reference period: {exc}", "reference_period", repr(reference_period), "(start, end) dates")
-            period = ("", "")
-    try:
-        geo = _geography(geography)
-    except ValueError:
-        problem(
-            "not a geography PACT knows",
-            "geography",
-            geography,
-            'an ISO 3166-1 alpha-2 code ("NO"), an ISO 3166-2 code ("US-TX"), a UN region ("Northern Europe") or "GLO"',
-        )
-        geo = {}
     when = created if created is not None else datetime.now(UTC)
     fid = pf_id if pf_id is not None else str(uuid.uuid4())
-    if not v3 and product_category_cpc is None:
-        problem(
-            f"PACT {spec_version} requires productCategoryCpc",
+    head = _header(
+        ex, fid, when, status, company_name, company_ids, product_ids, company_domain, description, preceding_pf_ids
+    )
+    period, geo = _period_and_geography(ex, reference_period, geography)
+    if not ex.v3 and product_category_cpc is None:
+        ex.problem(
+            f"PACT {ex.spec_version} requires productCategoryCpc",
             "product_category_cpc",
             None,
             'the UN CPC code of the product, e.g. "4361"',
         )
-    problems += _export_rules(
-        spec_version, fid, preceding_pf_ids, product_category_cpc, period, when, exempted_emissions_percent
+    ex.problems += _export_rules(
+        ex.spec_version, fid, preceding_pf_ids, product_category_cpc, period, when, exempted_emissions_percent
     )
-    v2_2025 = not v3 and bool(period[1]) and period[1] > "2025-01-01T00:00:00Z"
+    v2_2025 = not ex.v3 and bool(period[1]) and period[1] > "2025-01-01T00:00:00Z"
     if v2_2025:
-        given: dict[str, object] = {
-            "land_use_change_emissions": luluc or land_use_change_emissions,
-            "land_management_emissions": land_management_emissions,
-            "biogenic_accounting_methodology": biogenic_accounting_methodology,
-            "biogenic_co2_uptake": data_uptake or biogenic_co2_uptake,
-            "dqi_completeness": dqi_completeness,
-            "dqi_reliability": dqi_reliability,
-        }
-        for arg, missing in given.items():
-            if missing is None:
-                problem(
-                    f"PACT {spec_version} requires the data quality and biogenic properties (CarbonFootprint, "
-                    "properties marked O*) for a reference period that includes 2025 or later",
-                    arg,
-                    None,
-                    "a value: footprint's factors do not carry it",
-                )
-    if problems:
-        raise PactError(problems, what=what)
-
-    # --- texts -------------------------------------------------------------------------------------------
-    per_module = [
-        f"{m} {MODULE_NAMES[m].lower()} ({_dec(result.by_module[m] / q)} kg CO2e)"
-        for m in MODULES
-        if m in CRADLE_TO_GATE and m in result.by_module
-    ]
-    excluded = [m for m in MODULES if m not in CRADLE_TO_GATE and result.by_module.get(m)]
-    boundary = (
-        "Cradle-to-gate, EN 15804 modules A1-A3 per declared unit: " + "; ".join(per_module or ["nothing"]) + ". "
-        "Materials (gross mass) and purchased components of the bill of materials, inbound transport, "
-        "manufacturing energy and processes, and treatment of manufacturing scrap."
-        + (f" Excluded from this footprint: {', '.join(excluded)}." if excluded else "")
-    )
-    head = (
-        f"Calculated with footprint {result.footprint_version} (factor library {result.factor_library_version}, "
-        f"input {result.input_hash}) under IPCC {gwp} GWP100. PACT covers cradle-to-gate: the values are the "
-        f"result's cradle-to-gate (A1-A3) total, {_dec(result.cradle_to_gate_kgco2e)} kg CO2e for {_dec(q)} "
-        f"declared unit(s) of {result.declared_unit}, divided by {_dec(q)}; modules A4-C4 and D are not included."
-    )
-    text = " ".join([head, *notes, *([comment] if comment else [])])
-
-    # --- the footprint -----------------------------------------------------------------------------------
-    if v3:
-        pcf: dict[str, Any] = {
-            "declaredUnitOfMeasurement": unit,
-            "declaredUnitAmount": _dec(amount),
-            "productMassPerDeclaredUnit": _dec(mass_per_du),
-            "referencePeriodStart": period[0],
-            "referencePeriodEnd": period[1],
-            **geo,
-            "boundaryProcessesDescription": boundary,
-            "pcfExcludingBiogenicUptake": _dec(excluding),
-            "pcfIncludingBiogenicUptake": decimal_text(decimal(excluding) + decimal(uptake)),
-            "fossilCarbonContent": _dec(fossil_carbon_content or 0.0),
-            "fossilGhgEmissions": _dec(fossil),
-            "packagingEmissionsIncluded": packaging_emissions_included,
-            "ipccCharacterizationFactors": ipcc,
-            "crossSectoralStandards": list(cross_sectoral_standards),
-            "exemptedEmissionsPercent": _dec(exempted_emissions_percent),
-            "primaryDataShare": _percent(primary),
-        }
-        if biogenic_carbon_content is not None:
-            pcf["biogenicCarbonContent"] = _dec(biogenic_carbon_content)
-        if has_uptake:
-            pcf["biogenicCO2Uptake"] = _dec(uptake)
-        if luluc > 0:
-            pcf["landUseChangeGhgEmissions"] = _dec(luluc)
-        if bio > 0:
-            pcf["biogenicNonCO2Emissions"] = _dec(bio)
-        if exempted_emissions_description:
-            pcf["exemptedEmissionsDescription"] = exempted_emissions_description
-        if up is not None and up.packaging_kg > 0:
-            pcf["packagingGhgEmissions"] = _dec(up.packaging_kg / q)
-        if up is not None and up.aircraft_kg is not None:
-            pcf["aircraftGhgEmissions"] = _dec(up.aircraft_kg / q)
-        if up is not None:
-            pcf |= up.whole
-        if sources:
-            pcf["secondaryEmissionFactorSources"] = sources
-        if dqi is not None:
-            pcf["dqi"] = dqi
-        doc: dict[str, Any] = {
-            "id": fid,
-            "specVersion": spec_version,
-            **({"precedingPfIds": list(preceding_pf_ids)} if preceding_pf_ids else {}),
-            "created": _utc(when),
-            "status": status,
-            "companyName": company_name,
-            "companyIds": cids,
-            "productDescription": description,
-            "productIds": pids,
-            **(
-                {"productClassifications": [f"urn:pact:productclassification:un-cpc:{product_category_cpc.strip()}"]}
-                if product_category_cpc
-                else {}
-            ),
-            "productNameCompany": name,
-            "comment": text,
-            "pcf": pcf,
-        }
-        model: type[_Pact] = ProductFootprintV3
-    else:
-        # v2: emissions per one declaredUnit, of which the product holds unitaryProductAmount.
-        used = [_STANDARDS_V2_USED[s] for s in cross_sectoral_standards if s in _STANDARDS_V2_USED]
-        pcf = {
-            "declaredUnit": unit,
-            "unitaryProductAmount": _dec(amount),
-            # optional in 2.3: left out for a product without a mass, 0 for energy and transport
-            **(
-                {"productMassPerDeclaredUnit": _dec(mass_per_du / amount if amount else 0.0)}
-                if unit in _NO_MASS or mass_per_du > 0
-                else {}
-            ),
-            "pCfExcludingBiogenic": _dec((excluding - bio_co2) / amount if amount else 0.0),
-            "pCfIncludingBiogenic": _dec((excluding + uptake) / amount if amount else 0.0),
-            "fossilGhgEmissions": _dec(fossil / amount if amount else 0.0),
-            "fossilCarbonContent": _dec((fossil_carbon_content or 0.0) / amount if amount else 0.0),
-            "biogenicCarbonContent": _dec((biogenic_carbon_content or 0.0) / amount if amount else 0.0),
-            "characterizationFactors": ipcc[0] if ipcc else gwp,
-            "ipccCharacterizationFactorsSources": ipcc,
-            "crossSectoralStandardsUsed": used,
-            "crossSectoralStandards": list(cross_sectoral_standards),
-            "boundaryProcessesDescription": boundary,
-            "referencePeriodStart": period[0],
-            "referencePeriodEnd": period[1],
-            **geo,
-            "exemptedEmissionsPercent": float(exempted_emissions_percent),
-            "exemptedEmissionsDescription": exempted_emissions_description,
-            "packagingEmissionsIncluded": packaging_emissions_included,
-            "primaryDataShare": float(bounded(primary, 0, 100, PERCENT_PLACES)),
-        }
-        if (bio > 0 or v2_2025) and amount:
-            pcf["otherBiogenicGhgEmissions"] = _dec(bio / amount)
-        if has_uptake and amount:
-            pcf["biogenicCarbonWithdrawal"] = _dec(uptake / amount)
-        for key, value in (
-            ("dLucGhgEmissions", land_use_change_emissions if land_use_change_emissions is not None or not luluc
-             else luluc),
-            ("landManagementGhgEmissions", land_management_emissions),
-        ):  # fmt: skip
-            if value is not None and amount:
-                pcf[key] = _dec(value / amount)
-        if biogenic_accounting_methodology is not None:
-            pcf["biogenicAccountingMethodology"] = biogenic_accounting_methodology
-        if up is not None and up.packaging_kg > 0 and amount:
-            pcf["packagingGhgEmissions"] = _dec(up.packaging_kg / q / amount)
-        if up is not None and up.aircraft_kg is not None and amount:
-            pcf["aircraftGhgEmissions"] = _dec(up.aircraft_kg / q / amount)
-        if up is not None:
-            pcf |= up.whole
-        if sources:
-            pcf["secondaryEmissionFactorSources"] = sources
-        if dqi is not None:
-            pcf["dqi"] = dqi
-        doc = {
-            "id": fid,
-            "specVersion": spec_version,
-            **({"precedingPfIds": list(preceding_pf_ids)} if preceding_pf_ids else {}),
-            "version": 1,
-            "created": _utc(when),
-            "status": status,
-            "companyName": company_name,
-            "companyIds": cids,
-            "productDescription": description,
-            "productIds": pids,
-            "productCategoryCpc": product_category_cpc,
-            "productNameCompany": name,
-            "comment": text
-            + (f" Values are per {unit} (PACT {spec_version}: per declared unit); the product holds {_dec(amount)}."),
-            "pcf": pcf,
-        }
-        model = ProductFootprintV2
+        _check_v2_2025(
+            ex,
+            {
+                "land_use_change_emissions": em.luluc or land_use_change_emissions,
+                "land_management_emissions": land_management_emissions,
+                "biogenic_accounting_methodology": biogenic_accounting_methodology,
+                "biogenic_co2_uptake": em.data_uptake or biogenic_co2_uptake,
+                "dqi_completeness": dqi_completeness,
+                "dqi_reliability": dqi_reliability,
+            },
+        )
+    if ex.problems:
+        raise PactError(ex.problems, what=what)
+    body = _Body(
+        unit, em, period, geo, _boundary_text(result), ipcc, _primary_share(result), dqi, sources, up, v2_2025, q,
+        result.gwp_set, fossil_carbon_content, biogenic_carbon_content, packaging_emissions_included,
+        cross_sectoral_standards, exempted_emissions_percent, exempted_emissions_description,
+        land_use_change_emissions, land_management_emissions, biogenic_accounting_methodology,
+    )  # fmt: skip
+    doc = _document(ex, head, product_category_cpc, name, _comment(ex, comment), body)
+    model: type[_Pact] = ProductFootprintV3 if ex.v3 else ProductFootprintV2
     try:
         checked = model.model_validate(doc)
     except ValidationError as exc:
-        raise PactError(_problems(exc, row=None, file=None, version=spec_version), what=what) from None
+        raise PactError(_problems(exc, row=None, file=None, version=ex.spec_version), what=what) from None
     out = checked.to_json_dict()
     broken = rule_problems(out, major, export=True)
     if broken:

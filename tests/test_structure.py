@@ -16,11 +16,8 @@ LONG = {
     "footprint._bom_io:read_bom",
     "footprint._bom_io:_assemble",
     "footprint._factor_io:_record_from_row",
-    "footprint._lifecycle:_prepare",
     "footprint._lifecycle:calculate",
-    "footprint._pact:to_pact",
     "footprint._pact:pact_factors",
-    "footprint._report:html_report",
     "footprint._report:html_supplier_report",
     "footprint._suppliers:supplier_footprints",
 }
