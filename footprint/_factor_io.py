@@ -17,15 +17,16 @@ from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pydantic import ValidationError
 
 from ._biogenic import SET_INDEPENDENT_GASES
 from ._energy_basis import is_energy
 from ._errors import FactorFileError, Problem, UnitError, UsageError, expect_type
+from ._factor_rows import FactorRows, ObjectRows, PickedRows
 from ._factor_table import bulk_objects
 from ._factors import BOUNDARIES, CATEGORIES, EmissionFactor, FactorLibrary, Uncertainty
 from ._gwp import gases
@@ -505,7 +506,11 @@ def _cell(v: object) -> str:
 
 def read_factor_records(path: str | Path) -> list[EmissionFactor]:
     """Read one factor file; raise :class:`FactorFileError` listing every problem in it."""
-    path = Path(path)
+    return list(_read_rows(Path(path)))
+
+
+def _read_rows(path: Path) -> FactorRows:
+    """The factors of one factor file: a well-formed CSV's as its columns, made into factors when asked for."""
     file = str(path)
     if not path.is_file():
         raise FactorFileError(
@@ -517,6 +522,7 @@ def read_factor_records(path: str | Path) -> list[EmissionFactor]:
 
         fast = fast_factors(path, set(_REQUIRED) | set(_OPTIONAL) | set(_gas_columns()))
         if fast is not None:
+            _log.debug("read %d factor(s) from %s by columns", len(fast), file)
             return fast
     if suffix in (".xlsx", ".xlsm"):
         rows, problems = _rows_from_excel(path)
@@ -528,7 +534,7 @@ def read_factor_records(path: str | Path) -> list[EmissionFactor]:
                 [Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=file)], what=file
             ) from None
         if suffix == ".json" and _is_pact(text, path):
-            return _pact_records(path)
+            return ObjectRows(_pact_records(path))
         if suffix == ".json":
             rows, problems = _rows_from_json(text, file)
         elif suffix == ".csv":
@@ -539,7 +545,7 @@ def read_factor_records(path: str | Path) -> list[EmissionFactor]:
             )
     factors = _build(rows, problems, file)
     _log.debug("read %d factor(s) from %s", len(factors), file)
-    return factors
+    return ObjectRows(factors)
 
 
 def _is_pact(text: str, path: Path) -> bool:
@@ -692,41 +698,40 @@ def load_factors(*paths: str | os.PathLike[str] | pd.DataFrame, name: str | None
     for k, p in enumerate(paths):
         expect_type(p, (str, os.PathLike, pd.DataFrame), f"paths[{k}]")
     problems: list[Problem] = []
-    factors: dict[str, tuple[str, EmissionFactor]] = {}
+    parts: list[FactorRows] = []  # each file's factors, as read
+    labels: list[str] = []
+    chosen: dict[str, tuple[int, int]] = {}  # id -> (file, position): only factors sharing an id are made
     sources = [f for p in paths for f in ([p] if isinstance(p, pd.DataFrame) else _files_in(Path(p)))]
     for k, f in enumerate(sources):
         try:
-            loaded = read_factor_frame(f, f"DataFrame {k}") if isinstance(f, pd.DataFrame) else read_factor_records(f)
+            rows = ObjectRows(read_factor_frame(f, f"DataFrame {k}")) if isinstance(f, pd.DataFrame) else _read_rows(f)
         except FactorFileError as exc:
             problems += exc.problems
             continue
-        label = f"DataFrame {k}" if isinstance(f, pd.DataFrame) else f.name
-        if not factors:  # the first file: its ids are unique already
-            with bulk_objects():
-                factors = dict(zip((fac.id for fac in loaded), zip(repeat(label), loaded), strict=False))
-            continue
-        for fac in loaded:
-            prior = factors.get(fac.id)
-            if prior is not None and prior[1] != fac:
-                problems.append(
-                    Problem(
-                        f"id also defined, with other values, in {prior[0]}",
-                        file=_label(f, k),
-                        field="id",
-                        value=fac.id,
-                        expected="ids unique across the files of one library",
+        labels.append(f"DataFrame {k}" if isinstance(f, pd.DataFrame) else f.name)
+        parts.append(rows)
+        with bulk_objects():
+            for r, fid in enumerate(rows.ids):
+                prior = chosen.setdefault(fid, (len(parts) - 1, r))
+                if prior[0] != len(parts) - 1 and parts[prior[0]][prior[1]] != rows[r]:
+                    problems.append(
+                        Problem(
+                            f"id also defined, with other values, in {labels[prior[0]]}",
+                            file=_label(f, k),
+                            field="id",
+                            value=fid,
+                            expected="ids unique across the files of one library",
+                        )
                     )
-                )
-                continue
-            factors.setdefault(fac.id, (label, fac))
     if problems:
         raise FactorFileError(problems, what=", ".join(_label(p, k) for k, p in enumerate(paths)))
     lib_name = name or "+".join("DataFrame" if isinstance(p, pd.DataFrame) else Path(p).stem for p in paths)
-    with bulk_objects():
-        lib = FactorLibrary((fac for _, fac in factors.values()), name=lib_name)
-    _log.debug(
-        "loaded library %s: %d factor(s) from %d source(s), version %s", lib_name, len(lib), len(sources), lib.version
-    )
+    if len(parts) == 1:
+        lib = FactorLibrary(parts[0], name=lib_name)
+    else:
+        where = np.array(list(chosen.values()), dtype=np.intp).reshape(-1, 2)
+        lib = FactorLibrary(PickedRows(parts, where[:, 0], where[:, 1]), name=lib_name)
+    _log.debug("loaded library %s: %d factor(s) from %d source(s)", lib_name, len(lib), len(sources))
     return lib
 
 

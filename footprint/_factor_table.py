@@ -3,25 +3,32 @@
 Validated row by row (a dict of text, then pydantic, for each row), a factor file of 272,000 rows takes
 tens of seconds and over a gigabyte. Here pandas reads only the known columns and every rule of
 docs/factor-files.md is checked on whole columns, each distinct unit, date, uncertainty and property parsed
-once. The checks are as strict as the row reader's or stricter: a file that passes all of them becomes
-factors directly; any other file gives ``None`` and the row reader runs, naming every problem with its line.
+once. The checks are as strict as the row reader's or stricter: a file that passes all of them becomes a
+:class:`FactorColumns`, whose rows are made into factors only when asked for; any other file gives ``None``
+and the row reader runs, naming every problem with its line.
 """
 
 from __future__ import annotations
 
 import csv
 import gc
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from importlib.util import find_spec
 from itertools import repeat
+from json.encoder import encode_basestring_ascii
 from math import isnan
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel
 
 from ._energy_basis import is_energy
+from ._factor_rows import FactorRows
 from ._factors import _ID, _PREFOLD_SETS, BOUNDARIES, CATEGORIES, EmissionFactor, Uncertainty
 from ._gwp import gases
 from ._units import parse_unit
@@ -29,13 +36,15 @@ from ._units import parse_unit
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["bulk_objects", "fast_factors"]
+__all__ = ["FactorColumns", "bulk_objects", "fast_factors"]
 
 _NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
-_TEXT = ("source_url", "table", "notes", "density", "net_calorific_value")
+_TEXT = ("source_url", "table", "notes", "density", "net_calorific_value", "supplier", "footprint_id")
 _DQR = ("dqr_technological", "dqr_geographical", "dqr_temporal")
 _REQUIRED = ("id", "name", "category", "unit", "source", "edition", "region", "licence", "boundary")
 _TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
+_BLOCK_ROWS = 50_000  # rows pandas' own reader parses at a time
+_ARROW_READER = find_spec("pyarrow") is not None  # pyarrow's CSV reader, where it is installed
 
 
 def _header(path: Path) -> tuple[int, list[str]] | None:
@@ -99,6 +108,11 @@ def _checked(df: pd.DataFrame) -> dict[str, Any] | None:
     if not np.all(np.where(folded, set_ok & ~has_gas, set_empty & has_gas)):
         return None
     out["co2e"], out["gwp_set"] = co2e, gwp
+    if "primary_data_share" in df.columns:
+        share = _numbers(df["primary_data_share"])
+        if share is None or (share > 1).any():
+            return None
+        out["primary_data_share"] = share
     for c in _DQR:
         if (dqr := get[c]) is not None and not dqr.isin(["", "1", "2", "3", "4", "5"]).all():
             return None
@@ -148,17 +162,7 @@ def _iso_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _shared(col: pd.Series) -> list[Any]:
-    """A column as a list whose equal strings are one object (a unit or licence repeated on every row)."""
-    import pandas as pd
-
-    codes, uniques = pd.factorize(col)
-    if len(uniques) * 10 > len(col):
-        return col.tolist()
-    return np.asarray(uniques, dtype=object)[codes].tolist()  # type: ignore[no-any-return]
-
-
-def fast_factors(path: Path, known: set[str]) -> list[EmissionFactor] | None:
+def fast_factors(path: Path, known: set[str]) -> FactorColumns | None:
     """The factors of a well-formed CSV factor file, or ``None`` when the row reader must run."""
     import pandas as pd
 
@@ -168,71 +172,224 @@ def fast_factors(path: Path, known: set[str]) -> list[EmissionFactor] | None:
         return None
     if head is None or len(set(head[1])) != len(head[1]) or not set(_REQUIRED) <= set(head[1]) <= known:
         return None
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=head[0], encoding="utf-8-sig")
-    except Exception:  # undecodable or damaged: the row reader names the problem
+    df = _read_text_columns(path, head[0])
+    if df is None:
         return None
     if df.empty or not isinstance(df.index, pd.RangeIndex) or df.isna().to_numpy().any():
         return None
     for c in df.columns:
-        df[c] = df[c].str.strip()
-    if df["id"].duplicated().any():  # identical rows count once; an id with other values needs the row reader
-        df = df.drop_duplicates()
-        if df["id"].duplicated().any():
+        ends = {*df[c].str[:1].unique(), *df[c].str[-1:].unique()}  # a few distinct characters
+        if any(ch.isspace() for ch in ends):  # a column that needs no stripping is not copied
+            df[c] = df[c].str.strip()
+    ids = df["id"].tolist()
+    if len(set(ids)) < len(ids):  # identical rows count once; an id with other values needs the row reader
+        df = df.drop_duplicates().reset_index(drop=True)
+        ids = df["id"].tolist()
+        if len(set(ids)) < len(ids):
             return None
     try:
         checked = _checked(df)
         if checked is None:
             return None
         with bulk_objects():
-            return _build(df, checked)
+            return FactorColumns(df, checked, ids)
     except Exception:  # a case the checks did not foresee: the row reader, slower, names it
         return None
 
 
-def _build(df: pd.DataFrame, checked: dict[str, Any]) -> list[EmissionFactor]:
-    """EmissionFactors from checked columns, built as pydantic's ``model_construct`` builds them."""
-    n = len(df)
-    cols: dict[str, list[Any]] = {c: _shared(df[c]) for c in _REQUIRED}
-    for c in _TEXT:
-        if c in df.columns:
-            cols[c] = [v or None for v in df[c].tolist()]
-    for c in ("valid_from", "valid_to", "uncertainty"):
-        if c in df.columns:
-            parsed = checked[f"parsed_{c}"]  # maps "" to None
-            cols[c] = [parsed[v] for v in df[c].tolist()]
-    for c in _DQR:
-        if c in df.columns:
-            cols[c] = [int(v) if v else None for v in df[c].tolist()]
-    if "proxy" in df.columns:
-        cols["proxy"] = df["proxy"].str.lower().isin(_TRUE).tolist()
-    cols["energy_basis"] = [b or None for b in checked["energy_basis"].tolist()]
-    cols["gcv_ncv_ratio"] = [None if isnan(x) else float(x) for x in checked["gcv_ncv_ratio"].tolist()]
-    folded = ~np.isnan(checked["co2e"])
-    if folded.any():
-        cols["co2e"] = [float(x) if f else None for x, f in zip(checked["co2e"], folded, strict=True)]
-        cols["gwp_set"] = [s or None for s in checked["gwp_set"].tolist()]
-    gas_names = list(checked["gases"])
-    gas_rows = zip(*(checked["gases"][g].tolist() for g in gas_names), strict=True) if gas_names else repeat(())
-    cols["gases"] = [
-        {g: x for g, x in zip(gas_names, v, strict=True) if not isnan(x)}
-        for v, _ in zip(gas_rows, range(n), strict=False)
+def _read_text_columns(path: Path, skip: int) -> pd.DataFrame | None:
+    """Every cell as text: by pyarrow's reader where it is installed (fastest, and the text stays in compact
+    arrays), else by pandas' in blocks of rows (else its buffers for the whole file are held at once)."""
+    import pandas as pd
+
+    options: dict[str, Any] = {"dtype": str, "keep_default_na": False, "skiprows": skip, "encoding": "utf-8-sig"}
+    if _ARROW_READER:
+        try:
+            df: pd.DataFrame = pd.read_csv(path, engine="pyarrow", **options)
+            return df
+        except Exception:  # a file it refuses: pandas' own reader decides
+            pass
+    try:
+        return pd.concat(pd.read_csv(path, chunksize=_BLOCK_ROWS, **options), ignore_index=True)
+    except Exception:  # undecodable or damaged: the row reader names the problem
+        return None
+
+
+def _text(v: str) -> str | None:
+    return v or None
+
+
+class FactorColumns(FactorRows):
+    """The checked columns of a factor file. Row ``i`` becomes an :class:`EmissionFactor` (built as pydantic's
+    ``model_construct`` builds one) when first asked for, then is kept. Text repeated down a column (a source,
+    licence, unit, note) is held once; gases and other numbers stay in arrays."""
+
+    def __init__(self, df: pd.DataFrame, checked: dict[str, Any], ids: list[str]) -> None:
+        self._n = n = len(df)
+        self._cols: dict[str, list[Any] | _Texts] = {}
+        self._consts: dict[str, Any] = {}
+        self._cols["id"] = self.ids = ids
+        for c in _REQUIRED[1:]:
+            self._put(c, df[c], str)
+        for c in _TEXT:
+            if c in df.columns:
+                self._put(c, df[c], _text)
+        for c in ("valid_from", "valid_to", "uncertainty"):
+            if c in df.columns:
+                self._put(c, df[c], checked[f"parsed_{c}"].__getitem__)  # maps "" to None
+        for c in _DQR:
+            if c in df.columns:
+                self._put(c, df[c], lambda v: int(v) if v else None)
+        if "proxy" in df.columns:
+            self._put("proxy", df["proxy"], lambda v: v.lower() in _TRUE)
+        self._put("energy_basis", checked["energy_basis"], _text)
+        self._floats = {"gcv_ncv_ratio": checked["gcv_ncv_ratio"], "co2e": checked["co2e"]}
+        if "primary_data_share" in checked:
+            self._floats["primary_data_share"] = checked["primary_data_share"]
+        folded = ~np.isnan(checked["co2e"])
+        if folded.any():
+            self._put("gwp_set", checked["gwp_set"], _text)
+        self._gases: dict[str, np.ndarray] = checked["gases"]
+        given = {*self._cols, *self._consts, *self._floats, "gases"}
+        self._given = frozenset(given if folded.any() else given - {"co2e", "gwp_set"})
+        for name, f in EmissionFactor.model_fields.items():
+            if name not in self._cols and name not in self._consts and name not in self._floats and name != "gases":
+                self._consts[name] = f.get_default(call_default_factory=True)
+        self._made: list[EmissionFactor | None] = [None] * n
+
+    def _put(self, name: str, col: pd.Series, convert: Callable[[str], Any]) -> None:
+        """A column of text, converted: one value for a column that holds one, shared objects for repeats."""
+        import pandas as pd
+
+        if col.iloc[:1000].nunique() * 10 > min(len(col), 1000):  # distinct texts: nothing to share
+            if convert in (str, _text):
+                self._cols[name] = _Texts(col.array, empty_none=convert is _text)
+            else:
+                self._cols[name] = [convert(v) for v in col.tolist()]
+            return
+        codes, uniques = pd.factorize(col)
+        values = [convert(u) for u in uniques.tolist()]
+        if len(values) == 1:
+            self._consts[name] = values[0]
+        else:
+            self._cols[name] = [values[k] for k in codes.tolist()]
+
+    def __len__(self) -> int:
+        return self._n
+
+    def row(self, i: int) -> EmissionFactor:
+        made = self._made[i]
+        if made is None:
+            made = self._made[i] = self._make(i)
+        return made
+
+    def _make(self, i: int) -> EmissionFactor:
+        values: dict[str, Any] = {}
+        for name in EmissionFactor.model_fields:
+            if name in self._cols:
+                values[name] = self._cols[name][i]
+            elif name in self._floats:
+                x = self._floats[name][i]
+                values[name] = None if isnan(x) else float(x)
+            elif name == "gases":
+                values[name] = {g: float(a[i]) for g, a in self._gases.items() if not isnan(a[i])}
+            else:
+                values[name] = self._consts[name]
+        factor = EmissionFactor.__new__(EmissionFactor)
+        object.__setattr__(factor, "__dict__", values)
+        object.__setattr__(factor, "__pydantic_fields_set__", set(self._given))
+        object.__setattr__(factor, "__pydantic_extra__", None)
+        object.__setattr__(factor, "__pydantic_private__", None)
+        return factor
+
+    def field(self, name: str) -> Sequence[Any]:
+        if name in self._cols:
+            col = self._cols[name]
+            return col.tolist() if isinstance(col, _Texts) else col
+        if name in self._consts:
+            return [self._consts[name]] * self._n
+        if name in self._floats:
+            return [None if isnan(x) else x for x in self._floats[name].tolist()]
+        return super().field(name)
+
+    def floats(self, name: str) -> npt.NDArray[np.float64]:
+        if name in self._floats:
+            return np.asarray(self._floats[name], dtype=np.float64)
+        return super().floats(name)
+
+    def gas_matrix(self) -> npt.NDArray[np.float64]:
+        names = gases()
+        m = np.zeros((self._n, len(names)))
+        for g, a in self._gases.items():
+            m[:, names.index(g)] = np.where(np.isnan(a), 0.0, a)
+        return m
+
+    def json_rows(self, idx: Sequence[int]) -> list[str]:
+        """As :meth:`FactorRows.json_rows`, a column at a time: each field's JSON text for the rows, then joined."""
+        at = list(idx)
+        pieces: list[Iterable[str]] = []
+        for name in sorted(EmissionFactor.model_fields):
+            key = f"{json.dumps(name)}: "
+            if name in self._consts:
+                pieces.append(repeat(key + _json(self._consts[name])))
+            elif name in self._floats:
+                xs = self._floats[name][at].tolist()
+                pieces.append([key + ("null" if isnan(x) else float.__repr__(x)) for x in xs])
+            elif name == "gases":
+                pieces.append([key + text for text in _gases_json(self._gases, at)])
+            else:
+                col, memo = self._cols[name], dict[Any, str]()
+                values = col.take(at) if isinstance(col, _Texts) else [col[i] for i in at]
+                pieces.append([key + _json_memo(v, memo) for v in values])
+        return ["{" + ", ".join(parts) + "}" for parts, _ in zip(zip(*pieces, strict=False), at, strict=False)]
+
+
+class _Texts:
+    """A column of distinct texts left in pandas' own array (compact where pandas stores text with pyarrow);
+    ``empty_none`` reads an empty cell as None."""
+
+    def __init__(self, array: Any, empty_none: bool) -> None:
+        self._array, self._none = array, empty_none
+
+    def __getitem__(self, i: int) -> str | None:
+        v: str = self._array[i]
+        return (v or None) if self._none else v
+
+    def tolist(self) -> list[str | None]:
+        values: list[str] = self._array.tolist()
+        return [v or None for v in values] if self._none else [*values]
+
+    def take(self, at: list[int]) -> list[str | None]:
+        values: list[str] = self._array.take(at).tolist()
+        return [v or None for v in values] if self._none else [*values]
+
+
+def _gases_json(gas: dict[str, np.ndarray], at: list[int]) -> list[str]:
+    """The ``gases`` dict of each row at ``at`` as JSON with sorted keys."""
+    cols = [(f"{json.dumps(g)}: ", gas[g][at].tolist()) for g in sorted(gas)]
+    return [
+        "{" + ", ".join(k + float.__repr__(x) for k, xs in cols if not isnan(x := xs[r])) + "}" for r in range(len(at))
     ]
-    given = set(cols)
-    for name, f in EmissionFactor.model_fields.items():
-        if name not in cols:
-            cols[name] = repeat(f.get_default(call_default_factory=True))  # type: ignore[assignment]
-    names = list(cols)
-    new, setattr_ = EmissionFactor.__new__, object.__setattr__
-    out = []
-    for values in zip(*cols.values(), strict=False):  # the defaults repeat without end
-        factor = new(EmissionFactor)
-        setattr_(factor, "__dict__", dict(zip(names, values, strict=True)))
-        setattr_(factor, "__pydantic_fields_set__", given.copy())
-        setattr_(factor, "__pydantic_extra__", None)
-        setattr_(factor, "__pydantic_private__", None)
-        out.append(factor)
-    return out
+
+
+def _json(v: Any) -> str:
+    """A field value as ``json.dumps`` writes it after pydantic's ``model_dump(mode="json")``."""
+    if isinstance(v, str):
+        return encode_basestring_ascii(v)
+    if isinstance(v, date):
+        return f'"{v.isoformat()}"'
+    if isinstance(v, BaseModel):
+        return json.dumps(v.model_dump(mode="json"), sort_keys=True)
+    return json.dumps(v)
+
+
+def _json_memo(v: Any, memo: dict[Any, str]) -> str:
+    if isinstance(v, str):
+        return encode_basestring_ascii(v)
+    text = memo.get(v)
+    if text is None:
+        text = memo[v] = _json(v)
+    return text
 
 
 @contextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 import math
 import re
 from collections import Counter
@@ -30,6 +29,7 @@ from ._errors import (
     UnknownFactorError,
     expect_type,
 )
+from ._factor_rows import FactorRows, ObjectRows, PickedRows
 from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
 from ._models import CheckedModel
 from ._units import Q_, conversion_factor, ensure_own_quantity, parse_quantity, parse_unit, split_quantity
@@ -494,20 +494,22 @@ class FactorLibrary:
         shadowed: Sequence[tuple[str, str, str]] = (),
     ) -> None:
         expect_type(factors, Iterable, "factors")
-        self._factors: tuple[EmissionFactor, ...] = tuple(factors)
-        for k, f in enumerate(self._factors):
-            expect_type(f, EmissionFactor, f"factors[{k}]")
+        if not isinstance(factors, FactorRows):  # rows of columns were checked when read
+            factors = ObjectRows(tuple(factors))
+            for k, f in enumerate(factors):
+                expect_type(f, EmissionFactor, f"factors[{k}]")
+        self._factors: FactorRows = factors
         expect_type(name, str, "name")
-        self._index = {f.id: i for i, f in enumerate(self._factors)}
+        self._index = dict(zip(factors.ids, range(len(factors)), strict=True))
         if len(self._index) != len(self._factors):
-            counts = Counter(f.id for f in self._factors)
+            counts = Counter(factors.ids)
             dup = sorted(i for i, c in counts.items() if c > 1)
             raise FactorError(
                 [Problem("factor id given twice", field="id", value=i, expected="unique ids") for i in dup],
                 what=f"library {name}",
             )
         self.name = name
-        self._origins = dict(origins) if origins else {f.id: name for f in self._factors}
+        self._origins = dict(origins) if origins else None  # None: every factor is this library's own
         self._shadowed = tuple(shadowed)
 
     def __len__(self) -> int:
@@ -560,7 +562,10 @@ class FactorLibrary:
     def origin(self, factor_id: str) -> str:
         """Name of the library (file) a factor was taken from after merging."""
         self.get(factor_id)
-        return self._origins[factor_id]
+        return self._origin(factor_id)
+
+    def _origin(self, factor_id: str) -> str:
+        return self.name if self._origins is None else self._origins[factor_id]
 
     @property
     def shadowed(self) -> tuple[tuple[str, str, str], ...]:
@@ -570,10 +575,16 @@ class FactorLibrary:
     @cached_property
     def version(self) -> str:
         """A content hash of every factor: equal factors, equal versions, whatever the library's name."""
-        blob = json.dumps(
-            [f.model_dump(mode="json") for f in sorted(self._factors, key=lambda f: f.id)], sort_keys=True
-        ).encode()
-        return f"sha256:{hashlib.sha256(blob).hexdigest()[:16]}"
+        # the hash of json.dumps([f.model_dump(mode="json") for f in factors sorted by id], sort_keys=True),
+        # written a block of rows at a time from the rows' columns
+        ids = self._factors.ids
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        digest = hashlib.sha256(b"[")
+        for start in range(0, len(order), 4096):
+            block = ", ".join(self._factors.json_rows(order[start : start + 4096]))
+            digest.update(((", " if start else "") + block).encode())
+        digest.update(b"]")
+        return f"sha256:{digest.hexdigest()[:16]}"
 
     def merge(self, *others: FactorLibrary, name: str | None = None) -> FactorLibrary:
         """A library of this one's factors over ``others``: an id found here wins, then the first other.
@@ -582,19 +593,19 @@ class FactorLibrary:
         """
         for k, other in enumerate(others):
             expect_type(other, FactorLibrary, f"others[{k}]")
-        chosen: dict[str, EmissionFactor] = {}
-        origins: dict[str, str] = {}
+        libs = (self, *others)
+        chosen: dict[str, tuple[int, int]] = {}  # id -> (library, position): factors are compared, not made
         shadowed: list[tuple[str, str, str]] = list(self._shadowed)
-        for lib in (self, *others):
-            for f in lib:
-                if f.id in chosen:
-                    if chosen[f.id] != f:
-                        shadowed.append((f.id, origins[f.id], lib._origins[f.id]))
-                    continue
-                chosen[f.id] = f
-                origins[f.id] = lib._origins[f.id]
-        merged_name = name or "+".join(lib.name for lib in (self, *others))
-        return FactorLibrary(chosen.values(), name=merged_name, origins=origins, shadowed=shadowed)
+        for p, lib in enumerate(libs):
+            for r, fid in enumerate(lib._factors.ids):
+                prior = chosen.setdefault(fid, (p, r))
+                if prior[0] != p and libs[prior[0]]._factors[prior[1]] != lib._factors[r]:
+                    shadowed.append((fid, libs[prior[0]]._origin(fid), lib._origin(fid)))
+        where = np.array(list(chosen.values()), dtype=np.intp).reshape(-1, 2)
+        rows = PickedRows([lib._factors for lib in libs], where[:, 0], where[:, 1])
+        origins = {fid: libs[p]._origin(fid) for fid, (p, _) in chosen.items()}
+        merged_name = name or "+".join(lib.name for lib in libs)
+        return FactorLibrary(rows, name=merged_name, origins=origins, shadowed=shadowed)
 
     def search(
         self,
@@ -609,17 +620,20 @@ class FactorLibrary:
         category, region and boundary."""
         expect_type(text, (str, type(None)), "text")
         words = [_SYNONYMS.get(w, (w,)) for w in text.lower().split()] if text else []
+        rows = self._factors
+        keys = ("id", "name", "notes", "table", "category", "region", "boundary")
+        fields = zip(*(rows.field(k) for k in keys), strict=True)
         out = []
-        for f in self._factors:
-            if category and f.category != category:
+        for i, (fid, fname, notes, table, cat, reg, bound) in enumerate(fields):  # read from columns: made if found
+            if category and cat != category:
                 continue
-            if region and f.region.upper() != region.upper():
+            if region and reg.upper() != region.upper():
                 continue
-            if boundary and f.boundary != boundary:
+            if boundary and bound != boundary:
                 continue
-            hay = f"{f.id} {f.name} {f.notes or ''} {f.table or ''}".lower()
+            hay = f"{fid} {fname} {notes or ''} {table or ''}".lower()
             if all(any(s in hay for s in group) for group in words):
-                out.append(f)
+                out.append(rows[i])
         return out
 
     @classmethod
@@ -660,7 +674,7 @@ class FactorLibrary:
             row["energy_basis"] = f.energy_basis
             row["gcv_ncv_ratio"] = f.gcv_ncv_ratio
             row["uncertainty"] = str(f.uncertainty) if f.uncertainty else None
-            row["library"] = self._origins[f.id]
+            row["library"] = self._origin(f.id)
             records.append(row)
         df = pd.DataFrame.from_records(records)
         return df.dropna(axis=1, how="all") if len(df) else df
@@ -671,27 +685,21 @@ class FactorLibrary:
     def gas_matrix(self) -> npt.NDArray[np.float64]:
         """kg of each gas per factor unit, shape (factors, gases); a pre-folded factor has only the gases
         whose GWP no set changes (biogenic and land use change CO2)."""
-        names = {g: j for j, g in enumerate(gases())}
-        m = np.zeros((len(self._factors), len(names)))
-        for i, f in enumerate(self._factors):
-            for g, v in f.gases.items():
-                m[i, names[g]] = v
+        m = self._factors.gas_matrix()
         m.setflags(write=False)
         return m
 
     @cached_property
     def prefolded(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64], tuple[str | None, ...]]:
         """(is pre-folded, CO2e value or 0, GWP set or None) per factor."""
-        mask = np.array([f.is_prefolded for f in self._factors], dtype=bool)
-        vals = np.array([f.co2e if f.co2e is not None else 0.0 for f in self._factors])
-        return mask, vals, tuple(f.gwp_set for f in self._factors)
+        co2e = self._factors.floats("co2e")
+        mask = ~np.isnan(co2e)
+        return mask, np.where(mask, co2e, 0.0), tuple(self._factors.field("gwp_set"))
 
     @cached_property
     def primary_shares(self) -> npt.NDArray[np.float64]:
         """Each factor's own primary data share (supplier footprints), NaN where it states none."""
-        return np.array(
-            [np.nan if f.primary_data_share is None else f.primary_data_share for f in self._factors], dtype=np.float64
-        )
+        return self._factors.floats("primary_data_share")
 
     def co2e_vector(
         self, gwp: str = DEFAULT_GWP_SET, prefolded: PrefoldedPolicy = "error", used: npt.NDArray[np.intp] | None = None
