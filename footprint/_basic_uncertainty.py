@@ -15,7 +15,7 @@ import math
 from typing import Literal
 
 from ._factors import EmissionFactor
-from ._gwp import DEFAULT_GWP_SET, gwp_set
+from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
 
 __all__ = ["QUANTITY_VARIANCE", "basic_variance", "factor_class", "gas_variance", "quantity_uncertainty"]
 
@@ -64,7 +64,7 @@ def gas_variance(gas: str, cls: FactorClass) -> float:
     return _AIR[group][cls]
 
 
-def basic_variance(factor: EmissionFactor, gwp: str = DEFAULT_GWP_SET) -> float:
+def basic_variance(factor: EmissionFactor, gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET) -> float:
     """Basic variance of ln of a factor's CO2e: each gas's basic variance weighted by the square of its share
     of the CO2e, sum_g (|e_g| / sum |e|)^2 var_g, with e_g = GWP_g x amount_g (the first-order variance of ln of
     a sum of independent lognormal terms). A pre-folded factor (CO2e only, gases unknown) gets CO2's."""

@@ -39,7 +39,7 @@ from ._errors import (
 from ._factor_io import default_library
 from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
 from ._finite import check_catalogue
-from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
+from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
 from ._modules import CRADLE_TO_GATE, MODULES, default_module
 from ._tables import TABLES, column_problems, quantities, to_canonical, where_rows
 
@@ -268,7 +268,7 @@ class CatalogueResult:
         if self.catalogue is None or self.library is None:
             raise UsageError("this catalogue result keeps no catalogue; calculate it with calculate_catalogue")
         product = self.catalogue.product(product_id)
-        return calculate(product, self.library, gwp=self.gwp_set, prefolded=self.prefolded)
+        return calculate(product, self.library, gwp=gwp_set(self.gwp_set), prefolded=self.prefolded)
 
     def __repr__(self) -> str:
         """One line with the key figures (the tables are attributes)."""
@@ -888,7 +888,7 @@ def rollup(cat: Catalogue, by_product: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
 def calculate_catalogue(
     catalogue: Catalogue | ExplodedCatalogue,
     *,
-    gwp: str = DEFAULT_GWP_SET,
+    gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = "report",
     library: FactorLibrary | None = None,
 ) -> CatalogueResult:
@@ -914,7 +914,7 @@ def calculate_catalogue(
         if scale is not None:
             ex = explode_catalogue(replace(cat, act_qty=cat.act_qty * scale))
         row_factor, used, lib = fmap[ex.row_factor], fmap[ex.used], library
-    co2e, mismatched = lib.co2e_vector(gs.name, prefolded, used=used)
+    co2e, mismatched = lib.co2e_vector(gs, prefolded, used=used)
     n_p, n_m = cat.n_products, len(MODULES)
     kg = ex.row_qty * co2e[row_factor]
     per_mod = np.bincount(ex.row_key, weights=kg, minlength=n_p * n_m).reshape(n_p, n_m)

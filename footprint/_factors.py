@@ -30,7 +30,7 @@ from ._errors import (
     expect_type,
 )
 from ._factor_rows import FactorRows, ObjectRows, PickedRows
-from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
+from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
 from ._models import CheckedModel
 from ._units import Q_, conversion_factor, ensure_own_quantity, parse_quantity, parse_unit, split_quantity
 
@@ -287,7 +287,7 @@ class EmissionFactor(CheckedModel):
         """The factor's source, licence, boundary and data quality."""
         return Provenance(**{k: getattr(self, k) for k in Provenance.model_fields})
 
-    def co2e_per_unit(self, gwp: str = DEFAULT_GWP_SET, prefolded: PrefoldedPolicy = "error") -> float:
+    def co2e_per_unit(self, gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET, prefolded: PrefoldedPolicy = "error") -> float:
         """kg CO2e per one ``unit`` under the GWP set ``gwp``.
 
         A pre-folded factor under another set raises :class:`GWPError` unless ``prefolded="report"``.
@@ -427,7 +427,7 @@ class Emissions(BaseModel):
 def emissions(
     activity: pint.Quantity | tuple[float, str] | str,  # type: ignore[type-arg]
     factor: EmissionFactor,
-    gwp: str = DEFAULT_GWP_SET,
+    gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = "error",
 ) -> Emissions:
     """Emissions of an activity (``Q_(1000, "L")``, ``(1000, "L")`` or ``"1000 L"``) under ``factor``.
@@ -702,7 +702,10 @@ class FactorLibrary:
         return self._factors.floats("primary_data_share")
 
     def co2e_vector(
-        self, gwp: str = DEFAULT_GWP_SET, prefolded: PrefoldedPolicy = "error", used: npt.NDArray[np.intp] | None = None
+        self,
+        gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
+        prefolded: PrefoldedPolicy = "error",
+        used: npt.NDArray[np.intp] | None = None,
     ) -> tuple[npt.NDArray[np.float64], list[str]]:
         """kg CO2e per factor unit for every factor under ``gwp``, and the ids of pre-folded factors used
         under another set (only those in ``used``, when given). Raises :class:`GWPError` for those unless

@@ -17,15 +17,20 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
+from typing import Final, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
 from ._errors import GWPError, GWPFileError, Problem, expect_type
 
-__all__ = ["DEFAULT_GWP_SET", "GWPSet", "gases", "gwp_set", "gwp_sets", "load_gwp_set"]
+__all__ = ["DEFAULT_GWP_SET", "GWPSet", "GWPSetName", "gases", "gwp_set", "gwp_sets", "load_gwp_set"]
 
-DEFAULT_GWP_SET = "AR6"
+#: The GWP sets footprint ships, as typed code names them (``gwp_sets()`` lists them at run time, with the
+#: sets loaded from files). A set of one's own is passed as the :class:`GWPSet` :func:`load_gwp_set` returns.
+GWPSetName: TypeAlias = Literal["AR6", "AR5", "AR5-fossil", "AR4", "AR6-GWP20"]
+
+DEFAULT_GWP_SET: Final = "AR6"
 
 # Other spellings of the bundled sets' names (compared upper-case).
 _ALIASES = {
@@ -192,9 +197,15 @@ def gwp_sets() -> tuple[str, ...]:
 
 def gwp_set(name: str | GWPSet = DEFAULT_GWP_SET) -> GWPSet:
     """The GWP set called ``name`` (``"AR6"``, ``"AR5"``, ``"AR5-fossil"``, ``"AR4"``, ``"AR6-GWP20"`` or one
-    loaded with :func:`load_gwp_set`; case-insensitive)."""
+    loaded with :func:`load_gwp_set`; case-insensitive, with aliases such as ``"AR6-GWP100"``).
+
+    This is where a name from a command line or a configuration file becomes a set: typed code passes
+    ``gwp=`` a :data:`GWPSetName` or a :class:`GWPSet`, and ``gwp=fp.gwp_set(name)`` for any other name. A
+    :class:`GWPSet` built in code becomes known by its name, as a loaded one does (results name their set,
+    and PACT export looks it up again); a name another set already holds raises :class:`GWPError`.
+    """
     if isinstance(name, GWPSet):
-        return name
+        return _known(name)
     expect_type(name, str, "gwp")
     bundled = _bundled()[1]
     key = str(name).strip().upper()
@@ -204,6 +215,20 @@ def gwp_set(name: str | GWPSet = DEFAULT_GWP_SET) -> GWPSet:
             if n.upper() == key.upper():
                 return s
     raise GWPError(f"unknown GWP set {name!r}; expected one of {', '.join(gwp_sets())}")
+
+
+def _known(s: GWPSet) -> GWPSet:
+    """``s`` made known by its name; the set already known by that name when it is the same set."""
+    try:
+        prior: GWPSet | None = gwp_set(s.name)
+    except GWPError:
+        prior = None
+    if prior is None:
+        _USER_SETS[s.name] = s
+        return s
+    if prior != s:
+        raise GWPError(f"GWP set name {s.name!r} is already taken by another set; give the set another name")
+    return prior
 
 
 def load_gwp_set(path: str | Path, name: str | None = None) -> GWPSet:

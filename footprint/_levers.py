@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ._errors import IncompatibleUnitsError, InputError, Problem, UnitError
 from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
-from ._gwp import DEFAULT_GWP_SET, gwp_set
+from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
 from ._lifecycle import KINDS, PreparedProduct, _evaluate, prepare_product
 from ._models import validation_problems
 from ._modules import MODULES
@@ -473,7 +473,7 @@ class LeverResult:
         return sorted(self.rows, key=lambda r: (r["cost_per_tco2e"] is None, r["cost_per_tco2e"] or 0.0))
 
 
-def _totals(prep: PreparedProduct, gwp: str, prefolded: PrefoldedPolicy) -> tuple[float, dict[str, float]]:
+def _totals(prep: PreparedProduct, gwp: GWPSet, prefolded: PrefoldedPolicy) -> tuple[float, dict[str, float]]:
     """A1-C4 total and kg CO2e per module (D apart) of a prepared product, evaluated the ordinary way."""
     ev = _evaluate(prep, gwp, prefolded, 1.0)
     keep = ev.module != _D
@@ -516,7 +516,7 @@ def evaluate_levers(
     library: FactorLibrary | None = None,
     *,
     combine: str | Sequence[Sequence[str]] | None = None,
-    gwp: str = DEFAULT_GWP_SET,
+    gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = "report",
     iterations: int = 1000,
     seed: int = 0,
@@ -533,7 +533,7 @@ def evaluate_levers(
     from ._uncertainty import monte_carlo
 
     prep = product if isinstance(product, PreparedProduct) else prepare_product(product, library)
-    gs = gwp_set(gwp).name
+    gs = gwp_set(gwp)
     lv_list = list(levers.levers) if isinstance(levers, LeverFile) else list(levers)
     by_name = {lv.name: lv for lv in lv_list}
     combos = [[n] for n in by_name] + _combinations(lv_list, combine)
@@ -565,4 +565,4 @@ def evaluate_levers(
             "evidence": by_name[combo[0]].evidence if len(combo) == 1 else None,
         })  # fmt: skip
     rows.sort(key=lambda r: -float(r["saving_kgco2e"]))
-    return LeverResult(prep.product.id, gs, base, base_mod, iterations, seed, rows)
+    return LeverResult(prep.product.id, gs.name, base, base_mod, iterations, seed, rows)

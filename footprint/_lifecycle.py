@@ -27,7 +27,7 @@ from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, Pr
 from ._factor_io import default_library
 from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertainty, activity_to_factor_unit
 from ._finite import check_evaluated, check_sums
-from ._gwp import DEFAULT_GWP_SET, gases, gwp_set
+from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
 from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, default_module, ghg_stage
 from ._product import Activity, Amount, EndOfLife, Item, Material, Product, relocated
 from ._result import Contribution, FootprintResult, primary_data_share
@@ -893,7 +893,7 @@ class _Evaluated:
     mass_product: float
 
 
-def _evaluate(prep: PreparedProduct, gwp: str, prefolded: PrefoldedPolicy, quantity: float) -> _Evaluated:
+def _evaluate(prep: PreparedProduct, gwp: GWPSet, prefolded: PrefoldedPolicy, quantity: float) -> _Evaluated:
     """Explode, join the activities and evaluate: the arrays every result (and Monte Carlo) is built from."""
     lib = prep.library
     n = prep.bom.n_nodes
@@ -958,13 +958,13 @@ def calculate(
     product: Product | PreparedProduct,
     library: FactorLibrary | None = None,
     *,
-    gwp: str = DEFAULT_GWP_SET,
+    gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = "report",
     quantity: float = 1.0,
 ) -> FootprintResult:
     """The lifecycle footprint of ``quantity`` declared units of a product.
 
-    ``gwp`` names the GWP set (AR6 by default). A factor that its source gave as CO2e under another set
+    ``gwp`` is the GWP set: a bundled set's name (AR6 by default) or a :class:`GWPSet`. A factor that its source gave as CO2e under another set
     is used unchanged and listed in ``prefolded_factors``, its set in ``gwp_sets_used`` (``prefolded="report"``,
     the default); ``prefolded="error"`` refuses it with :class:`GWPError`. Pass a :class:`PreparedProduct` to recalculate without re-checking the inputs.
     """
@@ -978,7 +978,7 @@ def calculate(
     prep = product if isinstance(product, PreparedProduct) else prepare_product(product, library)
     lib = prep.library
     gs = gwp_set(gwp)
-    ev = _evaluate(prep, gs.name, prefolded, quantity)
+    ev = _evaluate(prep, gs, prefolded, quantity)
     c_act, c_mod, c_qty, c_fac, c_kg, mismatched = ev.act, ev.module, ev.qty, ev.factor, ev.kgco2e, ev.prefolded
     cum, mass_product = ev.cumulative, ev.mass_product
     check_evaluated(prep, cum, c_act, c_qty, c_fac, c_kg)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias, cast
 from urllib.parse import quote
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationError, model_validator
@@ -768,8 +768,11 @@ def _geography(geo: str | None) -> dict[str, str]:
     raise ValueError(geo)
 
 
-def _all_footprints(data: Any) -> bool:
-    return isinstance(data, list | tuple) and all(isinstance(f, ProductFootprintV2 | ProductFootprintV3) for f in data)
+def _footprints(data: PactSource | Sequence[PactFootprint]) -> list[PactFootprint]:
+    """Footprints already read, as they are; anything else through :func:`read_pact`."""
+    if isinstance(data, list | tuple) and all(isinstance(f, ProductFootprintV2 | ProductFootprintV3) for f in data):
+        return list(data)
+    return read_pact(cast("PactSource", data))
 
 
 def _dqi(
@@ -1091,13 +1094,13 @@ def _check_carbon_content(ex: _Export, fossil: float | None, biogenic: float | N
             ex.problem("a carbon content must be >= 0", arg, value, "kg C per declared unit >= 0")
 
 
-def _upstream(ex: _Export, upstream: Any, em: _Emissions) -> Any:
+def _upstream(ex: _Export, upstream: PactSource | Sequence[PactFootprint] | None, em: _Emissions) -> Any:
     """What the supplier footprints behind the result's ``pact.*`` factors carry into it (None without them)."""
     if upstream is None:
         return None
     from ._pact_upstream import carried
 
-    up = carried(ex.result, upstream if _all_footprints(upstream) else read_pact(upstream))
+    up = carried(ex.result, _footprints(upstream))
     if up.used_kg and em.excluding > 0:
         ex.notes.append(
             f"Carried from {len(up.used_kg)} supplier PACT footprint(s), scaled by their share of A1-A3: "
@@ -1481,7 +1484,7 @@ def to_pact(
     biogenic_accounting_methodology: str | None = None,
     dqi_completeness: float | None = None,
     dqi_reliability: float | None = None,
-    upstream: Any = None,
+    upstream: PactSource | Sequence[PactFootprint] | None = None,
 ) -> dict[str, Any]:
     """``result`` as a PACT ``ProductFootprint``: a JSON-ready dict, validated against the model of
     ``version`` (``"3.0.3"``, default, or ``"2.3"``) before it is returned.
@@ -1656,7 +1659,7 @@ def _unwrap(data: dict[str, Any]) -> tuple[Any, tuple[str, str | None, str] | No
 
 
 #: What :func:`read_pact` reads: one footprint as a dict, a list of them, an API response, JSON text, a path.
-PactSource: TypeAlias = "dict[str, Any] | list[Any] | str | bytes | Path"
+PactSource: TypeAlias = dict[str, Any] | list[Any] | str | bytes | Path
 
 
 def read_pact(data: PactSource) -> list[PactFootprint]:
@@ -1737,7 +1740,7 @@ def _v3_split(c3: Any) -> dict[str, Decimal]:
 
 
 def pact_factors(
-    footprints: Any,
+    footprints: PactSource | Sequence[PactFootprint],
     *,
     prefix: str = "pact",
     include_deprecated: bool = False,
@@ -1766,12 +1769,7 @@ def pact_factors(
             ],
             what="pact_factors",
         )
-    if isinstance(footprints, list | tuple) and all(
-        isinstance(f, ProductFootprintV2 | ProductFootprintV3) for f in footprints
-    ):
-        fps: list[PactFootprint] = list(footprints)
-    else:
-        fps = read_pact(footprints)
+    fps = _footprints(footprints)
     problems: list[Problem] = []
     factors: dict[str, EmissionFactor] = {}
     # A footprint listed in another's precedingPfIds is a past version of it (PACT lifecycle): superseded.

@@ -15,7 +15,7 @@ import numpy as np
 
 from ._catalogue import ExplodedCatalogue
 from ._factors import FactorLibrary, PrefoldedPolicy
-from ._gwp import DEFAULT_GWP_SET
+from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName
 from ._modules import MODULES
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def exploded_rows(ex: ExplodedCatalogue) -> pd.DataFrame:
 
 
 def factor_co2e_table(
-    library: FactorLibrary, gwp: str = DEFAULT_GWP_SET, prefolded: PrefoldedPolicy = "report"
+    library: FactorLibrary, gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET, prefolded: PrefoldedPolicy = "report"
 ) -> pd.DataFrame:
     """kg CO2e per factor unit of every factor under ``gwp``: the small side of the join."""
     import pandas as pd

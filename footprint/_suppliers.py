@@ -38,7 +38,7 @@ from ._errors import (
 )
 from ._factors import FactorLibrary, PrefoldedPolicy
 from ._finite import check_deliveries
-from ._gwp import DEFAULT_GWP_SET
+from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName
 from ._lifecycle import calculate
 from ._lmdi import SignChangeError, lmdi_additive
 from ._models import CheckedModel
@@ -83,7 +83,7 @@ def calculate_chain(
     products: Sequence[Product],
     library: FactorLibrary | None = None,
     *,
-    gwp: str = DEFAULT_GWP_SET,
+    gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = "report",
 ) -> dict[str, FootprintResult]:
     """Footprints of products across suppliers, each computed after the products it buys.

@@ -8,18 +8,16 @@ module: fp.Module = "A3"
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from ._factors import Boundary, Category, PrefoldedPolicy
+from ._gwp import GWPSetName
 from ._modules import Module
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Boundary", "Category", "GWPSetName", "Module", "PrefoldedPolicy", "TableSource"]
-
-#: The GWP sets footprint ships (``footprint.gwp_sets()`` lists them at run time).
-GWPSetName = Literal["AR6", "AR5", "AR4", "AR6-GWP20"]
 
 #: A table given as a DataFrame or as a CSV or Parquet file.
 TableSource: TypeAlias = "pd.DataFrame | str | os.PathLike[str]"

@@ -28,7 +28,7 @@ from ._catalogue import ExplodedCatalogue
 from ._errors import DeliveryError, InputError, Problem
 from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertainty
 from ._finite import check_evaluated, check_sums
-from ._gwp import DEFAULT_GWP_SET, gwp_set
+from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
 from ._lifecycle import KINDS, PreparedProduct, _evaluate, _paths, prepare_product
 from ._modules import MODULES
 from ._product import Product
@@ -91,7 +91,7 @@ def pedigree_gsd(
     return math.exp(math.sqrt(var))
 
 
-def factor_uncertainty(factor: EmissionFactor, gwp: str = DEFAULT_GWP_SET) -> tuple[Uncertainty, str]:
+def factor_uncertainty(factor: EmissionFactor, gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET) -> tuple[Uncertainty, str]:
     """A factor's distribution and where it comes from: ``"source"`` (the factor's own), ``"pedigree"``
     (its data quality ratings, reliability and completeness assumed 2, on the basic variance of its gases
     and class under the GWP set ``gwp``) or ``"default"`` (GSD 1.5)."""
@@ -282,7 +282,7 @@ class _Inputs:
 
 
 def _factor_draws(
-    factor_ids: Sequence[str], library: FactorLibrary, n: int, seed: int, gwp: str = DEFAULT_GWP_SET
+    factor_ids: Sequence[str], library: FactorLibrary, n: int, seed: int, gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET
 ) -> tuple[npt.NDArray[np.float64], list[Uncertainty], dict[str, str]]:
     """One column of multipliers per (distinct) factor id, each from the generator keyed by the seed and the
     id: common random numbers for every footprint that uses the factor with the same seed, whatever other
@@ -328,7 +328,7 @@ def monte_carlo(
     *,
     iterations: int = 1000,
     seed: int = 0,
-    gwp: str = DEFAULT_GWP_SET,
+    gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = "report",
     quantity: float = 1.0,
     top: int = 10,
@@ -347,13 +347,13 @@ def monte_carlo(
         )
     prep = product if isinstance(product, PreparedProduct) else prepare_product(product, library)
     gs = gwp_set(gwp)
-    ev = _evaluate(prep, gs.name, prefolded, quantity)
+    ev = _evaluate(prep, gs, prefolded, quantity)
     check_evaluated(prep, ev.cumulative, ev.act, ev.qty, ev.factor, ev.kgco2e)
     lib = prep.library
     used = np.unique(ev.factor)
     fids = [lib.factor_at(int(f)).id for f in used]
     f_col = np.searchsorted(used, ev.factor).astype(np.intp)
-    f_draws, f_dists, defaults = _factor_draws(fids, lib, iterations, seed, gs.name)
+    f_draws, f_dists, defaults = _factor_draws(fids, lib, iterations, seed, gs)
     act_col, a_keys, a_dists = _activity_inputs(prep, quantity_defaults)
     a_draws = _draw(a_dists, [f"activity|{k}" for k in a_keys], iterations, seed)
     a_col = act_col[ev.act]
@@ -400,7 +400,7 @@ def compare_monte_carlo(
     *,
     iterations: int = 1000,
     seed: int = 0,
-    gwp: str = DEFAULT_GWP_SET,
+    gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = "report",
 ) -> dict[str, float]:
     """Two alternatives, each a (product, library) pair, sampled on common random numbers: a factor id gets
@@ -461,7 +461,7 @@ def monte_carlo_catalogue(
     *,
     iterations: int = 1000,
     seed: int = 0,
-    gwp: str = DEFAULT_GWP_SET,
+    gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = "report",
     library: FactorLibrary | None = None,
     top: int = 10,
@@ -487,8 +487,8 @@ def monte_carlo_catalogue(
     gs = gwp_set(gwp)
     fids = [cat.library.factor_at(int(f)).id for f in exploded.used]
     lib_idx = np.array([lib.index_of(f) for f in fids], dtype=np.intp)
-    co2e, _ = lib.co2e_vector(gs.name, prefolded, used=lib_idx)
-    draws, dists, defaults = _factor_draws(fids, lib, iterations, seed, gs.name)  # iterations x factors in use
+    co2e, _ = lib.co2e_vector(gs, prefolded, used=lib_idx)
+    draws, dists, defaults = _factor_draws(fids, lib, iterations, seed, gs)  # iterations x factors in use
     weights = exploded.qty_by_product_factor * co2e[lib_idx][None, :]  # products x factors in use
     det = weights.sum(axis=1)
     samples = draws @ weights.T  # iterations x products

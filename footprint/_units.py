@@ -12,10 +12,14 @@ computes on plain float multipliers, one per distinct pair of units (:func:`conv
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TypeAlias
 
+import numpy as np
+import numpy.typing as npt
 import pint
 
 from ._errors import ForeignQuantityError, IncompatibleUnitsError, UnitError, UsageError
@@ -31,6 +35,9 @@ __all__ = [
     "split_quantity",
     "unit_registry",
 ]
+
+#: A magnitude pint holds: a number (``Decimal`` under :func:`footprint.use_decimal`), or numbers.
+Magnitude: TypeAlias = float | Decimal | Sequence[float] | npt.NDArray[np.float64]
 
 # "tonne.km" (DESNZ) and "t·km" mean a product of units; pint reads neither.
 _PRODUCT_DOT = re.compile(r"(?<=[A-Za-z\)])[.·](?=[A-Za-z\(])")
@@ -67,8 +74,12 @@ def unit_registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
     return ureg
 
 
-def Q_(value: Any, unit: str | pint.Unit | None = None) -> pint.Quantity:  # type: ignore[type-arg]  # noqa: N802 - pint's own idiom
-    """A quantity in footprint's registry, e.g. ``Q_(3.5, "kWh")`` or ``Q_("12 kg")``."""
+def Q_(  # noqa: N802 - pint's own idiom
+    value: Magnitude | str | pint.Quantity,  # type: ignore[type-arg]
+    unit: str | pint.Unit | None = None,
+) -> pint.Quantity:  # type: ignore[type-arg]
+    """A quantity in footprint's registry, e.g. ``Q_(3.5, "kWh")``, ``Q_("12 kg")`` or ``Q_(np.array([1.0, 2.0]), "t")``
+    (a number, a :class:`~decimal.Decimal`, a sequence or array of numbers, a quantity as text, or a pint quantity)."""
     ureg = unit_registry()
     if isinstance(value, pint.Quantity):
         q = ensure_own_quantity(value)

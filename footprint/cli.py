@@ -246,7 +246,7 @@ def _results(
     ]  # fmt: skip
     if twice:
         raise ProductError(twice, what="product files")
-    return calculate_chain(products, lib, gwp=gwp, prefolded=prefolded)
+    return calculate_chain(products, lib, gwp=gwp_set(gwp), prefolded=prefolded)
 
 
 @main.command()
@@ -282,7 +282,7 @@ def calc(
     lib = _library(factors, no_default_factors)
     product = load_product(product_file)
     prepared = prepare_product(product, lib, file=product_file)
-    result = calculate(prepared, gwp=gwp, prefolded=prefolded, quantity=quantity)
+    result = calculate(prepared, gwp=gwp_set(gwp), prefolded=prefolded, quantity=quantity)
     if fmt == "json":
         text = result.model_dump_json(indent=2)
     elif fmt == "csv":
@@ -477,7 +477,7 @@ def factors_show(factor_id: str, factors: tuple[str, ...], no_default_factors: b
     else:
         lines += [f"  {g}: {v:.6g} kg per {f.unit}" for g, v in f.gases.items()]
         lines += [
-            f"  = {f.co2e_per_unit(s):.6g} kg CO2e per {f.unit} under {s}"
+            f"  = {f.co2e_per_unit(gwp_set(s)):.6g} kg CO2e per {f.unit} under {s}"
             for s in gwp_sets()
             if not gwp_set(s).missing(f.gases)
         ]
@@ -518,8 +518,8 @@ def compare(
     from ._product_io import load_product
 
     lib = _library(factors, no_default_factors)
-    a = calculate(load_product(file_a), lib, gwp=gwp, prefolded=prefolded)
-    b = calculate(load_product(file_b), lib, gwp=gwp, prefolded=prefolded)
+    a = calculate(load_product(file_a), lib, gwp=gwp_set(gwp), prefolded=prefolded)
+    b = calculate(load_product(file_b), lib, gwp=gwp_set(gwp), prefolded=prefolded)
     diff = compare_results(a, b, by=by)  # type: ignore[arg-type]
     if fmt == "json":
         click.echo(json.dumps({"a_total_kgco2e": a.total_kgco2e, "b_total_kgco2e": b.total_kgco2e,
@@ -853,7 +853,13 @@ def uncertainty(
 
     lib = _library(factors, no_default_factors)
     mc = monte_carlo(
-        load_product(product_file), lib, iterations=iterations, seed=seed, gwp=gwp, prefolded=prefolded, top=top
+        load_product(product_file),
+        lib,
+        iterations=iterations,
+        seed=seed,
+        gwp=gwp_set(gwp),
+        prefolded=prefolded,
+        top=top,
     )
     if fmt == "json":
         click.echo(json.dumps({"iterations": iterations, "seed": seed, "gwp_set": mc.gwp_set,
@@ -918,7 +924,7 @@ def levers(
         raise InputError([Problem("iterations must be >= 1", field="--iterations", value=iterations)], what="levers")
     res = evaluate_levers(
         load_product(product_file), load_levers(levers_file), _library(factors, no_default_factors),
-        combine=combine, gwp=gwp, prefolded=prefolded, iterations=iterations, seed=seed,
+        combine=combine, gwp=gwp_set(gwp), prefolded=prefolded, iterations=iterations, seed=seed,
     )  # fmt: skip
     ranked = res.ranked(rank)  # type: ignore[arg-type]  # one of click's choices
     if fmt == "json":
@@ -974,7 +980,7 @@ def catalogue(
         bar.update(1)
         ex = explode_catalogue(cat)
         bar.update(1)
-        res = calculate_catalogue(ex, gwp=gwp, prefolded=prefolded)
+        res = calculate_catalogue(ex, gwp=gwp_set(gwp), prefolded=prefolded)
         bar.update(1)
     table = {"product": res.by_product, "supplier": res.by_supplier, "family": res.by_family}[by]
     if fmt == "json":

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from .._factors import FactorLibrary, PrefoldedPolicy
-from .._gwp import DEFAULT_GWP_SET
+from .._gwp import DEFAULT_GWP_SET, gwp_set
 from .._ledger import Ledger
 from .._pact import to_pact
 from .._product_io import load_product
@@ -42,7 +42,7 @@ def publish_products(
     naming the PACT footprint id, so every footprint served has its full result in the ledger.
     """
     products = [load_product(f) for f in product_files]
-    results = calculate_chain(products, library, gwp=gwp, prefolded=prefolded)
+    results = calculate_chain(products, library, gwp=gwp_set(gwp), prefolded=prefolded)
     store = Store(db_url)
     try:
         staged = []

@@ -16,7 +16,7 @@ from .. import __version__
 from .._errors import FootprintError, InputError
 from .._factor_io import default_library
 from .._factors import EmissionFactor, FactorLibrary
-from .._gwp import DEFAULT_GWP_SET
+from .._gwp import DEFAULT_GWP_SET, gwp_set
 from .._lifecycle import calculate
 from .._product import Product
 from .._result import FootprintResult
@@ -88,7 +88,7 @@ def _one(
     if product.bom is not None:
         raise ApiError(400, "BadRequest", f"{where}: the service reads no BOM files; send the product's items")
     try:
-        return calculate(product, lib, gwp=gwp, prefolded=prefolded, quantity=quantity)
+        return calculate(product, lib, gwp=gwp_set(gwp), prefolded=prefolded, quantity=quantity)
     except InputError as e:
         raise ApiError(400, "BadRequest", f"{where}: {e}", problems=e.to_records()) from None
     except FootprintError as e:
