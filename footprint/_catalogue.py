@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from ._deprecation import renamed_argument
 from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
 from ._errors import (
     CycleError,
@@ -890,12 +891,15 @@ def calculate_catalogue(
     *,
     gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = "report",
+    factors: FactorLibrary | None = None,
     library: FactorLibrary | None = None,
 ) -> CatalogueResult:
     """Footprints of every product (per product unit), rolled up to families, suppliers and the cluster.
 
-    Pass an :class:`ExplodedCatalogue` to recalculate without exploding again; ``library`` replaces the
-    factors (same ids and categories) without preparing again. Every conversion of an activity to its
+    Pass an :class:`ExplodedCatalogue` to recalculate without exploding again; ``factors`` replaces the
+    values of the catalogue's factors (a library with the same ids and categories) without preparing again
+    (``library=`` is its deprecated name: the library a catalogue resolves its ids in is
+    :func:`prepare_catalogue`'s). Every conversion of an activity to its
     factor's unit is derived again from the new factor (its unit, density and heating value): where one
     changes, the catalogue is exploded again with the new quantities; where one is no longer possible, the
     recalculation is refused.
@@ -903,7 +907,8 @@ def calculate_catalogue(
     import pandas as pd
 
     expect_type(catalogue, (Catalogue, ExplodedCatalogue), "catalogue")
-    expect_type(library, (FactorLibrary, type(None)), "library")
+    library = renamed_argument("calculate_catalogue", "library", "factors", library, factors, frames=2)
+    expect_type(library, (FactorLibrary, type(None)), "factors")
     ex = catalogue if isinstance(catalogue, ExplodedCatalogue) else explode_catalogue(catalogue)
     cat = ex.catalogue
     gs = gwp_set(gwp)

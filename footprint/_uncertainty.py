@@ -25,7 +25,8 @@ import numpy.typing as npt
 
 from ._basic_uncertainty import basic_variance, quantity_uncertainty
 from ._catalogue import ExplodedCatalogue
-from ._errors import DeliveryError, InputError, Problem
+from ._deprecation import renamed_argument
+from ._errors import DeliveryError, InputError, Problem, expect_type
 from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertainty
 from ._finite import check_evaluated, check_sums
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
@@ -463,6 +464,7 @@ def monte_carlo_catalogue(
     seed: int = 0,
     gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = "report",
+    factors: FactorLibrary | None = None,
     library: FactorLibrary | None = None,
     top: int = 10,
     deliveries: pd.DataFrame | None = None,
@@ -473,7 +475,8 @@ def monte_carlo_catalogue(
     Without ``deliveries``, a supplier's samples are the sum of one unit of each of its products; with a
     deliveries table (``product``, ``period``, ``quantity`` in pieces), ``by_supplier`` is per (period,
     supplier), the quantities delivered times the product samples, and ``total`` the cluster over all
-    periods. A delivery of a product the catalogue does not hold is a :class:`DeliveryError`.
+    periods. A delivery of a product the catalogue does not hold is a :class:`DeliveryError`. ``factors``
+    replaces the values of the catalogue's factors (``library=`` is its deprecated name).
     """
     import pandas as pd
 
@@ -482,6 +485,8 @@ def monte_carlo_catalogue(
             [Problem("iterations must be a whole number >= 1", field="iterations", value=iterations)],
             what="monte_carlo",
         )
+    library = renamed_argument("monte_carlo_catalogue", "library", "factors", library, factors)
+    expect_type(library, (FactorLibrary, type(None)), "factors")
     cat = exploded.catalogue
     lib = library or cat.library
     gs = gwp_set(gwp)

@@ -90,7 +90,7 @@ def test_recalculation_reuses_the_explosion() -> None:
     doubled = fp.FactorLibrary(
         [f.model_copy(update={"gases": {g: 2 * v for g, v in f.gases.items()}}) for f in LIB], name="x2"
     )
-    x2 = fp.calculate_catalogue(ex, library=doubled)
+    x2 = fp.calculate_catalogue(ex, factors=doubled)
     np.testing.assert_allclose(x2.by_product["total_kgco2e"], 2 * ar6.by_product["total_kgco2e"], rtol=1e-12)
 
 
@@ -100,13 +100,13 @@ def test_new_library_must_hold_the_same_ids_and_meet_the_units() -> None:
     P1 = 108.1 - 0.1 + 0.0001 = 108.0001; a unit of another dimension (kg) cannot meet kWh and is refused."""
     ex = fp.explode_catalogue(fp.prepare_catalogue(*tables(), LIB))
     with pytest.raises(fp.UnknownFactorError):
-        fp.calculate_catalogue(ex, library=fp.FactorLibrary([f for f in LIB if f.id != "grid"]))
+        fp.calculate_catalogue(ex, factors=fp.FactorLibrary([f for f in LIB if f.id != "grid"]))
     per_mwh = fp.FactorLibrary([f.model_copy(update={"unit": "MWh"}) if f.id == "grid" else f for f in LIB])
-    r = fp.calculate_catalogue(ex, library=per_mwh)
+    r = fp.calculate_catalogue(ex, factors=per_mwh)
     assert r.by_product.loc["P1", "total_kgco2e"] == pytest.approx(108.0001, rel=1e-12)
     per_kg = fp.FactorLibrary([f.model_copy(update={"unit": "kg"}) if f.id == "grid" else f for f in LIB])
     with pytest.raises(fp.IncompatibleUnitsError):
-        fp.calculate_catalogue(ex, library=per_kg)
+        fp.calculate_catalogue(ex, factors=per_kg)
 
 
 def test_tables_from_csv_and_parquet(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ def test_a_changed_density_is_applied_on_recalculation() -> None:
     first = fp.calculate_catalogue(ex).by_product["total_kgco2e"]
     assert first["P1"] == pytest.approx(252.1, rel=1e-12)
     assert first["P2"] == pytest.approx(538.0, rel=1e-12)
-    light = fp.calculate_catalogue(ex, library=library(density="0.5 kg/L"))
+    light = fp.calculate_catalogue(ex, factors=library(density="0.5 kg/L"))
     tot = light.by_product["total_kgco2e"]
     assert tot["P1"] == pytest.approx(150.1, rel=1e-12)
     assert tot["P2"] == pytest.approx(334.0, rel=1e-12)
@@ -74,7 +74,7 @@ def test_a_changed_heating_value_and_unit_are_applied() -> None:
     """NCV 40 -> 45 MJ/kg: P2's heat 2 kg x 45 x 0.05 = 4.5 (was 4), P2 = 504 + 30 + 4.5 = 538.5. Grid per MWh
     (100 kg per MWh): 3.6 MJ = 0.001 MWh x 100 = 0.1, so P1 stays 252.1."""
     ex = fp.explode_catalogue(fp.prepare_catalogue(*tables(), library()))
-    r = fp.calculate_catalogue(ex, library=library(ncv="45 MJ/kg", grid_unit="MWh")).by_product["total_kgco2e"]
+    r = fp.calculate_catalogue(ex, factors=library(ncv="45 MJ/kg", grid_unit="MWh")).by_product["total_kgco2e"]
     assert r["P2"] == pytest.approx(538.5, rel=1e-12)
     assert r["P1"] == pytest.approx(252.1, rel=1e-12)
 
@@ -84,8 +84,8 @@ def test_a_conversion_the_new_factor_cannot_make_is_refused() -> None:
     that changed its category (which sets default modules) is refused too."""
     ex = fp.explode_catalogue(fp.prepare_catalogue(*tables(), library()))
     with pytest.raises(fp.IncompatibleUnitsError, match=r"diesel \('L'\)"):
-        fp.calculate_catalogue(ex, library=library(density=None))
+        fp.calculate_catalogue(ex, factors=library(density=None))
     moved = fp.FactorLibrary([f.model_copy(update={"category": "material"}) if f.id == "grid" else f
                               for f in library()])  # fmt: skip
     with pytest.raises(fp.IncompatibleUnitsError, match="category"):
-        fp.calculate_catalogue(ex, library=moved)
+        fp.calculate_catalogue(ex, factors=moved)
