@@ -21,9 +21,10 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ._errors import Problem, UnitError
+from ._models import CheckedModel
 from ._product import Activity, Amount, Item
 from ._units import conversion_factor, parse_unit
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["ERP_PRESETS", "ErpRules", "erp_rules"]
 
 
-class ErpRules(BaseModel):
+class ErpRules(CheckedModel):
     """Which rows of an ERP export are raw materials, bought-in items or text lines.
 
     ``material_type``, ``procurement_type`` and ``item_category`` name columns of the export; the lists

@@ -71,7 +71,7 @@ _FUEL_CATEGORIES = ("fuel", "fuel-wtt")
 _PREFOLD_SETS = ("AR6", "AR5", "AR5-fossil", "AR4", "AR6-GWP20", "unspecified")
 
 
-class Uncertainty(BaseModel):
+class Uncertainty(CheckedModel):
     """A probability distribution of a value, relative to the value it belongs to.
 
     - ``lognormal``: geometric standard deviation ``gsd`` (> 1); the median is the value.
@@ -81,6 +81,7 @@ class Uncertainty(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    error: ClassVar[type[InputError]] = FactorError
 
     distribution: Literal["lognormal", "normal", "triangular", "uniform"]
     gsd: float | None = None
@@ -314,10 +315,11 @@ def prefolded_message(factors: Sequence[EmissionFactor], wanted: str) -> str:
     )
 
 
-class Conversion(BaseModel):
+class Conversion(CheckedModel):
     """How an activity's unit was brought to its factor's unit."""
 
     model_config = ConfigDict(frozen=True)
+    error: ClassVar[type[InputError]] = FactorError
 
     from_unit: str
     to_unit: str

@@ -15,17 +15,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ._errors import IncompatibleUnitsError, InputError, Problem, UnitError
 from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
 from ._lifecycle import KINDS, PreparedProduct, _evaluate, prepare_product
-from ._models import validation_problems
+from ._models import CheckedModel, validation_problems
 from ._modules import MODULES
 from ._product import Amount, Product
 from ._units import conversion_factor
@@ -56,8 +56,9 @@ class LeverError(InputError):
     units incompatible, a negative quantity, a cost without currency. Names the lever file and field."""
 
 
-class _Model(BaseModel):
+class _Model(CheckedModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    error: ClassVar[type[InputError]] = LeverError
 
 
 class LeverScope(_Model):

@@ -13,7 +13,6 @@ from typing import Any, ClassVar, Literal
 
 import pint
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
@@ -50,12 +49,13 @@ __all__ = [
 ]
 
 
-class Amount(BaseModel):
+class Amount(CheckedModel):
     """A finite number with a unit. Reads ``"12.5 kg"``, ``{"value": 12.5, "unit": "kg"}``, ``(12.5, "kg")``
     or a quantity of footprint's registry; writes ``"12.5 kg"``. An energy may carry its heating-value basis
     in the unit (``"1000 kWh net"``, ``"250 MJ gross"``; see docs/factors.md)."""
 
     model_config = ConfigDict(frozen=True)
+    error: ClassVar[type[InputError]] = ProductError
 
     value: float
     unit: str
