@@ -83,7 +83,6 @@ from ._levers import (
 from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
 from ._limits import Limits, use_decimal, use_limits
 from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
-from ._pact import pact_factors, read_pact, to_pact
 from ._product import (
     Activity,
     Amount,
@@ -104,17 +103,6 @@ from ._product import (
 )
 from ._product_io import load_product
 from ._quality import DataQuality, data_quality
-from ._report import (
-    chart_hotspots,
-    chart_modules,
-    chart_suppliers,
-    chart_trend,
-    chart_uncertainty,
-    excel_report,
-    html_report,
-    html_supplier_report,
-    save_chart,
-)
 from ._result import Contribution, FootprintResult, primary_data_share
 from ._suppliers import (
     Supplier,
@@ -136,6 +124,18 @@ from ._uncertainty import (
     pedigree_gsd,
 )
 from ._units import Q_, conversion_factor, unit_registry
+from .pact import pact_factors, read_pact, to_pact
+from .report import (
+    chart_hotspots,
+    chart_modules,
+    chart_suppliers,
+    chart_trend,
+    chart_uncertainty,
+    excel_report,
+    html_report,
+    html_supplier_report,
+    save_chart,
+)
 
 __all__ = [
     "BOUNDARIES",

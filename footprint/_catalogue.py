@@ -273,13 +273,13 @@ class CatalogueResult:
 
     def __repr__(self) -> str:
         """One line with the key figures (the tables are attributes)."""
-        from ._display import catalogue_repr
+        from .report._display import catalogue_repr
 
         return catalogue_repr(self)
 
     def _repr_html_(self) -> str:
         """Key figures, a table and a small chart, for notebooks (all text escaped)."""
-        from ._display import catalogue_html
+        from .report._display import catalogue_html
 
         return catalogue_html(self)
 

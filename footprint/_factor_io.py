@@ -567,7 +567,7 @@ def _is_pact(text: str, path: Path) -> bool:
 def _pact_records(path: Path) -> list[EmissionFactor]:
     """The supplier factors of a PACT file (ids ``pact.<company>.<product>``, see docs/pact.md)."""
     from ._errors import PactError
-    from ._pact import pact_factors
+    from .pact._exchange import pact_factors
 
     try:
         return list(pact_factors(path, name=path.name))

@@ -531,7 +531,7 @@ class FactorLibrary:
 
     def _repr_html_(self) -> str:
         """Size, version and the factors per category and licence, for notebooks (all text escaped)."""
-        from ._display import library_html
+        from .report._display import library_html
 
         return library_html(self)
 

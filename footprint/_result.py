@@ -150,12 +150,12 @@ class FootprintResult(BaseModel):
 
     def __repr__(self) -> str:
         """One line with the key figures (the tables are attributes)."""
-        from ._display import result_repr
+        from .report._display import result_repr
 
         return result_repr(self)
 
     def _repr_html_(self) -> str:
         """Key figures, a table and a small chart, for notebooks (all text escaped)."""
-        from ._display import result_html
+        from .report._display import result_html
 
         return result_html(self)

@@ -275,13 +275,13 @@ class SupplierFootprints:
 
     def __repr__(self) -> str:
         """One line with the key figures (the tables are attributes)."""
-        from ._display import suppliers_repr
+        from .report._display import suppliers_repr
 
         return suppliers_repr(self)
 
     def _repr_html_(self) -> str:
         """Key figures, a table and a small chart, for notebooks (all text escaped)."""
-        from ._display import suppliers_html
+        from .report._display import suppliers_html
 
         return suppliers_html(self)
 

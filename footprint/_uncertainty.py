@@ -209,13 +209,13 @@ class MonteCarloResult:
 
     def __repr__(self) -> str:
         """One line with the key figures (the tables are attributes)."""
-        from ._display import monte_carlo_repr
+        from .report._display import monte_carlo_repr
 
         return monte_carlo_repr(self)
 
     def _repr_html_(self) -> str:
         """Key figures, a table and a small chart, for notebooks (all text escaped)."""
-        from ._display import monte_carlo_html
+        from .report._display import monte_carlo_html
 
         return monte_carlo_html(self)
 

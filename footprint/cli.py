@@ -20,12 +20,12 @@ from ._cli_server import clients, publish, serve
 from ._errors import FootprintError, InputError, Problem, ProductError
 from ._factor_io import default_library, load_factors
 from ._factors import FactorLibrary, PrefoldedPolicy
-from ._formula import csv_text
 from ._gwp import DEFAULT_GWP_SET, gwp_set, gwp_sets, load_gwp_set
 from ._limits import Limits, use_decimal, use_limits
 from ._modules import MODULE_NAMES
 from ._output import atomic_outputs, confined, output_name, output_names, write_atomic
 from ._result import FootprintResult
+from .report._formula import csv_text
 
 __all__ = ["main"]
 
@@ -616,8 +616,8 @@ def export(
           --fossil-carbon-content 6.1 -o valve.pact.json
       footprint export examples/subsea_gate_valve.yaml --to excel -o valve.xlsx
     """
-    from ._pact import to_pact
     from ._product_io import load_product
+    from .pact._exchange import to_pact
 
     lib = _library(factors, no_default_factors)
     results = _results(product_files, lib, gwp, prefolded)
@@ -633,7 +633,7 @@ def export(
         for k, (pid, result) in enumerate(results.items()):
             dest = (confined(out.folder(output), names[pid]) if many else Path(output)) if output else None
             if target == "excel":
-                from ._report import excel_report
+                from .report._pages import excel_report
 
                 excel_report(result, out.stage(dest or names[pid]), lib)
                 continue
@@ -690,7 +690,7 @@ def report(
       footprint report examples/subsea_gate_valve.yaml -o valve.html --excel valve.xlsx --charts charts/
     """
     from ._product_io import load_product
-    from ._report import chart_hotspots, chart_modules, excel_report, html_report, save_chart
+    from .report._pages import chart_hotspots, chart_modules, excel_report, html_report, save_chart
 
     lib = _library(factors, no_default_factors)
     results = _results(product_files, lib, gwp, prefolded)
@@ -821,7 +821,7 @@ def suppliers(
             ]
             click.echo(_table(rows, ("period", "kg CO2e", "target path", "reduction", "on track"), {1, 2, 3}))
     if html:
-        from ._report import html_supplier_report
+        from .report._pages import html_supplier_report
 
         write_atomic(html, html_supplier_report(sf, targets=parsed))
         click.echo(f"wrote {html}", err=True)
@@ -1015,7 +1015,7 @@ def _pact_files(paths: Sequence[str]) -> list[Any]:
     """The supplier footprints of the --factors files that are PACT files (read again for what a factor
     does not keep: their sources, exemptions, packaging and decimal ratings)."""
     from ._factor_io import _is_pact
-    from ._pact import read_pact
+    from .pact._exchange import read_pact
 
     out: list[Any] = []
     for name in paths:
@@ -1044,7 +1044,7 @@ def pact_check(files: tuple[str, ...]) -> None:
     """Check PACT documents (a footprint, a list, an API response or event) against the specification's
     schemas and its rules across fields; list every problem of every file, exit 1 if there is any."""
     from ._errors import PactError
-    from ._pact import read_pact
+    from .pact._exchange import read_pact
 
     failed: list[PactError] = []
     for file in files:
@@ -1072,7 +1072,7 @@ def pact_import(files: tuple[str, ...], target: str | None) -> None:
       footprint pact import hydra.json seals.json --to suppliers.pact.json
     """
     from ._errors import PactError
-    from ._pact import pact_factors, read_pact
+    from .pact._exchange import pact_factors, read_pact
 
     problems: list[Any] = []
     pfs: list[Any] = []

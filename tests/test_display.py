@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import footprint as fp
-from footprint._display import bar_svg
+from footprint.report._display import bar_svg
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = '<script>alert("x")</script>&<img src=x onerror=alert(1)>'

@@ -19,9 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import footprint as fp
-from footprint._formula import neutralise
 from footprint._output import atomic_outputs, output_name, output_names
 from footprint.cli import main
+from footprint.report._formula import neutralise
 
 STEEL = "material.steel.carbon.global.worldsteel2024"  # bundled, 1.92 t CO2e per t (worldsteel 2024)
 ROOT = Path(__file__).resolve().parent.parent

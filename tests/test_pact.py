@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 import footprint as fp
-from footprint._pact import ProductFootprintV2, ProductFootprintV3, _dec, _pact_unit
+from footprint.pact._exchange import ProductFootprintV2, ProductFootprintV3, _dec, _pact_unit
 
 # --- a small product whose cradle-to-gate footprint is derived by hand ------------------------------------
 # Per actuator (AR6: CH4 non-fossil 27.0):

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import footprint as fp
-from footprint._pact_decimal import bounded, decimal, decimal_text
+from footprint.pact._decimal import bounded, decimal, decimal_text
 
 PROV = {"source": "Test database", "edition": "7", "region": "GLO", "licence": "CC0-1.0", "boundary": "cradle-to-gate"}
 CREATED = datetime(2026, 3, 1, tzinfo=UTC)

@@ -17,14 +17,14 @@ LONG = {
     "footprint._bom_io:_assemble",
     "footprint._factor_io:_record_from_row",
     "footprint._lifecycle:calculate",
-    "footprint._pact:pact_factors",
-    "footprint._report:html_supplier_report",
+    "footprint.pact._exchange:pact_factors",
+    "footprint.report._pages:html_supplier_report",
     "footprint._suppliers:supplier_footprints",
 }
 
 
 def _sources() -> dict[str, ast.Module]:
-    """Each module of the package by dotted name (``footprint._pact``, ``footprint.pact.export``), parsed."""
+    """Each module of the package by dotted name (``footprint.pact._exchange``, ``footprint.pact.export``), parsed."""
     out = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         parts = path.relative_to(PACKAGE.parent).with_suffix("").parts

@@ -11,9 +11,9 @@ from typing import Any
 from .._factors import FactorLibrary, PrefoldedPolicy
 from .._gwp import DEFAULT_GWP_SET, gwp_set
 from .._ledger import Ledger
-from .._pact import to_pact
 from .._product_io import load_product
 from .._suppliers import calculate_chain
+from ..pact._exchange import to_pact
 from ._store import Store
 
 __all__ = ["publish_products"]

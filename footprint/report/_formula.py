@@ -4,7 +4,7 @@ Part names, factor names and ids come from suppliers' files; a cell starting wit
 a tab or a carriage return is read by Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(...)``,
 ``+cmd|' /C calc'!A0``). The rule is the OWASP one ("CSV Injection", owasp.org/www-community/attacks/
 CSV_Injection): such text is written with a leading apostrophe in CSV, and as an explicit text cell in
-Excel (:mod:`footprint._report`), so it shows as typed and never runs. Numbers are never touched.
+Excel (:mod:`footprint.report._pages`), so it shows as typed and never runs. Numbers are never touched.
 """
 
 from __future__ import annotations

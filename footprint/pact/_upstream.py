@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ._modules import CRADLE_TO_GATE
+from .._modules import CRADLE_TO_GATE
 
 if TYPE_CHECKING:
-    from ._factors import FactorLibrary
-    from ._pact import PactFootprint
-    from ._result import FootprintResult
+    from .._factors import FactorLibrary
+    from .._result import FootprintResult
+    from ._exchange import PactFootprint
 
 __all__ = ["Carried", "carried"]
 
@@ -55,7 +55,7 @@ def _ratings(pf: PactFootprint) -> dict[str, float]:
 
 def _facts(pf: PactFootprint) -> tuple[list[str], list[Any], float, float | None, float | None]:
     """IPCC reports, sources, exempted percent, packaging and aircraft shares of the PCF (None: not given)."""
-    from ._pact import CarbonFootprintV3
+    from ._exchange import CarbonFootprintV3
 
     c = pf.pcf
     if isinstance(c, CarbonFootprintV3):
@@ -76,7 +76,7 @@ def _facts(pf: PactFootprint) -> tuple[list[str], list[Any], float, float | None
 def carried(result: FootprintResult, footprints: Iterable[PactFootprint], prefix: str = "pact") -> Carried:
     """What ``result`` inherits from ``footprints`` (the supplier footprints its library's ``pact.*`` factors
     came from): each footprint's facts scaled by the A1-A3 kg CO2e its factor contributes."""
-    from ._pact import _slug
+    from ._exchange import _slug
 
     by_id: dict[str, PactFootprint] = {}
     for pf in footprints:

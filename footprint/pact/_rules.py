@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ._errors import Problem
+from .._errors import Problem
 
 __all__ = ["V2_FROM_2025", "is_uuid4", "plus_years", "rule_problems"]
 

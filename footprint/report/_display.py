@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ._catalogue import CatalogueResult
-    from ._factors import FactorLibrary
-    from ._result import FootprintResult
-    from ._suppliers import SupplierFootprints
-    from ._uncertainty import MonteCarloResult
+    from .._catalogue import CatalogueResult
+    from .._factors import FactorLibrary
+    from .._result import FootprintResult
+    from .._suppliers import SupplierFootprints
+    from .._uncertainty import MonteCarloResult
 
 __all__ = [
     "bar_svg",
@@ -121,7 +121,7 @@ def result_repr(r: FootprintResult) -> str:
 
 def result_html(r: FootprintResult) -> str:
     """Key figures, the EN 15804 module table and a bar chart of the modules (D drawn apart as a credit)."""
-    from ._modules import MODULE_NAMES
+    from .._modules import MODULE_NAMES
 
     name = f"{r.product_name} ({r.product_id})" if r.product_name else r.product_id
     figures = _figures(

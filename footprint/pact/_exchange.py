@@ -34,15 +34,15 @@ from urllib.parse import quote
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from ._errors import FactorError, GWPError, PactError, Problem
-from ._factors import EmissionFactor, FactorLibrary
-from ._gwp import gwp_set
-from ._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
-from ._pact_decimal import PERCENT_PLACES, RATING_PLACES, bounded, decimal, decimal_text
-from ._pact_rules import CPC_CODE, is_uuid4, plus_years, rule_problems
-from ._product import Period
-from ._result import FootprintResult, primary_data_share
-from ._units import conversion_factor, parse_unit, split_quantity
+from .._errors import FactorError, GWPError, PactError, Problem
+from .._factors import EmissionFactor, FactorLibrary
+from .._gwp import gwp_set
+from .._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
+from .._product import Period
+from .._result import FootprintResult, primary_data_share
+from .._units import conversion_factor, parse_unit, split_quantity
+from ._decimal import PERCENT_PLACES, RATING_PLACES, bounded, decimal, decimal_text
+from ._rules import CPC_CODE, is_uuid4, plus_years, rule_problems
 
 __all__ = [
     "DECIMAL_PATTERN",
@@ -789,7 +789,7 @@ def _dqi(
     if library is None:
         notes.append("No DQI: no factor library was given to read the factors' data quality ratings from.")
         return None
-    from ._quality import data_quality
+    from .._quality import data_quality
 
     dq = data_quality(result, library, modules="cradle-to-gate")
     if dq.technological is None or dq.geographical is None or dq.temporal is None:
@@ -798,7 +798,7 @@ def _dqi(
     coverage = bounded(100 * dq.coverage, 0, 100, 4)
     ratings = {"technologicalDQR": dq.technological, "geographicalDQR": dq.geographical, "temporalDQR": dq.temporal}
     if up is not None and up.ratings:  # suppliers' own decimal ratings, not their factors' whole numbers
-        from ._pact_upstream import exact_ratings
+        from ._upstream import exact_ratings
 
         exact = exact_ratings(result, library, up)
         ratings = {f"{k}DQR": v for k, v in exact.items() if v is not None} | {
@@ -1098,7 +1098,7 @@ def _upstream(ex: _Export, upstream: PactSource | Sequence[PactFootprint] | None
     """What the supplier footprints behind the result's ``pact.*`` factors carry into it (None without them)."""
     if upstream is None:
         return None
-    from ._pact_upstream import carried
+    from ._upstream import carried
 
     up = carried(ex.result, _footprints(upstream))
     if up.used_kg and em.excluding > 0:
@@ -1503,7 +1503,7 @@ def to_pact(
     For 2.3 reference periods that include 2025, ``land_use_change_emissions``, ``land_management_emissions``
     (kg CO2e per declared unit), ``biogenic_accounting_methodology``, ``biogenic_co2_uptake`` and the 1-3
     ratings ``dqi_completeness`` and ``dqi_reliability`` are required too. Every rule of
-    :mod:`footprint._pact_rules` is checked on the result. ``upstream``: the supplier PACT footprints behind
+    :mod:`footprint.pact._rules` is checked on the result. ``upstream``: the supplier PACT footprints behind
     the result's ``pact.*`` factors (anything :func:`read_pact` reads); their IPCC reports, secondary sources,
     exempted emissions, packaging emissions and decimal DQRs are carried into this footprint, scaled by use.
     Raises :class:`PactError` listing every problem.
@@ -1588,7 +1588,7 @@ _PACT_JSON = "a PACT ProductFootprint, a list of them or an API response as JSON
 
 def _load(data: Any) -> tuple[list[Any], bool, str | None, list[Problem]]:
     """The footprints in ``data``, whether they came as a list, the file name, and problems reading it."""
-    from ._structured import UnreadableError, load_json
+    from .._structured import UnreadableError, load_json
 
     file: str | None = None
     if isinstance(data, Path) or (

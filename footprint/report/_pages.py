@@ -7,7 +7,7 @@
   SVG, no external CSS, scripts or fonts). Every text that comes from input files is HTML-escaped.
 - :func:`excel_report` writes an .xlsx workbook (openpyxl). Text cells that would read as a formula in a
   spreadsheet (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) are stored as text, by
-  the rule the CSV outputs share (:mod:`footprint._formula`).
+  the rule the CSV outputs share (:mod:`footprint.report._formula`).
 
 matplotlib and openpyxl are optional (``pip install 'footprint[report]'``) and imported only when used.
 """
@@ -25,23 +25,23 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._errors import InputError, MissingDependencyError, Problem, expect_type
-from ._factors import EmissionFactor, FactorLibrary
+from .._errors import InputError, MissingDependencyError, Problem, expect_type
+from .._factors import EmissionFactor, FactorLibrary
+from .._gwp import gwp_set
+from .._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
+from .._output import atomic_outputs
+from .._quality import DataQuality, data_quality
+from .._result import FootprintResult
 from ._formula import looks_like_formula
-from ._gwp import gwp_set
-from ._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
-from ._output import atomic_outputs
-from ._quality import DataQuality, data_quality
-from ._result import FootprintResult
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ._product import Product
-    from ._suppliers import SupplierFootprints, Target
-    from ._uncertainty import MonteCarloResult
+    from .._product import Product
+    from .._suppliers import SupplierFootprints, Target
+    from .._uncertainty import MonteCarloResult
 
 __all__ = [
     "chart_hotspots",
@@ -787,7 +787,7 @@ def _card(label: str, value: str, unit: str, apart: bool = False) -> str:
 
 
 def _page(title: str, nav: Sequence[tuple[str, str]], body: Sequence[str], footer: str) -> str:
-    from . import __version__
+    from .. import __version__
 
     links = "".join(f'<a href="#{_e(anchor)}">{_e(text)}</a>' for anchor, text in nav)
     return "\n".join(
@@ -876,10 +876,10 @@ def html_report(
     of), its declared footprints are listed as factors too and its reference period is used to flag
     factors outside their validity. Charts are inline SVG; every text from input files is escaped.
     """
-    from . import __version__
+    from .. import __version__
 
     if product is not None:
-        from ._lifecycle import prepare_product
+        from .._lifecycle import prepare_product
 
         library = prepare_product(product, library).library
     title = title or f"Carbon footprint: {_product_label(result)}"
@@ -1125,7 +1125,7 @@ def _factors_section(result: FootprintResult, library: FactorLibrary) -> str:
 
 def _provenance_section(result: FootprintResult, library: FactorLibrary) -> str:
     """The hashes and versions that identify the inputs, the library and the software."""
-    from . import __version__
+    from .. import __version__
 
     note = ""
     if library.version != result.factor_library_version:
@@ -1151,8 +1151,8 @@ def html_supplier_report(
     """One self-contained HTML page of supplier footprints: totals by supplier and period, per-period tables
     (delivered quantities, kg CO2e, primary data, intensities) with a chart, clusters, and for each target
     its progress table and trend chart. Supplier, cluster and product names are escaped."""
-    from . import __version__
-    from ._suppliers import progress
+    from .. import __version__
+    from .._suppliers import progress
 
     title = title or "Supplier footprints"
     bs = sf.by_supplier
