@@ -18,7 +18,6 @@ LONG = {
     "footprint._factor_io:_record_from_row",
     "footprint._lifecycle:calculate",
     "footprint.pact._exchange:pact_factors",
-    "footprint.report._pages:html_supplier_report",
     "footprint._suppliers:supplier_footprints",
 }
 

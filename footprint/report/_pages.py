@@ -1152,123 +1152,19 @@ def html_supplier_report(
     (delivered quantities, kg CO2e, primary data, intensities) with a chart, clusters, and for each target
     its progress table and trend chart. Supplier, cluster and product names are escaped."""
     from .. import __version__
-    from .._suppliers import progress
 
     title = title or "Supplier footprints"
     bs = sf.by_supplier
     periods = [str(p) for p in bs.index.get_level_values(0).unique()]
     suppliers = sorted({str(s) for s in bs.index.get_level_values(1)})
     clusters = sorted({str(c) for c in sf.by_cluster.index.get_level_values(1)})
-    body: list[str] = []
     lead = f"{len(suppliers)} supplier(s), {len(clusters)} cluster(s), periods {', '.join(periods)}"
-    body.append(f'<header><h1>{_e(title)}</h1><p class="lead">{_e(lead)}</p></header>')
-
-    # overview
-    pivot = bs["total_kgco2e"].unstack(0)
-    over_rows = []
-    for s in pivot.index:
-        over_rows.append(
-            (str(s), *(_t(float(pivot.loc[s, p])) if p in pivot.columns else _t(None) for p in pivot.columns))
-        )
-    cl_rows = []
-    for col, label in (("gross_kgco2e", "gross"), ("intra_cluster_kgco2e", "intra-cluster"), ("net_kgco2e", "net")):
-        cl = sf.cluster_totals[col].unstack(0)
-        cl_rows += [(f"cluster {c}, {label}", *(_t(float(cl.loc[c, p])) for p in cl.columns)) for c in cl.index]
-    body.append(
-        '<section id="overview"><h2>Overview</h2><p class="note">t CO2e delivered (A1–C4), by supplier and period; for each cluster, gross (every delivery), intra-cluster (to another member) and net (leaving the cluster, each product counted once).</p>'
-        + _table(
-            ["Supplier", *(str(p) for p in pivot.columns)],
-            over_rows + cl_rows,
-            row_class=[None] * len(over_rows) + ["sum"] * len(cl_rows),
-        )
-        + "</section>"
-    )
-
-    # per period
-    inten = sf.intensity
-    extra = [c for c in inten.columns if c.startswith("kgco2e_per_") and c not in ("kgco2e_per_t", "kgco2e_per_piece")]
-    sections = []
-    for k, p in enumerate(periods):
-        sub = _period_table(sf, p).sort_values("total_kgco2e", ascending=False)
-        isub = inten[inten.index.get_level_values(0).astype(str) == p].droplevel(0)
-        per: dict[str, dict[str, float]] = {
-            str(key): {str(c): float(v) for c, v in vals.items()} for key, vals in isub.to_dict("index").items()
-        }
-        rows: list[Sequence[object]] = []
-        for s, r in sub.iterrows():
-            i = per.get(str(s), {})
-            rows.append(
-                (
-                    str(s),
-                    _t(float(r["total_kgco2e"])),
-                    _t(float(r["cradle_to_gate_kgco2e"])),
-                    _t(float(r["module_d_kgco2e"])),
-                    _kg(float(r["mass_t"])),
-                    _kg(float(r["pieces"])),
-                    _pct(float(r["primary_data_share"])),
-                    _kg(i.get("kgco2e_per_t")),
-                    _kg(i.get("kgco2e_per_piece")),
-                    *(_kg4(i.get(c)) for c in extra),
-                )
-            )
-        header = [
-            "Supplier",
-            "t CO2e A1–C4",
-            "t CO2e A1–A3",
-            "t CO2e D (apart)",
-            "t delivered",
-            "pieces",
-            "Primary data",
-            "kg CO2e / t",
-            "kg CO2e / piece",
-            *(c.replace("kgco2e_per_", "kg CO2e / ") for c in extra),
-        ]
-        sections.append(
-            f'<section id="period-{k}"><h2>{_e(p)}</h2>'
-            + _table(header, rows)
-            + _figure_html(chart_suppliers(sf, p), f"sup{k}", f"Suppliers' delivered footprints in {p}, by module.")
-            + "</section>"
-        )
-    body.extend(sections)
-
-    # targets
-    tsec = []
-    for k, target in enumerate(targets):
-        prog = progress(sf, target)
-        what = "absolute emissions" if target.metric == "absolute" else _intensity_label(target.metric, target.currency)
-        what += " (A1–A3)" if target.modules == "A1-A3" else ""
-        desc = (
-            f"{target.scope} ({target.level}): −{100 * target.reduction:.0f} % of {what} by {target.target_period} "
-            f"against {target.baseline_period}"
-        )
-        fmt = _t if target.metric == "absolute" else _kg
-        unit = {"absolute": "t CO2e", "per_tonne": "kg CO2e/t", "per_piece": "kg CO2e/piece"}.get(
-            target.metric, f"kg CO2e/{target.currency}"
-        )
-        trows: list[Sequence[object]] = [
-            (
-                str(p),
-                fmt(float(r["value"])),
-                fmt(float(r["target_path"])),
-                _pct(float(r["reduction_achieved"])),
-                bool(r["on_track"]),
-            )
-            for p, r in prog.iterrows()
-        ]
-        tsec.append(
-            f"<h3>{_e(desc)}</h3>"
-            + _table(["Period", f"Value ({unit})", f"Target path ({unit})", "Reduction achieved", "On track"], trows)
-            + _figure_html(
-                chart_trend(
-                    prog,
-                    f"{target.scope}: progress against −{100 * target.reduction:.0f} % by {target.target_period}",
-                    metric=target.metric,
-                    currency=target.currency,
-                ),
-                f"trend{k}",
-                desc,
-            )
-        )
+    body = [
+        f'<header><h1>{_e(title)}</h1><p class="lead">{_e(lead)}</p></header>',
+        _overview_section(sf),
+        *(_period_section(sf, k, p) for k, p in enumerate(periods)),
+    ]
+    tsec = [_target_block(sf, k, target) for k, target in enumerate(targets)]
     if tsec:
         body.append('<section id="targets"><h2>Targets</h2>' + "".join(tsec) + "</section>")
     body.append(
@@ -1282,6 +1178,116 @@ def html_supplier_report(
         nav.append(("targets", "Targets"))
     nav.append(("method", "Method"))
     return _page(title, nav, body, f"Generated by footprint {_e(__version__)}")
+
+
+def _overview_section(sf: SupplierFootprints) -> str:
+    """t CO2e by supplier and period, then each cluster's gross, intra-cluster and net totals."""
+    pivot = sf.by_supplier["total_kgco2e"].unstack(0)
+    over_rows = []
+    for s in pivot.index:
+        over_rows.append(
+            (str(s), *(_t(float(pivot.loc[s, p])) if p in pivot.columns else _t(None) for p in pivot.columns))
+        )
+    cl_rows = []
+    for col, label in (("gross_kgco2e", "gross"), ("intra_cluster_kgco2e", "intra-cluster"), ("net_kgco2e", "net")):
+        cl = sf.cluster_totals[col].unstack(0)
+        cl_rows += [(f"cluster {c}, {label}", *(_t(float(cl.loc[c, p])) for p in cl.columns)) for c in cl.index]
+    return (
+        '<section id="overview"><h2>Overview</h2><p class="note">t CO2e delivered (A1–C4), by supplier and period; for each cluster, gross (every delivery), intra-cluster (to another member) and net (leaving the cluster, each product counted once).</p>'
+        + _table(
+            ["Supplier", *(str(p) for p in pivot.columns)],
+            over_rows + cl_rows,
+            row_class=[None] * len(over_rows) + ["sum"] * len(cl_rows),
+        )
+        + "</section>"
+    )
+
+
+def _period_section(sf: SupplierFootprints, k: int, p: str) -> str:
+    """One period: each supplier's delivered footprint, quantities, primary data and intensities, and a chart."""
+    inten = sf.intensity
+    extra = [c for c in inten.columns if c.startswith("kgco2e_per_") and c not in ("kgco2e_per_t", "kgco2e_per_piece")]
+    sub = _period_table(sf, p).sort_values("total_kgco2e", ascending=False)
+    isub = inten[inten.index.get_level_values(0).astype(str) == p].droplevel(0)
+    per: dict[str, dict[str, float]] = {
+        str(key): {str(c): float(v) for c, v in vals.items()} for key, vals in isub.to_dict("index").items()
+    }
+    rows: list[Sequence[object]] = []
+    for s, r in sub.iterrows():
+        i = per.get(str(s), {})
+        rows.append(
+            (
+                str(s),
+                _t(float(r["total_kgco2e"])),
+                _t(float(r["cradle_to_gate_kgco2e"])),
+                _t(float(r["module_d_kgco2e"])),
+                _kg(float(r["mass_t"])),
+                _kg(float(r["pieces"])),
+                _pct(float(r["primary_data_share"])),
+                _kg(i.get("kgco2e_per_t")),
+                _kg(i.get("kgco2e_per_piece")),
+                *(_kg4(i.get(c)) for c in extra),
+            )
+        )
+    header = [
+        "Supplier",
+        "t CO2e A1–C4",
+        "t CO2e A1–A3",
+        "t CO2e D (apart)",
+        "t delivered",
+        "pieces",
+        "Primary data",
+        "kg CO2e / t",
+        "kg CO2e / piece",
+        *(c.replace("kgco2e_per_", "kg CO2e / ") for c in extra),
+    ]
+    return (
+        f'<section id="period-{k}"><h2>{_e(p)}</h2>'
+        + _table(header, rows)
+        + _figure_html(chart_suppliers(sf, p), f"sup{k}", f"Suppliers' delivered footprints in {p}, by module.")
+        + "</section>"
+    )
+
+
+def _target_block(sf: SupplierFootprints, k: int, target: Target) -> str:
+    """One target: what it asks, its progress period by period, and its trend chart."""
+    from .._suppliers import progress
+
+    prog = progress(sf, target)
+    what = "absolute emissions" if target.metric == "absolute" else _intensity_label(target.metric, target.currency)
+    what += " (A1–A3)" if target.modules == "A1-A3" else ""
+    desc = (
+        f"{target.scope} ({target.level}): −{100 * target.reduction:.0f} % of {what} by {target.target_period} "
+        f"against {target.baseline_period}"
+    )
+    fmt = _t if target.metric == "absolute" else _kg
+    unit = {"absolute": "t CO2e", "per_tonne": "kg CO2e/t", "per_piece": "kg CO2e/piece"}.get(
+        target.metric, f"kg CO2e/{target.currency}"
+    )
+    trows: list[Sequence[object]] = [
+        (
+            str(p),
+            fmt(float(r["value"])),
+            fmt(float(r["target_path"])),
+            _pct(float(r["reduction_achieved"])),
+            bool(r["on_track"]),
+        )
+        for p, r in prog.iterrows()
+    ]
+    return (
+        f"<h3>{_e(desc)}</h3>"
+        + _table(["Period", f"Value ({unit})", f"Target path ({unit})", "Reduction achieved", "On track"], trows)
+        + _figure_html(
+            chart_trend(
+                prog,
+                f"{target.scope}: progress against −{100 * target.reduction:.0f} % by {target.target_period}",
+                metric=target.metric,
+                currency=target.currency,
+            ),
+            f"trend{k}",
+            desc,
+        )
+    )
 
 
 # --- Excel --------------------------------------------------------------------------------------------
