@@ -17,7 +17,6 @@ LONG = {
     "footprint._bom_io:_assemble",
     "footprint._factor_io:_record_from_row",
     "footprint._lifecycle:calculate",
-    "footprint.pact._exchange:pact_factors",
     "footprint._suppliers:supplier_footprints",
 }
 

@@ -1739,6 +1739,112 @@ def _v3_split(c3: Any) -> dict[str, Decimal]:
     return {g: v / amount for g, v in values.items() if v}
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """What a footprint's ``pcf`` says, in the terms a factor needs, whichever version it is written in."""
+
+    unit_name: str  # the declared unit, as PACT names it
+    value: Decimal  # kg CO2e per one declared unit, excluding biogenic uptake
+    field: str  # where the value was read
+    ipcc: list[str]
+    geo: str | None
+    dqr: tuple[int | None, ...]  # technological, geographical, temporal, on footprint's 1-5
+    ref_end: str
+    pcf_text: str  # the value as the footprint states it, for the factor's notes
+    share: str | None  # primary data share in percent
+    split: dict[str, Decimal]  # gases beside the pre-folded rest (v3 only)
+
+
+def _v3_terms(c3: CarbonFootprintV3) -> _Terms:
+    """A PACT 3 ``pcf``: the PCF per declared unit amount, decimal DQRs rounded to footprint's ratings."""
+    unit_name = c3.declared_unit_of_measurement
+    dqr: tuple[int | None, ...] = (
+        (
+            _rating(Decimal(c3.dqi.technological_dqr)),
+            _rating(Decimal(c3.dqi.geographical_dqr)),
+            _rating(Decimal(c3.dqi.temporal_dqr)),
+        )
+        if c3.dqi is not None
+        else (None, None, None)
+    )
+    per = f"{c3.declared_unit_amount} {unit_name}"
+    return _Terms(
+        unit_name=unit_name,
+        value=Decimal(c3.pcf_excluding_biogenic_uptake) / Decimal(c3.declared_unit_amount),
+        field="pcf.pcfExcludingBiogenicUptake",
+        ipcc=list(c3.ipcc_characterization_factors),
+        geo=c3.geography_country or c3.geography_country_subdivision or c3.geography_region_or_subregion,
+        dqr=dqr,
+        ref_end=c3.reference_period_end,
+        pcf_text=f"pcfExcludingBiogenicUptake {c3.pcf_excluding_biogenic_uptake} kg CO2e per {per}",
+        share=c3.primary_data_share,
+        split=_v3_split(c3),
+    )
+
+
+def _v2_terms(c2: CarbonFootprintV2) -> _Terms:
+    """A PACT 2.3 ``pcf``: the PCF already per declared unit; DQRs of 1 (best) to 3 mapped linearly onto
+    footprint's (and PACT v3's) 1 to 5."""
+    dqr: tuple[int | None, ...] = (
+        (
+            _rating(1 + (Decimal(repr(c2.dqi.technological_dqr)) - 1) * 2),
+            _rating(1 + (Decimal(repr(c2.dqi.geographical_dqr)) - 1) * 2),
+            _rating(1 + (Decimal(repr(c2.dqi.temporal_dqr)) - 1) * 2),
+        )
+        if c2.dqi is not None
+        else (None, None, None)
+    )
+    return _Terms(
+        unit_name=c2.declared_unit,
+        value=Decimal(c2.p_cf_excluding_biogenic),
+        field="pcf.pCfExcludingBiogenic",
+        ipcc=list(c2.ipcc_characterization_factors_sources),
+        geo=c2.geography_country or c2.geography_country_subdivision or c2.geography_region_or_subregion,
+        dqr=dqr,
+        ref_end=c2.reference_period_end,
+        pcf_text=(
+            f"pCfExcludingBiogenic {c2.p_cf_excluding_biogenic} kg CO2e per {c2.declared_unit} "
+            f"(the product holds {c2.unitary_product_amount})"
+        ),
+        share=None if c2.primary_data_share is None else repr(c2.primary_data_share),
+        split={},
+    )
+
+
+def _factor_of(pf: PactFootprint, t: _Terms, fid: str, unit: str, gwp: str, rest: Decimal) -> EmissionFactor:
+    """The pre-folded factor of one supplier footprint: ``rest`` kg CO2e per ``unit`` beside the gases of
+    ``t.split``, valid from the footprint's validity period (default: 3 years from its reference period's end)."""
+    end = _date_of(t.ref_end)
+    valid_from = _date_of(pf.validity_period_start) if pf.validity_period_start else end
+    valid_to = _date_of(pf.validity_period_end) if pf.validity_period_end else _plus_years(end, 3)
+    return EmissionFactor(
+        id=fid,
+        name=f"{pf.product_name_company} ({pf.company_name}, PACT)",
+        category="component",
+        unit=unit,
+        co2e=float(rest),
+        gases={g: float(v) for g, v in t.split.items() if v},
+        supplier=pf.company_name,
+        footprint_id=pf.id,
+        primary_data_share=None if t.share is None else float(Decimal(t.share) / 100),
+        gwp_set=gwp,
+        source=f"{pf.company_name}, PACT footprint {pf.id}",
+        edition=pf.created,
+        region=t.geo or "GLO",
+        licence="supplier data",
+        boundary="cradle-to-gate",
+        dqr_technological=t.dqr[0],
+        dqr_geographical=t.dqr[1],
+        dqr_temporal=t.dqr[2],
+        valid_from=min(valid_from, valid_to),
+        valid_to=valid_to,
+        notes=(
+            f"PACT {pf.spec_version} ProductFootprint {pf.id} ({pf.status}); {t.pcf_text}; "
+            f"product ids {', '.join(pf.product_ids)}; IPCC {', '.join(t.ipcc)}"
+        ),
+    )
+
+
 def pact_factors(
     footprints: PactSource | Sequence[PactFootprint],
     *,
@@ -1780,50 +1886,8 @@ def pact_factors(
         if pf.id.lower() in superseded and not include_deprecated:
             continue
         row = i if len(fps) > 1 else None
-        if isinstance(pf, ProductFootprintV3):
-            c3 = pf.pcf
-            unit_name: str = c3.declared_unit_of_measurement
-            value = Decimal(c3.pcf_excluding_biogenic_uptake) / Decimal(c3.declared_unit_amount)
-            field = "pcf.pcfExcludingBiogenicUptake"
-            ipcc = list(c3.ipcc_characterization_factors)
-            geo = c3.geography_country or c3.geography_country_subdivision or c3.geography_region_or_subregion
-            dqr: tuple[int | None, ...] = (
-                (
-                    _rating(Decimal(c3.dqi.technological_dqr)),
-                    _rating(Decimal(c3.dqi.geographical_dqr)),
-                    _rating(Decimal(c3.dqi.temporal_dqr)),
-                )
-                if c3.dqi is not None
-                else (None, None, None)
-            )
-            ref_end, per = c3.reference_period_end, f"{c3.declared_unit_amount} {unit_name}"
-            pcf_text = f"pcfExcludingBiogenicUptake {c3.pcf_excluding_biogenic_uptake} kg CO2e per {per}"
-            share = c3.primary_data_share
-            split = _v3_split(c3)
-        else:
-            c2 = pf.pcf
-            unit_name = c2.declared_unit
-            value = Decimal(c2.p_cf_excluding_biogenic)
-            field = "pcf.pCfExcludingBiogenic"
-            ipcc = list(c2.ipcc_characterization_factors_sources)
-            geo = c2.geography_country or c2.geography_country_subdivision or c2.geography_region_or_subregion
-            # v2 rates 1 (best) to 3; mapped linearly onto footprint's (and PACT v3's) 1 to 5.
-            dqr = (
-                (
-                    _rating(1 + (Decimal(repr(c2.dqi.technological_dqr)) - 1) * 2),
-                    _rating(1 + (Decimal(repr(c2.dqi.geographical_dqr)) - 1) * 2),
-                    _rating(1 + (Decimal(repr(c2.dqi.temporal_dqr)) - 1) * 2),
-                )
-                if c2.dqi is not None
-                else (None, None, None)
-            )
-            ref_end = c2.reference_period_end
-            pcf_text = (
-                f"pCfExcludingBiogenic {c2.p_cf_excluding_biogenic} kg CO2e per {unit_name} "
-                f"(the product holds {c2.unitary_product_amount})"
-            )
-            share = None if c2.primary_data_share is None else repr(c2.primary_data_share)
-            split = {}
+        t = _v3_terms(pf.pcf) if isinstance(pf, ProductFootprintV3) else _v2_terms(pf.pcf)
+        unit_name, value, field, ipcc, split = t.unit_name, t.value, t.field, t.ipcc, t.split
         unit = PACT_UNITS.get(unit_name)
         if unit is None:
             problems.append(
@@ -1860,9 +1924,6 @@ def pact_factors(
                 )
             )
             continue
-        end = _date_of(ref_end)
-        valid_from = _date_of(pf.validity_period_start) if pf.validity_period_start else end
-        valid_to = _date_of(pf.validity_period_end) if pf.validity_period_end else _plus_years(end, 3)
         # the pre-folded rest: the PCF excluding uptake less its biogenic CO2 and land use change parts
         rest = value - split.get("CO2_biogenic", Decimal(0)) - split.get("CO2_luluc", Decimal(0))
         if rest < 0:
@@ -1877,32 +1938,7 @@ def pact_factors(
             )
             continue
         try:
-            factors[fid] = EmissionFactor(
-                id=fid,
-                name=f"{pf.product_name_company} ({pf.company_name}, PACT)",
-                category="component",
-                unit=unit,
-                co2e=float(rest),
-                gases={g: float(v) for g, v in split.items() if v},
-                supplier=pf.company_name,
-                footprint_id=pf.id,
-                primary_data_share=None if share is None else float(Decimal(share) / 100),
-                gwp_set=gwp,
-                source=f"{pf.company_name}, PACT footprint {pf.id}",
-                edition=pf.created,
-                region=geo or "GLO",
-                licence="supplier data",
-                boundary="cradle-to-gate",
-                dqr_technological=dqr[0],
-                dqr_geographical=dqr[1],
-                dqr_temporal=dqr[2],
-                valid_from=min(valid_from, valid_to),
-                valid_to=valid_to,
-                notes=(
-                    f"PACT {pf.spec_version} ProductFootprint {pf.id} ({pf.status}); {pcf_text}; "
-                    f"product ids {', '.join(pf.product_ids)}; IPCC {', '.join(ipcc)}"
-                ),
-            )
+            factors[fid] = _factor_of(pf, t, fid, unit, gwp, rest)
         except FactorError as exc:
             problems += [Problem(p.message, row=row, field=field, value=str(value)) for p in exc.problems]
     if problems:
