@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ._catalogue import CatalogueResult
 from ._errors import InputError, LedgerError, LedgerIntegrityError, Problem, expect_type
-from ._ledger_chain import content_hash, payload_hash
+from ._ledger_chain import HASHED, content_hash, payload_hash
 from ._result import FootprintResult
 
 if TYPE_CHECKING:
@@ -52,22 +52,8 @@ def boundary_of(result: FootprintResult) -> Boundary:
     return "cradle-to-gate" if set(result.by_module) <= {"A1", "A2", "A3", "D"} else "cradle-to-grave"
 
 
-_META = (
-    "id",
-    "product_id",
-    "period",
-    "version",
-    "created_at",
-    "supersedes",
-    "input_hash",
-    "factor_library_version",
-    "gwp_set",
-    "boundary",
-    "total_kgco2e",
-    "cradle_to_gate_kgco2e",
-    "module_d_kgco2e",
-    "note",
-)
+#: A snapshot's own fields (all but its result): those its content hash covers, less the result's hash.
+_META = tuple(k for k in HASHED if k != "payload_sha256")
 
 #: The columns of :meth:`Ledger.to_frame`.
 FRAME_COLUMNS = (
