@@ -124,8 +124,8 @@ from ._uncertainty import (
     pedigree_gsd,
 )
 from ._units import Q_, conversion_factor, unit_registry
-from .pact import pact_factors, read_pact, to_pact
-from .report import (
+from .pact._exchange import pact_factors, read_pact, to_pact
+from .report._pages import (
     chart_hotspots,
     chart_modules,
     chart_suppliers,
