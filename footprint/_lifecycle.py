@@ -1006,41 +1006,7 @@ def calculate(
     indicators = _gwp_indicators(c_mod, c_kg, split, present)
     share = _primary_shares(prep, c_act, c_fac)
 
-    paths, npaths = _paths(prep)
-    node_of_c = prep.act_node[c_act]
-    contributions = []
-    for k in range(len(c_act)):
-        a, f, mod = int(c_act[k]), int(c_fac[k]), MODULES[int(c_mod[k])]
-        fac = lib.factor_at(f)
-        mat = int(prep.act_material[a])
-        contributions.append(
-            Contribution(
-                path=paths[int(node_of_c[k])],
-                item=prep.node_ids[int(node_of_c[k])],
-                paths=npaths[int(node_of_c[k])],
-                module=mod,
-                ghg_stage=ghg_stage(mod),
-                kind=KINDS[int(prep.act_kind[a])],
-                label=prep.labels[int(prep.act_label[a])],
-                factor_id=fac.id,
-                material=prep.materials[mat] if mat >= 0 else None,
-                quantity=float(c_qty[k]),
-                unit=fac.unit,
-                kgco2e=float(c_kg[k]),
-                data_source="primary" if prep.act_primary[a] or fac.primary_data_share is not None else "secondary",
-                library=lib.origin(fac.id),
-                source=fac.source,
-                edition=fac.edition,
-                table=fac.table,
-                licence=fac.licence,
-                supplier=fac.supplier,
-                footprint_id=fac.footprint_id,
-                primary_share=float(share[k]),
-                kgco2e_biogenic=float(split[0][k]),
-                kgco2e_luluc=float(split[1][k]),
-                kgco2e_uptake=float(split[2][k]),
-            )
-        )
+    contributions = _contributions(prep, ev, share, split)
 
     def group(keys: list[str]) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -1055,15 +1021,7 @@ def calculate(
     primary_kg = float((c_kg * share)[in_total].sum())
     by_source = {"primary": primary_kg, "secondary": total - primary_kg} if len(c_kg) else {}
     by_stage = {s: float(sum(by_module.get(m, 0.0) for m in mods)) for s, mods in GHG_STAGES.items()}
-    warnings = list(prep.warnings)
-    if mismatched:
-        warnings.append(
-            f"{len(mismatched)} factor(s) given by their source as CO2e under another GWP set are used unchanged "
-            f"under {gs.name} (listed in prefolded_factors)"
-        )
-    if len(prep.repl_node) and (cum[prep.repl_node] == 0).any():
-        warnings.append("a replaced item is not part of the product's BOM; its replacement adds nothing")
-    warnings += _validity_flags(prep.product, [lib.factor_at(int(f)) for f in np.unique(c_fac)])
+    warnings = _warnings(prep, ev, gs.name)
     sums = {"total_kgco2e": total, "cradle_to_gate_kgco2e": gate, "module_d_kgco2e": mod_d,
             "product_mass_kg": mass_product, "per_declared_unit_kgco2e": total / quantity if quantity else 0.0,
             "by_module": by_module_arr, "by_gas": gas_co2e, "gas_mass_kg": gas_mass, "by_component": by_component,
@@ -1107,6 +1065,69 @@ def calculate(
         input_hash=_result_hash(prep.input_hash, gs.name, prefolded, quantity),
         footprint_version=__version__,
     )
+
+
+def _contributions(
+    prep: PreparedProduct,
+    ev: _Evaluated,
+    share: npt.NDArray[np.float64],
+    split: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]],
+) -> list[Contribution]:
+    """One row per evaluated activity: where in the BOM, which module, factor and source, how much."""
+    lib = prep.library
+    c_act, c_mod, c_qty, c_fac, c_kg = ev.act, ev.module, ev.qty, ev.factor, ev.kgco2e
+    paths, npaths = _paths(prep)
+    node_of_c = prep.act_node[c_act]
+    contributions = []
+    for k in range(len(c_act)):
+        a, f, mod = int(c_act[k]), int(c_fac[k]), MODULES[int(c_mod[k])]
+        fac = lib.factor_at(f)
+        mat = int(prep.act_material[a])
+        contributions.append(
+            Contribution(
+                path=paths[int(node_of_c[k])],
+                item=prep.node_ids[int(node_of_c[k])],
+                paths=npaths[int(node_of_c[k])],
+                module=mod,
+                ghg_stage=ghg_stage(mod),
+                kind=KINDS[int(prep.act_kind[a])],
+                label=prep.labels[int(prep.act_label[a])],
+                factor_id=fac.id,
+                material=prep.materials[mat] if mat >= 0 else None,
+                quantity=float(c_qty[k]),
+                unit=fac.unit,
+                kgco2e=float(c_kg[k]),
+                data_source="primary" if prep.act_primary[a] or fac.primary_data_share is not None else "secondary",
+                library=lib.origin(fac.id),
+                source=fac.source,
+                edition=fac.edition,
+                table=fac.table,
+                licence=fac.licence,
+                supplier=fac.supplier,
+                footprint_id=fac.footprint_id,
+                primary_share=float(share[k]),
+                kgco2e_biogenic=float(split[0][k]),
+                kgco2e_luluc=float(split[1][k]),
+                kgco2e_uptake=float(split[2][k]),
+            )
+        )
+    return contributions
+
+
+def _warnings(prep: PreparedProduct, ev: _Evaluated, gwp_name: str) -> list[str]:
+    """The preparation's warnings, then pre-folded factors used unchanged, replacements of items outside the
+    BOM, and factors outside their validity."""
+    lib, mismatched = prep.library, ev.prefolded
+    warnings = list(prep.warnings)
+    if mismatched:
+        warnings.append(
+            f"{len(mismatched)} factor(s) given by their source as CO2e under another GWP set are used unchanged "
+            f"under {gwp_name} (listed in prefolded_factors)"
+        )
+    if len(prep.repl_node) and (ev.cumulative[prep.repl_node] == 0).any():
+        warnings.append("a replaced item is not part of the product's BOM; its replacement adds nothing")
+    warnings += _validity_flags(prep.product, [lib.factor_at(int(f)) for f in np.unique(ev.factor)])
+    return warnings
 
 
 def _gwp_split(

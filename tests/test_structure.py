@@ -16,7 +16,6 @@ LONG = {
     "footprint._bom_io:read_bom",
     "footprint._bom_io:_assemble",
     "footprint._factor_io:_record_from_row",
-    "footprint._lifecycle:calculate",
     "footprint._suppliers:supplier_footprints",
 }
 
