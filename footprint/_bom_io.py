@@ -287,22 +287,7 @@ def read_bom(
             what=file,
         )
     fmt = format or ("indented" if cols.level in df.columns else "parent-child")
-    need = [cols.item, cols.quantity] + ([cols.level] if fmt == "indented" else [cols.parent])
-    missing = [c for c in need if c not in df.columns]
-    if missing:
-        raise ProductError(
-            [
-                Problem(
-                    "required column missing",
-                    file=file,
-                    row=first - 1,
-                    field=c,
-                    expected=f"a column named {c!r} (set BomColumns to rename)",
-                )
-                for c in missing
-            ],
-            what=file,
-        )
+    _check_columns(df.columns, cols, fmt, file, first)
 
     def col(name: str) -> pd.Series:
         return df[name] if name in df.columns else pd.Series([""] * len(df), index=df.index, dtype=str)
@@ -322,8 +307,74 @@ def read_bom(
         field=cols.quantity, values=col(cols.quantity).to_numpy(), expected="e.g. 2 or 12.5",
     )  # fmt: skip
 
-    # units: one parse per distinct code
-    unit_col = col(cols.unit).replace("", "piece")
+    row_unit = _row_units(col(cols.unit).replace("", "piece"), units, file, first, cols.unit, problems)
+
+    net, gross = _row_masses(col, cols, default_mass_unit, units, decimal, file, first, problems)
+
+    if fmt == "indented":
+        parent_code, occurrence, root = _indented_parents(
+            col(cols.level), code, product_id, file, first, cols.level, problems
+        )
+    else:
+        parent_code, occurrence, root = _parent_child_parents(col(cols.parent).to_numpy(), code, product_id)
+    if problems:
+        raise ProductError(problems, what=file)
+
+    lines = pd.DataFrame(
+        {
+            "row": np.arange(len(df)) + first,
+            "parent": parent_code,
+            "occurrence": occurrence,
+            "item": code.to_numpy(),
+            "qty": qty,
+            "unit": row_unit.to_numpy(),
+            "description": col(cols.description).to_numpy(),
+            "material": col(cols.material).to_numpy(),
+            "net": net,
+            "gross": gross,
+            "mtype": col(rules.material_type or "\0").to_numpy(),
+            "proc": col(rules.procurement_type or "\0").to_numpy(),
+            "cat": col(rules.item_category or "\0").to_numpy(),
+        }
+    )
+    top = lines[lines["parent"] == ""]
+    root_net = {root: float(top["net"].iloc[0])} if len(top) == 1 and np.isfinite(top["net"].iloc[0]) else {}
+    root_name = str(top["description"].iloc[0]) if len(top) == 1 else ""
+    lines, warnings, more = resolve_raw_materials(lines[lines["parent"] != ""], rules, file)
+    problems += more
+    colnames = {"unit": cols.unit, "material": cols.material, "net": cols.net_mass, "gross": cols.gross_mass}
+    imp = _assemble(lines, root, file, table, problems, colnames, root_name)
+    _last_origins.set(_origins(imp, lines, file, cols, table))
+    nets = lines.groupby("item")["net"].first().dropna()
+    stated = {**{str(k): float(v) for k, v in nets.items()}, **root_net}
+    warnings += mass_balance(imp.items, stated, rules.mass_tolerance)
+    return imp.model_copy(update={"warnings": warnings + imp.warnings})
+
+
+def _check_columns(present: pd.Index, cols: BomColumns, fmt: str, file: str, first: int) -> None:
+    """The columns a BOM of ``fmt`` cannot be read without: item, quantity, and level or parent."""
+    need = [cols.item, cols.quantity] + ([cols.level] if fmt == "indented" else [cols.parent])
+    missing = [c for c in need if c not in present]
+    if missing:
+        raise ProductError(
+            [
+                Problem(
+                    "required column missing",
+                    file=file,
+                    row=first - 1,
+                    field=c,
+                    expected=f"a column named {c!r} (set BomColumns to rename)",
+                )
+                for c in missing
+            ],
+            what=file,
+        )
+
+
+def _row_units(
+    unit_col: pd.Series, units: dict[str, str], file: str, first: int, field: str, problems: list[Problem]
+) -> pd.Series:
+    """Each row's unit as footprint names it (an ERP code mapped by ``units``), one parse per distinct code."""
     unit_of: dict[str, str] = {}
     for u in unit_col.unique():
         try:
@@ -335,14 +386,26 @@ def read_bom(
                     f"unknown unit on {len(rows)} row(s) {rows[:10]}",
                     file=file,
                     row=rows[0],
-                    field=cols.unit,
+                    field=field,
                     value=u,
                     expected="a unit or ERP unit code (PCE, KG, M, L ...)",
                 )
             )
-    row_unit = unit_col.map(unit_of).astype(object).fillna("piece")
+    return unit_col.map(unit_of).astype(object).fillna("piece")
 
-    # masses
+
+def _row_masses(
+    col: Callable[[str], pd.Series],
+    cols: BomColumns,
+    default_mass_unit: str,
+    units: dict[str, str],
+    decimal: Literal[".", ","] | None,
+    file: str,
+    first: int,
+    problems: list[Problem],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Each row's net and gross mass in kg (NaN where not given), from its mass unit (default
+    ``default_mass_unit``); a gross mass below the net mass is a problem."""
     mass_unit = col(cols.mass_unit).replace("", default_mass_unit)
     kg_per: dict[str, float] = {}
     for u in mass_unit.unique():
@@ -376,95 +439,72 @@ def read_bom(
         gross < net, "gross mass is below the net mass", file=file, first_row=first, field=cols.gross_mass,
         values=col(cols.gross_mass).to_numpy(), expected=">= the net mass",
     )  # fmt: skip
+    return net, gross
 
-    # parent of each row
-    if fmt == "indented":
-        lev = _levels(col(cols.level), file, first, cols.level, problems)
-        parent_row = np.full(len(df), -1, dtype=np.int64)
-        if not problems:
-            top = lev.min()
-            jumps = np.flatnonzero(np.diff(lev) > 1) + 1
-            for i in jumps:
+
+def _indented_parents(
+    level_col: pd.Series, code: pd.Series, product_id: str, file: str, first: int, field: str, problems: list[Problem]
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64], str]:
+    """An indented BOM's parent of each row (the nearest row above it one level up), the row each line hangs
+    under (a shared assembly is listed under each parent: its first occurrence's children are kept), and the
+    root: the single top row, else ``product_id``. Any problem so far stops here."""
+    lev = _levels(level_col, file, first, field, problems)
+    parent_row = np.full(len(code), -1, dtype=np.int64)
+    if not problems:
+        top = lev.min()
+        jumps = np.flatnonzero(np.diff(lev) > 1) + 1
+        for i in jumps:
+            problems.append(
+                Problem(
+                    f"level jumps from {lev[i - 1]} to {lev[i]}",
+                    file=file,
+                    row=first + int(i),
+                    field=field,
+                    value=level_col.iloc[i],
+                    expected=f"at most {lev[i - 1] + 1}",
+                )
+            )
+        for level in np.unique(lev[lev > top]):
+            cand = np.flatnonzero(lev == level - 1)
+            at = np.flatnonzero(lev == level)
+            k = np.searchsorted(cand, at) - 1
+            orphan = k < 0
+            for i in at[orphan]:
                 problems.append(
                     Problem(
-                        f"level jumps from {lev[i - 1]} to {lev[i]}",
+                        "row has no parent above it",
                         file=file,
                         row=first + int(i),
-                        field=cols.level,
-                        value=col(cols.level).iloc[i],
-                        expected=f"at most {lev[i - 1] + 1}",
+                        field=field,
+                        value=int(lev[i]),
+                        expected=f"a row at level {level - 1} before it",
                     )
                 )
-            for level in np.unique(lev[lev > top]):
-                cand = np.flatnonzero(lev == level - 1)
-                at = np.flatnonzero(lev == level)
-                k = np.searchsorted(cand, at) - 1
-                orphan = k < 0
-                for i in at[orphan]:
-                    problems.append(
-                        Problem(
-                            "row has no parent above it",
-                            file=file,
-                            row=first + int(i),
-                            field=cols.level,
-                            value=int(lev[i]),
-                            expected=f"a row at level {level - 1} before it",
-                        )
-                    )
-                parent_row[at[~orphan]] = cand[k[~orphan]]
-        if problems:
-            raise ProductError(problems, what=file)
-        tops = np.flatnonzero(lev == lev.min())
-        if len(tops) == 1 and tops[0] == 0:
-            root = str(code.iloc[0])
-            parent_code = np.where(parent_row >= 0, code.to_numpy()[np.maximum(parent_row, 0)], "")
-        else:
-            root = product_id
-            parent_code = np.where(parent_row >= 0, code.to_numpy()[np.maximum(parent_row, 0)], root)
-        # a shared assembly is listed under each parent: keep its first occurrence's children
-        occurrence = parent_row
-    else:
-        parent_code = col(cols.parent).to_numpy()
-        occurrence = np.zeros(len(df), dtype=np.int64)
-        children = set(code.to_numpy())
-        roots = sorted({p for p in parent_code if p and p not in children})
-        if len(roots) == 1:
-            root = roots[0]
-        else:
-            root = product_id
-            parent_code = np.where(np.isin(parent_code, roots) | (parent_code == ""), root, parent_code)
+            parent_row[at[~orphan]] = cand[k[~orphan]]
     if problems:
         raise ProductError(problems, what=file)
+    tops = np.flatnonzero(lev == lev.min())
+    if len(tops) == 1 and tops[0] == 0:
+        root = str(code.iloc[0])
+        parent_code = np.where(parent_row >= 0, code.to_numpy()[np.maximum(parent_row, 0)], "")
+    else:
+        root = product_id
+        parent_code = np.where(parent_row >= 0, code.to_numpy()[np.maximum(parent_row, 0)], root)
+    return parent_code, parent_row, root
 
-    lines = pd.DataFrame(
-        {
-            "row": np.arange(len(df)) + first,
-            "parent": parent_code,
-            "occurrence": occurrence,
-            "item": code.to_numpy(),
-            "qty": qty,
-            "unit": row_unit.to_numpy(),
-            "description": col(cols.description).to_numpy(),
-            "material": col(cols.material).to_numpy(),
-            "net": net,
-            "gross": gross,
-            "mtype": col(rules.material_type or "\0").to_numpy(),
-            "proc": col(rules.procurement_type or "\0").to_numpy(),
-            "cat": col(rules.item_category or "\0").to_numpy(),
-        }
-    )
-    top = lines[lines["parent"] == ""]
-    root_net = {root: float(top["net"].iloc[0])} if len(top) == 1 and np.isfinite(top["net"].iloc[0]) else {}
-    root_name = str(top["description"].iloc[0]) if len(top) == 1 else ""
-    lines, warnings, more = resolve_raw_materials(lines[lines["parent"] != ""], rules, file)
-    problems += more
-    colnames = {"unit": cols.unit, "material": cols.material, "net": cols.net_mass, "gross": cols.gross_mass}
-    imp = _assemble(lines, root, file, table, problems, colnames, root_name)
-    _last_origins.set(_origins(imp, lines, file, cols, table))
-    nets = lines.groupby("item")["net"].first().dropna()
-    stated = {**{str(k): float(v) for k, v in nets.items()}, **root_net}
-    warnings += mass_balance(imp.items, stated, rules.mass_tolerance)
-    return imp.model_copy(update={"warnings": warnings + imp.warnings})
+
+def _parent_child_parents(
+    parent_code: npt.NDArray[Any], code: pd.Series, product_id: str
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64], str]:
+    """A parent-child table's parents as given; the root is the one parent no row lists as a child, else
+    ``product_id`` above every such parent and every row without a parent."""
+    occurrence = np.zeros(len(code), dtype=np.int64)
+    children = set(code.to_numpy())
+    roots = sorted({p for p in parent_code if p and p not in children})
+    if len(roots) == 1:
+        return parent_code, occurrence, roots[0]
+    parent_code = np.where(np.isin(parent_code, roots) | (parent_code == ""), product_id, parent_code)
+    return parent_code, occurrence, product_id
 
 
 Origin = tuple[str, int | None, str, str]
