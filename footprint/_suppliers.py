@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import ConfigDict, Field, model_validator
 
 from ._catalogue import CatalogueResult, read_table
@@ -296,6 +297,92 @@ def _declared(unit_text: str) -> tuple[float, str]:
     return value, unit or "piece"
 
 
+def _read_deliveries(deliveries: TableSource, name: str) -> tuple[pd.DataFrame, int, str]:
+    """The deliveries table (a DataFrame as given, a CSV or an Excel file read), the number of its first data
+    row and what a row is called in its problems."""
+    import pandas as pd
+
+    try:
+        if not isinstance(deliveries, pd.DataFrame) and str(deliveries).lower().endswith((".xlsx", ".xlsm")):
+            return pd.read_excel(deliveries, dtype={"product": str, "period": str}), 2, "row"
+        table = read_table(deliveries, name)
+        first_row, row_label = where_rows(table)
+        return table, first_row, row_label
+    except FootprintError:
+        raise
+    except Exception as exc:  # undecodable text, a damaged CSV or workbook: pandas and openpyxl raise many kinds
+        raise DeliveryError([Problem(f"cannot read the table: {exc}", file=name)], what=name) from None
+
+
+def _footprint_rows(
+    footprints: pd.DataFrame, product: npt.NDArray[Any], period: npt.NDArray[Any]
+) -> tuple[pd.DataFrame, npt.NDArray[np.intp], str]:
+    """The footprint table as columns, the row of each delivery's product (for its period when the table has
+    periods; -1: none) and the problem a missing one is."""
+    import pandas as pd
+
+    fp_tab = footprints.reset_index()
+    if "period" in fp_tab.columns:
+        fp_tab["period"] = fp_tab["period"].astype(str)
+        key = pd.MultiIndex.from_arrays([product, period])
+        fp_idx = pd.MultiIndex.from_frame(fp_tab[["product", "period"]].astype(str))
+        return fp_tab, fp_idx.get_indexer(key), "no footprint for this product in this period"
+    pos = pd.Index(fp_tab["product"].astype(str)).get_indexer(pd.Index(product))
+    return fp_tab, pos, "no footprint for this product"
+
+
+def _per_declared(
+    units: npt.NDArray[Any],
+    declared: npt.NDArray[Any],
+    ok: npt.NDArray[np.bool_],
+    name: str,
+    first_row: int,
+    row_label: str,
+    problems: list[Problem],
+) -> npt.NDArray[np.float64]:
+    """Declared units per unit delivered, one conversion per distinct (unit, declared unit) pair."""
+    import pandas as pd
+
+    per_declared = np.full(len(units), np.nan)
+    codes, uniq = pd.MultiIndex.from_arrays([units, declared]).factorize()
+    for k, (unit, decl) in enumerate(uniq):
+        dv, du = _declared(decl)
+        sel = ok & (codes == k)
+        try:
+            per_declared[sel] = (conversion_factor(unit, du) if unit else 1.0) / dv
+        except (IncompatibleUnitsError, UnitError):
+            problems += row_problems(
+                sel, f"unit cannot be expressed in the product's declared unit {decl!r}", file=name,
+                first_row=first_row, field="unit", values=units, expected=f"a unit of the dimension of {decl!r}",
+                row_label=row_label,
+            )  # fmt: skip
+    return per_declared
+
+
+def _rolled_up(
+    lines: pd.DataFrame, value_cols: list[str], rows: npt.NDArray[np.int64], name: str
+) -> SupplierFootprints:
+    """The delivery lines summed by product, family, supplier and cluster (gross, and net of deliveries inside
+    a cluster), with intensities; the sums checked against the lines."""
+    sum_cols = ["quantity", "mass_t", "pieces", *value_cols]
+    by_supplier = _group_lines(lines, ["period", "supplier"], sum_cols)
+    by_cluster = _group_lines(lines, ["period", "cluster"], sum_cols)
+    # the same group-by over the lines with intra-cluster deliveries set to zero: what leaves the cluster
+    by_cluster_net = _group_lines(zero_intra(lines, sum_cols), ["period", "cluster"], sum_cols)
+    check_deliveries(lines, sum_cols, rows, name, {"supplier": by_supplier, "cluster": by_cluster})
+    return SupplierFootprints(
+        lines=lines,
+        by_product=_group_lines(lines, ["period", "product"], sum_cols),
+        by_family=_group_lines(lines, ["period", "supplier", "family"], sum_cols),
+        by_supplier=by_supplier,
+        by_cluster=by_cluster,
+        intensity=_intensity(lines, by_supplier),
+        by_cluster_net=by_cluster_net,
+        cluster_totals=cluster_totals(by_cluster, by_cluster_net),
+        intra_cluster_flows=intra_cluster_flows(lines),
+    )
+
+
 @np.errstate(over="ignore", invalid="ignore")  # overflows are found and named by check_deliveries
 def supplier_footprints(
     footprints: pd.DataFrame,
@@ -322,17 +409,7 @@ def supplier_footprints(
     expect_type(footprints, pd.DataFrame, "footprints")
     expect_type(deliveries, (pd.DataFrame, str, os.PathLike), "deliveries")
     name = "deliveries" if isinstance(deliveries, pd.DataFrame) else str(deliveries)
-    try:
-        if not isinstance(deliveries, pd.DataFrame) and str(deliveries).lower().endswith((".xlsx", ".xlsm")):
-            deliveries = pd.read_excel(deliveries, dtype={"product": str, "period": str})
-            first_row, row_label = 2, "row"
-        else:
-            deliveries = read_table(deliveries, name)
-            first_row, row_label = where_rows(deliveries)
-    except FootprintError:
-        raise
-    except Exception as exc:  # undecodable text, a damaged CSV or workbook: pandas and openpyxl raise many kinds
-        raise DeliveryError([Problem(f"cannot read the table: {exc}", file=name)], what=name) from None
+    deliveries, first_row, row_label = _read_deliveries(deliveries, name)
     problems: list[Problem] = column_problems(TABLES["deliveries"], list(deliveries.columns), name)
     if problems:
         raise DeliveryError(problems, what=name)
@@ -368,34 +445,11 @@ def supplier_footprints(
         known = {str(p) for p in periods}
         bad(~np.isin(period, list(known)), "period", "unknown reporting period", f"one of {', '.join(sorted(known))}")
 
-    fp_tab = footprints.reset_index()
-    if "period" in fp_tab.columns:
-        fp_tab["period"] = fp_tab["period"].astype(str)
-        key = pd.MultiIndex.from_arrays([product, period])
-        fp_idx = pd.MultiIndex.from_frame(fp_tab[["product", "period"]].astype(str))
-        pos = fp_idx.get_indexer(key)
-        missing_msg = "no footprint for this product in this period"
-    else:
-        pos = pd.Index(fp_tab["product"].astype(str)).get_indexer(pd.Index(product))
-        missing_msg = "no footprint for this product"
+    fp_tab, pos, missing_msg = _footprint_rows(footprints, product, period)
     bad(pos < 0, "product", missing_msg, "a product of the footprint table")
 
-    # units: one conversion per distinct (unit, declared unit) pair
     declared = fp_tab["declared_unit"].to_numpy()[np.maximum(pos, 0)]
-    per_declared = np.full(len(d), np.nan)
-    ok = pos >= 0
-    codes, uniq = pd.MultiIndex.from_arrays([units, declared]).factorize()
-    for k, (unit, decl) in enumerate(uniq):  # one conversion per distinct (unit, declared unit) pair
-        dv, du = _declared(decl)
-        sel = ok & (codes == k)
-        try:
-            per_declared[sel] = (conversion_factor(unit, du) if unit else 1.0) / dv
-        except (IncompatibleUnitsError, UnitError):
-            problems += row_problems(
-                sel, f"unit cannot be expressed in the product's declared unit {decl!r}", file=name,
-                first_row=first_row, field="unit", values=units, expected=f"a unit of the dimension of {decl!r}",
-                row_label=row_label,
-            )  # fmt: skip
+    per_declared = _per_declared(units, declared, pos >= 0, name, first_row, row_label, problems)
     revenue = None
     if "revenue" in d.columns:
         revenue = pd.to_numeric(d["revenue"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -447,23 +501,7 @@ def supplier_footprints(
         lines["currency"] = currency
     lines["row"] = rows
 
-    sum_cols = ["quantity", "mass_t", "pieces", *value_cols]
-    by_supplier = _group_lines(lines, ["period", "supplier"], sum_cols)
-    by_cluster = _group_lines(lines, ["period", "cluster"], sum_cols)
-    # the same group-by over the lines with intra-cluster deliveries set to zero: what leaves the cluster
-    by_cluster_net = _group_lines(zero_intra(lines, sum_cols), ["period", "cluster"], sum_cols)
-    check_deliveries(lines, sum_cols, rows, name, {"supplier": by_supplier, "cluster": by_cluster})
-    return SupplierFootprints(
-        lines=lines,
-        by_product=_group_lines(lines, ["period", "product"], sum_cols),
-        by_family=_group_lines(lines, ["period", "supplier", "family"], sum_cols),
-        by_supplier=by_supplier,
-        by_cluster=by_cluster,
-        intensity=_intensity(lines, by_supplier),
-        by_cluster_net=by_cluster_net,
-        cluster_totals=cluster_totals(by_cluster, by_cluster_net),
-        intra_cluster_flows=intra_cluster_flows(lines),
-    )
+    return _rolled_up(lines, value_cols, rows, name)
 
 
 def _group_lines(lines: pd.DataFrame, keys: list[str], sum_cols: list[str]) -> pd.DataFrame:

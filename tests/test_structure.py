@@ -15,7 +15,6 @@ MAX_LINES = 120
 LONG = {
     "footprint._bom_io:_assemble",
     "footprint._factor_io:_record_from_row",
-    "footprint._suppliers:supplier_footprints",
 }
 
 
