@@ -555,6 +555,59 @@ def _mapping(mapping: str | Path | pd.DataFrame | None) -> pd.DataFrame | None:
     return read_mapping(mapping)
 
 
+def _check_agreement(
+    lines: pd.DataFrame,
+    grouped: Any,
+    attrs: pd.DataFrame,
+    file: str,
+    colnames: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    """An item's unit, material and masses must agree wherever it is listed: each difference is a problem
+    naming the first row that differs."""
+    for attr in ("unit", "material", "net", "gross"):
+        varies = grouped[attr].nunique(dropna=True)
+        for item in varies[varies > 1].index:
+            sub = lines[lines["item"] == item]
+            first_value = attrs.loc[item, attr]
+            odd = sub[sub[attr].notna() & (sub[attr] != first_value)]
+            problems.append(
+                Problem(
+                    f"item {item!r} is listed with different values (first {first_value!r} on row {int(sub['row'].iloc[0])})",
+                    file=file,
+                    row=int(odd["row"].iloc[0]),
+                    field=colnames[attr],
+                    value=odd[attr].iloc[0],
+                    expected="the same value wherever the item is listed",
+                )
+            )
+
+
+def _mapping_records(mapping: pd.DataFrame | None, file: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The mapping table's rows by code: materials, and components (``kind`` component), each with the file
+    and row it came from."""
+    mat_map: dict[str, Any] = {}
+    comp_map: dict[str, Any] = {}
+    if mapping is not None:
+        mfile, mfirst = mapping.attrs.get("file", file), int(mapping.attrs.get("first_row", 0))
+        for k, raw in enumerate(mapping.to_dict("records")):
+            rec = {**raw, "__file__": mfile, "__row__": mfirst + k if mfirst else None}
+            (comp_map if rec.get("kind") == "component" else mat_map)[rec["code"]] = rec
+    return mat_map, comp_map
+
+
+def _children(lines: pd.DataFrame) -> dict[str, list[Child]]:
+    """Each parent's children: positions summed within one occurrence of the parent, the first occurrence of
+    a parent listed more than once defining its children."""
+    first_occ = lines.groupby("parent")["occurrence"].transform("min")
+    edges = lines[lines["occurrence"] == first_occ].groupby(["parent", "item"], sort=False)["qty"].sum()
+    kids_of: dict[str, list[Child]] = {}
+    for key, q in edges.items():
+        parent, child = str(key[0]), str(key[1])  # type: ignore[index]
+        kids_of.setdefault(str(parent), []).append(Child(item=str(child), quantity=float(q)))
+    return kids_of
+
+
 def _assemble(
     lines: pd.DataFrame,
     root: str,
@@ -577,36 +630,9 @@ def _assemble(
         kind=("kind", "first"),
         first_row=("row", "min"),
     )
-    for attr in ("unit", "material", "net", "gross"):
-        varies = grouped[attr].nunique(dropna=True)
-        for item in varies[varies > 1].index:
-            sub = lines[lines["item"] == item]
-            first_value = attrs.loc[item, attr]
-            odd = sub[sub[attr].notna() & (sub[attr] != first_value)]
-            problems.append(
-                Problem(
-                    f"item {item!r} is listed with different values (first {first_value!r} on row {int(sub['row'].iloc[0])})",
-                    file=file,
-                    row=int(odd["row"].iloc[0]),
-                    field=colnames[attr],
-                    value=odd[attr].iloc[0],
-                    expected="the same value wherever the item is listed",
-                )
-            )
-    # edges: sum positions within one occurrence of a parent; the first occurrence defines the parent
-    first_occ = lines.groupby("parent")["occurrence"].transform("min")
-    edges = lines[lines["occurrence"] == first_occ].groupby(["parent", "item"], sort=False)["qty"].sum()
-    mat_map: dict[str, Any] = {}
-    comp_map: dict[str, Any] = {}
-    if mapping is not None:
-        mfile, mfirst = mapping.attrs.get("file", file), int(mapping.attrs.get("first_row", 0))
-        for k, raw in enumerate(mapping.to_dict("records")):
-            rec = {**raw, "__file__": mfile, "__row__": mfirst + k if mfirst else None}
-            (comp_map if rec.get("kind") == "component" else mat_map)[rec["code"]] = rec
-    kids_of: dict[str, list[Child]] = {}
-    for key, q in edges.items():
-        parent, child = str(key[0]), str(key[1])  # type: ignore[index]
-        kids_of.setdefault(str(parent), []).append(Child(item=str(child), quantity=float(q)))
+    _check_agreement(lines, grouped, attrs, file, colnames, problems)
+    mat_map, comp_map = _mapping_records(mapping, file)
+    kids_of = _children(lines)
     items: list[Item] = []
     used_materials: dict[str, Material] = {}
     massless: list[str] = []
