@@ -43,6 +43,7 @@ from .._result import FootprintResult, primary_data_share
 from .._units import conversion_factor, parse_unit, split_quantity
 from ._decimal import PERCENT_PLACES, RATING_PLACES, bounded, decimal, decimal_text
 from ._rules import CPC_CODE, is_uuid4, plus_years, rule_problems
+from ._upstream import carried_emissions, supplier_ratings
 
 __all__ = [
     "DECIMAL_PATTERN",
@@ -786,18 +787,24 @@ def _dqi(
 ) -> dict[str, Any] | None:
     """The DQI: emission-weighted means of the factors' ratings (1-5), clamped to the range PACT allows.
     v2 rates 1 to 3 and needs completeness and reliability ratings factors do not carry: given or no DQI."""
-    if library is None:
+    given = supplier_ratings(result, up) if library is None else None
+    if library is None and given is None:
         notes.append("No DQI: no factor library was given to read the factors' data quality ratings from.")
         return None
-    from .._quality import data_quality
+    if given is not None:  # every A1-A3 emission is a supplier footprint's: their own ratings
+        coverage = Decimal(100)
+        ratings = {f"{k}DQR": v for k, v in given.items()}
+    else:
+        from .._quality import data_quality
 
-    dq = data_quality(result, library, modules="cradle-to-gate")
-    if dq.technological is None or dq.geographical is None or dq.temporal is None:
-        notes.append("No DQI: the factors used carry no data quality ratings.")
-        return None
-    coverage = bounded(100 * dq.coverage, 0, 100, 4)
-    ratings = {"technologicalDQR": dq.technological, "geographicalDQR": dq.geographical, "temporalDQR": dq.temporal}
-    if up is not None and up.ratings:  # suppliers' own decimal ratings, not their factors' whole numbers
+        assert library is not None
+        dq = data_quality(result, library, modules="cradle-to-gate")
+        if dq.technological is None or dq.geographical is None or dq.temporal is None:
+            notes.append("No DQI: the factors used carry no data quality ratings.")
+            return None
+        coverage = bounded(100 * dq.coverage, 0, 100, 4)
+        ratings = {"technologicalDQR": dq.technological, "geographicalDQR": dq.geographical, "temporalDQR": dq.temporal}
+    if up is not None and up.ratings and library is not None:  # suppliers' decimal ratings, not whole numbers
         from ._upstream import exact_ratings
 
         exact = exact_ratings(result, library, up)
@@ -1104,7 +1111,8 @@ def _upstream(ex: _Export, upstream: PactSource | Sequence[PactFootprint] | None
     if up.used_kg and em.excluding > 0:
         ex.notes.append(
             f"Carried from {len(up.used_kg)} supplier PACT footprint(s), scaled by their share of A1-A3: "
-            "their IPCC reports, secondary emission factor sources, exempted and packaging emissions and "
+            "their IPCC reports, secondary emission factor sources, exempted and packaging emissions, their "
+            "own fossil, biogenic and land emissions, land occupation and carbon contents (by mass share) and "
             "data quality ratings."
         )
     return up
@@ -1310,8 +1318,16 @@ def _pcf_v3(b: _Body) -> dict[str, Any]:
         pcf["landUseChangeGhgEmissions"] = _dec(em.luluc)
     if em.bio > 0:
         pcf["biogenicNonCO2Emissions"] = _dec(em.bio)
-    if b.exempted_emissions_description:
-        pcf["exemptedEmissionsDescription"] = b.exempted_emissions_description
+    exempted_text = [b.exempted_emissions_description] if b.exempted_emissions_description else []
+    if up is not None:  # what the supplier footprints give, scaled by use; the values found above first
+        exempted_text += [t for t in up.exempted_text if t not in exempted_text]
+        for key, value in up.scaled.items():
+            pcf.setdefault(key, _dec(em.bio if key == "biogenicNonCO2Emissions" else value / q))
+        contents = up.carbon_contents(b.unit.mass_per_du, q)
+        for key, value in contents.items():
+            pcf.setdefault(key, _dec(value))
+    if exempted_text:
+        pcf["exemptedEmissionsDescription"] = "; ".join(exempted_text)
     if up is not None and up.packaging_kg > 0:
         pcf["packagingGhgEmissions"] = _dec(up.packaging_kg / q)
     if up is not None and up.aircraft_kg is not None:
@@ -1505,7 +1521,9 @@ def to_pact(
     ratings ``dqi_completeness`` and ``dqi_reliability`` are required too. Every rule of
     :mod:`footprint.pact._rules` is checked on the result. ``upstream``: the supplier PACT footprints behind
     the result's ``pact.*`` factors (anything :func:`read_pact` reads); their IPCC reports, secondary sources,
-    exempted emissions, packaging emissions and decimal DQRs are carried into this footprint, scaled by use.
+    exempted emissions, packaging emissions, decimal DQRs, declared fossil, biogenic and land emissions and land
+    occupation are carried into this footprint, scaled by use; their carbon contents by their products' mass
+    share, and only where that share is known.
     Raises :class:`PactError` listing every problem.
     """
     ex, major, what = _export_of(result, version)
@@ -1514,6 +1532,7 @@ def to_pact(
     em = _emissions(ex, library, biogenic_co2_uptake)
     _check_carbon_content(ex, fossil_carbon_content, biogenic_carbon_content)
     up = _upstream(ex, upstream, em)
+    em = carried_emissions(em, up, q)
     if up is not None and up.used_kg and em.excluding > 0:  # shares of the PCF excluding biogenic uptake
         exempted_emissions_percent += 100 * up.exempted_kg / (em.excluding * q)
         packaging_emissions_included = packaging_emissions_included or up.packaging_included
