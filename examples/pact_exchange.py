@@ -55,3 +55,19 @@ with tempfile.TemporaryDirectory() as tmp:
     )
     res = fp.calculate(skid, suppliers.merge(lib))
     print(f"A skid of two valves ({factor.id}): {res.cradle_to_gate_kgco2e:,.1f} kg CO2e cradle to gate")
+    # the skid re-exported: the valve maker's declared emissions and DQI carried through, scaled by use (x 2)
+    skid_pcf = fp.to_pact(
+        res,
+        company_name="Skid builder AS",
+        company_ids=["skid-builder"],
+        company_domain="skid-builder.example",
+        reference_period=valve.reference_period,
+        fossil_carbon_content=12.2,
+        product_mass_per_declared_unit=2 * float(checked.pcf.product_mass_per_declared_unit),
+        upstream=[checked],
+        created=datetime(2026, 3, 1, tzinfo=UTC),
+    )["pcf"]
+    print(
+        f"  re-exported: fossil {skid_pcf['fossilGhgEmissions']} kg CO2e (the valve's {pcf['fossilGhgEmissions']} x 2)"
+    )
+    print(f"  DQI {skid_pcf.get('dqi')}, as the valve maker rated it")
