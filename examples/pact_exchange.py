@@ -63,7 +63,7 @@ with tempfile.TemporaryDirectory() as tmp:
         company_domain="skid-builder.example",
         reference_period=valve.reference_period,
         fossil_carbon_content=12.2,
-        product_mass_per_declared_unit=2 * float(checked.pcf.product_mass_per_declared_unit),
+        product_mass_per_declared_unit=2 * float(pcf["productMassPerDeclaredUnit"]),
         upstream=[checked],
         created=datetime(2026, 3, 1, tzinfo=UTC),
     )["pcf"]
