@@ -1521,9 +1521,7 @@ def to_pact(
     ratings ``dqi_completeness`` and ``dqi_reliability`` are required too. Every rule of
     :mod:`footprint.pact._rules` is checked on the result. ``upstream``: the supplier PACT footprints behind
     the result's ``pact.*`` factors (anything :func:`read_pact` reads); their IPCC reports, secondary sources,
-    exempted emissions, packaging emissions, decimal DQRs, declared fossil, biogenic and land emissions and land
-    occupation are carried into this footprint, scaled by use; their carbon contents by their products' mass
-    share, and only where that share is known.
+    exempted, packaging and declared emissions, carbon contents and DQRs carry through, scaled by use (docs/pact.md).
     Raises :class:`PactError` listing every problem.
     """
     ex, major, what = _export_of(result, version)
