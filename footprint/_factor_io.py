@@ -71,15 +71,42 @@ def _number(raw: str, problems: list[Problem], where: dict[str, Any], what: str)
     return x
 
 
+_Where = Callable[[str], dict[str, Any]]
+
+
 def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[Problem]) -> dict[str, Any] | None:
-    """Turn one flat row of text into the fields of an EmissionFactor, recording every problem."""
+    """Turn one flat row of text into the fields of an EmissionFactor, recording every problem.
+
+    Each step reads its own fields into ``rec`` and appends what it finds wrong; the steps run in a fixed order, so
+    the problems of one row are listed in the same order every time."""
     n_before = len(problems)
     rec: dict[str, Any] = {}
-    gas_cols = _gas_columns()
 
     def where(field: str) -> dict[str, Any]:
         return {"file": file, "row": line, "field": field}
 
+    _identity_fields(row, rec, problems, where)
+    _gas_values(row, rec, problems, where)
+    _prefolded_value(row, rec, problems, where)
+    _quality_ratings(row, rec, problems, where)
+    _validity_dates(row, rec, problems, where)
+    _energy_basis_fields(row, rec, problems, where)
+    _uncertainty(row, rec, problems, where)
+    for col in ("source_url", "table", "notes", "density", "net_calorific_value", "supplier", "footprint_id"):
+        raw = (row.get(col) or "").strip()
+        if raw:
+            rec[col] = raw
+    _primary_data_share(row, rec, problems, where)
+    _conversions(rec, problems, where)
+    _validity_order(row, rec, problems, where)
+    if len(problems) > n_before:
+        return None
+    return _validated(row, rec, problems, where)
+
+
+def _identity_fields(row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where) -> None:
+    """The required fields (id, name, category, unit, source and the rest of the provenance), each non-empty; the
+    category and boundary from their lists, the unit one footprint reads."""
     for col in _REQUIRED:
         val = (row.get(col) or "").strip()
         if not val:
@@ -99,38 +126,38 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
         except UnitError:
             problems.append(Problem("unknown unit", value=rec["unit"], expected=_UNIT_HINT, **where("unit")))
 
+
+def _emission(raw: str, rec: dict[str, Any], problems: list[Problem], where: dict[str, Any], what: str) -> float | None:
+    """One emission value read as a number; negative only for a credit (reported, and still returned)."""
+    x = _number(raw, problems, where, what)
+    if x is not None and x < 0 and rec["category"] != "credit":
+        problems.append(
+            Problem(
+                "negative emissions", value=raw, expected="a value >= 0 (negative only for category 'credit')", **where
+            )
+        )
+    return x
+
+
+def _gas_values(row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where) -> None:
+    """The per-gas values, kg of each gas per unit, from the ``kg_<GAS>`` columns."""
     gas_values: dict[str, float] = {}
-    for col, gas in gas_cols.items():
+    for col, gas in _gas_columns().items():
         raw = (row.get(col) or "").strip()
         if raw:
-            x = _number(raw, problems, where(col), f"kg of {gas} per unit, a finite number")
+            x = _emission(raw, rec, problems, where(col), f"kg of {gas} per unit, a finite number")
             if x is not None:
-                if x < 0 and rec["category"] != "credit":
-                    problems.append(
-                        Problem(
-                            "negative emissions",
-                            value=raw,
-                            expected="a value >= 0 (negative only for category 'credit')",
-                            **where(col),
-                        )
-                    )
                 gas_values[gas] = x
     rec["gases"] = gas_values
 
+
+def _prefolded_value(row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where) -> None:
+    """A pre-folded ``kg_CO2e`` with the GWP set it was folded with, in place of the per-gas values (beside it only
+    the gases whose weight no GWP set changes); a row needs one or the other."""
     raw_co2e = (row.get("kg_CO2e") or "").strip()
     raw_set = (row.get("gwp_set") or "").strip()
     if raw_co2e:
-        x = _number(raw_co2e, problems, where("kg_CO2e"), "kg CO2e per unit, a finite number")
-        if x is not None and x < 0 and rec["category"] != "credit":
-            problems.append(
-                Problem(
-                    "negative emissions",
-                    value=raw_co2e,
-                    expected="a value >= 0 (negative only for category 'credit')",
-                    **where("kg_CO2e"),
-                )
-            )
-        rec["co2e"] = x
+        rec["co2e"] = _emission(raw_co2e, rec, problems, where("kg_CO2e"), "kg CO2e per unit, a finite number")
         if not raw_set:
             problems.append(
                 Problem(
@@ -140,7 +167,7 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
                 )
             )
         rec["gwp_set"] = raw_set or None
-        if set(gas_values) - SET_INDEPENDENT_GASES:
+        if set(rec["gases"]) - SET_INDEPENDENT_GASES:
             problems.append(
                 Problem(
                     "both per-gas values and kg_CO2e given",
@@ -159,11 +186,14 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
                 **where("gwp_set"),
             )
         )
-    elif not gas_values:
+    elif not rec["gases"]:
         problems.append(
             Problem("no emission values", expected="at least one kg_<GAS> column or kg_CO2e", **where("kg_CO2"))
         )
 
+
+def _quality_ratings(row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where) -> None:
+    """The data quality ratings (integers 1 to 5, PACT's DQR) and whether the factor is a proxy."""
     for col in _DQR:
         raw = (row.get(col) or "").strip()
         if raw:
@@ -187,6 +217,11 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
         problems.append(
             Problem("not a yes/no value", value=row.get("proxy"), expected="true or false", **where("proxy"))
         )
+
+
+def _validity_dates(row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where) -> None:
+    """``valid_from`` and ``valid_to``, each an ISO date when given (their order is checked by
+    :func:`_validity_order`)."""
     for col in ("valid_from", "valid_to"):
         raw = (row.get(col) or "").strip()
         if raw:
@@ -194,7 +229,23 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
                 rec[col] = date.fromisoformat(raw)
             except ValueError:
                 problems.append(Problem("not an ISO date", value=raw, expected="YYYY-MM-DD", **where(col)))
-    _energy_basis_fields(row, rec, problems, where)
+
+
+def _validity_order(row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where) -> None:
+    """A validity period that ends before it starts is reported on ``valid_to``."""
+    if rec.get("valid_from") and rec.get("valid_to") and rec["valid_from"] > rec["valid_to"]:
+        problems.append(
+            Problem(
+                "valid_from is after valid_to",
+                value=row.get("valid_to"),
+                expected=f"a date on or after valid_from {rec['valid_from']}",
+                **where("valid_to"),
+            )
+        )
+
+
+def _uncertainty(row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where) -> None:
+    """The factor's uncertainty, in the text form :meth:`Uncertainty.parse` reads."""
     raw_unc = (row.get("uncertainty") or "").strip()
     if raw_unc:
         try:
@@ -209,10 +260,10 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
                     **where("uncertainty"),
                 )
             )
-    for col in ("source_url", "table", "notes", "density", "net_calorific_value", "supplier", "footprint_id"):
-        raw = (row.get(col) or "").strip()
-        if raw:
-            rec[col] = raw
+
+
+def _primary_data_share(row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where) -> None:
+    """The share of primary (measured) data in the factor, a fraction from 0 to 1."""
     raw_share = (row.get("primary_data_share") or "").strip()
     if raw_share:
         x = _number(raw_share, problems, where("primary_data_share"), "a fraction from 0 to 1")
@@ -223,6 +274,10 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
             )  # fmt: skip
         elif x is not None:
             rec["primary_data_share"] = x
+
+
+def _conversions(rec: dict[str, Any], problems: list[Problem], where: _Where) -> None:
+    """The conversions a factor carries (density, net calorific value), each checked for its dimension."""
     for col, check in (
         ("density", EmissionFactor.density_is_mass_per_volume),
         ("net_calorific_value", EmissionFactor.ncv_is_energy_per_mass),
@@ -232,17 +287,12 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
                 check(rec[col])
             except (ValueError, UnitError) as exc:
                 problems.append(Problem(str(exc), value=rec[col], **where(col)))
-    if rec.get("valid_from") and rec.get("valid_to") and rec["valid_from"] > rec["valid_to"]:
-        problems.append(
-            Problem(
-                "valid_from is after valid_to",
-                value=row.get("valid_to"),
-                expected=f"a date on or after valid_from {rec['valid_from']}",
-                **where("valid_to"),
-            )
-        )
-    if len(problems) > n_before:
-        return None
+
+
+def _validated(
+    row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where
+) -> dict[str, Any] | None:
+    """``rec`` once the model accepts it, or None with the model's objections recorded against the row's fields."""
     try:
         EmissionFactor.model_validate(rec)
     except ValidationError as exc:
@@ -257,9 +307,7 @@ def _record_from_row(row: dict[str, str], file: str, line: int, problems: list[P
     return rec
 
 
-def _energy_basis_fields(
-    row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: Callable[[str], dict[str, Any]]
-) -> None:
+def _energy_basis_fields(row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where) -> None:
     """Read ``energy_basis`` (net or gross; required for a fuel factor per unit of energy) and ``gcv_ncv_ratio``."""
     basis = (row.get("energy_basis") or "").strip().lower()
     try:
@@ -304,6 +352,13 @@ def _energy_basis_fields(
                 **where("energy_basis"),
             )
         )
+    _gcv_ncv_ratio(row, rec, problems, where, basis)
+
+
+def _gcv_ncv_ratio(
+    row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where, basis: str
+) -> None:
+    """``gcv_ncv_ratio``, gross over net calorific value, for a factor that names its energy basis."""
     raw = (row.get("gcv_ncv_ratio") or "").strip()
     if raw:
         x = _number(raw, problems, where("gcv_ncv_ratio"), "gross over net calorific value, e.g. 1.108")
