@@ -127,8 +127,9 @@ class Uncertainty(CheckedModel):
         )
 
 
-class Provenance(BaseModel):
-    """Where a factor comes from and what it covers."""
+class _Source(BaseModel):
+    """The source a factor is taken from: publication, edition, table, region, licence and system boundary (the
+    fields :class:`Provenance` and :class:`EmissionFactor` share)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -139,6 +140,24 @@ class Provenance(BaseModel):
     region: str
     licence: str
     boundary: Boundary
+
+
+class _Emissions(CheckedModel):
+    """What one factor measures: its activity (id, name, category, unit) and emissions per unit, per gas or
+    pre-folded (see :class:`EmissionFactor`)."""
+
+    id: str
+    name: str
+    category: Category
+    unit: str
+    gases: dict[str, float] = Field(default_factory=dict)
+    co2e: float | None = None
+    gwp_set: str | None = None
+
+
+class Provenance(_Source):
+    """Where a factor comes from and what it covers."""
+
     dqr_technological: int | None = None
     dqr_geographical: int | None = None
     dqr_temporal: int | None = None
@@ -148,7 +167,7 @@ class Provenance(BaseModel):
     notes: str | None = None
 
 
-class EmissionFactor(CheckedModel):
+class EmissionFactor(_Source, _Emissions):
     """The emissions of one ``unit`` of an activity.
 
     Either per gas (``gases``: kg of each gas per unit, refolded under any GWP set) or pre-folded
@@ -163,20 +182,8 @@ class EmissionFactor(CheckedModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     error: ClassVar[type[InputError]] = FactorError
 
-    id: str
-    name: str
-    category: Category
-    unit: str
-    gases: dict[str, float] = Field(default_factory=dict)
-    co2e: float | None = None
-    gwp_set: str | None = None
-    source: str
-    source_url: str | None = None
-    edition: str
-    table: str | None = None
-    region: str
-    licence: str
-    boundary: Boundary
+    # the fields of _Emissions come first, then those of _Source (pydantic orders fields from the last base to
+    # the first), then these
     dqr_technological: int | None = Field(default=None, ge=1, le=5)
     dqr_geographical: int | None = Field(default=None, ge=1, le=5)
     dqr_temporal: int | None = Field(default=None, ge=1, le=5)
