@@ -4,23 +4,24 @@
   :func:`chart_suppliers`, :func:`chart_trend` each return a :class:`matplotlib.figure.Figure`;
   :func:`save_chart` writes it as PNG or SVG.
 - :func:`html_report` and :func:`html_supplier_report` return one self-contained HTML page (charts inline as
-  SVG, no external CSS, scripts or fonts). Every text that comes from input files is HTML-escaped.
+  SVG, no external CSS, scripts or fonts), rendered from the Jinja2 templates in ``templates/`` with
+  autoescape on (:mod:`footprint.report._templates`): every text that comes from input files is escaped.
 - :func:`excel_report` writes an .xlsx workbook (openpyxl). Text cells that would read as a formula in a
   spreadsheet (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) are stored as text, by
   the rule the CSV outputs share (:mod:`footprint.report._formula`).
 
-matplotlib and openpyxl are optional (``pip install 'footprint[report]'``) and imported only when used.
+matplotlib, openpyxl and jinja2 are optional (``pip install 'footprint[report]'``) and imported only when used.
 """
 
 from __future__ import annotations
 
-import html
 import importlib
 import io
 import math
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -621,58 +622,30 @@ def _inline_svg(fig: Figure, key: str) -> str:
 
 
 # --- HTML ---------------------------------------------------------------------------------------------
-
-_CSS = """
-:root { --ink: #222; --muted: #666; --rule: #ddd; --band: #f5f7fa; --accent: #1f4e79; }
-* { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 1100px; padding: 24px 28px 48px; color: var(--ink);
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-h1 { font-size: 1.7em; margin: 0.2em 0 0.1em; }
-h2 { font-size: 1.3em; margin: 1.8em 0 0.5em; padding-bottom: 0.2em; border-bottom: 2px solid var(--accent); }
-h3 { font-size: 1.05em; margin: 1.3em 0 0.4em; }
-p.lead { color: var(--muted); margin-top: 0; }
-nav { margin: 1em 0; font-size: 0.92em; }
-nav a { margin-right: 1em; color: var(--accent); }
-table { border-collapse: collapse; margin: 0.4em 0 1em; font-size: 0.9em; }
-th, td { padding: 4px 10px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
-th { background: var(--band); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.num { white-space: nowrap; }
-tr.apart td { color: var(--muted); font-style: italic; }
-tr.sum td { font-weight: 600; border-top: 2px solid #bbb; }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 1em 0; }
-.card { flex: 1 1 200px; background: var(--band); border-left: 4px solid var(--accent); padding: 10px 14px; }
-.card.apart { border-left-color: #999; }
-.card .label { font-size: 0.85em; color: var(--muted); }
-.card .value { font-size: 1.45em; font-weight: 600; }
-.card .unit { font-size: 0.8em; color: var(--muted); }
-div.scroll { max-width: 100%; overflow-x: auto; }
-table.factors { font-size: 0.8em; }
-span.detail { color: var(--muted); }
-figure.chart { margin: 1em 0; }
-figure.chart svg { max-width: 100%; height: auto; }
-code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.88em; }
-.note { color: var(--muted); font-size: 0.9em; }
-ul.flags li { color: #8a4b00; }
-footer { margin-top: 3em; font-size: 0.85em; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 0.8em; }
-@media print { nav { display: none; } h2 { break-after: avoid; } figure.chart { break-inside: avoid; } }
-"""
+# The pages are rendered from the Jinja2 templates in footprint/report/templates (autoescape on, see
+# _templates.py). The functions below build each section's values: plain text and numbers, which the
+# templates escape; only the inline SVG of a chart is passed as markup.
 
 
-class _Html(str):
-    """Markup built here from escaped parts: inserted as is."""
-
-    __slots__ = ()
-
-
-class _Num(_Html):
+class _Num(str):
     """A number already formatted: right-aligned."""
 
     __slots__ = ()
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+@dataclass(frozen=True)
+class _Cell:
+    """A table cell: its text, right-aligned when a number; an id in monospace (``mono``: its parts, with a
+    break opportunity after each dot or slash when ``breaks``) and its ``name``; a source ``href``; a
+    ``detail`` after a dash."""
+
+    text: str
+    num: bool = False
+    mono: tuple[str, ...] | None = None
+    breaks: bool = False
+    name: str | None = None
+    href: str | None = None
+    detail: str | None = None
 
 
 def _kg(v: float | None) -> _Num:
@@ -695,20 +668,20 @@ def _rating(v: float | None) -> _Num:
     return _Num("not rated" if v is None else f"{v:.2f}")
 
 
-def _cell(value: object, fmt: Callable[[float], _Num]) -> tuple[str, bool]:
+def _cell(value: object, fmt: Callable[[float], _Num]) -> _Cell:
+    if isinstance(value, _Cell):
+        return value
     if isinstance(value, _Num):
-        return str(value), True
-    if isinstance(value, _Html):
-        return str(value), False
+        return _Cell(str(value), num=True)
     if value is None:
-        return "–", False
+        return _Cell("–")
     if isinstance(value, bool):
-        return ("yes" if value else "no"), False
+        return _Cell("yes" if value else "no")
     if isinstance(value, int | float):
-        return str(fmt(float(value))), True
+        return _Cell(fmt(float(value)), num=True)
     if hasattr(value, "dtype") and hasattr(value, "item"):  # numpy scalars
         return _cell(value.item(), fmt)
-    return _e(value), False
+    return _Cell(str(value))
 
 
 def _table(
@@ -719,24 +692,16 @@ def _table(
     row_class: Sequence[str | None] | None = None,
     caption: str | None = None,
     cls: str | None = None,
-) -> str:
-    """An HTML table; plain strings are escaped, floats formatted with ``fmt`` and right-aligned."""
-    body = []
-    rows = list(rows)
-    for k, row in enumerate(rows):
-        cells = []
-        for value in row:
-            text, num = _cell(value, fmt)
-            cells.append(f'<td class="num">{text}</td>' if num else f"<td>{text}</td>")
-        row_cls = row_class[k] if row_class is not None else None
-        row_attr = f' class="{row_cls}"' if row_cls else ""
-        body.append(f"<tr{row_attr}>{''.join(cells)}</tr>")
-    numeric = [bool(rows) and all(_cell(r[i], fmt)[1] for r in rows if i < len(r)) for i in range(len(header))]
-    head = "".join(f'<th class="num">{_e(h)}</th>' if numeric[i] else f"<th>{_e(h)}</th>" for i, h in enumerate(header))
-    cap = f"<caption>{_e(caption)}</caption>" if caption else ""
-    attr = f' class="{cls}"' if cls else ""
-    table = f"<table{attr}>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    return f'<div class="scroll">{table}</div>'
+) -> dict[str, Any]:
+    """A table for the ``table`` macro: floats formatted with ``fmt``; a column of numbers right-aligned."""
+    cells = [[_cell(value, fmt) for value in row] for row in rows]
+    numeric = [bool(cells) and all(r[i].num for r in cells if i < len(r)) for i in range(len(header))]
+    return {
+        "header": list(zip(header, numeric, strict=True)),
+        "rows": [{"cls": row_class[k] if row_class is not None else None, "cells": r} for k, r in enumerate(cells)],
+        "caption": caption,
+        "cls": cls,
+    }
 
 
 def _names(product: Product | None) -> dict[str, str]:
@@ -748,76 +713,45 @@ def _names(product: Product | None) -> dict[str, str]:
     return out
 
 
-def _named(code: str, name: str | None) -> _Html:
+def _named(code: str, name: str | None) -> _Cell:
     """A code with its description beside it, for readers who do not know the codes."""
-    return _code(code) if not name else _Html(f"{_code(code)} <span>{_e(name)}</span>")
+    return replace(_code(code), name=name or None)
 
 
-def _component_label(path: str, names: Mapping[str, str]) -> _Html:
+def _component_label(path: str, names: Mapping[str, str]) -> _Cell:
     """A component path with the item's description; the root's own row is the product-level work."""
     if "/" not in path:
-        return _Html(
-            f"{_code(path)} <span>the product as a whole: its own activities, transport and end of life, not a component</span>"
-        )
+        return _named(path, "the product as a whole: its own activities, transport and end of life, not a component")
     return _named(path, names.get(path.rsplit("/", 1)[-1]))
 
 
-def _code(text: str) -> _Html:
-    """An id or path in monospace, escaped, with break opportunities after dots and slashes."""
-    escaped = re.sub(r"([./])", r"\1<wbr />", _e(text))
-    return _Html(f'<span class="mono">{escaped}</span>')
+def _code(text: str) -> _Cell:
+    """An id or path in monospace, with break opportunities after dots and slashes."""
+    return _Cell(text, mono=tuple(re.findall(r"[^./]*[./]|[^./]+", text)), breaks=True)
 
 
-def _list(items: Iterable[object], cls: str | None = None) -> str:
-    lis = "".join(f"<li>{_e(i)}</li>" for i in items)
-    attr = f' class="{cls}"' if cls else ""
-    return f"<ul{attr}>{lis}</ul>" if lis else '<p class="note">None.</p>'
+def _mono(text: str) -> _Cell:
+    """A hash or version in monospace."""
+    return _Cell(text, mono=(text,))
 
 
-def _figure_html(fig: Figure, key: str, caption: str) -> str:
-    return f'<figure class="chart">{_inline_svg(fig, key)}<figcaption class="note">{_e(caption)}</figcaption></figure>'
+def _chart(fig: Figure, key: str, caption: str) -> dict[str, Any]:
+    """A chart for the ``figure`` macro."""
+    from markupsafe import Markup
+
+    # the SVG is markup the library wrote from its own figure (its text escaped by matplotlib): safe to insert
+    return {"svg": Markup(_inline_svg(fig, key)), "caption": caption}
 
 
-def _card(label: str, value: str, unit: str, apart: bool = False) -> str:
-    cls = "card apart" if apart else "card"
-    return (
-        f'<div class="{cls}"><div class="label">{_e(label)}</div>'
-        f'<div class="value">{_e(value)} <span class="unit">{_e(unit)}</span></div></div>'
-    )
+def _card(label: str, value: str, unit: str, apart: bool = False) -> dict[str, Any]:
+    return {"label": label, "value": value, "unit": unit, "apart": apart}
 
 
-def _page(title: str, nav: Sequence[tuple[str, str]], body: Sequence[str], footer: str) -> str:
-    from .. import __version__
-
-    links = "".join(f'<a href="#{_e(anchor)}">{_e(text)}</a>' for anchor, text in nav)
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8" />',
-            '<meta name="viewport" content="width=device-width, initial-scale=1" />',
-            f'<meta name="generator" content="footprint {_e(__version__)}" />',
-            f"<title>{_e(title)}</title>",
-            f"<style>{_CSS}</style>",
-            "</head>",
-            "<body>",
-            *body[:1],
-            f"<nav>{links}</nav>",
-            *body[1:],
-            f"<footer>{footer}</footer>",
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
-
-
-def _source_link(f: EmissionFactor) -> str:
+def _source_link(f: EmissionFactor) -> _Cell:
+    """A factor's source, linked when its URL is http(s), with the table it comes from."""
     url = f.source_url
-    if url and re.match(r"^https?://", url, flags=re.IGNORECASE):
-        return f'<a href="{_e(url)}">{_e(f.source)}</a>'
-    return _e(f.source)
+    href = url if url and re.match(r"^https?://", url, flags=re.IGNORECASE) else None
+    return _Cell(f.source, href=href, detail=f.table or None)
 
 
 def _factor_rows(
@@ -837,7 +771,9 @@ def _factor_rows(
     return rows, set(result.prefolded_factors)
 
 
-def _quality_block(result: FootprintResult, library: FactorLibrary, product: Product | None) -> str:
+def _quality_section(result: FootprintResult, library: FactorLibrary, product: Product | None) -> dict[str, Any]:
+    """The emission-weighted data quality ratings, coverage, primary and proxy shares, A1-A3 and A1-C4, and
+    the flags."""
     period = None
     if product is not None and product.reference_period is not None:
         period = (product.reference_period.start, product.reference_period.end)
@@ -851,15 +787,11 @@ def _quality_block(result: FootprintResult, library: FactorLibrary, product: Pro
         ("Primary data share", _pct(gate.primary_data_share), _pct(grave.primary_data_share)),
         ("Proxy factor share", _pct(gate.proxy_share), _pct(grave.proxy_share)),
     ]
-    text = (
-        '<p class="note">Data quality ratings run from 1 (best) to 5 (worst) per factor and are weighted by the '
-        "kg CO2e each factor contributes; coverage is the share of the footprint whose factors carry ratings."
-    )
-    if period is not None:
-        text += f" Reference period: {_e(period[0])} to {_e(period[1])}."
-    text += "</p>"
-    flags = sorted(set(gate.flags) | set(grave.flags))
-    return text + _table(["Indicator", "A1–A3", "A1–C4"], rows) + "<h3>Flags</h3>" + _list(flags, "flags")
+    return {
+        "period": period,
+        "table": _table(["Indicator", "A1–A3", "A1–C4"], rows),
+        "flags": sorted(set(gate.flags) | set(grave.flags)),
+    }
 
 
 def html_report(
@@ -874,26 +806,16 @@ def html_report(
 
     ``library`` is the library the result was computed with; with ``product`` (the product the result is
     of), its declared footprints are listed as factors too and its reference period is used to flag
-    factors outside their validity. Charts are inline SVG; every text from input files is escaped.
+    factors outside their validity. Charts are inline SVG; every text from input files is escaped. The page
+    is rendered from the template ``footprint/report/templates/report.html.j2``.
     """
     from .. import __version__
+    from ._templates import render
 
     if product is not None:
         from .._lifecycle import prepare_product
 
         library = prepare_product(product, library).library
-    title = title or f"Carbon footprint: {_product_label(result)}"
-    body = [
-        _header_section(result, title, product),
-        _totals_section(result),
-        _modules_section(result),
-        _hotspots_section(result, product),
-        _gases_section(result),
-        '<section id="quality"><h2>Data quality</h2>' + _quality_block(result, library, product) + "</section>",
-        _methodology_section(result, library),
-        _factors_section(result, library),
-        _provenance_section(result, library),
-    ]
     nav = [
         ("totals", "Totals"),
         ("modules", "Modules"),
@@ -904,11 +826,22 @@ def html_report(
         ("factors", "Factor sources"),
         ("provenance", "Provenance"),
     ]
-    footer = (
-        f"Generated by footprint {_e(__version__)} · input {_e(result.input_hash)} · "
-        f"factors {_e(result.factor_library_version)}"
+    return render(
+        "report.html.j2",
+        version=__version__,
+        title=title or f"Carbon footprint: {_product_label(result)}",
+        nav=nav,
+        header=_header_section(result, product),
+        totals=_totals_section(result),
+        modules=_modules_section(result),
+        hotspots=_hotspots_section(result, product),
+        gases=_gases_section(result),
+        quality=_quality_section(result, library, product),
+        methodology=_methodology_section(result, library),
+        factors=_factors_section(result, library),
+        provenance=_provenance_section(result, library),
+        footer={"input_hash": result.input_hash, "factor_library_version": result.factor_library_version},
     )
-    return _page(title, nav, body, footer)
 
 
 def _pct_of(v: float, total: float) -> _Num:
@@ -916,18 +849,18 @@ def _pct_of(v: float, total: float) -> _Num:
     return _pct(v / total if total else math.nan)
 
 
-def _header_section(result: FootprintResult, title: str, product: Product | None) -> str:
-    """The page's title, the product, its declared unit, GWP set and supplier, and its description."""
-    lead = f"Product {_e(result.product_id)} · declared unit {_e(_qty(result))} · GWP set {_e(result.gwp_set)}"
-    if result.supplier:
-        lead += f" · supplier {_e(result.supplier)}"
-    header = f'<header><h1>{_e(title)}</h1><p class="lead">{lead}</p>'
-    if product is not None and product.description:
-        header += f"<p>{_e(product.description)}</p>"
-    return header + "</header>"
+def _header_section(result: FootprintResult, product: Product | None) -> dict[str, Any]:
+    """The product, its declared unit, GWP set and supplier, and its description."""
+    return {
+        "product_id": result.product_id,
+        "qty": _qty(result),
+        "gwp_set": result.gwp_set,
+        "supplier": result.supplier,
+        "description": product.description if product is not None else None,
+    }
 
 
-def _totals_section(result: FootprintResult) -> str:
+def _totals_section(result: FootprintResult) -> dict[str, Any]:
     """The key figures as cards: the totals (module D apart), the mass and the primary data share."""
     per_kg = result.per_kg_product_kgco2e
     cards = [
@@ -938,16 +871,10 @@ def _totals_section(result: FootprintResult) -> str:
         _card("Per kg of product, A1–C4", "–" if per_kg is None else f"{per_kg:,.2f}", "kg CO2e/kg"),
         _card("Primary data share", f"{100 * result.primary_data_share:.1f}", "%"),
     ]
-    return (
-        '<section id="totals"><h2>Totals</h2><div class="cards">'
-        + "".join(cards)
-        + "</div>"
-        + f'<p class="note">For {_e(_qty(result))}. The total covers modules A1–C4; module D (benefits and '
-        "loads beyond the system boundary) is reported apart and never netted in.</p></section>"
-    )
+    return {"cards": cards, "qty": _qty(result)}
 
 
-def _modules_section(result: FootprintResult) -> str:
+def _modules_section(result: FootprintResult) -> dict[str, Any]:
     """The EN 15804 modules with their shares, the cradle-to-gate and cradle-to-grave sums, D last and apart."""
     total = result.total_kgco2e
     mod_rows: list[Sequence[object]] = []
@@ -970,12 +897,10 @@ def _modules_section(result: FootprintResult) -> str:
     i_d = [k for k, r in enumerate(mod_rows) if r[0] == "D"]
     ordered = [r for k, r in enumerate(mod_rows) if k not in i_d] + summary + [mod_rows[k] for k in i_d]
     ordered_cls = [c for k, c in enumerate(classes) if k not in i_d] + ["sum", "sum"] + [classes[k] for k in i_d]
-    return (
-        '<section id="modules"><h2>By life-cycle module (EN 15804)</h2>'
-        + _table(["Module", "Name", "kg CO2e", "Share of A1–C4", "Note"], ordered, row_class=ordered_cls)
-        + _figure_html(chart_modules(result), "modules", "kg CO2e by module; D drawn apart, not part of the total.")
-        + "</section>"
-    )
+    return {
+        "table": _table(["Module", "Name", "kg CO2e", "Share of A1–C4", "Note"], ordered, row_class=ordered_cls),
+        "figure": _chart(chart_modules(result), "modules", "kg CO2e by module; D drawn apart, not part of the total."),
+    }
 
 
 def _pareto(data: Mapping[str, float], total: float, label: Any = _code, top: int = 10) -> list[Sequence[object]]:
@@ -989,33 +914,28 @@ def _pareto(data: Mapping[str, float], total: float, label: Any = _code, top: in
     return out
 
 
-def _hotspots_section(result: FootprintResult, product: Product | None) -> str:
+def _hotspots_section(result: FootprintResult, product: Product | None) -> dict[str, Any]:
     """The largest components (by path) and materials, with their cumulative share of the total."""
     names = _names(product)
     total = result.total_kgco2e
-    return (
-        '<section id="hotspots"><h2>Hotspots</h2><h3>Components</h3>'
-        + '<p class="note">Each component path with what its own activities and materials cause (A1–C4), summed '
-        "over every place it is used.</p>"
-        + _table(
+    return {
+        "components": _table(
             ["#", "Component path", "kg CO2e", "Share", "Cumulative"],
             _pareto(result.by_component, total, label=lambda key: _component_label(key, names)),
-        )
-        + _figure_html(
+        ),
+        "figure": _chart(
             chart_hotspots(result, "component"),
             "hotspots",
             "The largest components and their cumulative share of the total.",
-        )
-        + "<h3>Materials</h3>"
-        + _table(
+        ),
+        "materials": _table(
             ["#", "Material", "kg CO2e", "Share", "Cumulative"],
             _pareto(result.by_material, total, label=lambda key: _named(key, names.get(f"material:{key}"))),
-        )
-        + "</section>"
-    )
+        ),
+    }
 
 
-def _gases_section(result: FootprintResult) -> str:
+def _gases_section(result: FootprintResult) -> dict[str, Any]:
     """The footprint by greenhouse gas (kg CO2e and kg of gas) and by GHG Protocol product stage."""
     total = result.total_kgco2e
     gas_rows = [
@@ -1023,21 +943,15 @@ def _gases_section(result: FootprintResult) -> str:
         for g, v in sorted(result.by_gas.items(), key=lambda kv: -abs(kv[1]))
     ]
     stage_rows = [(s, v, _pct_of(v, total)) for s, v in result.by_ghg_stage.items()]
-    return (
-        '<section id="gases"><h2>By greenhouse gas</h2>'
-        + _table(["Gas", "kg CO2e", "kg of gas", "Share of A1–C4"], gas_rows)
-        + '<p class="note">"CO2e (pre-folded)" is the part of the footprint from factors their source gave as CO2e only, '
-        "not per gas.</p>"
-        + "<h3>By GHG Protocol product stage</h3>"
-        + _table(["Stage", "kg CO2e", "Share of A1–C4"], stage_rows)
-        + "</section>"
-    )
+    return {
+        "gases": _table(["Gas", "kg CO2e", "kg of gas", "Share of A1–C4"], gas_rows),
+        "stages": _table(["Stage", "kg CO2e", "Share of A1–C4"], stage_rows),
+    }
 
 
-def _methodology_section(result: FootprintResult, library: FactorLibrary) -> str:
-    """The modules and conventions, the GWP set, the pre-folded factors accepted, the unit conversions and
-    warnings of the calculation."""
-    gs = gwp_set(result.gwp_set)
+def _methodology_section(result: FootprintResult, library: FactorLibrary) -> dict[str, Any]:
+    """The GWP set, the pre-folded factors accepted, the unit conversions and warnings of the calculation,
+    and the modules present (the modules and conventions are the template's text)."""
     pre_rows = []
     for fid in result.prefolded_factors:
         f = library.get(fid) if fid in library else None
@@ -1050,32 +964,17 @@ def _methodology_section(result: FootprintResult, library: FactorLibrary) -> str
             )
         )
     all_mods = [(m, MODULE_NAMES[m], "yes" if m in result.by_module else "–") for m in MODULES]
-    return (
-        '<section id="methodology"><h2>Methodology</h2>'
-        "<p>Life-cycle modules follow EN 15804+A2 (and ISO 14067 / the GHG Protocol Product Standard): "
-        "A1–A3 product stage (raw materials, transport to the manufacturer, manufacturing), A4–A5 construction "
-        "(transport to site, installation), B1–B7 use stage, C1–C4 end of life. The cradle-to-grave total sums "
-        "A1–C4; cradle to gate sums A1–A3.</p>"
-        "<p><strong>Module D</strong> holds the benefits and loads beyond the system boundary: the virgin material "
-        "that recycled output avoids, net of the recycled input already counted. It is reported apart and "
-        "never netted into a total.</p>"
-        f"<p><strong>GWP set:</strong> {_e(gs.label)} ({_e(gs.name)}); source: {_e(gs.source)}. Factors given "
-        "per gas are folded with these values.</p>"
-        f"<p><strong>Pre-folded factors:</strong> {len(result.prefolded_factors)} factor(s) were given by their "
-        f"source as CO2e already folded under another (or an unspecified) GWP set; they were accepted and used "
-        f'unchanged under {_e(gs.name)} (<code>prefolded="report"</code>).</p>'
-        + (_table(["Factor", "Name", "Folded with", "Source"], pre_rows) if pre_rows else "")
-        + "<h3>Unit conversions through declared factor properties</h3>"
-        + _list(result.conversions)
-        + "<h3>Warnings</h3>"
-        + _list(result.warnings, "flags")
-        + "<h3>EN 15804 modules</h3>"
-        + _table(["Module", "Name", "In this result"], all_mods)
-        + "</section>"
-    )
+    return {
+        "gwp": gwp_set(result.gwp_set),
+        "prefolded_count": len(result.prefolded_factors),
+        "prefolded": _table(["Factor", "Name", "Folded with", "Source"], pre_rows) if pre_rows else None,
+        "conversions": list(result.conversions),
+        "warnings": list(result.warnings),
+        "modules": _table(["Module", "Name", "In this result"], all_mods),
+    }
 
 
-def _factors_section(result: FootprintResult, library: FactorLibrary) -> str:
+def _factors_section(result: FootprintResult, library: FactorLibrary) -> dict[str, Any]:
     """Every factor used with its source, edition, region, licence and GWP basis and what it contributes;
     then the count of factors under each licence."""
     factor_rows, prefolded = _factor_rows(result, library)
@@ -1083,63 +982,44 @@ def _factors_section(result: FootprintResult, library: FactorLibrary) -> str:
     for fid, f, kg_main, kg_d, origin in factor_rows:
         idc = _code(fid)
         if f is None:
-            src_rows.append(
-                (idc, "–", _Html(f"not in the given library ({_e(origin)})"), "–", "–", "–", "–", kg_main, kg_d)
-            )
+            src_rows.append((idc, "–", f"not in the given library ({origin})", "–", "–", "–", "–", kg_main, kg_d))
             continue
         basis = f"pre-folded ({f.gwp_set or 'unspecified'})" if f.is_prefolded else "per gas"
         if fid in prefolded:
             basis += ", accepted"
-        src_rows.append(
-            (
-                idc,
-                f.name,
-                _Html(_source_link(f) + (f' <span class="detail">— {_e(f.table)}</span>' if f.table else "")),
-                f.edition,
-                f.region,
-                f.licence,
-                basis,
-                kg_main,
-                kg_d,
-            )
-        )
+        src_rows.append((idc, f.name, _source_link(f), f.edition, f.region, f.licence, basis, kg_main, kg_d))
     licences: dict[str, int] = {}
     for _, f, _a, _b, _c in factor_rows:
         key = f.licence if f is not None else "unknown (not in the library)"
         licences[key] = licences.get(key, 0) + 1
-    return (
-        '<section id="factors"><h2>Factor sources and licences</h2>'
-        f'<p class="note">{len(factor_rows)} factors used, from library {_e(library.name)} '
-        f'(<span class="mono">{_e(library.version)}</span>). kg CO2e columns: what each factor contributes to '
-        "A1–C4 and to module D.</p>"
-        + _table(
+    return {
+        "count": len(factor_rows),
+        "library_name": library.name,
+        "library_version": library.version,
+        "table": _table(
             ["Factor id", "Name", "Source", "Edition", "Region", "Licence", "GWP basis", "A1–C4 kg CO2e", "D kg CO2e"],
             src_rows,
             cls="factors",
-        )
-        + "<h3>Licences</h3>"
-        + _table(["Licence", "Factors"], [(k, _Num(str(v))) for k, v in sorted(licences.items())])
-        + "</section>"
-    )
+        ),
+        "licences": _table(["Licence", "Factors"], [(k, _Num(str(v))) for k, v in sorted(licences.items())]),
+    }
 
 
-def _provenance_section(result: FootprintResult, library: FactorLibrary) -> str:
+def _provenance_section(result: FootprintResult, library: FactorLibrary) -> dict[str, Any]:
     """The hashes and versions that identify the inputs, the library and the software."""
     from .. import __version__
 
-    note = ""
-    if library.version != result.factor_library_version:
-        note = (
-            f'<p class="note">The result was computed with library version {_e(result.factor_library_version)}; '
-            f"the factor table above comes from {_e(library.version)}.</p>"
-        )
     prov = [
-        ("Input hash", _Html(f'<span class="mono">{_e(result.input_hash)}</span>')),
-        ("Factor library version", _Html(f'<span class="mono">{_e(result.factor_library_version)}</span>')),
+        ("Input hash", _mono(result.input_hash)),
+        ("Factor library version", _mono(result.factor_library_version)),
         ("footprint version (calculation)", result.footprint_version),
         ("footprint version (report)", __version__),
     ]
-    return '<section id="provenance"><h2>Provenance</h2>' + _table(["", ""], prov) + note + "</section>"
+    return {
+        "table": _table(["", ""], prov),
+        "computed_with": result.factor_library_version,
+        "library_version": library.version,
+    }
 
 
 def html_supplier_report(
@@ -1150,37 +1030,32 @@ def html_supplier_report(
 ) -> str:
     """One self-contained HTML page of supplier footprints: totals by supplier and period, per-period tables
     (delivered quantities, kg CO2e, primary data, intensities) with a chart, clusters, and for each target
-    its progress table and trend chart. Supplier, cluster and product names are escaped."""
+    its progress table and trend chart. Supplier, cluster and product names are escaped. The page is
+    rendered from the template ``footprint/report/templates/supplier.html.j2``."""
     from .. import __version__
+    from ._templates import render
 
-    title = title or "Supplier footprints"
     bs = sf.by_supplier
     periods = [str(p) for p in bs.index.get_level_values(0).unique()]
     suppliers = sorted({str(s) for s in bs.index.get_level_values(1)})
     clusters = sorted({str(c) for c in sf.by_cluster.index.get_level_values(1)})
-    lead = f"{len(suppliers)} supplier(s), {len(clusters)} cluster(s), periods {', '.join(periods)}"
-    body = [
-        f'<header><h1>{_e(title)}</h1><p class="lead">{_e(lead)}</p></header>',
-        _overview_section(sf),
-        *(_period_section(sf, k, p) for k, p in enumerate(periods)),
-    ]
-    tsec = [_target_block(sf, k, target) for k, target in enumerate(targets)]
-    if tsec:
-        body.append('<section id="targets"><h2>Targets</h2>' + "".join(tsec) + "</section>")
-    body.append(
-        '<section id="method"><h2>Method</h2><p>A supplier\'s footprint in a period is the sum over its deliveries '
-        "of the quantity delivered times the product's footprint per declared unit (A1–C4; module D reported "
-        "apart). Suppliers, families and clusters are group-bys of the same delivery lines and add up exactly. "
-        "Intensities per unit of revenue stay in the currency delivered.</p></section>"
-    )
     nav = [("overview", "Overview"), *((f"period-{k}", p) for k, p in enumerate(periods))]
-    if tsec:
+    if targets:
         nav.append(("targets", "Targets"))
     nav.append(("method", "Method"))
-    return _page(title, nav, body, f"Generated by footprint {_e(__version__)}")
+    return render(
+        "supplier.html.j2",
+        version=__version__,
+        title=title or "Supplier footprints",
+        nav=nav,
+        lead=f"{len(suppliers)} supplier(s), {len(clusters)} cluster(s), periods {', '.join(periods)}",
+        overview=_overview_section(sf),
+        periods=[_period_section(sf, k, p) for k, p in enumerate(periods)],
+        targets=[_target_block(sf, k, target) for k, target in enumerate(targets)],
+    )
 
 
-def _overview_section(sf: SupplierFootprints) -> str:
+def _overview_section(sf: SupplierFootprints) -> dict[str, Any]:
     """t CO2e by supplier and period, then each cluster's gross, intra-cluster and net totals."""
     pivot = sf.by_supplier["total_kgco2e"].unstack(0)
     over_rows = []
@@ -1192,18 +1067,14 @@ def _overview_section(sf: SupplierFootprints) -> str:
     for col, label in (("gross_kgco2e", "gross"), ("intra_cluster_kgco2e", "intra-cluster"), ("net_kgco2e", "net")):
         cl = sf.cluster_totals[col].unstack(0)
         cl_rows += [(f"cluster {c}, {label}", *(_t(float(cl.loc[c, p])) for p in cl.columns)) for c in cl.index]
-    return (
-        '<section id="overview"><h2>Overview</h2><p class="note">t CO2e delivered (A1–C4), by supplier and period; for each cluster, gross (every delivery), intra-cluster (to another member) and net (leaving the cluster, each product counted once).</p>'
-        + _table(
-            ["Supplier", *(str(p) for p in pivot.columns)],
-            over_rows + cl_rows,
-            row_class=[None] * len(over_rows) + ["sum"] * len(cl_rows),
-        )
-        + "</section>"
+    return _table(
+        ["Supplier", *(str(p) for p in pivot.columns)],
+        over_rows + cl_rows,
+        row_class=[None] * len(over_rows) + ["sum"] * len(cl_rows),
     )
 
 
-def _period_section(sf: SupplierFootprints, k: int, p: str) -> str:
+def _period_section(sf: SupplierFootprints, k: int, p: str) -> dict[str, Any]:
     """One period: each supplier's delivered footprint, quantities, primary data and intensities, and a chart."""
     inten = sf.intensity
     extra = [c for c in inten.columns if c.startswith("kgco2e_per_") and c not in ("kgco2e_per_t", "kgco2e_per_piece")]
@@ -1241,15 +1112,14 @@ def _period_section(sf: SupplierFootprints, k: int, p: str) -> str:
         "kg CO2e / piece",
         *(c.replace("kgco2e_per_", "kg CO2e / ") for c in extra),
     ]
-    return (
-        f'<section id="period-{k}"><h2>{_e(p)}</h2>'
-        + _table(header, rows)
-        + _figure_html(chart_suppliers(sf, p), f"sup{k}", f"Suppliers' delivered footprints in {p}, by module.")
-        + "</section>"
-    )
+    return {
+        "name": p,
+        "table": _table(header, rows),
+        "figure": _chart(chart_suppliers(sf, p), f"sup{k}", f"Suppliers' delivered footprints in {p}, by module."),
+    }
 
 
-def _target_block(sf: SupplierFootprints, k: int, target: Target) -> str:
+def _target_block(sf: SupplierFootprints, k: int, target: Target) -> dict[str, Any]:
     """One target: what it asks, its progress period by period, and its trend chart."""
     from .._suppliers import progress
 
@@ -1274,20 +1144,19 @@ def _target_block(sf: SupplierFootprints, k: int, target: Target) -> str:
         )
         for p, r in prog.iterrows()
     ]
-    return (
-        f"<h3>{_e(desc)}</h3>"
-        + _table(["Period", f"Value ({unit})", f"Target path ({unit})", "Reduction achieved", "On track"], trows)
-        + _figure_html(
-            chart_trend(
-                prog,
-                f"{target.scope}: progress against −{100 * target.reduction:.0f} % by {target.target_period}",
-                metric=target.metric,
-                currency=target.currency,
-            ),
-            f"trend{k}",
-            desc,
-        )
+    chart = chart_trend(
+        prog,
+        f"{target.scope}: progress against −{100 * target.reduction:.0f} % by {target.target_period}",
+        metric=target.metric,
+        currency=target.currency,
     )
+    return {
+        "description": desc,
+        "table": _table(
+            ["Period", f"Value ({unit})", f"Target path ({unit})", "Reduction achieved", "On track"], trows
+        ),
+        "figure": _chart(chart, f"trend{k}", desc),
+    }
 
 
 # --- Excel --------------------------------------------------------------------------------------------
