@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,17 +51,24 @@ def postgres_admin(url: str = POSTGRES) -> Any:
         pytest.skip(why)
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL schema of this test's own (its search_path), dropped afterwards."""
+@contextmanager
+def postgres_schema(prefix: str = "ledger_test") -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL schema of its own (its search_path), dropped afterwards."""
     admin = postgres_admin()
-    name = f"ledger_test_{uuid.uuid4().hex[:16]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
     admin.execute(f"CREATE SCHEMA {name}")
     try:
         yield f"{POSTGRES}?options=-csearch_path%3D{name}"
     finally:
         admin.execute(f"DROP SCHEMA {name} CASCADE")
         admin.close()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL schema of this test's own, dropped afterwards."""
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

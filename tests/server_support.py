@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import os
 import ssl
 import threading
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 import uvicorn
-
-#: The PostgreSQL server the database tests use (CI machines run one: trust auth, database ``test``).
-POSTGRES = os.environ.get("FOOTPRINT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+from conftest import postgres_schema as _postgres_schema
 
 
 def self_signed_cert(folder: Path) -> tuple[Path, Path]:
@@ -84,22 +79,6 @@ def tls_client(base: str, cert: Path) -> httpx.Client:
     return httpx.Client(base_url=base, verify=ssl.create_default_context(cafile=str(cert)), timeout=30)
 
 
-@contextmanager
-def postgres_schema() -> Iterator[str]:
-    """The URL of a new PostgreSQL schema of its own (dropped afterwards). Without a server: a failure when CI
-    is set (a database test never skips there), a skip otherwise."""
-    import psycopg
-
-    try:
-        admin = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as e:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL at {POSTGRES} is unreachable: {e}")
-        pytest.skip(f"PostgreSQL at {POSTGRES} is unreachable; scripts/postgres.sh starts one")
-    name = f"server_test_{uuid.uuid4().hex[:16]}"
-    admin.execute(f"CREATE SCHEMA {name}")
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{name}"
-    finally:
-        admin.execute(f"DROP SCHEMA {name} CASCADE")
-        admin.close()
+def postgres_schema() -> AbstractContextManager[str]:
+    """The URL of a new PostgreSQL schema of its own (dropped afterwards); see conftest.postgres_schema."""
+    return _postgres_schema("server_test")
