@@ -204,7 +204,8 @@ def _make_parts(lines: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[str]
     first_occ = lines.groupby("parent")["occurrence"].transform("min")
     kept = lines[lines["occurrence"] == first_occ]
     all_raw = kept.groupby("parent")["raw"].all()
-    makers = [p for p in all_raw[all_raw].index if p in set(lines["item"])]
+    listed = set(lines["item"])
+    makers = [p for p in all_raw[all_raw].index if p in listed]
     if not makers:
         return lines, warnings, problems
     under = kept[kept["parent"].isin(makers)]
@@ -212,9 +213,11 @@ def _make_parts(lines: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[str]
     main = per_raw.sort_values("kg", ascending=False, kind="stable").groupby(level=0, sort=False).head(1)
     rest_kg = per_raw["kg"].groupby(level=0).sum() - main["kg"].droplevel(1)
     no_net: list[str] = []
+    where = lines.groupby("item", sort=False).indices  # item -> its line positions, found once
     for key, rec in main.iterrows():  # one pass per make-part item, not per line
         parent, raw_item = str(key[0]), str(key[1])  # type: ignore[index]
-        rows = lines["item"] == parent
+        rows = np.zeros(len(lines), dtype=bool)
+        rows[where[parent]] = True
         stated = lines.loc[rows, "net"].to_numpy(dtype=float)
         own_net = stated[0] - rest_kg[parent] if np.isfinite(stated[0]) else math.nan
         gross = float(rec["kg"])
