@@ -628,6 +628,7 @@ def export(
         raise click.UsageError("PACT export needs --company-name and --company-id")
     # file names from product ids: slugged, length-limited and kept inside the folder (footprint._output)
     names = output_names(results, "." + {"excel": "xlsx", "csv": "csv"}.get(target, "json"))
+    upstream = _pact_files(factors) if target in ("pact", "pact-v2") else []  # read once for every product
     printed: list[str] = []
     with atomic_outputs() as out:
         for k, (pid, result) in enumerate(results.items()):
@@ -649,7 +650,7 @@ def export(
                     fossil_carbon_content=fossil_c, biogenic_carbon_content=biogenic_c, biogenic_co2_uptake=biogenic_uptake,
                     land_use_change_emissions=dluc, land_management_emissions=land_management,
                     biogenic_accounting_methodology=biogenic_methodology, dqi_completeness=completeness_dqr,
-                    dqi_reliability=reliability_dqr, upstream=_pact_files(factors),
+                    dqi_reliability=reliability_dqr, upstream=upstream,
                     product_mass_per_declared_unit=product_mass,
                 )  # fmt: skip
                 text = json.dumps(pf, indent=2, ensure_ascii=False)
