@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ._catalogue import CatalogueResult
 from ._errors import InputError, LedgerError, LedgerIntegrityError, Problem, expect_type
 from ._ledger_chain import HASHED, content_hash, payload_hash
+from ._modules import CRADLE_TO_GATE
 from ._result import FootprintResult
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ Boundary = Literal["cradle-to-gate", "cradle-to-grave"]
 
 def boundary_of(result: FootprintResult) -> Boundary:
     """``cradle-to-gate`` when a result covers A1-A3 only (D apart), ``cradle-to-grave`` otherwise."""
-    return "cradle-to-gate" if set(result.by_module) <= {"A1", "A2", "A3", "D"} else "cradle-to-grave"
+    return "cradle-to-gate" if set(result.by_module) <= CRADLE_TO_GATE | {"D"} else "cradle-to-grave"
 
 
 #: A snapshot's own fields (all but its result): those its content hash covers, less the result's hash.
@@ -135,13 +136,11 @@ class Ledger:
         expect_type(target, (str, os.PathLike), "path")
         self.path: str = os.fspath(target)
         self._timeout = timeout
-        self._name = self.path
         import sqlalchemy as sa
 
         from . import _ledger_schema as schema
 
         url = schema.engine_url(self.path)
-        self._url = url
         self._name = url.database or ":memory:" if url.get_backend_name() == "sqlite" else self._display(url)
         self._sqlite = url.get_backend_name() == "sqlite"
         memory = self._sqlite and url.database in {None, "", ":memory:"}
@@ -248,7 +247,8 @@ class Ledger:
                 self._check_guards(conn, state[1])
         if self._sqlite:
             self._sqlite_settings()
-        if empty or state[1] < SCHEMA_VERSION:
+        changed = empty or state[1] < SCHEMA_VERSION
+        if changed:
             with self._schema_transaction() as conn:
                 # Another process may have created or migrated the schema since we looked.
                 marked, version, names = self._inspect()
@@ -261,9 +261,10 @@ class Ledger:
                         schema.migrate(conn, version)
         if self._sqlite:  # after migrating: schema 1 -> 2 rebuilds the table under its name
             self._raw().execute("PRAGMA foreign_keys = ON")
-        with self._read() as conn:
-            self._check(*self._inspect())
-            self._check_guards(conn, SCHEMA_VERSION)
+        if changed:  # what was created or migrated is checked as it now stands; else the checks above hold
+            with self._read() as conn:
+                self._check(*self._inspect())
+                self._check_guards(conn, SCHEMA_VERSION)
 
     def _check_guards(self, conn: sa.Connection, version: int) -> None:
         from . import _ledger_schema as schema
