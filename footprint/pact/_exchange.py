@@ -42,7 +42,7 @@ from .._product import Period
 from .._result import FootprintResult, primary_data_share
 from .._units import conversion_factor, parse_unit, split_quantity
 from ._decimal import PERCENT_PLACES, RATING_PLACES, bounded, decimal, decimal_text
-from ._rules import CPC_CODE, is_uuid4, plus_years, rule_problems
+from ._rules import _DATE_TIME, _NO_MASS, CPC_CODE, DECIMAL_PATTERN, is_uuid4, plus_years, rule_problems
 from ._upstream import carried_emissions, supplier_ratings
 
 __all__ = [
@@ -63,8 +63,8 @@ __all__ = [
 # anchors its first branch at the start and its second at the end); they are applied here as meant,
 # ``^(?:a|b)$``, so that "5.0" is not "negative or zero".
 
-#: ``Decimal`` of PACT v3: a dotted decimal as a JSON string, no exponent.
-DECIMAL_PATTERN = r"^[+-]?\d+(\.\d+)?$"
+# ``Decimal`` of PACT v3 (DECIMAL_PATTERN, kept with the rules in ._rules): a dotted decimal as a JSON
+# string, no exponent; and its signed variants:
 _V3_POSITIVE_NONZERO = r"^[+]?(?:(\d*[1-9]\d*)(\.\d+)?|(0+\.\d*[1-9]\d*))$"
 _V3_POSITIVE_OR_ZERO = r"^[+]?\d+(\.\d+)?$"
 _V3_NEGATIVE_OR_ZERO = r"^(?:(-\d+(\.\d+)?)|0+(\.0+)?)$"
@@ -76,7 +76,6 @@ _RFC8141 = r"^[uU][rR][nN]:[A-Za-z0-9][A-Za-z0-9-]{0,30}[A-Za-z0-9]:\S+$"
 _V2_DECIMAL = r"^-?\d+(\.\d+)?$"
 _SPEC_VERSION = r"^\d+\.\d+\.\d+(-\d{8})?$"
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-_DATE_TIME = r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
 _IPCC = r"^AR\d+$"
 _COUNTRY = r"^[A-Z]{2}$"
 _SUBDIVISION = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
@@ -127,7 +126,7 @@ def _date_time(v: object) -> str:
     expected = 'a date and time in ISO 8601 / RFC 3339 with time zone, e.g. "2025-01-01T00:00:00Z"'
     if not isinstance(v, str):
         raise _fail("a date-time must be a JSON string, not {kind}", expected, kind=type(v).__name__)
-    if not re.match(_DATE_TIME, v):
+    if not _DATE_TIME.match(v):
         raise _fail("not a date-time", expected)
     try:
         datetime.fromisoformat(v.upper().replace("Z", "+00:00"))
@@ -597,7 +596,6 @@ PACT_UNITS: dict[str, str | None] = {
 # Units a footprint's declared unit is converted to when it is not one of them exactly, by dimension.
 _BY_DIMENSION = ("piece", "kilogram", "liter", "megajoule", "ton kilometer", "square meter", "hour")
 # Declared units whose product mass the specification wants as 0 (energy, transport, services).
-_NO_MASS = {"kilowatt hour", "megajoule", "ton kilometer", "hour", "megabit second"}
 _V2_UNITS = frozenset(DeclaredUnitV2.__args__)  # type: ignore[attr-defined]
 _NON_FOSSIL = frozenset({"CH4_nonfossil"})
 _STANDARDS_V2_USED = {
@@ -915,7 +913,7 @@ def _export_rules(
                     expected=f"a last day on or before {created.astimezone(UTC).date()}",
                 )
             )
-        if end > plus_years(datetime(start.year, start.month, start.day), 3).date():
+        if end > plus_years(start, 3):
             out.append(
                 Problem(
                     f"a reference period longer than 3 years (PACT {spec_version} sets no maximum; a footprint "
@@ -1734,13 +1732,6 @@ def _date_of(text: str) -> date:
     return datetime.fromisoformat(text.upper().replace("Z", "+00:00")).date()
 
 
-def _plus_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)
-
-
 def _rating(x: Decimal) -> int:
     return min(5, max(1, int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP))))
 
@@ -1833,7 +1824,7 @@ def _factor_of(pf: PactFootprint, t: _Terms, fid: str, unit: str, gwp: str, rest
     ``t.split``, valid from the footprint's validity period (default: 3 years from its reference period's end)."""
     end = _date_of(t.ref_end)
     valid_from = _date_of(pf.validity_period_start) if pf.validity_period_start else end
-    valid_to = _date_of(pf.validity_period_end) if pf.validity_period_end else _plus_years(end, 3)
+    valid_to = _date_of(pf.validity_period_end) if pf.validity_period_end else plus_years(end, 3)
     return EmissionFactor(
         id=fid,
         name=f"{pf.product_name_company} ({pf.company_name}, PACT)",

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from .._errors import Problem
 
@@ -26,7 +26,9 @@ __all__ = ["V2_FROM_2025", "is_uuid4", "plus_years", "rule_problems"]
 
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 _UUID4 = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
-_DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
+#: A PACT 3 Decimal: an optional sign, digits, an optional fraction.
+DECIMAL_PATTERN = r"^[+-]?\d+(\.\d+)?$"
+_DECIMAL = re.compile(DECIMAL_PATTERN)
 #: UN CPC Ver. 2.1 codes: a section (1 digit) down to a subclass (5 digits).
 CPC_CODE = re.compile(r"^\d{1,5}$")
 _CPC_URN = "urn:pact:productclassification:un-cpc:"
@@ -38,6 +40,8 @@ V2_FROM_2025 = (
     "biogenicCarbonWithdrawal", "biogenicAccountingMethodology", "primaryDataShare", "dqi",
 )  # fmt: skip
 # Declared units whose mass is not relevant (energy, logistics, services): v3 productMassPerDeclaredUnit 0.
+_Day = TypeVar("_Day", bound=date)  # a date or a datetime
+
 _NO_MASS = frozenset({"kilowatt hour", "megajoule", "ton kilometer", "hour", "megabit second"})
 _MASS_MUST = frozenset({"piece", "liter", "cubic meter", "square meter"})
 
@@ -47,7 +51,7 @@ def is_uuid4(text: object) -> bool:
     return isinstance(text, str) and bool(_UUID4.match(text))
 
 
-def plus_years(d: datetime, years: int) -> datetime:
+def plus_years(d: _Day, years: int) -> _Day:
     """``d`` moved ``years`` calendar years on (29 February becomes 28 February)."""
     try:
         return d.replace(year=d.year + years)
