@@ -9,7 +9,8 @@ Excel (:mod:`footprint.report._pages`), so it shows as typed and never runs. Num
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+import re
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,18 +19,18 @@ __all__ = ["FORMULA_START", "csv_text", "looks_like_formula", "neutralise", "neu
 
 #: First characters that make a spreadsheet read a cell as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PATTERN = r"^[=+\-@\t\r]"
+_PATTERN = "^[" + re.escape("".join(FORMULA_START)) + "]"
 T = TypeVar("T")
 
 
-def looks_like_formula(value: object) -> bool:
+def looks_like_formula(value: object) -> TypeGuard[str]:
     """Whether ``value`` is text that a spreadsheet would read as a formula."""
     return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
 def neutralise(value: T) -> T | str:
     """``value`` with a leading apostrophe if it is formula-like text; anything else unchanged."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+    return "'" + value if looks_like_formula(value) else value
 
 
 def _neutral_column(values: pd.Series[Any]) -> pd.Series[Any]:

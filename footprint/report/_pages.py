@@ -34,6 +34,7 @@ from .._output import atomic_outputs
 from .._quality import DataQuality, data_quality
 from .._result import FootprintResult
 from ._formula import looks_like_formula
+from ._templates import _INSTALL
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,7 +59,6 @@ __all__ = [
 
 Unit = Literal["auto", "kg", "t"]
 
-_INSTALL = "pip install 'footprint[report]'"
 
 # --- palette ------------------------------------------------------------------------------------------
 # One colour family per life-cycle stage (blues: product, greens: construction, oranges: use, purples:
