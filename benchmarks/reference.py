@@ -5,12 +5,14 @@ reachable from the product's root of the activity's amount, times the cumulative
 product (the product of the BOM quantities along a path, summed over all paths), converted to the factor's
 unit, times the factor's kg CO2e per unit.
 
-- :func:`naive` is the way a careful but naive programmer writes it: a pint quantity per BOM line and activity,
-  a recursive walk from each root, a unit conversion for every activity occurrence. It is the baseline that
-  the library's speed-up is measured against, and the correctness oracle.
+- :func:`naive_walk` is the way a careful but naive programmer writes it: dictionaries of the tables
+  (:func:`naive_input`), a recursive walk from each root with a pint conversion of every activity, each item's
+  footprint per unit memoised so that a shared sub-assembly is walked once, by module and gas, summed to
+  suppliers. It is the baseline that the library's speed-up is measured against, and the correctness oracle.
 - :func:`floor` is the least numpy work there is once the BOM is flattened to (product, factor, quantity in
-  factor unit) rows: one gather, one multiply, one bincount. It bounds how fast any evaluation can be;
-  :func:`flatten` makes its rows with plain pandas merges, level by level.
+  factor unit) rows: one gather, one multiply, one bincount; :func:`floor_matvec` the same totals as a
+  sparse (products x factors) matrix times the factors' kg CO2e per unit. They bound how fast any evaluation
+  can be; :func:`flatten` makes the rows with plain pandas merges, level by level.
 
     python benchmarks/reference.py   # self-check: naive and floor(flatten(...)) agree on a small portfolio
 """
@@ -21,6 +23,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,47 +36,103 @@ import footprint as fp
 if TYPE_CHECKING:
     from benchmarks.portfolio import Portfolio
 
-__all__ = ["co2e_per_factor", "flatten", "floor", "naive"]
+__all__ = [
+    "NaiveInput",
+    "NaiveResult",
+    "co2e_per_factor",
+    "csr",
+    "flatten",
+    "floor",
+    "floor_matvec",
+    "naive",
+    "naive_input",
+    "naive_walk",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 
-def naive(portfolio: Portfolio, gwp: str = "AR6", products: Iterable[str] | None = None) -> dict[str, float]:
-    """kg CO2e per product, by a recursive walk with pint quantities (``products`` limits it to a subset)."""
-    ureg = fp.unit_registry()
-    library = portfolio.library
-    children: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for parent, child, quantity in zip(
-        portfolio.bom["parent"], portfolio.bom["child"], portfolio.bom["quantity"], strict=True
-    ):
-        children[parent].append((child, quantity))
-    activities: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
-    for item, factor, amount, unit in zip(
-        portfolio.activities["item"],
-        portfolio.activities["factor"],
-        portfolio.activities["amount"],
-        portfolio.activities["unit"],
-        strict=True,
-    ):
-        activities[item].append((factor, amount, unit))
+# the module of an activity given without one, by its factor's category (docs/method.md, "modules")
+_MODULE_OF = {"material": "A1", "component": "A1", "freight": "A2", "freight-wtt": "A2"}
 
-    def walk(item: str, multiplier: object) -> float:
-        total = 0.0
-        for factor_id, amount, unit in activities.get(item, ()):
+
+@dataclass(frozen=True)
+class NaiveInput:
+    """The naive walk's lookups: each item's BOM lines and activities, each product's root and supplier."""
+
+    children: dict[str, list[tuple[str, float]]]
+    activities: dict[str, list[tuple[str, float, str]]]
+    products: list[tuple[str, str, str]]  # (product, root, supplier)
+
+
+@dataclass(frozen=True)
+class NaiveResult:
+    """kg CO2e per product unit by (module, gas), and per supplier (one unit of each product walked)."""
+
+    by_product: dict[str, dict[tuple[str, str], float]]
+    by_supplier: dict[str, float]
+
+    def totals(self) -> dict[str, float]:
+        """kg CO2e per product unit, every module and gas."""
+        return {p: sum(v.values()) for p, v in self.by_product.items()}
+
+
+def naive_input(products: pd.DataFrame, bom: pd.DataFrame, activities: pd.DataFrame) -> NaiveInput:
+    """Dictionaries of the three tables, one Python tuple per row (the naive walk's set-up)."""
+    children: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for parent, child, quantity in zip(bom["parent"], bom["child"], bom["quantity"], strict=True):
+        children[parent].append((child, float(quantity)))
+    acts: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
+    for item, factor, amount, unit in zip(
+        activities["item"], activities["factor"], activities["amount"], activities["unit"], strict=True
+    ):
+        acts[item].append((factor, float(amount), unit))
+    supplier = products["supplier"] if "supplier" in products.columns else [""] * len(products)
+    rows = list(zip(products["product"], products["root"], supplier, strict=True))
+    return NaiveInput(children, acts, rows)
+
+
+def naive_walk(
+    inp: NaiveInput, library: fp.FactorLibrary, gwp: str = "AR6", products: Iterable[str] | None = None
+) -> NaiveResult:
+    """Every product (or those of ``products``) by a recursive walk from its root, with a pint conversion
+    of every activity, memoising each item's footprint per unit so that a shared sub-assembly or part is
+    walked once, then summed to suppliers."""
+    values = fp.gwp_set(gwp).values
+    memo: dict[str, dict[tuple[str, str], float]] = {}
+
+    def walk(item: str) -> dict[tuple[str, str], float]:
+        done = memo.get(item)
+        if done is not None:
+            return done
+        acc: dict[tuple[str, str], float] = defaultdict(float)
+        for factor_id, amount, unit in inp.activities.get(item, ()):
             factor = library[factor_id]
-            activity = fp.Q_(float(amount), unit) * multiplier
-            total += activity.to(factor.unit).magnitude * factor.co2e_per_unit(gwp)
-        for child, quantity in children.get(item, ()):
-            total += walk(child, multiplier * ureg.Quantity(float(quantity)))
-        return total
+            qty = fp.Q_(amount, unit).to(factor.unit).magnitude
+            module = _MODULE_OF.get(factor.category, "A3")
+            for gas, per_unit in factor.gases.items():
+                acc[module, gas] += qty * per_unit * values[gas]
+        for child, quantity in inp.children.get(item, ()):
+            for key, kg in walk(child).items():
+                acc[key] += quantity * kg
+        memo[item] = acc
+        return acc
 
     wanted = None if products is None else set(products)
-    out: dict[str, float] = {}
-    for product, root in zip(portfolio.products["product"], portfolio.products["root"], strict=True):
+    by_product: dict[str, dict[tuple[str, str], float]] = {}
+    by_supplier: dict[str, float] = defaultdict(float)
+    for product, root, supplier in inp.products:
         if wanted is None or product in wanted:
-            out[product] = walk(root, ureg.Quantity(1.0))
-    return out
+            by_product[product] = dict(walk(root))
+            by_supplier[supplier] += sum(by_product[product].values())
+    return NaiveResult(by_product, dict(by_supplier))
+
+
+def naive(portfolio: Portfolio, gwp: str = "AR6", products: Iterable[str] | None = None) -> dict[str, float]:
+    """kg CO2e per product (``products`` limits it to a subset), by :func:`naive_walk`."""
+    inp = naive_input(portfolio.products, portfolio.bom, portfolio.activities)
+    return naive_walk(inp, portfolio.library, gwp, products).totals()
 
 
 def floor(
@@ -81,6 +140,26 @@ def floor(
 ) -> FloatArray:
     """kg CO2e per product from flattened rows: one gather, one multiply, one bincount."""
     return np.bincount(row_product, weights=co2e_per_factor[row_factor] * row_qty, minlength=n_products)
+
+
+def floor_matvec(indptr: IntArray, indices: IntArray, data: FloatArray, co2e_per_factor: FloatArray) -> FloatArray:
+    """kg CO2e per product as a sparse matrix-vector product: a CSR matrix of products x factors (quantity
+    of each factor per product) times kg CO2e per factor unit; one gather, one multiply, one segmented sum."""
+    out = np.add.reduceat(data * co2e_per_factor[indices], indptr[:-1]) if len(data) else np.zeros(len(indptr) - 1)
+    out[indptr[:-1] == indptr[1:]] = 0.0  # reduceat copies the next value for an empty row
+    return out
+
+
+def csr(
+    row_product: IntArray, row_factor: IntArray, row_qty: FloatArray, n_products: int, n_factors: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """The (products x factors) CSR matrix of flattened rows, duplicates summed: (indptr, indices, data)."""
+    key = row_product.astype(np.int64) * n_factors + row_factor
+    uniq, inv = np.unique(key, return_inverse=True)
+    data = np.bincount(inv.ravel(), weights=row_qty, minlength=len(uniq))
+    indptr = np.zeros(n_products + 1, dtype=np.intp)
+    np.cumsum(np.bincount(uniq // n_factors, minlength=n_products), out=indptr[1:])
+    return indptr, (uniq % n_factors).astype(np.intp), data
 
 
 def co2e_per_factor(library: fp.FactorLibrary, gwp: str = "AR6") -> FloatArray:

@@ -1,14 +1,31 @@
-"""The catalogue benchmark: load, footprint of every product, supplier roll-up, recalculation; against a naive
-pint walk and the numpy floor, with peak memory.
+"""The catalogue benchmark: the library against a memoising naive walk, like for like, and against the numpy
+floor, with agreement asserted and peak memory.
 
     python benchmarks/run.py                      # 1k, 100k and 1M BOM lines
     python benchmarks/run.py --sizes 1k,100k,1m,5m --out benchmarks/results/latest.json
 
-Each size runs in a fresh process (so that its peak memory is its own): the synthetic portfolio
-(benchmarks/portfolio.py) is written as Parquet and CSV, then read back and checked by the library, computed,
-recomputed, and compared with the references (benchmarks/reference.py) to 1e-9 relative. The naive walk runs
-on every product up to 100k lines and on a sample of products above that (its time scaled by BOM lines; the
-table says so). Memory is the growth of the process's peak resident set over its size after the imports.
+Each size runs in fresh processes (so that each peak memory is its own): the synthetic portfolio
+(benchmarks/portfolio.py) is written as Parquet, then
+
+- ``end_to_end_s``: the library reads the three Parquet files, prepares (checks and codes) them, explodes every
+  product and evaluates it with modules, gases and the roll-up to suppliers; ``naive_end_to_end_s``: the
+  naive walk (benchmarks/reference.py) reads the same files with pandas, builds its dictionaries and walks
+  every product (memoising shared sub-assemblies), by module and gas, summed to suppliers;
+- ``compute_s``: explode and evaluate from a prepared catalogue; ``naive_compute_s``: the walk and roll-up
+  from the naive walk's dictionaries; ``prepare_s``: the library's prepare from in-memory tables;
+- ``recompute_s``: the slower of a recomputation under another GWP set and one with new factor values, on the
+  same explosion; ``floor_s``: the faster of the gather-multiply-sum over the exploded rows and a sparse
+  (products x factors) matrix-vector product (benchmarks/reference.py), totals only;
+- ``monte_carlo_s``: 1,000 iterations over every product and supplier;
+- ``load_peak_mb``: growth of the peak resident set of a fresh process that only prepares from Parquet;
+  ``peak_mb``: the same for the process running the library's steps (before the naive walk runs);
+- ``agreement_max_rel``: the largest relative difference between the library and the naive walk (every
+  product's modules and gases, every supplier's total) and the floors (every product's total). Above 1e-12
+  the run stops with a non-zero exit status.
+
+Every time is the best of a few runs, wall clock; ``*_cpu_s`` are the same runs' process CPU times. Above
+``--naive-lines`` the naive walk covers the products of every k-th supplier and its times are scaled by BOM
+lines (``naive_scaled``).
 """
 
 from __future__ import annotations
@@ -22,25 +39,40 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000, "2m": 2_000_000, "5m": 5_000_000}
+TOLERANCE = 1e-12
+TABLES = ("products", "bom", "activities")
+
+
+class DisagreementError(AssertionError):
+    """The library and a reference differ by more than :data:`TOLERANCE` relative."""
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def _best(fn: Any, repeat: int) -> tuple[float, Any]:
-    """Best wall time of ``repeat`` calls, and the last result."""
-    best, out = float("inf"), None
+def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    """Best wall time and best CPU time of ``repeat`` calls, and the last result."""
+    wall, cpu, out = float("inf"), float("inf"), None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
+        wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
+    return wall, cpu, out
+
+
+def _timed(out: dict[str, Any], key: str, fn: Callable[[], Any], repeat: int) -> Any:
+    """Run :func:`_best`, store ``key`` (wall) and its ``_cpu`` twin, return the result."""
+    wall, cpu, res = _best(fn, repeat)
+    out[key] = wall
+    out[f"{key[:-2]}_cpu_s"] = cpu
+    return res
 
 
 def generate(lines: int, seed: int, workdir: Path) -> dict[str, Any]:
@@ -53,128 +85,172 @@ def generate(lines: int, seed: int, workdir: Path) -> dict[str, Any]:
     t = time.perf_counter()
     pf = make_portfolio(lines, seed=seed)
     gen_s = time.perf_counter() - t
-    for name in ("products", "bom", "activities"):
-        df = getattr(pf, name)
-        df.to_parquet(workdir / f"{name}.parquet")
-        df.to_csv(workdir / f"{name}.csv", index=False)
-    pf.deliveries.drop(columns="supplier").rename(columns={"year": "period"}).astype({"period": str}).to_parquet(
-        workdir / "deliveries.parquet"
-    )
+    for name in TABLES:
+        getattr(pf, name).to_parquet(workdir / f"{name}.parquet")
     (workdir / "library.pickle").write_bytes(pickle.dumps(list(pf.library)))
     return {"lines": len(pf.bom), "generate_s": gen_s}
 
 
-def measure(naive_lines: int, workdir: Path) -> dict[str, Any]:
-    """Every measurement for one size, on tables written by :func:`generate` (runs in its own process)."""
+def _relative(got: Any, want: Any) -> float:
+    import numpy as np
+
+    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    if not got.size:
+        return 0.0
+    diff = np.abs(got - want)
+    return float(np.max(np.where(diff == 0, 0.0, diff / np.maximum(np.abs(want), 1e-300))))
+
+
+def agreement(result: Any, naive: Any, floors: dict[str, Any], suppliers: list[str]) -> float:
+    """Largest relative difference of the library's ``result`` (a CatalogueResult) from the naive walk
+    (modules and gases of every product it walked; totals of ``suppliers``, those it walked whole) and from
+    each floor (every product's total, in catalogue order); raises :class:`DisagreementError` above TOLERANCE."""
+    import numpy as np
+    import pandas as pd
+
+    products = list(naive.by_product)
+    keys = {k for v in naive.by_product.values() for k in v}
+    # every column on either side: one the other lacks compares with zero
+    modules = sorted({m for m, _ in keys} | {c for c in result.by_product.columns if not c.endswith("_kgco2e")})
+    gases = sorted({g for _, g in keys} | set(result.by_product_gas.columns))
+
+    def naive_frame(pos: int, names: list[str]) -> pd.DataFrame:
+        return pd.DataFrame(
+            [[sum(kg for k, kg in naive.by_product[p].items() if k[pos] == n) for n in names] for p in products],
+            index=products,
+            columns=names,
+        )
+
+    lib_mod = result.by_product.reindex(index=products, columns=modules).fillna(0.0)
+    lib_gas = result.by_product_gas.reindex(index=products, columns=gases).fillna(0.0)
+    checks = {
+        "modules vs naive": _relative(lib_mod.to_numpy(), naive_frame(0, modules).to_numpy()),
+        "gases vs naive": _relative(lib_gas.to_numpy(), naive_frame(1, gases).to_numpy()),
+        "suppliers vs naive": _relative(
+            result.by_supplier["total_kgco2e"].reindex(suppliers).to_numpy(),
+            np.array([naive.by_supplier[s] for s in suppliers]),
+        ),
+    }
+    total = result.by_product["total_kgco2e"].to_numpy()
+    checks.update({f"totals vs {name}": _relative(total, values) for name, values in floors.items()})
+    worst = max(checks.values())
+    if not worst <= TOLERANCE:
+        bad = {k: v for k, v in checks.items() if not v <= TOLERANCE}
+        raise DisagreementError(f"the library and the references differ by more than {TOLERANCE:g} relative: {bad}")
+    return worst
+
+
+def _library(workdir: Path) -> Any:
     import pickle
 
-    import numpy as np
+    import footprint as fp
+
+    return fp.FactorLibrary(pickle.loads((workdir / "library.pickle").read_bytes()), name="synthetic")
+
+
+def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any, Any]:
+    """Time the library: end to end from Parquet, prepare from memory, compute, recompute, Monte Carlo."""
     import pandas as pd
 
     import footprint as fp
 
-    sys.path.insert(0, str(ROOT))
-    import pyarrow.parquet  # noqa: F401 - an import, not part of what loading costs
+    library = _library(workdir)
+    files = [workdir / f"{n}.parquet" for n in TABLES]
 
-    from benchmarks.portfolio import Portfolio
-    from benchmarks.reference import floor, naive
+    def end_to_end() -> Any:
+        return fp.calculate_catalogue(fp.explode_catalogue(fp.prepare_catalogue(*files, library)), gwp="AR6")
 
-    library = fp.FactorLibrary(pickle.loads((workdir / "library.pickle").read_bytes()), name="synthetic")
-    base_mb = _peak_mb()
-    out: dict[str, Any] = {}
-
-    # 1. load and validate from Parquet (first, so that the peak is its own), then from CSV
-    t = time.perf_counter()
-    cat = fp.prepare_catalogue(*(workdir / f"{n}.parquet" for n in ("products", "bom", "activities")), library)
-    out["load_parquet_s"] = time.perf_counter() - t
-    t = time.perf_counter()
-    fp.prepare_catalogue(*(workdir / f"{n}.csv" for n in ("products", "bom", "activities")), library)
-    out["load_csv_s"] = time.perf_counter() - t
-    n_lines = len(cat.bom.edge_parent)
-    out["lines"] = n_lines
-    out["products"] = cat.n_products
-    out["suppliers"] = len(cat.supplier_ids)
-    out["activities"] = len(cat.act_item)
-
-    # 2. every product's footprint with modules and gases, and the roll-up to suppliers and cluster
-    def full() -> Any:
-        return fp.calculate_catalogue(fp.explode_catalogue(cat), gwp="AR6")
-
-    repeat = 3
-    out["footprint_s"], result = _best(full, repeat)
+    _timed(out, "end_to_end_s", end_to_end, repeat)
+    tables = [pd.read_parquet(f) for f in files]
+    cat = _timed(out, "prepare_s", lambda: fp.prepare_catalogue(*tables, library), repeat)
+    tables.clear()
+    result = _timed(out, "compute_s", lambda: fp.calculate_catalogue(fp.explode_catalogue(cat), gwp="AR6"), repeat)
     ex = fp.explode_catalogue(cat)
-    out["exploded_rows"] = len(ex.row_qty)
-    out["explode_s"], _ = _best(lambda: fp.explode_catalogue(cat), repeat)
-    from footprint._catalogue import rollup
-
-    out["rollup_s"], _ = _best(lambda: rollup(cat, result.by_product), 5)
-
-    # 3. recalculation on the prepared explosion: another GWP set; new factor values
-    out["recompute_gwp_s"], _ = _best(lambda: fp.calculate_catalogue(ex, gwp="AR5"), 5)
+    out.update(lines=len(cat.bom.edge_parent), products=cat.n_products, suppliers=len(cat.supplier_ids))
+    out.update(activities=len(cat.act_item), exploded_rows=len(ex.row_qty))
+    _timed(out, "explode_s", lambda: fp.explode_catalogue(cat), repeat)
     bumped = fp.FactorLibrary(
         [f.model_copy(update={"gases": {g: v * 1.1 for g, v in f.gases.items()}}) for f in library], name="bumped"
     )
-    out["recompute_factors_s"], _ = _best(lambda: fp.calculate_catalogue(ex, factors=bumped), 5)
+    _timed(out, "recompute_gwp_s", lambda: fp.calculate_catalogue(ex, gwp="AR5"), 2 * repeat)
+    _timed(out, "recompute_factors_s", lambda: fp.calculate_catalogue(ex, factors=bumped), 2 * repeat)
+    for k in ("recompute_s", "recompute_cpu_s"):
+        out[k] = max(out[k.replace("recompute", "recompute_gwp")], out[k.replace("recompute", "recompute_factors")])
+    _timed(out, "monte_carlo_s", lambda: fp.monte_carlo_catalogue(ex, iterations=1000, seed=0), repeat)
+    return result, ex
 
-    # 3a. the supplier roll-up of deliveries: three years of quantities x every product's footprint
-    deliveries = pd.read_parquet(workdir / "deliveries.parquet")
-    table = fp.footprint_table(result)
-    out["deliveries"] = len(deliveries)
-    out["deliveries_rollup_s"], _ = _best(lambda: fp.supplier_footprints(table, deliveries), 3)
 
-    # 3b. Monte Carlo: 1,000 iterations over every product and supplier, on the same explosion
-    out["monte_carlo_s"], _ = _best(lambda: fp.monte_carlo_catalogue(ex, iterations=1000, seed=0), 3)
+def _floors(ex: Any, out: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """Time both floors on the library's exploded rows; their totals per product."""
+    from benchmarks.reference import csr, floor, floor_matvec
 
-    # 4. the floor on the library's own flattened arrays: one gather, one multiply, one bincount
-    co2e = library.co2e_vector("AR6")[0]
-    out["floor_s"], floor_tot = _best(lambda: floor(ex.row_product, ex.row_factor, ex.row_qty, co2e, cat.n_products), 5)
-    lib_tot = result.by_product["total_kgco2e"].to_numpy()
-    out["floor_max_rel_diff"] = float(np.max(np.abs(floor_tot - lib_tot) / np.maximum(np.abs(lib_tot), 1e-300)))
+    cat = ex.catalogue
+    co2e = cat.library.co2e_vector("AR6")[0]
+    rows = (ex.row_product, ex.row_factor, ex.row_qty)
+    gms = _timed(out, "floor_gms_s", lambda: floor(*rows, co2e, cat.n_products), 2 * repeat)
+    matrix = csr(*rows, cat.n_products, len(cat.library))
+    mv = _timed(out, "floor_matvec_s", lambda: floor_matvec(*matrix, co2e), 2 * repeat)
+    out["floor_s"] = min(out["floor_gms_s"], out["floor_matvec_s"])
+    out["floor_cpu_s"] = min(out["floor_gms_cpu_s"], out["floor_matvec_cpu_s"])
+    return {"gather-multiply-sum floor": gms, "matvec floor": mv}
 
-    # 5. the naive walk: all products, or a sample of them covering about naive_lines BOM lines. Its set-up
-    #    (lookups over the whole portfolio) is timed apart and not scaled; only the walk is.
-    products = list(cat.product_ids)
-    pf_view = Portfolio(
-        products=pd.read_parquet(workdir / "products.parquet"),
-        bom=pd.read_parquet(workdir / "bom.parquet"),
-        activities=pd.read_parquet(workdir / "activities.parquet"),
-        deliveries=pd.DataFrame(),
-        library=library,
-    )
-    share = min(1.0, naive_lines / n_lines)
-    sample = products if share >= 1.0 else products[:: max(1, round(1 / share))]
-    t = time.perf_counter()
-    naive(pf_view, "AR6", products=[])
-    setup_s = time.perf_counter() - t
-    t = time.perf_counter()
-    naive_tot = naive(pf_view, "AR6", products=sample)
-    naive_s = time.perf_counter() - t
-    sample_frac = len(sample) / len(products)
-    out["naive_products"] = len(sample)
-    out["naive_measured_s"] = naive_s
-    out["naive_setup_s"] = setup_s
-    out["naive_s"] = setup_s + max(naive_s - setup_s, 0.0) / sample_frac
-    out["naive_scaled"] = sample_frac < 1.0
-    by_id = result.by_product["total_kgco2e"]
-    out["naive_max_rel_diff"] = float(max(abs(naive_tot[p] - by_id[p]) / max(abs(by_id[p]), 1e-300) for p in sample))
+
+def _naive_steps(workdir: Path, naive_lines: int, out: dict[str, Any]) -> tuple[Any, list[str]]:
+    """Time the naive walk end to end and its compute alone, on every product or on the products of every
+    k-th supplier (times then scaled by BOM lines); its result and the suppliers it walked whole."""
+    import pandas as pd
+
+    from benchmarks.reference import naive_input, naive_walk
+
+    library = _library(workdir)
+    share = min(1.0, naive_lines / out["lines"])
+    t, c = time.perf_counter(), time.process_time()
+    products, bom, acts = (pd.read_parquet(workdir / f"{n}.parquet") for n in TABLES)
+    suppliers = list(dict.fromkeys(products["supplier"]))
+    if share < 1.0:
+        suppliers = suppliers[:: max(1, round(1 / share))]
+    sample = list(products.loc[products["supplier"].isin(suppliers), "product"])
+    inp = naive_input(products, bom, acts)
+    setup_s, setup_cpu = time.perf_counter() - t, time.process_time() - c
+    del products, bom, acts
+    t, c = time.perf_counter(), time.process_time()
+    res = naive_walk(inp, library, "AR6", sample if share < 1.0 else None)
+    walk_s, walk_cpu = time.perf_counter() - t, time.process_time() - c
+    frac = len(sample) / out["products"]
+    out.update(naive_products=len(sample), naive_scaled=frac < 1.0, naive_measured_s=walk_s)
+    out.update(naive_compute_s=walk_s / frac, naive_compute_cpu_s=walk_cpu / frac)
+    out.update(naive_end_to_end_s=setup_s + walk_s / frac, naive_end_to_end_cpu_s=setup_cpu + walk_cpu / frac)
+    return res, suppliers
+
+
+def measure(naive_lines: int, workdir: Path, repeat: int) -> dict[str, Any]:
+    """Every measurement for one size, on tables written by :func:`generate` (runs in its own process)."""
+    import pyarrow.parquet  # noqa: F401 - an import, not part of what loading costs
+
+    import footprint  # noqa: F401
+
+    sys.path.insert(0, str(ROOT))
+    base_mb = _peak_mb()
+    out: dict[str, Any] = {}
+    result, ex = _library_steps(workdir, out, repeat)
     out["peak_mb"] = _peak_mb() - base_mb
+    floors = _floors(ex, out, repeat)
+    del ex
+    naive, suppliers = _naive_steps(workdir, naive_lines, out)
+    out["agreement_max_rel"] = agreement(result, naive, floors, suppliers)
     return out
 
 
 def load_only(workdir: Path) -> dict[str, Any]:
-    """Peak memory of loading and checking the Parquet tables alone, in a fresh process."""
-    import pickle
-
-    import pyarrow as pa
-    import pyarrow.parquet
+    """Peak memory of preparing from the Parquet tables alone, in a fresh process."""
+    import pyarrow.parquet  # noqa: F401
 
     import footprint as fp
 
-    library = fp.FactorLibrary(pickle.loads((workdir / "library.pickle").read_bytes()), name="synthetic")
+    library = _library(workdir)
     base = _peak_mb()
-    fp.prepare_catalogue(*(workdir / f"{n}.parquet" for n in ("products", "bom", "activities")), library)
-    key = "load_peak_mb_system_pool" if pa.default_memory_pool().backend_name == "system" else "load_peak_mb"
-    return {key: _peak_mb() - base}
+    fp.prepare_catalogue(*(workdir / f"{n}.parquet" for n in TABLES), library)
+    return {"load_peak_mb": _peak_mb() - base}
 
 
 def _child(args: argparse.Namespace) -> None:
@@ -184,53 +260,71 @@ def _child(args: argparse.Namespace) -> None:
     elif args.step == "load":
         res = load_only(workdir)
     else:
-        res = measure(args.naive_lines, workdir)
+        res = measure(args.naive_lines, workdir, args.repeat)
     print(json.dumps(res))
 
 
+_COLUMNS = (
+    ("lines", "lines", "{:,}"),
+    ("products", "products", "{:,}"),
+    ("end to end s", "end_to_end_s", "{:.3f}"),
+    ("naive e2e s", "naive_end_to_end_s", "{:.1f}"),
+    ("e2e ratio", ("naive_end_to_end_s", "end_to_end_s"), "{:,.0f}"),
+    ("compute s", "compute_s", "{:.4f}"),
+    ("naive compute s", "naive_compute_s", "{:.1f}"),
+    ("compute ratio", ("naive_compute_s", "compute_s"), "{:,.0f}"),
+    ("prepare s", "prepare_s", "{:.3f}"),
+    ("recompute s", "recompute_s", "{:.5f}"),
+    ("floor s", "floor_s", "{:.5f}"),
+    ("recompute/floor", ("recompute_s", "floor_s"), "{:.1f}"),
+    ("MC 1000 s", "monte_carlo_s", "{:.3f}"),
+    ("load MB", "load_peak_mb", "{:.0f}"),
+    ("peak MB", "peak_mb", "{:.0f}"),
+    ("agreement", "agreement_max_rel", "{:.1e}"),
+)
+
+
 def _table(rows: list[dict[str, Any]]) -> str:
-    head = (
-        "lines", "products", "load parquet s", "load csv s", "load MB", "(system pool)", "explode s", "footprint s", "rollup s", "lines/s", "recompute s",
-        "floor s", "recompute/floor", "MC 1000 s", "deliveries s", "naive s", "naive/footprint", "peak MB",
-    )  # fmt: skip
+    head = [h for h, _, _ in _COLUMNS]
     body = []
     for r in rows:
-        body.append(
-            (
-                f"{r['lines']:,}",
-                f"{r['products']:,}",
-                f"{r['load_parquet_s']:.3f}",
-                f"{r['load_csv_s']:.3f}",
-                f"{r['load_peak_mb']:.0f}",
-                f"{r['load_peak_mb_system_pool']:.0f}",
-                f"{r['explode_s']:.4f}",
-                f"{r['footprint_s']:.4f}",
-                f"{r['rollup_s']:.4f}",
-                f"{r['lines'] / r['footprint_s']:,.0f}",
-                f"{r['recompute_gwp_s']:.4f}",
-                f"{r['floor_s']:.4f}",
-                f"{r['recompute_gwp_s'] / r['floor_s']:.1f}",
-                f"{r['monte_carlo_s']:.3f}",
-                f"{r['deliveries_rollup_s']:.3f}",
-                f"{r['naive_s']:.1f}{'*' if r['naive_scaled'] else ''}",
-                f"{r['naive_s'] / r['footprint_s']:,.0f}",
-                f"{r['peak_mb']:.0f}",
-            )
-        )
+        cells = []
+        for _, key, fmt in _COLUMNS:
+            value = r[key[0]] / r[key[1]] if isinstance(key, tuple) else r[key]
+            star = "*" if r["naive_scaled"] and isinstance(key, str) and key.startswith("naive") else ""
+            cells.append(fmt.format(value) + star)
+        body.append(cells)
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True))]
     lines += ["  ".join(c.rjust(w) for c, w in zip(b, widths, strict=True)) for b in body]
     if any(r["naive_scaled"] for r in rows):
-        lines.append("* naive measured on a sample of products and scaled by BOM lines")
+        lines.append("* naive walk measured on the products of every k-th supplier and scaled by BOM lines")
     return "\n".join(lines)
 
 
+def _run_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
+    """One size: generate, load peak, measure, each in a fresh process; exits with the child's status."""
+    row: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for step in ("generate", "load", "measure"):
+            cmd = [sys.executable, __file__, "--child", size, "--step", step, "--workdir", tmp]
+            cmd += ["--seed", str(args.seed), "--naive-lines", str(args.naive_lines), "--repeat", str(args.repeat)]
+            env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
+            if proc.returncode != 0:
+                print(proc.stderr, file=sys.stderr)
+                raise SystemExit(proc.returncode)
+            row.update(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return row
+
+
 def main() -> int:
-    """Run every size in its own process; print the table and write the JSON."""
+    """Run every size in its own processes; print the table and write the JSON."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1k,100k,1m", help="comma-separated: 1k, 10k, 100k, 1m, 2m, 5m")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--naive-lines", type=int, default=100_000, help="BOM lines the naive walk covers at most")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each step; the best counts")
+    ap.add_argument("--naive-lines", type=int, default=1_000_000, help="BOM lines the naive walk covers at most")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--step", help=argparse.SUPPRESS)
@@ -239,24 +333,10 @@ def main() -> int:
     if args.child:
         _child(args)
         return 0
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     rows = []
     for size in args.sizes.split(","):
-        row: dict[str, Any] = {}
-        with tempfile.TemporaryDirectory() as tmp:
-            for step, env in (
-                ("generate", {}),
-                ("load", {}),
-                ("load", {"ARROW_DEFAULT_MEMORY_POOL": "system"}),
-                ("measure", {}),
-            ):
-                cmd = [sys.executable, __file__, "--child", size, "--step", step, "--workdir", tmp]
-                cmd += ["--seed", str(args.seed), "--naive-lines", str(args.naive_lines)]
-                proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env={**os.environ, **env})
-                if proc.returncode != 0:
-                    print(proc.stderr, file=sys.stderr)
-                    return proc.returncode
-                row.update(json.loads(proc.stdout.strip().splitlines()[-1]))
-        rows.append(row)
+        rows.append(_run_size(size, args))
         print(f"{size}: done", file=sys.stderr)
     print(_table(rows))
     import numpy
@@ -266,8 +346,12 @@ def main() -> int:
 
     report = {
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": _cpus()},
+        "load_average_at_start": load,
+        "blas_threads": 1,
         "versions": {"footprint": footprint.__version__, "numpy": numpy.__version__, "pandas": pandas.__version__},
         "seed": args.seed,
+        "repeat": args.repeat,
+        "tolerance": TOLERANCE,
         "results": rows,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -277,8 +361,6 @@ def main() -> int:
 
 
 def _cpus() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 

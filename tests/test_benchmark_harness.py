@@ -16,7 +16,7 @@ from footprint._engine import BomArrays, topological_levels
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.portfolio import SOURCE, Portfolio, make_portfolio
-from benchmarks.reference import co2e_per_factor, flatten, floor, naive
+from benchmarks.reference import co2e_per_factor, csr, flatten, floor, floor_matvec, naive, naive_input, naive_walk
 
 SMALL = 2000
 
@@ -181,8 +181,18 @@ def test_references_match_a_hand_derived_portfolio() -> None:
     want = np.array([23 + 5 * 0.46728 + 1, 20 + 5 * 0.46728])
     ref = naive(pf, "AR6")
     assert _relative(np.array([ref["P1"], ref["P2"]]), want) < 1e-12
-    got = floor(*flatten(pf), co2e_per_factor(lib, "AR6"), 2)
+    # by module (material A1, freight A2, electricity A3) and gas: P1's A is 5 * 3.6 MJ = 18 MJ, 1.8 kg CO2
+    # and 18 * 0.001 * 29.8 = 0.5364 kg CO2e of CH4; the supplier S0 sums both products
+    walked = naive_walk(naive_input(pf.products, pf.bom, pf.activities), lib, "AR6")
+    p1 = walked.by_product["P1"]
+    assert set(p1) == {("A1", "CO2"), ("A2", "CO2"), ("A3", "CO2"), ("A3", "CH4_fossil")}
+    assert _relative(np.array([p1["A1", "CO2"], p1["A2", "CO2"], p1["A3", "CO2"], p1["A3", "CH4_fossil"]]),
+                     np.array([23.0, 1.0, 1.8, 0.5364])) < 1e-12  # fmt: skip
+    assert walked.by_supplier["S0"] == pytest.approx(want.sum(), rel=1e-12)
+    rows = flatten(pf)
+    got = floor(*rows, co2e_per_factor(lib, "AR6"), 2)
     assert _relative(got, want) < 1e-12
+    assert _relative(floor_matvec(*csr(*rows, 2, 3), co2e_per_factor(lib, "AR6")), want) < 1e-12
 
 
 @pytest.mark.parametrize("gwp", ["AR6", "AR5"])
@@ -226,4 +236,41 @@ def test_benchmark_script_runs_end_to_end(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-2000:]
     (result,) = json.loads(out.read_text())["results"]
     assert result["lines"] >= 980  # 1k lines within the generator's 2 %
-    assert result["deliveries"] > 0
+    keys = ("end_to_end_s", "naive_end_to_end_s", "compute_s", "naive_compute_s", "prepare_s", "recompute_s",
+            "floor_s", "monte_carlo_s", "load_peak_mb", "peak_mb", "agreement_max_rel")  # fmt: skip
+    assert all(result[k] > 0 for k in keys if k != "agreement_max_rel")
+    assert result["agreement_max_rel"] <= 1e-12
+    assert not result["naive_scaled"]
+
+
+def test_agreement_fails_on_a_perturbed_result(small: Portfolio) -> None:
+    """The benchmark's agreement check passes on the library's own result and stops on one changed by 1e-11
+    relative in one place: one product's gas, one product's module, one supplier's total, or a floor."""
+    from dataclasses import replace
+
+    from benchmarks.run import DisagreementError, agreement
+
+    cat = fp.prepare_catalogue(small.products, small.bom, small.activities, small.library)
+    ex = fp.explode_catalogue(cat)
+    result = fp.calculate_catalogue(ex, gwp="AR6")
+    walked = naive_walk(naive_input(small.products, small.bom, small.activities), small.library, "AR6")
+    suppliers = list(walked.by_supplier)
+    floors = {
+        "floor": floor(ex.row_product, ex.row_factor, ex.row_qty, co2e_per_factor(small.library), len(cat.product_ids))
+    }
+    assert agreement(result, walked, floors, suppliers) <= 1e-12
+
+    def bumped(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+        out = frame.copy()
+        out.iloc[-1, out.columns.get_loc(column)] *= 1 + 1e-11
+        return out
+
+    for changed in (
+        replace(result, by_product_gas=bumped(result.by_product_gas, "CH4_fossil")),
+        replace(result, by_product=bumped(result.by_product, "A2")),
+        replace(result, by_supplier=bumped(result.by_supplier, "total_kgco2e")),
+    ):
+        with pytest.raises(DisagreementError):
+            agreement(changed, walked, floors, suppliers)
+    with pytest.raises(DisagreementError):
+        agreement(result, walked, {"floor": floors["floor"] * (1 + 1e-11)}, suppliers)
