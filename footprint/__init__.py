@@ -16,126 +16,270 @@ See the README and docs/ for the tour, and ``footprint --help`` for the command 
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
 
-from ._biogenic import GWP_INDICATORS
-from ._bom_catalogue import catalogue_tables
-from ._bom_io import BomImport, read_bom, read_mapping
-from ._catalogue import (
-    Catalogue,
-    CatalogueResult,
-    ExplodedCatalogue,
-    calculate_catalogue,
-    explode_catalogue,
-    prepare_catalogue,
-)
-from ._compare import compare
-from ._erp import ERP_PRESETS, ErpRules
-from ._errors import (
-    CycleError,
-    DeliveryError,
-    FactorError,
-    FactorFileError,
-    FootprintError,
-    ForeignQuantityError,
-    GWPError,
-    GWPFileError,
-    IncompatibleUnitsError,
-    InputError,
-    LedgerError,
-    LedgerIntegrityError,
-    MissingDependencyError,
-    NonFiniteError,
-    OutputError,
-    PactError,
-    Problem,
-    ProductError,
-    UnitError,
-    UnknownFactorError,
-    UsageError,
-)
-from ._fabrication import FabricationEnergy, fabrication_activities, fabrication_energy
-from ._factor_io import default_library, load_factors
-from ._factors import (
-    BOUNDARIES,
-    CATEGORIES,
-    Conversion,
-    EmissionFactor,
-    Emissions,
-    FactorLibrary,
-    Uncertainty,
-    activity_to_factor_unit,
-    emissions,
-)
-from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets, load_gwp_set
-from ._ledger import Ledger, Snapshot
-from ._levers import (
-    Lever,
-    LeverCost,
-    LeverError,
-    LeverFile,
-    LeverResult,
-    LeverScope,
-    apply_lever,
-    evaluate_levers,
-    load_levers,
-)
-from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
-from ._limits import Limits, use_decimal, use_limits
-from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
-from ._product import (
-    Activity,
-    Amount,
-    BomColumns,
-    BomSource,
-    Child,
-    Credit,
-    DeclaredFootprint,
-    EndOfLife,
-    Item,
-    Material,
-    Period,
-    Product,
-    Replacement,
-    Route,
-    TransportLeg,
-    product_schema,
-)
-from ._product_io import load_product
-from ._quality import DataQuality, data_quality
-from ._result import Contribution, FootprintResult, primary_data_share
-from ._suppliers import (
-    Supplier,
-    SupplierFootprints,
-    Target,
-    calculate_chain,
-    decompose_change,
-    footprint_table,
-    progress,
-    supplier_footprints,
-)
-from ._types import Boundary, Category, GWPSetName, Module, PrefoldedPolicy, TableSource
-from ._uncertainty import (
-    MonteCarloResult,
-    compare_monte_carlo,
-    factor_uncertainty,
-    monte_carlo,
-    monte_carlo_catalogue,
-    pedigree_gsd,
-)
-from ._units import Q_, conversion_factor, unit_registry
-from .pact._exchange import pact_factors, read_pact, to_pact
-from .report._pages import (
-    chart_hotspots,
-    chart_modules,
-    chart_suppliers,
-    chart_trend,
-    chart_uncertainty,
-    excel_report,
-    html_report,
-    html_supplier_report,
-    save_chart,
-)
+if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each loads on first use
+    from ._biogenic import GWP_INDICATORS
+    from ._bom_catalogue import catalogue_tables
+    from ._bom_io import BomImport, read_bom, read_mapping
+    from ._catalogue import (
+        Catalogue,
+        CatalogueResult,
+        ExplodedCatalogue,
+        calculate_catalogue,
+        explode_catalogue,
+        prepare_catalogue,
+    )
+    from ._compare import compare
+    from ._erp import ERP_PRESETS, ErpRules
+    from ._errors import (
+        CycleError,
+        DeliveryError,
+        FactorError,
+        FactorFileError,
+        FootprintError,
+        ForeignQuantityError,
+        GWPError,
+        GWPFileError,
+        IncompatibleUnitsError,
+        InputError,
+        LedgerError,
+        LedgerIntegrityError,
+        MissingDependencyError,
+        NonFiniteError,
+        OutputError,
+        PactError,
+        Problem,
+        ProductError,
+        UnitError,
+        UnknownFactorError,
+        UsageError,
+    )
+    from ._fabrication import FabricationEnergy, fabrication_activities, fabrication_energy
+    from ._factor_io import default_library, load_factors
+    from ._factors import (
+        BOUNDARIES,
+        CATEGORIES,
+        Conversion,
+        EmissionFactor,
+        Emissions,
+        FactorLibrary,
+        Uncertainty,
+        activity_to_factor_unit,
+        emissions,
+    )
+    from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets, load_gwp_set
+    from ._ledger import Ledger, Snapshot
+    from ._levers import (
+        Lever,
+        LeverCost,
+        LeverError,
+        LeverFile,
+        LeverResult,
+        LeverScope,
+        apply_lever,
+        evaluate_levers,
+        load_levers,
+    )
+    from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
+    from ._limits import Limits, use_decimal, use_limits
+    from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
+    from ._product import (
+        Activity,
+        Amount,
+        BomColumns,
+        BomSource,
+        Child,
+        Credit,
+        DeclaredFootprint,
+        EndOfLife,
+        Item,
+        Material,
+        Period,
+        Product,
+        Replacement,
+        Route,
+        TransportLeg,
+        product_schema,
+    )
+    from ._product_io import load_product
+    from ._quality import DataQuality, data_quality
+    from ._result import Contribution, FootprintResult, primary_data_share
+    from ._suppliers import (
+        Supplier,
+        SupplierFootprints,
+        Target,
+        calculate_chain,
+        decompose_change,
+        footprint_table,
+        progress,
+        supplier_footprints,
+    )
+    from ._types import Boundary, Category, GWPSetName, Module, PrefoldedPolicy, TableSource
+    from ._uncertainty import (
+        MonteCarloResult,
+        compare_monte_carlo,
+        factor_uncertainty,
+        monte_carlo,
+        monte_carlo_catalogue,
+        pedigree_gsd,
+    )
+    from ._units import Q_, conversion_factor, unit_registry
+    from .pact._exchange import pact_factors, read_pact, to_pact
+    from .report._pages import (
+        chart_hotspots,
+        chart_modules,
+        chart_suppliers,
+        chart_trend,
+        chart_uncertainty,
+        excel_report,
+        html_report,
+        html_supplier_report,
+        save_chart,
+    )
+
+# The module each public name lives in: a name is imported on first use (PEP 562), so that ``import footprint``
+# and a command loads only the modules it uses. tests/test_cold_start.py checks it against the imports above.
+_NAMES_OF: dict[str, tuple[str, ...]] = {
+    "._biogenic": ("GWP_INDICATORS",),
+    "._bom_catalogue": ("catalogue_tables",),
+    "._bom_io": ("BomImport", "read_bom", "read_mapping"),
+    "._catalogue": (
+        "Catalogue",
+        "CatalogueResult",
+        "ExplodedCatalogue",
+        "calculate_catalogue",
+        "explode_catalogue",
+        "prepare_catalogue",
+    ),
+    "._compare": ("compare",),
+    "._erp": ("ERP_PRESETS", "ErpRules"),
+    "._errors": (
+        "CycleError",
+        "DeliveryError",
+        "FactorError",
+        "FactorFileError",
+        "FootprintError",
+        "ForeignQuantityError",
+        "GWPError",
+        "GWPFileError",
+        "IncompatibleUnitsError",
+        "InputError",
+        "LedgerError",
+        "LedgerIntegrityError",
+        "MissingDependencyError",
+        "NonFiniteError",
+        "OutputError",
+        "PactError",
+        "Problem",
+        "ProductError",
+        "UnitError",
+        "UnknownFactorError",
+        "UsageError",
+    ),
+    "._fabrication": ("FabricationEnergy", "fabrication_activities", "fabrication_energy"),
+    "._factor_io": ("default_library", "load_factors"),
+    "._factors": (
+        "BOUNDARIES",
+        "CATEGORIES",
+        "Conversion",
+        "EmissionFactor",
+        "Emissions",
+        "FactorLibrary",
+        "Uncertainty",
+        "activity_to_factor_unit",
+        "emissions",
+    ),
+    "._gwp": ("DEFAULT_GWP_SET", "GWPSet", "gases", "gwp_set", "gwp_sets", "load_gwp_set"),
+    "._ledger": ("Ledger", "Snapshot"),
+    "._levers": (
+        "Lever",
+        "LeverCost",
+        "LeverError",
+        "LeverFile",
+        "LeverResult",
+        "LeverScope",
+        "apply_lever",
+        "evaluate_levers",
+        "load_levers",
+    ),
+    "._lifecycle": ("PreparedProduct", "calculate", "check_product", "prepare_product"),
+    "._limits": ("Limits", "use_decimal", "use_limits"),
+    "._modules": ("GHG_STAGES", "MODULE_NAMES", "MODULES", "ghg_stage"),
+    "._product": (
+        "Activity",
+        "Amount",
+        "BomColumns",
+        "BomSource",
+        "Child",
+        "Credit",
+        "DeclaredFootprint",
+        "EndOfLife",
+        "Item",
+        "Material",
+        "Period",
+        "Product",
+        "Replacement",
+        "Route",
+        "TransportLeg",
+        "product_schema",
+    ),
+    "._product_io": ("load_product",),
+    "._quality": ("DataQuality", "data_quality"),
+    "._result": ("Contribution", "FootprintResult", "primary_data_share"),
+    "._suppliers": (
+        "Supplier",
+        "SupplierFootprints",
+        "Target",
+        "calculate_chain",
+        "decompose_change",
+        "footprint_table",
+        "progress",
+        "supplier_footprints",
+    ),
+    "._types": ("Boundary", "Category", "GWPSetName", "Module", "PrefoldedPolicy", "TableSource"),
+    "._uncertainty": (
+        "MonteCarloResult",
+        "compare_monte_carlo",
+        "factor_uncertainty",
+        "monte_carlo",
+        "monte_carlo_catalogue",
+        "pedigree_gsd",
+    ),
+    "._units": ("Q_", "conversion_factor", "unit_registry"),
+    ".pact._exchange": ("pact_factors", "read_pact", "to_pact"),
+    ".report._pages": (
+        "chart_hotspots",
+        "chart_modules",
+        "chart_suppliers",
+        "chart_trend",
+        "chart_uncertainty",
+        "excel_report",
+        "html_report",
+        "html_supplier_report",
+        "save_chart",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _NAMES_OF.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    """A public name, imported from its module on first use, then kept in the package's namespace."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'footprint' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's own names and every public one, imported or not."""
+    return sorted({*globals(), *_MODULE_OF})
+
 
 __all__ = [
     "BOUNDARIES",

@@ -7,7 +7,6 @@ import sys
 import click
 
 from ._errors import LedgerError, LedgerIntegrityError
-from ._ledger import Ledger
 
 __all__ = ["ledger"]
 
@@ -37,6 +36,8 @@ def verify(db: str) -> None:
     Exit 0 when the ledger is intact; exit 1 naming the first snapshot that is not as recorded, or when the
     ledger cannot be opened (missing, not a ledger, guarding triggers dropped). Nothing is written.
     """
+    from ._ledger import Ledger  # on use: the ledger's models are not needed by the other commands
+
     try:
         with Ledger(db, create=False) as opened:
             count = opened.verify()

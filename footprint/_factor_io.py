@@ -52,6 +52,9 @@ _DQR = ("dqr_technological", "dqr_geographical", "dqr_temporal")
 _UNIT_HINT = "a unit footprint reads, e.g. kg, t, lb, L, kWh, MJ, TJ, Sm3, t*km, piece (docs/units.md)"
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n", ""}
+# A CSV file this large or larger is read by columns (pandas, pyarrow); a smaller one, such as each bundled
+# file (a few hundred rows at most), row by row: faster at that size, and no pandas import for a command.
+_COLUMNS_FROM_BYTES = 256 * 1024
 
 
 def _gas_columns() -> dict[str, str]:
@@ -572,7 +575,7 @@ def _read_rows(path: Path) -> FactorRows:
             [Problem("file not found", file=file, expected="a CSV, JSON or Excel factor file")], what=file
         )
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix == ".csv" and path.stat().st_size >= _COLUMNS_FROM_BYTES:
         from ._factor_table import fast_factors
 
         fast = fast_factors(path, set(_REQUIRED) | set(_OPTIONAL) | set(_gas_columns()))

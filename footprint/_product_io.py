@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ._bom_io import import_origins, read_bom
 from ._errors import Problem, ProductError, expect_type
 from ._limits import Limits, current_limits, limit_hint
 from ._product import Product
@@ -96,6 +95,8 @@ def _check_size(items: Any, file: str, limits: Limits) -> None:
 
 def _with_bom(product: Product, path: Path, limits: Limits) -> Product:
     """Resolve a product's ``bom`` (an ERP export beside the product file) into items and materials."""
+    from ._bom_io import import_origins, read_bom  # on use: most product files name no export
+
     src = product.bom
     assert src is not None
     base = path.parent

@@ -11,21 +11,22 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
 from ._cli_ledger import ledger
 from ._cli_server import clients, publish, serve
 from ._errors import FootprintError, InputError, Problem, ProductError
-from ._factor_io import default_library, load_factors
-from ._factors import FactorLibrary, PrefoldedPolicy
 from ._gwp import DEFAULT_GWP_SET, gwp_set, gwp_sets, load_gwp_set
 from ._limits import Limits, use_decimal, use_limits
 from ._modules import MODULE_NAMES
 from ._output import atomic_outputs, confined, output_name, output_names, write_atomic
-from ._result import FootprintResult
 from .report._formula import csv_text
+
+if TYPE_CHECKING:
+    from ._factors import FactorLibrary, PrefoldedPolicy
+    from ._result import FootprintResult
 
 __all__ = ["main"]
 
@@ -53,6 +54,8 @@ def _reports_errors(func: F) -> F:
 
 
 def _library(factors: Sequence[str], no_defaults: bool) -> FactorLibrary:
+    from ._factor_io import default_library, load_factors
+
     if not factors:
         return default_library()
     own = load_factors(*factors)
@@ -148,8 +151,29 @@ def main(ctx: click.Context, decimal: Literal[".", ","] | None, limits: Limits) 
       footprint validate my_factors.csv my_product.yaml
       footprint --decimal , calc erp_product.yaml
     """
+    _import_pint_without_unused_facets()
     ctx.with_resource(use_limits(limits))
     ctx.with_resource(use_decimal(decimal))
+
+
+def _import_pint_without_unused_facets() -> None:
+    """Import pint for this process with its optional Dask and Babel facets off.
+
+    pint looks for dask and babel when it is imported and loads both when installed (Dask's core alone is
+    about a fifth of a cold ``footprint calc``); footprint uses neither through pint. A command runs in a
+    process of its own, so no other code shares this pint; ``import footprint`` in a program leaves pint's
+    import as it is. Where pint is already imported (a test runner), nothing changes.
+    """
+    if "pint" in sys.modules:
+        return
+    hidden = [name for name in ("dask", "babel") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment] # import and find_spec answer "not installed"
+    try:
+        import pint  # noqa: F401
+    finally:
+        for name in hidden:
+            del sys.modules[name]
 
 
 _FACTORS_OPT = click.option(
@@ -307,6 +331,7 @@ def validate(files: tuple[str, ...], factors: tuple[str, ...], no_default_factor
     Example:
       footprint validate company_factors.csv examples/subsea_gate_valve.yaml
     """
+    from ._factor_io import default_library, load_factors
     from ._lifecycle import prepare_product
     from ._product_io import load_product
 
