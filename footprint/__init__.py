@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
         prepare_catalogue,
     )
     from ._compare import compare
+    from ._distributed import calculate_catalogue_distributed
     from ._erp import ERP_PRESETS, ErpRules
     from ._errors import (
         CycleError,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
         PactError,
         Problem,
         ProductError,
+        SchedulerError,
         UnitError,
         UnknownFactorError,
         UsageError,
@@ -87,6 +89,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
     from ._limits import Limits, use_decimal, use_limits
     from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
+    from ._partitioned import partition_catalogue
     from ._product import (
         Activity,
         Amount,
@@ -156,6 +159,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
         "prepare_catalogue",
     ),
     "._compare": ("compare",),
+    "._distributed": ("calculate_catalogue_distributed",),
     "._erp": ("ERP_PRESETS", "ErpRules"),
     "._errors": (
         "CycleError",
@@ -176,6 +180,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
         "PactError",
         "Problem",
         "ProductError",
+        "SchedulerError",
         "UnitError",
         "UnknownFactorError",
         "UsageError",
@@ -209,6 +214,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     "._lifecycle": ("PreparedProduct", "calculate", "check_product", "prepare_product"),
     "._limits": ("Limits", "use_decimal", "use_limits"),
     "._modules": ("GHG_STAGES", "MODULE_NAMES", "MODULES", "ghg_stage"),
+    "._partitioned": ("partition_catalogue",),
     "._product": (
         "Activity",
         "Amount",
@@ -352,6 +358,7 @@ __all__ = [
     "ProductError",
     "Replacement",
     "Route",
+    "SchedulerError",
     "Snapshot",
     "Supplier",
     "SupplierFootprints",
@@ -367,6 +374,7 @@ __all__ = [
     "apply_lever",
     "calculate",
     "calculate_catalogue",
+    "calculate_catalogue_distributed",
     "calculate_chain",
     "catalogue_tables",
     "chart_hotspots",
@@ -402,6 +410,7 @@ __all__ = [
     "monte_carlo",
     "monte_carlo_catalogue",
     "pact_factors",
+    "partition_catalogue",
     "pedigree_gsd",
     "prepare_catalogue",
     "prepare_product",

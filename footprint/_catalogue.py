@@ -871,14 +871,21 @@ def _reconversion(cat: Catalogue, library: FactorLibrary, fmap: npt.NDArray[np.i
 def rollup(cat: Catalogue, by_product: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Sum products' footprints (one unit each) to suppliers, families and the cluster: group-bys of the
     same table, so they add up exactly to the cluster."""
+    return rollup_codes(by_product, (cat.supplier_of, cat.supplier_ids), (cat.family_of, cat.family_ids))
+
+
+def rollup_codes(
+    by_product: pd.DataFrame, suppliers: tuple[npt.NDArray[np.intp], Any], families: tuple[npt.NDArray[np.intp], Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`rollup` from each product's supplier and family codes with their ids."""
     import pandas as pd
 
     def roll(codes: npt.NDArray[np.intp], ids: npt.NDArray[np.object_], name: str) -> pd.DataFrame:
         data = {c: np.bincount(codes, weights=by_product[c].to_numpy(), minlength=len(ids)) for c in by_product.columns}
         return pd.DataFrame(data, index=pd.Index(ids, name=name))
 
-    by_supplier = roll(cat.supplier_of, cat.supplier_ids, "supplier")
-    by_family = roll(cat.family_of, cat.family_ids, "family")
+    by_supplier = roll(*suppliers, "supplier")
+    by_family = roll(*families, "family")
     cluster = pd.DataFrame(
         {c: [float(by_supplier[c].sum())] for c in by_supplier.columns}, index=pd.Index(["cluster"], name="cluster")
     )

@@ -21,6 +21,7 @@ inherits the builtin that fits it, so ``except KeyError`` still catches an unkno
     ├── LedgerError (RuntimeError)             not a ledger file, an unknown snapshot, or a failed write
     │   └── LedgerIntegrityError               a snapshot that is not as recorded (hash or chain broken)
     ├── OutputError (OSError)                  an output file that cannot be written where it was asked
+    ├── SchedulerError (ConnectionError)       no Dask cluster to run on: a scheduler that does not answer
     └── MissingDependencyError (ImportError)   an optional dependency (matplotlib, openpyxl) is not installed
 
 An :class:`InputError` carries its :class:`Problem` list: file, row, field, value, what was expected.
@@ -52,6 +53,7 @@ __all__ = [
     "PactError",
     "Problem",
     "ProductError",
+    "SchedulerError",
     "UnitError",
     "UnknownFactorError",
     "UsageError",
@@ -140,6 +142,10 @@ class LedgerIntegrityError(LedgerError):
         self.snapshot_id = snapshot_id
 
 
+class SchedulerError(FootprintError, ConnectionError):
+    """No Dask cluster to run on: a scheduler address that does not answer in time, or that is no address."""
+
+
 class OutputError(FootprintError, OSError):
     """An output file that cannot be written (a folder that cannot be made, a full disk, no permission);
     nothing of the output is left behind."""
@@ -200,6 +206,11 @@ class InputError(FootprintError, ValueError):
         head = f"{n} problem{'s' if n != 1 else ''} in {self.what}:"
         return "\n".join([head, *(f"  - {p}" for p in self.problems)])
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled with its problems and attributes, so that it comes back whole from another process (a
+        Dask worker)."""
+        return (_rebuilt, (type(self), self.problems, self.what, dict(self.__dict__)))
+
     def to_records(self) -> list[dict[str, object]]:
         """The problems as plain dicts (for JSON output and DataFrames)."""
         return [
@@ -213,6 +224,14 @@ class InputError(FootprintError, ValueError):
             }
             for p in self.problems
         ]
+
+
+def _rebuilt(cls: type[InputError], problems: tuple[Problem, ...], what: str, state: dict[str, object]) -> InputError:
+    """An :class:`InputError` (or subclass) unpickled: its problems and attributes as they were."""
+    exc = cls.__new__(cls)
+    InputError.__init__(exc, problems, what)
+    exc.__dict__.update(state)
+    return exc
 
 
 class FactorError(InputError):

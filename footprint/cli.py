@@ -25,6 +25,7 @@ from ._output import atomic_outputs, confined, output_name, output_names, write_
 from .report._formula import csv_text
 
 if TYPE_CHECKING:
+    from ._catalogue import CatalogueResult
     from ._factors import FactorLibrary, PrefoldedPolicy
     from ._result import FootprintResult
 
@@ -974,6 +975,22 @@ def levers(
                                        "cost per t CO2e"), {2, 3, 4, 5, 6}), output)  # fmt: skip
 
 
+def _catalogue_here(
+    products: str, bom: str, activities: str, lib: FactorLibrary, gwp: str, prefolded: PrefoldedPolicy
+) -> CatalogueResult:
+    """A catalogue's result on this machine, the three steps shown as they run."""
+    from ._catalogue import calculate_catalogue, explode_catalogue, prepare_catalogue
+
+    with _steps("catalogue", 3) as bar:
+        cat = prepare_catalogue(products, bom, activities, lib)
+        bar.update(1)
+        ex = explode_catalogue(cat)
+        bar.update(1)
+        res = calculate_catalogue(ex, gwp=gwp_set(gwp), prefolded=prefolded)
+        bar.update(1)
+    return res
+
+
 @main.command()
 @click.argument("products", type=click.Path())
 @click.argument("bom", type=click.Path())
@@ -985,10 +1002,15 @@ def levers(
 @click.option("--by", type=click.Choice(["product", "supplier", "family"]), default="supplier", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(), help="Write to this file instead of standard output.")
+@click.option(
+    "--scheduler", metavar="ADDRESS",
+    help="Run on a Dask cluster: PRODUCTS, BOM and ACTIVITIES are then the folders of a catalogue partitioned by "
+    "supplier (docs/catalogue.md); ADDRESS is a scheduler's (tcp://host:8786), or 'local' for one in this process.",
+)  # fmt: skip
 @_reports_errors
 def catalogue(
     products: str, bom: str, activities: str, factors: tuple[str, ...], no_default_factors: bool, gwp: str,
-    prefolded: PrefoldedPolicy, by: str, fmt: str, output: str | None,
+    prefolded: PrefoldedPolicy, by: str, fmt: str, output: str | None, scheduler: str | None,
 ) -> None:  # fmt: skip
     """Footprints of every product of a catalogue (products, BOM lines and activities as CSV or Parquet),
     rolled up to families and suppliers.
@@ -998,16 +1020,15 @@ def catalogue(
       footprint catalogue examples/catalogue/products.csv examples/catalogue/bom.csv \\
           examples/catalogue/activities.csv --by supplier
     """
-    from ._catalogue import calculate_catalogue, explode_catalogue, prepare_catalogue
+    from ._distributed import calculate_catalogue_distributed
 
     lib = _library(factors, no_default_factors)
-    with _steps("catalogue", 3) as bar:
-        cat = prepare_catalogue(products, bom, activities, lib)
-        bar.update(1)
-        ex = explode_catalogue(cat)
-        bar.update(1)
-        res = calculate_catalogue(ex, gwp=gwp_set(gwp), prefolded=prefolded)
-        bar.update(1)
+    if scheduler is not None:
+        res = calculate_catalogue_distributed(
+            products, bom, activities, lib, scheduler=scheduler, gwp=gwp_set(gwp), prefolded=prefolded
+        )
+    else:
+        res = _catalogue_here(products, bom, activities, lib, gwp, prefolded)
     table = {"product": res.by_product, "supplier": res.by_supplier, "family": res.by_family}[by]
     if fmt == "json":
         text = table.reset_index().to_json(orient="records", indent=2)
@@ -1017,7 +1038,7 @@ def catalogue(
         cols = [c for c in ("total_kgco2e", "cradle_to_gate_kgco2e", "module_d_kgco2e") if c in table.columns]
         rows = [(str(k), *(_fmt_kg(r[c]) for c in cols)) for k, r in table.iterrows()]
         text = _table(rows, (by, "A1-C4 kg CO2e", "A1-A3", "D"), {1, 2, 3})
-        text += f"\n\ncluster: {_fmt_kg(res.cluster['total_kgco2e'].iloc[0])} kg CO2e ({cat.n_products} products)"
+        text += f"\n\ncluster: {_fmt_kg(res.cluster['total_kgco2e'].iloc[0])} kg CO2e ({len(res.by_product)} products)"
     _write(text, output)
 
 
