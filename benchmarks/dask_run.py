@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 import footprint as fp  # noqa: E402
 from benchmarks.portfolio import make_factors, make_portfolio  # noqa: E402
+from footprint._partitioned import SHARED  # noqa: E402
 
 STANDARD = "STD-F"  # the generator's standard fasteners, shared by every supplier
 TOLERANCE = 1e-12
@@ -140,7 +141,7 @@ def write_blocks(lines: int, block: int, folder: Path) -> dict[str, Any]:
         acts[~std].to_parquet(folder / "activities" / name, index=False)
         total += len(bom)
         del pf, products, bom, acts
-    pd.concat(shared, ignore_index=True).to_parquet(folder / "activities" / fp._partitioned.SHARED, index=False)
+    pd.concat(shared, ignore_index=True).to_parquet(folder / "activities" / SHARED, index=False)
     return {"lines": total, "partitions": n_blocks, "block_lines": block, "write_s": time.perf_counter() - t}
 
 
@@ -149,7 +150,7 @@ def check_block(folder: Path, got: fp.CatalogueResult, library: fp.FactorLibrary
     name = "part-00000.parquet"
     products = pd.read_parquet(folder / "products" / name)
     bom = pd.read_parquet(folder / "bom" / name)
-    acts = pd.concat([pd.read_parquet(folder / "activities" / n) for n in (name, fp._partitioned.SHARED)])
+    acts = pd.concat([pd.read_parquet(folder / "activities" / n) for n in (name, SHARED)])
     want = fp.calculate_catalogue(fp.prepare_catalogue(products, bom, acts, library))
     ids = want.by_product.index
     sub = fp.CatalogueResult(

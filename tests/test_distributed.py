@@ -244,3 +244,24 @@ def test_command_line_runs_the_partitioned_catalogue_on_a_scheduler(client: Any,
     assert bad.exit_code == 1
     assert "cannot reach a Dask scheduler at 'tcp://127.0.0.1:9'" in bad.output
     assert "Traceback" not in bad.output
+
+
+def test_benchmark_blocks_agree_with_one_machine(client: Any, tmp_path: Path) -> None:
+    """The scale benchmark's layout (blocks of the synthetic portfolio as partitions, the standard fasteners
+    shared) computed on the cluster: block 0's products equal a one-machine run of its tables with the shared
+    ones to 1e-12, and every block's products are there."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.dask_run import check_block, write_blocks
+    from benchmarks.portfolio import make_factors
+
+    written = write_blocks(6_000, 2_000, tmp_path / "cat")
+    assert written["partitions"] == 3
+    assert (
+        not pd.read_parquet(tmp_path / "cat" / "activities" / "part-00001.parquet")["item"]
+        .str.startswith("STD-F")
+        .any()
+    )  # the fasteners' activities are shared, not repeated per block
+    lib = make_factors(0)
+    got = fp.calculate_catalogue_distributed(*_folders(tmp_path / "cat"), lib)
+    assert check_block(tmp_path / "cat", got, lib) <= 1e-12
+    assert {p.split("-")[0] for p in got.by_product.index} == {"B0", "B1", "B2"}
