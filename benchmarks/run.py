@@ -326,6 +326,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs of each step; the best counts")
     ap.add_argument("--naive-lines", type=int, default=1_000_000, help="BOM lines the naive walk covers at most")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
+    ap.add_argument("--cold-start-runs", type=int, default=15, help="cold footprint calc runs (0: none)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--step", help=argparse.SUPPRESS)
     ap.add_argument("--workdir", help=argparse.SUPPRESS)
@@ -339,6 +340,7 @@ def main() -> int:
         rows.append(_run_size(size, args))
         print(f"{size}: done", file=sys.stderr)
     print(_table(rows))
+    cold = _cold_start(args.cold_start_runs)
     import numpy
     import pandas
 
@@ -353,11 +355,24 @@ def main() -> int:
         "repeat": args.repeat,
         "tolerance": TOLERANCE,
         "results": rows,
+        "cold_start": cold,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"\nwrote {args.out}")
     return 0
+
+
+def _cold_start(runs: int) -> dict[str, Any] | None:
+    """Cold ``footprint calc`` of the valve against ``python -c pass`` in the same run (benchmarks/cold_start.py)."""
+    if runs < 1:
+        return None
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.cold_start import cold_start
+
+    cold = cold_start(runs)
+    print(f"cold footprint calc {cold['cold_calc_s']:.3f} s (python -c pass {cold['python_pass_s']:.3f} s)")
+    return cold
 
 
 def _cpus() -> int:
