@@ -2,7 +2,9 @@
 
 worldsteel's crude steel stops at the cast slab. The body's forging energy comes from a cited intensity
 (fp.fabrication_energy) on Norway's grid and a fuel oil factor; its machining and heat treatment were bought
-as services and are counted on US EPA's spend-based factors, as is the bought-in needle valve. Run:
+as services and are counted on US EPA's spend-based factors (per 2021 USD), as is the bought-in needle valve,
+whose euro invoice of 2024 is converted with the user's exchange rate and deflator; a position indicator known
+only by its supplier's per-piece value is the lowest-quality fallback, flagged in the data quality. Run:
     python examples/fabrication.py
 """
 
@@ -17,22 +19,36 @@ forging = fp.fabrication_activities(
     {"electricity": "electricity.grid.no.ember", "fuel oil": "fuel.residual_fuel_oil.stationary.combustion.ipcc2006"},
 )
 services = [
-    fp.Activity(name="machining", factor="spend.naics-332710.machining.epa-sef-v1.2-usd2021", quantity="2000 USD"),
+    fp.Activity(name="machining", factor="spend.naics-332710.machining.epa-sef-v1.2-usd2021", quantity="2000 USD_2021"),
     fp.Activity(
-        name="quench and temper", factor="spend.naics-332811.heat-treating.epa-sef-v1.2-usd2021", quantity="900 USD"
+        name="quench and temper",
+        factor="spend.naics-332811.heat-treating.epa-sef-v1.2-usd2021",
+        quantity="900 USD_2021",
     ),
 ]
 body = fp.Item(id="body", name="Body, forged", kind="part", material="F22", net_mass="1480 kg")
+# The needle valve was invoiced at 13,900 EUR in 2024; the EPA factor is per 2021 USD. The exchange rate and the
+# deflator are the user's own (illustrative here): footprint assumes neither and refuses "13900 EUR_2024" as is.
+needle_spend = fp.convert_spend("13900 EUR_2024", "USD_2021", exchange_rate=1.08, deflator=0.9)
 needle = fp.Item(
     id="nv",
     name="Needle valve, bought in",
     kind="component",
-    activities=[fp.Activity(factor="spend.naics-332911.industrial-valves.epa-sef-v1.2-usd2021", quantity="15000 USD")],
+    activities=[fp.Activity(factor="spend.naics-332911.industrial-valves.epa-sef-v1.2-usd2021", quantity=needle_spend)],
 )
-root = fp.Item(id="valve", name="Gate valve", children=[fp.Child(item="body"), fp.Child(item="nv")])
+# A position indicator known only by a per-piece value its supplier stated: the lowest-quality fallback.
+indicator = fp.per_piece_factor(
+    "piece.position-indicator", 12.5, name="Position indicator", source="supplier statement"
+)
+lib = lib.merge(fp.FactorLibrary([indicator], name="per-piece values"))
+pos = fp.Item(
+    id="pi", name="Position indicator", kind="component", activities=[fp.Activity(factor=indicator.id, quantity="1 pc")]
+)
+children = [fp.Child(item="body"), fp.Child(item="nv"), fp.Child(item="pi", quantity=2)]
+root = fp.Item(id="valve", name="Gate valve", children=children)
 product = fp.Product(
     id="valve",
-    items=[root, body, needle],
+    items=[root, body, needle, pos],
     materials=[fp.Material(id="F22", factor="material.steel.carbon.global.worldsteel2024")],
 )
 
@@ -41,10 +57,12 @@ print("without fabrication activities:")
 print(" ", next(w for w in bare.warnings if "excludes" in w))
 
 product = product.model_copy(
-    update={"items": [root, body.model_copy(update={"activities": [*forging, *services]}), needle]}
+    update={"items": [root, body.model_copy(update={"activities": [*forging, *services]}), needle, pos]}
 )
 done = fp.calculate(product, lib, prefolded="report")
 assert not [w for w in done.warnings if "excludes" in w]
 print(f"with them: A1 {done.by_module['A1']:,.0f} kg CO2e, A3 {done.by_module['A3']:,.0f} kg CO2e")
 for a in forging:
     print(f"  {a.quantity.value:,.1f} {a.quantity.unit}  {a.name}")
+print(f"needle valve: 13,900 EUR_2024 = {float(needle_spend.split()[0]):,.2f} USD_2021 at the rates given")
+print("data quality flags:", *[f for f in fp.data_quality(done, lib).flags if "per-piece" in f], sep="\n  ")

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     from ._distributed import calculate_catalogue_distributed
     from ._erp import ERP_PRESETS, ErpRules
     from ._errors import (
+        CurrencyError,
         CycleError,
         DeliveryError,
         FactorError,
@@ -89,6 +90,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
     from ._limits import Limits, use_decimal, use_limits
     from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
+    from ._per_piece import per_piece_factor
     from ._partitioned import partition_catalogue
     from ._product import (
         Activity,
@@ -111,6 +113,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     from ._product_io import load_product
     from ._quality import DataQuality, data_quality
     from ._result import Contribution, FootprintResult, primary_data_share
+    from ._spend import convert_spend
     from ._suppliers import (
         Supplier,
         SupplierFootprints,
@@ -162,6 +165,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     "._distributed": ("calculate_catalogue_distributed",),
     "._erp": ("ERP_PRESETS", "ErpRules"),
     "._errors": (
+        "CurrencyError",
         "CycleError",
         "DeliveryError",
         "FactorError",
@@ -215,6 +219,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     "._limits": ("Limits", "use_decimal", "use_limits"),
     "._modules": ("GHG_STAGES", "MODULE_NAMES", "MODULES", "ghg_stage"),
     "._partitioned": ("partition_catalogue",),
+    "._per_piece": ("per_piece_factor",),
     "._product": (
         "Activity",
         "Amount",
@@ -236,6 +241,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     "._product_io": ("load_product",),
     "._quality": ("DataQuality", "data_quality"),
     "._result": ("Contribution", "FootprintResult", "primary_data_share"),
+    "._spend": ("convert_spend",),
     "._suppliers": (
         "Supplier",
         "SupplierFootprints",
@@ -310,6 +316,7 @@ __all__ = [
     "Contribution",
     "Conversion",
     "Credit",
+    "CurrencyError",
     "CycleError",
     "DataQuality",
     "DeclaredFootprint",
@@ -386,6 +393,7 @@ __all__ = [
     "compare",
     "compare_monte_carlo",
     "conversion_factor",
+    "convert_spend",
     "data_quality",
     "decompose_change",
     "default_library",
@@ -412,6 +420,7 @@ __all__ = [
     "pact_factors",
     "partition_catalogue",
     "pedigree_gsd",
+    "per_piece_factor",
     "prepare_catalogue",
     "prepare_product",
     "primary_data_share",

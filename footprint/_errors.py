@@ -6,6 +6,7 @@ inherits the builtin that fits it, so ``except KeyError`` still catches an unkno
     FootprintError
     ├── UnitError (ValueError)                 a unit that cannot be parsed or used here
     │   ├── IncompatibleUnitsError             two units of different dimensions, no declared bridge
+    │   │   └── CurrencyError                  a spend in another currency or price year than its factor
     │   └── ForeignQuantityError (TypeError)   a pint Quantity from another registry
     ├── UnknownFactorError (KeyError)          a factor id that is in no loaded library
     ├── GWPError (ValueError)                  an unknown GWP set, or a pre-folded factor under another set
@@ -36,6 +37,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "CurrencyError",
     "CycleError",
     "DeliveryError",
     "FactorError",
@@ -98,6 +100,11 @@ class UnitError(FootprintError, ValueError):
 
 class IncompatibleUnitsError(UnitError):
     """Two units of different dimensions met, and no declared property bridges them."""
+
+
+class CurrencyError(IncompatibleUnitsError):
+    """A spend in another currency or price year than the spend-based factor it meets, or a conversion between
+    them without the exchange rate or deflator it needs (footprint never assumes one)."""
 
 
 class ForeignQuantityError(UnitError, TypeError):

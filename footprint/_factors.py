@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ._biogenic import SET_INDEPENDENT_GASES
 from ._energy_basis import EnergyBasis, is_energy, split_basis
 from ._errors import (
+    CurrencyError,
     FactorError,
     GWPError,
     IncompatibleUnitsError,
@@ -389,12 +390,23 @@ def activity_to_factor_unit(unit: str, factor: EmissionFactor) -> Conversion:
 _BASIS_NAMES = {"net": "NCV/LHV", "gross": "GCV/HHV"}
 
 
+def _refuse_other_currency(unit: str, to_unit: str) -> None:
+    """Raise :class:`CurrencyError` when a spend meets a spend factor of another currency or price year."""
+    dims = [dict(parse_unit(u).dimensionality) for u in (unit, to_unit)]
+    if all(len(d) == 1 and next(iter(d)).startswith("[currency_") for d in dims):
+        raise CurrencyError(
+            f"a spend in {unit!r} cannot meet a factor per {to_unit!r}: a spend-based factor holds for one "
+            "currency at one year's prices; state the spend in the factor's currency and price year, or convert "
+            "it with your exchange rate and deflator (footprint.convert_spend)"
+        )
+
+
 @cache
 def _conversion(unit: str, to_unit: str, density: str | None, ncv: str | None) -> Conversion:
     try:
         return Conversion(from_unit=unit, to_unit=to_unit, multiplier=conversion_factor(unit, to_unit))
     except IncompatibleUnitsError:
-        pass
+        _refuse_other_currency(unit, to_unit)
     props = {"density": density, "net_calorific_value": ncv}
     target = parse_unit(to_unit)
     for bridge in _BRIDGES[1:]:

@@ -12,6 +12,7 @@ computes on plain float multipliers, one per distinct pair of units (:func:`conv
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
@@ -106,17 +107,38 @@ def normalize_unit(text: str) -> str:
     return _POWER_SUFFIX.sub(r"\1**\2", text)
 
 
+# A currency of one price year: "USD_2021" is US dollars at 2021 prices (optionally k or M: "kEUR_2024"). Each
+# currency-year is a dimension of its own, defined on first read, so that a spend never meets a factor of
+# another currency or price year without the exchange rate and deflator the user gives (convert_spend).
+PRICE_YEAR_UNIT = re.compile(r"^(k|M)?([A-Z]{3})_((?:19|20)\d\d)$")
+_PRICE_YEAR_LOCK = threading.Lock()
+
+
+def _define_price_year(name: str) -> None:
+    """Define the currency-year unit ``name`` names (``kUSD_2021`` defines ``USD_2021``) if its currency is known."""
+    m = PRICE_YEAR_UNIT.match(name)
+    if m is None or m.group(2) not in CURRENCIES:
+        return
+    symbol = f"{m.group(2)}_{m.group(3)}"
+    ureg = unit_registry()
+    with _PRICE_YEAR_LOCK:
+        if symbol not in ureg:
+            ureg.define(f"{symbol} = [currency_{symbol}]")
+
+
 def _resolve_name(name: str, text: str) -> str:
     """The registry name of one unit name in ``text``, refusing a prefix on a unit that takes none."""
     if name in _AMBIGUOUS:
         raise UnitError(f"unit {text!r}: {name!r} is ambiguous: it may mean {_AMBIGUOUS[name]}")
+    _define_price_year(name)
     ureg = unit_registry()
     candidates = ureg.parse_unit_name(name)
     for prefix, unit, _ in candidates:
         if not prefix:
             return str(unit)
     for prefix, unit, _ in candidates:
-        if unit in _SI_UNITS or (prefix in _CURRENCY_PREFIXES and str(unit).startswith(_CURRENCY_NAMES)):
+        currency = str(unit).startswith(_CURRENCY_NAMES) or PRICE_YEAR_UNIT.match(str(unit)) is not None
+        if unit in _SI_UNITS or (prefix in _CURRENCY_PREFIXES and currency):
             return f"{prefix}{unit}"
     if candidates:
         prefix, unit, _ = candidates[0]
@@ -128,6 +150,8 @@ def _resolve_name(name: str, text: str) -> str:
     return name  # unknown: pint names it below
 
 
+# The ISO 4217 codes of units.txt; a price-year unit ("EUR_2024") is read for these only.
+CURRENCIES = frozenset({"EUR", "USD", "NOK", "GBP", "SEK", "DKK", "CNY", "JPY"})
 _CURRENCY_NAMES = ("euro", "us_dollar", "norwegian_krone", "british_pound", "swedish_krona", "danish_krone",
                    "chinese_yuan", "japanese_yen")  # fmt: skip
 

@@ -48,7 +48,7 @@ def test_forged_and_machined_part_a3_is_derived_from_the_cited_intensities() -> 
     EPA spend factor for machine shops (NAICS 332710, 0.293 kg CO2e/USD): 2000 x 0.293 = 586 kg CO2e.
     A3 = 739.43316 + 0.85407 + 1.56485 + 23.39214 + 586 = 1351.24422 kg CO2e."""
     forging = fp.fabrication_activities("forging.closed-die", "1.48 t", CARRIERS)
-    machining = fp.Activity(name="machining", factor=MACHINE_SHOPS, quantity="2000 USD")
+    machining = fp.Activity(name="machining", factor=MACHINE_SHOPS, quantity="2000 USD_2021")
     result = fp.calculate(valve(body(*forging, machining)), fp.default_library(), prefolded="report")
     assert result.by_module["A3"] == pytest.approx(739.43316 + 0.85407 + 1.56485 + 23.39214 + 586, rel=1e-5)
     # the forging energy is A3, named after its source, and the quantities are intensity x mass
@@ -62,7 +62,10 @@ def test_bought_in_valve_on_a_spend_based_factor() -> None:
     margins): 15000 x 0.201 = 3015 kg CO2e, in A1 like any bought-in component, with the factor's worst data
     quality (5) in the result's contribution row."""
     bought = fp.Item(
-        id="bv", name="Needle valve", kind="component", activities=[fp.Activity(factor=VALVES, quantity="15000 USD")]
+        id="bv",
+        name="Needle valve",
+        kind="component",
+        activities=[fp.Activity(factor=VALVES, quantity="15000 USD_2021")],
     )
     forging = fp.fabrication_activities("forging.closed-die", "1.48 t", CARRIERS)
     result = fp.calculate(valve(body(*forging), bought), fp.default_library(), prefolded="report")
@@ -92,8 +95,8 @@ def test_boundary_flag_names_the_missing_steps_until_activities_cover_them() -> 
     assert len(forged) == 1
     assert "excludes machining;" in forged[0]
     services = [
-        fp.Activity(factor=MACHINE_SHOPS, quantity="2000 USD"),
-        fp.Activity(factor=HEAT_TREATING, quantity="900 USD"),
+        fp.Activity(factor=MACHINE_SHOPS, quantity="2000 USD_2021"),
+        fp.Activity(factor=HEAT_TREATING, quantity="900 USD_2021"),
     ]
     forging = fp.fabrication_activities("forging.closed-die", "1.48 t", CARRIERS)
     assert boundary_flags(valve(body(*forging, *services))) == []
@@ -140,7 +143,7 @@ def test_spend_factors_are_marked_lowest_quality_with_currency_and_price_year() 
     spend = [f for f in fp.default_library() if f.id.startswith("spend.")]
     assert len(spend) == 20
     for f in spend:
-        assert f.unit == "USD"
+        assert f.unit == "USD_2021"
         assert f.gwp_set == "AR4"
         assert f.boundary == "cradle-to-gate"
         assert "2021 USD" in f.name
