@@ -68,8 +68,8 @@ def fabrication_activities(
 ) -> list[Activity]:
     """Activities (module A3) for the energy of fabrication ``process`` (an id of :func:`fabrication_energy`,
     or the prefix that groups the carriers of one source: ``"forging.closed-die"`` gives one activity per
-    carrier) applied to ``mass`` of product
-    (``"1.48 t"``, ``"1480 kg"``). ``factors`` names the factor for each carrier the rows use (``electricity``,
+    carrier) applied to ``mass`` (``"1.48 t"``, ``"1480 kg"``) of what the row's ``basis`` names: the product, the
+    metal melted, the weld metal deposited, or the steel removed as chips (gross minus net mass). ``factors`` names the factor for each carrier the rows use (``electricity``,
     ``natural gas``, ``fuel oil``): the plant's grid and fuel, never assumed. Each activity's name says the
     process, the carrier, the intensity and its source. A fuel energy carries the heating-value basis its source
     fixes (``"6.455 GJ net"``); for a row whose source does not say, ``energy_basis`` states the basis you

@@ -117,7 +117,7 @@ def test_every_intensity_cites_its_source_and_uses_the_midpoint_of_its_range() -
     """Each energy intensity names its source, URL, licence and basis, is a proxy rated 4 or 5, and where the
     source gives a range the value used is its midpoint (585-640 kWh/t -> 612.5)."""
     rows = fp.fabrication_energy()
-    assert {r.step for r in rows} == {"casting", "forging"}
+    assert {r.step for r in rows} == {"casting", "forging", "machining", "welding"}
     for r in rows:
         assert r.source
         assert r.source_url.startswith("http")
@@ -198,3 +198,60 @@ def test_heating_of_forging_stock_from_the_uk_reheating_survey() -> None:
     heating = fp.fabrication_activities("forging.reheating-survey", "1480 kg", gas, energy_basis="net")
     result = fp.calculate(valve(body(*heating)), fp.default_library(), prefolded="report")
     assert result.by_module["A3"] == pytest.approx(162.73488 + 0.08644 + 0.07919, rel=1e-5)
+
+
+def test_machining_energy_is_applied_to_the_mass_removed() -> None:
+    """A body machined from a 2.35 t forging to 1.48 t net removes 0.87 t of chips. The machining row (Machinery's
+    Handbook Kp 1.72-2.32 kJ/cm3 for plain carbon steel, x 4 for the machine tool, 7.85 g/cm3) gives 285.95 kWh
+    per tonne removed: 0.87 x 285.95 = 248.7765 kWh on Norway's grid (0.03075 kg CO2e/kWh) = 7.64988 kg CO2e, A3.
+    With the Pune closed-die forging (normalising included) and this machining, the boundary flag of crude steel
+    is answered for rolling, forging, heat treatment and machining."""
+    machining = fp.fabrication_activities("machining.steel", "0.87 t", {"electricity": GRID_NO})
+    assert [(a.quantity.value, a.quantity.unit) for a in machining] == [(pytest.approx(0.87 * 285.95), "kWh")]
+    result = fp.calculate(valve(body(*machining)), fp.default_library(), prefolded="report")
+    assert result.by_module["A3"] == pytest.approx(7.64988, rel=1e-5)
+    forging = fp.fabrication_activities("forging.closed-die", "1.48 t", CARRIERS)
+    assert boundary_flags(valve(body(*forging, *machining))) == []
+
+
+def test_welding_energy_is_applied_to_the_weld_metal_deposited() -> None:
+    """12 kg of weld metal by submerged arc welding: 2836.15 kWh/t x 0.012 t = 34.0338 kWh x 0.03075 kg CO2e/kWh
+    (Norway's grid) = 1.04654 kg CO2e. By GMAW in spray transfer: 2606.0 x 0.012 = 31.272 kWh = 0.96161 kg CO2e."""
+    lib = fp.default_library()
+    for process, kwh in (("welding.submerged-arc", 34.0338), ("welding.gmaw-spray", 31.272)):
+        welding = fp.fabrication_activities(process, "12 kg", {"electricity": GRID_NO})
+        assert welding[0].quantity.value == pytest.approx(kwh)
+        assert "weld metal deposited" in (welding[0].name or "")
+        result = fp.calculate(valve(body(*welding)), lib, prefolded="report")
+        assert result.by_module["A3"] == pytest.approx(kwh * 0.03075)
+
+
+def test_derived_intensities_follow_from_their_cited_parameters() -> None:
+    """Each derived row is recomputed from the numbers its table column cites (rounded to 0.1 kWh as written).
+    Submerged arc: 600 A x 30 V = 18 kW over 8 and 7 kg/h, / 0.85 (EU 2019/1784 minimum efficiency).
+    GMAW spray: 380 A x 30 and 31 V over 10.7 m/min x 60 / 122.7 m/kg, / 0.85.
+    Machining: Kp 1.72 and 2.32 kJ/cm3 x (1e6 / 7.85) cm3/t / 3600 kJ/kWh x 4."""
+    rows = {r.id: r for r in fp.fabrication_energy()}
+    deposition = 10.7 * 60 / 122.7
+    expected = {
+        "welding.submerged-arc.electricity": (18 / 8 / 0.85 * 1000, 18 / 7 / 0.85 * 1000),
+        "welding.gmaw-spray.electricity": (11.40 / deposition / 0.85 * 1000, 11.78 / deposition / 0.85 * 1000),
+        "machining.steel.electricity": (1.72 * 1e6 / 7.85 / 3600 * 4, 2.32 * 1e6 / 7.85 / 3600 * 4),
+    }
+    for rid, (low, high) in expected.items():
+        row = rows[rid]
+        assert float(row.low.split()[0]) == pytest.approx(low, abs=0.05)
+        assert float(row.high.split()[0]) == pytest.approx(high, abs=0.05)
+        assert row.quality == 5
+        assert "DERIVED" in row.notes
+
+
+def test_the_file_names_what_it_does_not_cover() -> None:
+    """Steps without an open figure are named in the file header, not filled with invented numbers."""
+    from importlib import resources
+
+    header = resources.files("footprint").joinpath("fabrication_energy.csv").read_text(encoding="utf-8")
+    covered = " ".join(line for line in header.splitlines() if line.startswith("#"))
+    for step in ("open-die forging", "heat treatment", "coating", "galvanizing", "SMAW"):
+        assert step in covered
+    assert not [r for r in fp.fabrication_energy() if r.step in ("heat treatment", "coating")]
