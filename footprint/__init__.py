@@ -90,8 +90,8 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
     from ._limits import Limits, use_decimal, use_limits
     from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
-    from ._per_piece import per_piece_factor
     from ._partitioned import partition_catalogue
+    from ._per_piece import per_piece_factor
     from ._product import (
         Activity,
         Amount,
