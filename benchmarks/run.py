@@ -17,6 +17,9 @@ Each size runs in fresh processes (so that each peak memory is its own): the syn
   same explosion; ``floor_s``: the faster of the gather-multiply-sum over the exploded rows and a sparse
   (products x factors) matrix-vector product (benchmarks/reference.py), totals only;
 - ``monte_carlo_s``: 1,000 iterations over every product and supplier;
+- ``incremental_s``: the slower of two edits of one product (a BOM line of its root, the mass of one of its
+  own parts) with the recomputation of the products the edit touches (``edit_products``), by
+  ``IncrementalCatalogue``; ``edit_tables_s``: the result tables after an edit (every product and supplier);
 - ``load_peak_mb``: growth of the peak resident set of a fresh process that only prepares from Parquet;
   ``peak_mb``: the same for the process running the library's steps (before the naive walk runs);
 - ``agreement_max_rel``: the largest relative difference between the library and the naive walk (every
@@ -177,7 +180,33 @@ def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any
     for k in ("recompute_s", "recompute_cpu_s"):
         out[k] = max(out[k.replace("recompute", "recompute_gwp")], out[k.replace("recompute", "recompute_factors")])
     _timed(out, "monte_carlo_s", lambda: fp.monte_carlo_catalogue(ex, iterations=1000, seed=0), repeat)
+    _incremental(cat, workdir, out)
     return result, ex
+
+
+def _incremental(cat: Any, workdir: Path, out: dict[str, Any]) -> None:
+    """Time one edit of one product of the middle supplier (a BOM line of its root; the mass of one of its own
+    parts) with the recomputation of every product it touches; then the result tables."""
+    import pandas as pd
+
+    import footprint as fp
+
+    live = _timed(out, "incremental_setup_s", lambda: fp.IncrementalCatalogue(cat), 1)
+    k = cat.n_products // 2
+    product, root = str(cat.product_ids[k]), int(cat.root[k])
+    child = int(cat.bom.edge_child[cat.bom.edge_parent == root][0])
+    acts = pd.read_parquet(workdir / "activities.parquet")
+    own = acts[acts["item"].str.startswith(f"{product}-") & acts["unit"].isin(["g", "kg", "t", "lb"])].iloc[0]
+    root_id, child_id = str(cat.item_ids[root]), str(cat.item_ids[child])
+    values = iter(range(10**6))
+    touched = _timed(out, "edit_line_s", lambda: live.set_quantity(root_id, child_id, 1.0 + next(values) % 7), 20)
+    mass = _timed(
+        out, "edit_mass_s", lambda: live.set_amount(own["item"], own["factor"], 1.0 + next(values) % 5, "kg"), 20
+    )
+    out["edit_products"] = max(len(touched), len(mass))
+    out["incremental_s"] = max(out["edit_line_s"], out["edit_mass_s"])
+    out["incremental_cpu_s"] = max(out["edit_line_cpu_s"], out["edit_mass_cpu_s"])
+    _timed(out, "edit_tables_s", live.result, 5)
 
 
 def _floors(ex: Any, out: dict[str, Any], repeat: int) -> dict[str, Any]:
@@ -278,6 +307,7 @@ _COLUMNS = (
     ("floor s", "floor_s", "{:.5f}"),
     ("recompute/floor", ("recompute_s", "floor_s"), "{:.1f}"),
     ("MC 1000 s", "monte_carlo_s", "{:.3f}"),
+    ("edit s", "incremental_s", "{:.4f}"),
     ("load MB", "load_peak_mb", "{:.0f}"),
     ("peak MB", "peak_mb", "{:.0f}"),
     ("agreement", "agreement_max_rel", "{:.1e}"),

@@ -75,6 +75,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
         emissions,
     )
     from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets, load_gwp_set
+    from ._incremental import IncrementalCatalogue
     from ._ledger import Ledger, Snapshot
     from ._levers import (
         Lever,
@@ -203,6 +204,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
         "emissions",
     ),
     "._gwp": ("DEFAULT_GWP_SET", "GWPSet", "gases", "gwp_set", "gwp_sets", "load_gwp_set"),
+    "._incremental": ("IncrementalCatalogue",),
     "._ledger": ("Ledger", "Snapshot"),
     "._levers": (
         "Lever",
@@ -338,6 +340,7 @@ __all__ = [
     "GWPSet",
     "GWPSetName",
     "IncompatibleUnitsError",
+    "IncrementalCatalogue",
     "InputError",
     "Item",
     "Ledger",

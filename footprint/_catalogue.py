@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._deprecation import renamed_argument
-from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
+from ._engine import BomArrays, explode, find_cycle, gather_runs, stable_order, topological_levels
 from ._errors import (
     CycleError,
     IncompatibleUnitsError,
@@ -59,6 +59,7 @@ __all__ = [
     "explode_catalogue",
     "prepare_catalogue",
     "read_table",
+    "result_tables",
     "rollup",
 ]
 
@@ -93,6 +94,27 @@ class Catalogue:
     def n_products(self) -> int:
         """Number of products."""
         return len(self.product_ids)
+
+    @cached_property
+    def indexes(self) -> dict[str, pd.Index]:
+        """The product, supplier and family ids as pandas indexes (made once: result tables share them)."""
+        import pandas as pd
+
+        return {
+            "product": pd.Index(self.product_ids, name="product"),
+            "supplier": pd.Index(self.supplier_ids, name="supplier"),
+            "family": pd.Index(self.family_ids, name="family"),
+        }
+
+    @cached_property
+    def product_table(self) -> pd.DataFrame:
+        """Each product's supplier and family (made once; results hold shallow copies)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {"supplier": self.supplier_ids[self.supplier_of], "family": self.family_ids[self.family_of]},
+            index=self.indexes["product"],
+        )
 
     @cached_property
     def input_hash(self) -> str:
@@ -185,6 +207,41 @@ class ExplodedCatalogue:
     row_key: npt.NDArray[np.intp]
     used: npt.NDArray[np.intp]
     qty_by_product_factor: npt.NDArray[np.float64]
+
+    @cached_property
+    def by_key_factor(self) -> _KeyFactor:
+        """The rows summed per ((product, module), factor), grouped by (product, module): a sparse matrix
+        whose product with kg CO2e per factor unit gives every product's modules (made on first use, so
+        that each recalculation is a matrix-vector product)."""
+        n_f = len(self.catalogue.library)
+        key = self.row_key.astype(np.int64) * n_f + self.row_factor
+        uniq, inv = np.unique(key, return_inverse=True)
+        qty = np.bincount(inv.ravel(), weights=self.row_qty, minlength=len(uniq)).astype(np.float64)
+        seg_key = uniq // n_f
+        starts = np.flatnonzero(np.r_[True, seg_key[1:] != seg_key[:-1]]) if len(uniq) else np.zeros(0, np.intp)
+        finite = bool(np.isfinite(self.row_qty).all())
+        return _KeyFactor(
+            key=seg_key[starts].astype(np.intp),
+            starts=starts.astype(np.intp),
+            factor=(uniq % n_f).astype(np.intp),
+            qty=qty,
+            max_qty=float(np.abs(self.row_qty).max(initial=0.0)) if finite else np.inf,
+            modules_used=np.asarray(np.bincount(self.row_module, minlength=len(MODULES)) > 0, dtype=bool),
+        )
+
+
+@dataclass(frozen=True)
+class _KeyFactor:
+    """Exploded rows summed per ((product, module), factor): the (product, module) key of each run of
+    entries, where each run starts, each entry's factor and quantity; the largest row quantity (infinite if
+    a row is not finite) and the modules with rows."""
+
+    key: npt.NDArray[np.intp]
+    starts: npt.NDArray[np.intp]
+    factor: npt.NDArray[np.intp]
+    qty: npt.NDArray[np.float64]
+    max_qty: float
+    modules_used: npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -464,6 +521,55 @@ def _unify(parts: list[tuple[npt.NDArray[np.intp], pd.Index]]) -> tuple[list[npt
     return out, pd.Index(g_uniques)
 
 
+def _arrow_strings(series: Any) -> Any:
+    """The Arrow array of an Arrow-backed string column (one chunk), or ``None`` for any other column."""
+    if getattr(series.dtype, "storage", None) != "pyarrow" or isinstance(series, np.ndarray):
+        return None
+    import pyarrow as pa
+
+    arr = pa.array(series.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_large_string(arr.type):
+        return arr
+    return arr.cast(pa.large_string()) if pa.types.is_string(arr.type) else None
+
+
+def _run_heads(arr: Any) -> npt.NDArray[np.intp] | None:
+    """Start of each run of equal values (a BOM exported parent by parent repeats each parent down its lines),
+    or ``None`` when runs are too short to be worth it."""
+    import pyarrow.compute as pc
+
+    if len(arr) < 2:
+        return None
+    differs = pc.not_equal(arr.slice(1), arr.slice(0, len(arr) - 1)).fill_null(True)
+    heads = np.flatnonzero(np.r_[True, differs.to_numpy(zero_copy_only=False)])
+    return heads if 2 * len(heads) <= len(arr) else None
+
+
+def _encode_ids(columns: list[Any]) -> tuple[list[npt.NDArray[np.intp]], pd.Index]:
+    """Integer codes of several id columns in one numbering (-1 for an empty cell), and the distinct ids in
+    order of first appearance. Arrow-backed string columns are hashed once, all together, each run of a
+    repeated value once; other columns are factorised one by one and their distinct values unified."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrays = [_arrow_strings(c) for c in columns]
+    if any(a is None for a in arrays):
+        return _unify([_codes(c) for c in columns])
+    heads = [_run_heads(a) for a in arrays]
+    parts = [a if h is None else a.take(pa.array(h)) for a, h in zip(arrays, heads, strict=True)]
+    enc = pc.dictionary_encode(pa.concat_arrays(parts))
+    codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    out, start = [], 0
+    for a, h, p in zip(arrays, heads, parts, strict=True):
+        c = codes[start : start + len(p)]
+        out.append(c if h is None else np.repeat(c, np.diff(np.append(h, len(a)))))
+        start += len(p)
+    return out, pd.Index(pd.array(enc.dictionary, dtype=columns[0].dtype))
+
+
 def _numbers(series: pd.Series) -> npt.NDArray[np.float64]:
     import pandas as pd
 
@@ -477,14 +583,13 @@ def _with_sentinel(codes: npt.NDArray[np.intp], uniques: pd.Index) -> tuple[npt.
 
 
 def _code_bom(bom: Any, first: tuple[int, str], problems: list[Problem]) -> tuple[Any, Any, npt.NDArray[np.float64]]:
-    """Parent and child codes (each with its own numbering) and quantities of the BOM table, each in the
+    """Parent and child id columns and quantities of the BOM table, each in the
     child's unit: a quantity with a unit (``unit`` column or "3500 mm") is converted to the unit its child
     is counted in (kg, m, m**2, m**3, piece: see :func:`footprint._tables.canonical_unit`)."""
-    child = _codes(bom["child"])
     if _is_numeric(bom["quantity"]) and "unit" not in bom.columns:
         qty = _numbers(bom["quantity"])
     else:
-        qty = _converted_quantities(bom, "quantity", child, first, problems)
+        qty = _converted_quantities(bom, "quantity", _codes(bom["child"]), first, problems)
     bad = ~np.isfinite(qty) | (qty < 0)
     if bad.any():
         problems.append(
@@ -498,7 +603,7 @@ def _code_bom(bom: Any, first: tuple[int, str], problems: list[Problem]) -> tupl
                 first=first,
             )
         )
-    return _codes(bom["parent"]), child, np.nan_to_num(qty)
+    return bom["parent"], bom["child"], np.nan_to_num(qty)
 
 
 def _is_numeric(series: pd.Series) -> bool:
@@ -578,7 +683,7 @@ def _amounts(
 def _code_activities(
     activities: Any, lib: FactorLibrary, first: tuple[int, str], problems: list[Problem]
 ) -> tuple[Any, npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.intp], Any]:
-    """Item codes, factor positions, quantities in each factor's unit and modules of the activity table, and
+    """Item ids, factor positions, quantities in each factor's unit and modules of the activity table, and
     the activities' unit codes with the units (to convert again against another library's factors).
 
     Factor ids are looked up once per distinct id, units converted once per distinct (unit, factor) pair.
@@ -664,7 +769,13 @@ def _code_activities(
         )
     # each activity's (factor position, unit) pair, to convert again against another library's factors
     units = (p_inverse.astype(np.int32), tuple((int(f_index[k // n_u]), u_values[k % n_u]) for k in p_uniques))
-    return _codes(activities["item"]), f_index[f_codes], amount * mult[p_inverse], act_module, units
+    return activities["item"], f_index[f_codes], amount * mult[p_inverse], act_module, units
+
+
+def _sorting(keys: npt.NDArray[np.intp]) -> Any:
+    """What sorts ``keys`` stably: an index array, or every row when they are in order already."""
+    order = stable_order(keys)
+    return slice(None) if order is None else order
 
 
 def prepare_catalogue(
@@ -707,7 +818,7 @@ def prepare_catalogue(
     roots = products["root"] if "root" in products.columns else products["product"]
 
     # items: every id named in the BOM, the activities and the product roots, in one numbering
-    (parent, child, act_item, root), item_ids = _unify([parent_c, child_c, item_c, _codes(roots)])
+    (parent, child, act_item, root), item_ids = _encode_ids([parent_c, child_c, item_c, roots])
     del parent_c, child_c, item_c
     _release_arrow_memory()
     for name, col, codes in (("bom", "parent", parent), ("bom", "child", child), ("activities", "item", act_item)):
@@ -762,7 +873,7 @@ def prepare_catalogue(
     s_codes, s_ids = pd.factorize(sup)
     fa_codes, fa_ids = pd.factorize(fam)
     # activities sorted by item, with each item's run of rows: exploding then gathers contiguous runs
-    order = np.argsort(act_item, kind="stable")
+    order = _sorting(act_item)
     act_offsets = np.zeros(len(item_ids) + 1, dtype=np.intp)
     np.cumsum(np.bincount(act_item, minlength=len(item_ids)), out=act_offsets[1:])
     _log.debug(
@@ -822,7 +933,7 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
 def _factor_map(cat: Catalogue, library: FactorLibrary) -> npt.NDArray[np.intp]:
     """Positions in ``library`` of the catalogue library's factors (used ones must exist, in the same category,
     which decides an activity's default module)."""
-    used = np.unique(cat.act_factor)
+    used = np.flatnonzero(np.bincount(cat.act_factor, minlength=len(cat.library)))
     out = np.full(len(cat.library), -1, dtype=np.intp)
     missing, changed = [], []
     for i in used:
@@ -845,6 +956,9 @@ def _factor_map(cat: Catalogue, library: FactorLibrary) -> npt.NDArray[np.intp]:
     return out
 
 
+_CONVERSION = ("unit", "density", "net_calorific_value", "energy_basis", "gcv_ncv_ratio")  # all it reads
+
+
 def _reconversion(cat: Catalogue, library: FactorLibrary, fmap: npt.NDArray[np.intp]) -> Any:
     """Per activity, new / old multiplier from its unit to its factor's unit, derived again from the new
     library's factor (unit, density, heating value); None when every conversion stays the same. A
@@ -853,10 +967,13 @@ def _reconversion(cat: Catalogue, library: FactorLibrary, fmap: npt.NDArray[np.i
         raise IncompatibleUnitsError("this catalogue keeps no activity units; prepare it again to change library")
     ratio = np.ones(len(cat.pairs))
     refused = []
+    same: dict[int, bool] = {}  # per factor: does the conversion read the same values in both libraries?
     for k, (fi, unit) in enumerate(cat.pairs):
         if fi < 0:
             continue
         old, new = cat.library.factor_at(fi), library.factor_at(int(fmap[fi]))
+        if same.setdefault(fi, all(getattr(old, a) == getattr(new, a) for a in _CONVERSION)):
+            continue  # then so is its multiplier
         try:
             ratio[k] = activity_to_factor_unit(unit, new).multiplier / activity_to_factor_unit(unit, old).multiplier
         except (IncompatibleUnitsError, UnitError) as exc:
@@ -871,23 +988,32 @@ def _reconversion(cat: Catalogue, library: FactorLibrary, fmap: npt.NDArray[np.i
 def rollup(cat: Catalogue, by_product: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Sum products' footprints (one unit each) to suppliers, families and the cluster: group-bys of the
     same table, so they add up exactly to the cluster."""
-    return rollup_codes(by_product, (cat.supplier_of, cat.supplier_ids), (cat.family_of, cat.family_ids))
+    indexes = cat.indexes
+    return rollup_codes(by_product, (cat.supplier_of, indexes["supplier"]), (cat.family_of, indexes["family"]))
 
 
 def rollup_codes(
     by_product: pd.DataFrame, suppliers: tuple[npt.NDArray[np.intp], Any], families: tuple[npt.NDArray[np.intp], Any]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """:func:`rollup` from each product's supplier and family codes with their ids."""
+    """:func:`rollup` from each product's supplier and family codes with their ids (an array or an index)."""
     import pandas as pd
 
-    def roll(codes: npt.NDArray[np.intp], ids: npt.NDArray[np.object_], name: str) -> pd.DataFrame:
-        data = {c: np.bincount(codes, weights=by_product[c].to_numpy(), minlength=len(ids)) for c in by_product.columns}
-        return pd.DataFrame(data, index=pd.Index(ids, name=name))
+    values = by_product.to_numpy(dtype=np.float64)
+
+    def roll(codes: npt.NDArray[np.intp], ids: Any, name: str) -> pd.DataFrame:
+        index = ids if isinstance(ids, pd.Index) else pd.Index(ids, name=name)
+        out = np.empty((len(index), values.shape[1]), order="F")  # columns contiguous, as pandas keeps them
+        for j in range(values.shape[1]):
+            out[:, j] = np.bincount(codes, weights=values[:, j], minlength=len(index))
+        return pd.DataFrame(out, index=index, columns=by_product.columns, copy=False)
 
     by_supplier = roll(*suppliers, "supplier")
     by_family = roll(*families, "family")
+    sums = by_supplier.to_numpy()
     cluster = pd.DataFrame(
-        {c: [float(by_supplier[c].sum())] for c in by_supplier.columns}, index=pd.Index(["cluster"], name="cluster")
+        [[float(sums[:, j].sum()) for j in range(sums.shape[1])]],
+        index=pd.Index(["cluster"], name="cluster"),
+        columns=by_supplier.columns,
     )
     return by_supplier, by_family, cluster
 
@@ -911,7 +1037,6 @@ def calculate_catalogue(
     changes, the catalogue is exploded again with the new quantities; where one is no longer possible, the
     recalculation is refused.
     """
-    import pandas as pd
 
     expect_type(catalogue, (Catalogue, ExplodedCatalogue), "catalogue")
     library = renamed_argument("calculate_catalogue", "library", "factors", library, factors, frames=2)
@@ -920,6 +1045,7 @@ def calculate_catalogue(
     cat = ex.catalogue
     gs = gwp_set(gwp)
     row_factor, used, lib = ex.row_factor, ex.used, cat.library
+    fmap: Any = None
     if library is not None and library is not cat.library:
         fmap = _factor_map(cat, library)
         scale = _reconversion(cat, library, fmap)
@@ -928,29 +1054,62 @@ def calculate_catalogue(
         row_factor, used, lib = fmap[ex.row_factor], fmap[ex.used], library
     co2e, mismatched = lib.co2e_vector(gs, prefolded, used=used)
     n_p, n_m = cat.n_products, len(MODULES)
-    kg = ex.row_qty * co2e[row_factor]
-    per_mod = np.bincount(ex.row_key, weights=kg, minlength=n_p * n_m).reshape(n_p, n_m)
-    present = np.flatnonzero(per_mod.any(axis=0) | (np.bincount(ex.row_module, minlength=n_m) > 0))
-    total = per_mod.sum(axis=1) - per_mod[:, _D]
-    gate = per_mod[:, [_MOD[m] for m in sorted(CRADLE_TO_GATE)]].sum(axis=1)
-    cols = {"total_kgco2e": total, "cradle_to_gate_kgco2e": gate, "module_d_kgco2e": per_mod[:, _D]}
-    cols.update({MODULES[k]: per_mod[:, k] for k in present})
-    by_product = pd.DataFrame(cols, index=pd.Index(cat.product_ids, name="product"))
+    kf = ex.by_key_factor
+    fmap_kf = kf.factor if fmap is None else fmap[kf.factor]
+    flat = np.zeros(n_p * n_m)
+    if len(kf.qty):
+        flat[kf.key] = np.add.reduceat(kf.qty * co2e[fmap_kf], kf.starts)
+    per_mod = flat.reshape(n_p, n_m)
+    # rows whose quantity and factor are finite and whose product cannot overflow need no row-by-row check
+    peak = float(np.abs(co2e[used]).max(initial=0.0)) * kf.max_qty
+    kg = None if np.isfinite(peak) and peak < 1e300 else ex.row_qty * co2e[row_factor]
 
     # gases: quantity per (product, factor in use) times each factor's CO2e per gas (D rows excluded)
     gm = lib.gas_matrix[used]
-    gas_present = np.flatnonzero(gm.any(axis=0))
-    per_gas = ex.qty_by_product_factor @ (gm[:, gas_present] * gs.vector()[gas_present])
-    gas_cols = {gases()[j]: per_gas[:, k] for k, j in enumerate(gas_present)}
+    gas_present = np.asarray(gm.any(axis=0), dtype=bool)
+    per_gas = np.zeros((n_p, len(gas_present) + 1))
+    per_gas[:, :-1][:, gas_present] = ex.qty_by_product_factor @ (gm[:, gas_present] * gs.vector()[gas_present])
     pre = lib.prefolded[0][used]
     if pre.any():
-        gas_cols["CO2e (pre-folded)"] = ex.qty_by_product_factor[:, pre] @ co2e[used][pre]
-    by_gas = pd.DataFrame(gas_cols, index=by_product.index)
-
-    by_supplier, by_family, cluster = rollup(cat, by_product)
-    tables = {"product": by_product, "product gas": by_gas, "supplier": by_supplier, "family": by_family}
-    check_catalogue(ex, lib, row_factor, kg, {**tables, "cluster": cluster})
+        per_gas[:, -1] = ex.qty_by_product_factor[:, pre] @ co2e[used][pre]
+    out = result_tables(cat, lib, gs, per_mod, kf.modules_used, per_gas, np.append(gas_present, pre.any()),
+                        mismatched, prefolded)  # fmt: skip
+    tables = {"product": out.by_product, "product gas": out.by_product_gas, "supplier": out.by_supplier,
+              "family": out.by_family, "cluster": out.cluster}  # fmt: skip
+    check_catalogue(ex, lib, row_factor, kg, tables)
     _log.debug("calculated %d product(s) under %s with library %s", n_p, gs.name, lib.version)
+    return out
+
+
+def result_tables(
+    cat: Catalogue,
+    lib: FactorLibrary,
+    gs: GWPSet,
+    per_mod: npt.NDArray[np.float64],
+    modules_used: npt.NDArray[np.bool_],
+    per_gas: npt.NDArray[np.float64],
+    gases_used: npt.NDArray[np.bool_],
+    mismatched: list[str],
+    prefolded: PrefoldedPolicy,
+) -> CatalogueResult:
+    """The result tables of a catalogue from kg CO2e per (product, module) and per (product, gas, then the
+    pre-folded CO2e): a module's column is shown when it holds a value or a row, a gas's when a factor in use
+    has it."""
+    import pandas as pd
+
+    present = np.flatnonzero(per_mod.any(axis=0) | modules_used)
+    columns = ["total_kgco2e", "cradle_to_gate_kgco2e", "module_d_kgco2e", *(MODULES[k] for k in present)]
+    values = np.empty((cat.n_products, len(columns)), order="F")
+    values[:, 0] = per_mod.sum(axis=1) - per_mod[:, _D]
+    values[:, 1] = per_mod[:, [_MOD[m] for m in sorted(CRADLE_TO_GATE)]].sum(axis=1)
+    values[:, 2] = per_mod[:, _D]
+    values[:, 3:] = per_mod[:, present]
+    index = cat.indexes["product"]
+    by_product = pd.DataFrame(values, index=index, columns=columns, copy=False)
+    names = np.array([*gases(), "CO2e (pre-folded)"], dtype=object)
+    shown = np.flatnonzero(gases_used)
+    by_gas = pd.DataFrame(np.asfortranarray(per_gas[:, shown]), index=index, columns=list(names[shown]), copy=False)
+    by_supplier, by_family, cluster = rollup(cat, by_product)
     return CatalogueResult(
         gwp_set=gs.name,
         by_product=by_product,
@@ -958,10 +1117,7 @@ def calculate_catalogue(
         by_supplier=by_supplier,
         by_family=by_family,
         cluster=cluster,
-        products=pd.DataFrame(
-            {"supplier": cat.supplier_ids[cat.supplier_of], "family": cat.family_ids[cat.family_of]},
-            index=by_product.index,
-        ),
+        products=cat.product_table.copy(deep=False),
         prefolded_factors=list(mismatched),
         factor_library_version=lib.version,
         catalogue=cat,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BomArrays", "Exploded", "explode", "find_cycle", "gather_runs", "topological_levels"]
+__all__ = ["BomArrays", "Exploded", "explode", "find_cycle", "gather_runs", "stable_order", "topological_levels"]
 
 IntArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
@@ -33,10 +33,12 @@ class BomArrays:
 
     def csr(self) -> tuple[IntArray, IntArray, FloatArray]:
         """Edges sorted by parent: (row offsets per node, children, quantities)."""
-        order = np.argsort(self.edge_parent, kind="stable")
+        order = stable_order(self.edge_parent)
         counts = np.bincount(self.edge_parent, minlength=self.n_nodes)
         offsets = np.zeros(self.n_nodes + 1, dtype=np.intp)
         np.cumsum(counts, out=offsets[1:])
+        if order is None:
+            return offsets, self.edge_child, self.edge_qty
         return offsets, self.edge_child[order], self.edge_qty[order]
 
 
@@ -47,6 +49,20 @@ class Exploded:
     group: IntArray
     node: IntArray
     count: FloatArray
+
+
+def stable_order(keys: IntArray) -> IntArray | None:
+    """The stable sort order of non-negative integer ``keys``, or ``None`` when they are sorted already.
+
+    Keys below 2**32 are sorted as two 16-bit digits (numpy sorts 16-bit keys stably by radix): about twice as
+    fast as a comparison sort of a million keys, and the same order.
+    """
+    if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()):
+        return None
+    if int(keys.max()) >= 1 << 32:
+        return np.argsort(keys, kind="stable")
+    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    return low[np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")]
 
 
 def gather_runs(offsets: IntArray, keys: IntArray) -> tuple[IntArray, IntArray]:
@@ -123,24 +139,26 @@ def topological_levels(bom: BomArrays) -> tuple[IntArray, IntArray]:
     """
     n = bom.n_nodes
     level = np.full(n, -1, dtype=np.intp)
-    out_deg = np.bincount(bom.edge_parent, minlength=n)
+    remaining = np.bincount(bom.edge_parent, minlength=n)
     # parents of each child, grouped, to decrement out-degrees as children peel
-    order = np.argsort(bom.edge_child, kind="stable")
-    par_sorted = bom.edge_parent[order]
+    order = stable_order(bom.edge_child)
+    par_sorted = bom.edge_parent if order is None else bom.edge_parent[order]
     offsets = np.zeros(n + 1, dtype=np.intp)
     np.cumsum(np.bincount(bom.edge_child, minlength=n), out=offsets[1:])
-    ready = np.flatnonzero(out_deg == 0)
+    ready = np.flatnonzero(remaining == 0)
     depth = 0
-    remaining = out_deg.copy()
     while len(ready):
         level[ready] = depth
         _, pos = gather_runs(offsets, ready)
-        if not len(pos):
-            break
         parents = par_sorted[pos]
-        np.subtract.at(remaining, parents, 1)
-        cand = np.unique(parents)
-        ready = cand[(remaining[cand] == 0) & (level[cand] < 0)]
+        if 16 * len(parents) >= n:  # a wide level: counting over every node beats sorting the parents
+            peeled = np.bincount(parents, minlength=n)
+            remaining -= peeled
+            ready = np.flatnonzero((peeled > 0) & (remaining == 0))
+        else:  # a narrow one (a deep chain): work proportional to the level
+            cand, peeled_c = np.unique(parents, return_counts=True)
+            remaining[cand] -= peeled_c
+            ready = cand[remaining[cand] == 0]
         depth += 1
     return level, np.flatnonzero(level < 0)
 

@@ -115,9 +115,11 @@ def check_catalogue(
     ex: ExplodedCatalogue, library: FactorLibrary, row_factor: Any, kgco2e: Any, tables: Mapping[str, pd.DataFrame]
 ) -> None:
     """Refuse with :class:`NonFiniteError` if a catalogue row's quantity or kg CO2e, or a cell of a result
-    table (``tables``: name to DataFrame), is not finite; names the product, factor, table, row and column."""
+    table (``tables``: name to DataFrame), is not finite; names the product, factor, table, row and column.
+    ``kgco2e`` None: the rows are known to be finite (only the tables are checked)."""
     ids = ex.catalogue.product_ids
-    bad = np.flatnonzero(~(np.isfinite(ex.row_qty) & np.isfinite(kgco2e)))
+    rows_ok = kgco2e is None
+    bad = np.zeros(0, dtype=np.intp) if rows_ok else np.flatnonzero(~(np.isfinite(ex.row_qty) & np.isfinite(kgco2e)))
     problems = [
         Problem(
             f"product {ids[int(ex.row_product[k])]!r}: {float(ex.row_qty[k]):.4g} "

@@ -172,7 +172,7 @@ def _stats(samples: npt.NDArray[np.float64], names: Sequence[str], deterministic
     q = np.percentile(samples, [2.5, 50.0, 97.5], axis=0)
     return pd.DataFrame(
         {
-            "deterministic": np.asarray(deterministic, dtype=float),
+            "deterministic": np.asarray(deterministic, dtype=float).reshape(-1),
             "mean": samples.mean(axis=0),
             "median": q[1],
             "sd": samples.std(axis=0, ddof=1) if len(samples) > 1 else np.zeros(samples.shape[1]),
@@ -418,8 +418,11 @@ def compare_monte_carlo(
     }
 
 
-def _delivery_matrix(cat: Any, deliveries: pd.DataFrame) -> tuple[npt.NDArray[np.float64], list[Any]]:
-    """(products x (period, supplier)) quantities delivered, and the (period, supplier) keys."""
+def _delivery_rows(
+    cat: Any, deliveries: pd.DataFrame
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], Any, list[Any]]:
+    """Per delivery: the product's position, its (period, supplier) key's position and the quantity delivered;
+    and the (period, supplier) keys."""
     import pandas as pd
 
     d = deliveries.reset_index(drop=True)
@@ -442,19 +445,35 @@ def _delivery_matrix(cat: Any, deliveries: pd.DataFrame) -> tuple[npt.NDArray[np
         )
     key = pd.MultiIndex.from_arrays([d["period"].astype(str), cat.supplier_ids[cat.supplier_of[pos]].astype(str)])
     codes, keys = key.factorize(sort=True)
-    mat = np.zeros((cat.n_products, len(keys)))
-    np.add.at(mat, (pos, codes), qty)
-    return mat, list(keys)
+    return pos.astype(np.intp), codes.astype(np.intp), qty, list(keys)
 
 
-def _cluster_inputs(
-    weights: npt.NDArray[np.float64], sup: npt.NDArray[np.float64] | None, dists: list[Uncertainty], fids: list[str]
-) -> _Inputs:
-    """The cluster total as one contribution per factor: its kg CO2e over the products (weighted by the
-    deliveries when given); catalogue quantities are exact."""
-    per_product = np.ones(weights.shape[0]) if sup is None else sup.sum(axis=1)
-    n = weights.shape[1]
-    return _Inputs(per_product @ weights, np.arange(n, dtype=np.intp), np.full(n, -1, dtype=np.intp), dists, [], fids)
+def _group_weights(
+    weights: npt.NDArray[np.float64], pos: npt.NDArray[np.intp], codes: npt.NDArray[np.intp], qty: Any, n: int
+) -> npt.NDArray[np.float64]:
+    """(groups x factors) kg CO2e: each group's sum of ``qty`` times its products' rows of ``weights`` (a
+    sparse roll-up: one weighted count per factor, never a products x groups matrix)."""
+    out = np.empty((n, weights.shape[1]))
+    for j in range(weights.shape[1]):  # one per factor in use, never per product or line
+        out[:, j] = np.bincount(codes, weights=qty * weights[pos, j], minlength=n)
+    return out
+
+
+_CHUNK = 2048  # products sampled at once: 1,000 iterations x 2,048 products is 16 MB
+
+
+def _product_stats(
+    draws: npt.NDArray[np.float64], weights: npt.NDArray[np.float64], names: Sequence[str]
+) -> pd.DataFrame:
+    """Statistics of every product's samples, computed a block of products at a time so that the
+    (iterations x products) samples never exist whole."""
+    import pandas as pd
+
+    parts = [
+        _stats(draws @ weights[i : i + _CHUNK].T, names[i : i + _CHUNK], list(weights[i : i + _CHUNK].sum(axis=1)))
+        for i in range(0, len(weights), _CHUNK)
+    ]
+    return pd.concat(parts) if parts else _stats(np.zeros((len(draws), 0)), [], [])
 
 
 def monte_carlo_catalogue(
@@ -469,8 +488,10 @@ def monte_carlo_catalogue(
     top: int = 10,
     deliveries: pd.DataFrame | None = None,
 ) -> MonteCarloResult:
-    """Monte Carlo of every product of a catalogue and of its suppliers: one draw per factor per iteration,
-    and the per-product samples as one matrix product (products x factors in use) @ (factors x iterations).
+    """Monte Carlo of every product of a catalogue and of its suppliers: one draw per factor per iteration;
+    the per-product samples are matrix products (factors in use x iterations) @ (products x factors in use),
+    a block of products at a time, and the suppliers' from their summed factor quantities (time and memory
+    linear in the number of products).
 
     Without ``deliveries``, a supplier's samples are the sum of one unit of each of its products; with a
     deliveries table (``product``, ``period``, ``quantity`` in pieces), ``by_supplier`` is per (period,
@@ -495,26 +516,27 @@ def monte_carlo_catalogue(
     co2e, _ = lib.co2e_vector(gs, prefolded, used=lib_idx)
     draws, dists, defaults = _factor_draws(fids, lib, iterations, seed, gs)  # iterations x factors in use
     weights = exploded.qty_by_product_factor * co2e[lib_idx][None, :]  # products x factors in use
-    det = weights.sum(axis=1)
-    samples = draws @ weights.T  # iterations x products
     if deliveries is None:
-        sup = np.zeros((cat.n_products, len(cat.supplier_ids)))
-        sup[np.arange(cat.n_products), cat.supplier_of] = 1.0
+        pos, codes = np.arange(cat.n_products, dtype=np.intp), cat.supplier_of
+        qty: Any = np.ones(cat.n_products)
         names: list[Any] = list(cat.supplier_ids)
     else:
-        sup, names = _delivery_matrix(cat, deliveries)
-    cluster_inputs = _cluster_inputs(weights, sup if deliveries is not None else None, dists, fids)
-    sup_samples = samples @ sup
-    cluster = sup_samples.sum(axis=1) if deliveries is not None else samples.sum(axis=1)
+        pos, codes, qty, names = _delivery_rows(cat, deliveries)
+    sup_weights = _group_weights(weights, pos, codes, qty, len(names))  # (period,) supplier x factors in use
+    per_product = np.bincount(pos, weights=qty, minlength=cat.n_products)
+    n_f = len(fids)  # the cluster as one contribution per factor; catalogue quantities are exact
+    cluster_inputs = _Inputs(per_product @ weights, np.arange(n_f), np.full(n_f, -1, dtype=np.intp), dists, [], fids)
+    sup_samples = draws @ sup_weights.T  # iterations x suppliers
+    cluster = sup_samples.sum(axis=1)
     return MonteCarloResult(
         iterations=iterations,
         seed=seed,
         gwp_set=gs.name,
         total=cluster,
-        summary=_stats(samples, list(cat.product_ids), list(det)),
+        summary=_product_stats(draws, weights, list(cat.product_ids)),
         by_module=pd.DataFrame(),
         by_component=pd.DataFrame(),
-        by_supplier=_stats(sup_samples, names, list(det @ sup)),
+        by_supplier=_stats(sup_samples, names, list(sup_weights.sum(axis=1))),
         sensitivity=_sensitivity(cluster_inputs, draws, cluster, top),
         defaults=defaults,
         samples_by_module=pd.DataFrame(),
