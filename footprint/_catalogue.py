@@ -522,14 +522,13 @@ def _unify(parts: list[tuple[npt.NDArray[np.intp], pd.Index]]) -> tuple[list[npt
 
 
 def _arrow_strings(series: Any) -> Any:
-    """The Arrow array of an Arrow-backed string column (one chunk), or ``None`` for any other column."""
+    """The chunks of an Arrow-backed string column as one large-string ChunkedArray (no copy of the strings
+    where they are large strings already), or ``None`` for any other column."""
     if getattr(series.dtype, "storage", None) != "pyarrow" or isinstance(series, np.ndarray):
         return None
     import pyarrow as pa
 
-    arr = pa.array(series.array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = pa.chunked_array(pa.array(series.array))
     if pa.types.is_large_string(arr.type):
         return arr
     return arr.cast(pa.large_string()) if pa.types.is_string(arr.type) else None
@@ -543,14 +542,15 @@ def _run_heads(arr: Any) -> npt.NDArray[np.intp] | None:
     if len(arr) < 2:
         return None
     differs = pc.not_equal(arr.slice(1), arr.slice(0, len(arr) - 1)).fill_null(True)
-    heads = np.flatnonzero(np.r_[True, differs.to_numpy(zero_copy_only=False)])
+    heads = np.flatnonzero(np.r_[True, differs.to_numpy()])
     return heads if 2 * len(heads) <= len(arr) else None
 
 
 def _encode_ids(columns: list[Any]) -> tuple[list[npt.NDArray[np.intp]], pd.Index]:
     """Integer codes of several id columns in one numbering (-1 for an empty cell), and the distinct ids in
-    order of first appearance. Arrow-backed string columns are hashed once, all together, each run of a
-    repeated value once; other columns are factorised one by one and their distinct values unified."""
+    order of first appearance. Arrow-backed string columns are hashed once, all together (one hash table over
+    all their chunks, no copy of them), each run of a repeated value once; other columns are factorised one
+    by one and their distinct values unified."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -560,14 +560,16 @@ def _encode_ids(columns: list[Any]) -> tuple[list[npt.NDArray[np.intp]], pd.Inde
         return _unify([_codes(c) for c in columns])
     heads = [_run_heads(a) for a in arrays]
     parts = [a if h is None else a.take(pa.array(h)) for a, h in zip(arrays, heads, strict=True)]
-    enc = pc.dictionary_encode(pa.concat_arrays(parts))
-    codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    enc = pc.dictionary_encode(pa.chunked_array([c for p in parts for c in p.chunks], type=pa.large_string()))
+    chunks = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in enc.chunks]
+    codes = np.concatenate(chunks).astype(np.intp) if chunks else np.zeros(0, dtype=np.intp)
+    dictionary = enc.chunks[-1].dictionary if enc.num_chunks else pa.array([], pa.large_string())
     out, start = [], 0
     for a, h, p in zip(arrays, heads, parts, strict=True):
         c = codes[start : start + len(p)]
         out.append(c if h is None else np.repeat(c, np.diff(np.append(h, len(a)))))
         start += len(p)
-    return out, pd.Index(pd.array(enc.dictionary, dtype=columns[0].dtype))
+    return out, pd.Index(pd.array(dictionary, dtype=columns[0].dtype))
 
 
 def _numbers(series: pd.Series) -> npt.NDArray[np.float64]:
