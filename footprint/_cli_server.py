@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ._cli_options import PREFOLDED_OPT, pact_options
 from ._errors import FootprintError, MissingDependencyError
 
 __all__ = ["clients", "publish", "serve"]
@@ -119,22 +120,12 @@ def clients_add(name: str, db: str, scopes: tuple[str, ...]) -> None:
 @click.option(
     "--share-with", "share_with", multiple=True, help="Client name that may read the footprints (repeatable)."
 )
-@click.option("--company-name", required=True, help="The reporting company's name.")
-@click.option("--company-id", "company_ids", multiple=True, required=True, help="Company id (URN or text). Repeatable.")
-@click.option("--company-domain", help="The company's domain, for urn:pact: ids built from plain text ids.")
-@click.option("--product-id", "product_ids", multiple=True, help="Product id (URN or text); default: the file's id.")
-@click.option("--cpc", help="UN CPC product category code.")
-@click.option("--period", nargs=2, type=click.DateTime(formats=["%Y-%m-%d"]), help="Reference period START END.")
-@click.option("--geography", help="NO, US-TX, a UN region or GLO; default: the product's region.")
-@click.option("--fossil-carbon-content", "fossil_c", type=float, help="kg fossil carbon per declared unit.")
 @click.option("--factors", multiple=True, type=click.Path(), help="Own factor file or folder. Repeatable.")
 @click.option("--gwp", default="AR6", show_default=True, help="GWP set that folds gases into CO2e.")
-@click.option("--prefolded", type=click.Choice(["error", "report"]), default="error", show_default=True,
-              help="Factors given as CO2e under another GWP set: refuse them, or use them and list them.")  # fmt: skip
-def publish(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...], company_name: str,
-            company_ids: tuple[str, ...], company_domain: str | None, product_ids: tuple[str, ...], cpc: str | None,
-            period: tuple[Any, Any] | None, geography: str | None, fossil_c: float | None, factors: tuple[str, ...],
-            gwp: str, prefolded: Any) -> None:  # fmt: skip
+@PREFOLDED_OPT
+@pact_options
+def publish(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...], factors: tuple[str, ...], gwp: str,
+            prefolded: Any, pact: dict[str, Any]) -> None:  # fmt: skip
     """Compute products and publish them as PACT v3.0.3 footprints on the service, shared with clients.
 
     A product published again supersedes its footprint: the new one names the old in precedingPfIds, the
@@ -142,21 +133,21 @@ def publish(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...]
 
     \b
     Example:
-      footprint publish examples/subsea_gate_valve.yaml --prefolded report --share-with acme-procurement \\
+      footprint publish examples/subsea_gate_valve.yaml --share-with acme-procurement \\
           --company-name "Valve maker AS" --company-id valve-maker --company-domain valve-maker.example \\
           --fossil-carbon-content 6.1
     """
     from ._factor_io import default_library, load_factors
     from .server._publish import publish_products
 
-    options: dict[str, Any] = {"product_ids": list(product_ids) or None, "product_category_cpc": cpc,
-                               "company_domain": company_domain, "fossil_carbon_content": fossil_c}  # fmt: skip
+    if not pact["company_name"] or not pact["company_ids"]:
+        raise click.UsageError("publish needs --company-name and --company-id")
     try:
         lib = load_factors(*factors).merge(default_library()) if factors else default_library()
         pfs = publish_products(
-            db, product_files, company_name=company_name, company_ids=company_ids, share_with=share_with,
-            library=lib, gwp=gwp, prefolded=prefolded, pact_options=options,
-            period=(period[0].date(), period[1].date()) if period else None, geography=geography,
+            db, product_files, company_name=pact["company_name"], company_ids=pact["company_ids"],
+            share_with=share_with, library=lib, gwp=gwp, prefolded=prefolded, period=pact["period"],
+            geography=pact["geography"], pact_options={"product_ids": pact["product_ids"], **pact["to_pact"]},
         )  # fmt: skip
     except FootprintError as e:
         _fail(e)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BOUNDARIES",
     "CATEGORIES",
+    "DEFAULT_PREFOLDED",
     "Conversion",
     "EmissionFactor",
     "Emissions",
@@ -66,6 +67,8 @@ BOUNDARIES: tuple[str, ...] = Boundary.__args__  # type: ignore[attr-defined]
 #: What to do with a factor folded to CO2e by its source under another GWP set than the calculation's:
 #: ``"error"`` refuses it; ``"report"`` uses its CO2e unchanged and lists it in the result.
 PrefoldedPolicy = Literal["error", "report"]
+#: The policy everywhere a caller does not choose one (library, command line, service): use and list them.
+DEFAULT_PREFOLDED: PrefoldedPolicy = "report"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")
 _FUEL_CATEGORIES = ("fuel", "fuel-wtt")

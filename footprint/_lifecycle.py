@@ -25,7 +25,14 @@ from ._energy_basis import split_basis
 from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
 from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError, expect_type
 from ._factor_io import default_library
-from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, Uncertainty, activity_to_factor_unit
+from ._factors import (
+    DEFAULT_PREFOLDED,
+    EmissionFactor,
+    FactorLibrary,
+    PrefoldedPolicy,
+    Uncertainty,
+    activity_to_factor_unit,
+)
 from ._finite import check_evaluated, check_sums
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
 from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, default_module, ghg_stage
@@ -959,7 +966,7 @@ def calculate(
     library: FactorLibrary | None = None,
     *,
     gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
-    prefolded: PrefoldedPolicy = "report",
+    prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED,
     quantity: float = 1.0,
 ) -> FootprintResult:
     """The lifecycle footprint of ``quantity`` declared units of a product.

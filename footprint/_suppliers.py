@@ -37,7 +37,7 @@ from ._errors import (
     expect_type,
     row_problems,
 )
-from ._factors import FactorLibrary, PrefoldedPolicy
+from ._factors import DEFAULT_PREFOLDED, FactorLibrary, PrefoldedPolicy
 from ._finite import check_deliveries
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName
 from ._lifecycle import calculate
@@ -85,7 +85,7 @@ def calculate_chain(
     library: FactorLibrary | None = None,
     *,
     gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
-    prefolded: PrefoldedPolicy = "report",
+    prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED,
 ) -> dict[str, FootprintResult]:
     """Footprints of products across suppliers, each computed after the products it buys.
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 import click
 
 from ._cli_ledger import ledger
+from ._cli_options import PREFOLDED_OPT, pact_options
 from ._cli_server import clients, publish, serve
 from ._errors import FootprintError, InputError, Problem, ProductError
 from ._gwp import DEFAULT_GWP_SET, gwp_set, gwp_sets, load_gwp_set
@@ -216,14 +217,7 @@ def _GWP_OPT(func: F) -> F:  # noqa: N802 - used as a decorator beside the other
     return _GWP_CHOICE(_GWP_FILE(wrapper))  # type: ignore[return-value]
 
 
-_PREFOLDED_OPT = click.option(
-    "--prefolded",
-    type=click.Choice(["error", "report"]),
-    default="report",
-    show_default=True,
-    help="Factors their source gave as CO2e under another GWP set: use them unchanged and list them (report), "
-    "or refuse them (error).",
-)
+_PREFOLDED_OPT = PREFOLDED_OPT
 
 
 def _write(text: str, output: str | None) -> None:
@@ -577,59 +571,14 @@ def compare(
 @_NO_DEFAULTS_OPT
 @_GWP_OPT
 @_PREFOLDED_OPT
-@click.option("--company-name", help="PACT: the reporting company's name.")
-@click.option(
-    "--company-id",
-    "company_ids",
-    multiple=True,
-    help="PACT: company id (URN, or text for the urn:pact: scheme). Repeatable.",
-)
-@click.option(
-    "--product-id",
-    "product_ids",
-    multiple=True,
-    help="PACT: product id (URN, or text). Default: the product file's id.",
-)
-@click.option("--company-domain", help="PACT: the company's domain, for urn:pact: ids built from plain text ids.")
-@click.option("--cpc", help="PACT: UN CPC product category code.")
 @click.option(
     "--preceding-pf-id", "preceding", multiple=True, help="PACT: id of a footprint this one supersedes. Repeatable."
 )
-@click.option(
-    "--period",
-    nargs=2,
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="PACT: reference period START END (YYYY-MM-DD); default: the product's.",
-)
-@click.option("--geography", help="PACT: NO, US-TX, a UN region or GLO; default: the product's region.")
-@click.option(
-    "--fossil-carbon-content", "fossil_c", type=float, help="PACT: kg fossil carbon per declared unit (required)."
-)
-@click.option(
-    "--biogenic-carbon-content",
-    "biogenic_c",
-    type=float,
-    help="PACT: kg biogenic carbon per declared unit (required by 2.3).",
-)
-@click.option("--product-mass", type=float, help="PACT: kg of product per declared unit (default: the BOM's mass).")
-@click.option("--biogenic-uptake", type=float, help="PACT: biogenic CO2 uptake, kg CO2e per declared unit (<= 0).")
-@click.option("--dluc", type=float, help="PACT 2.3 from 2025: land use change emissions, kg CO2e per declared unit.")
-@click.option(
-    "--land-management", type=float, help="PACT 2.3 from 2025: land management emissions, kg CO2e per declared unit."
-)
-@click.option(
-    "--biogenic-methodology", type=click.Choice(["PEF", "ISO", "GHGP", "Quantis"]), help="PACT 2.3 from 2025."
-)
-@click.option("--completeness-dqr", type=float, help="PACT 2.3 from 2025: completeness rating, 1-3.")
-@click.option("--reliability-dqr", type=float, help="PACT 2.3 from 2025: reliability rating, 1-3.")
+@pact_options
 @_reports_errors
 def export(
     product_files: tuple[str, ...], target: str, output: str | None, factors: tuple[str, ...], no_default_factors: bool,
-    gwp: str, prefolded: PrefoldedPolicy, company_name: str | None, company_ids: tuple[str, ...],
-    company_domain: str | None, product_ids: tuple[str, ...], cpc: str | None, preceding: tuple[str, ...],
-    period: tuple[Any, Any] | None, geography: str | None, fossil_c: float | None, biogenic_c: float | None,
-    product_mass: float | None, biogenic_uptake: float | None, dluc: float | None, land_management: float | None,
-    biogenic_methodology: str | None, completeness_dqr: float | None, reliability_dqr: float | None,
+    gwp: str, prefolded: PrefoldedPolicy, preceding: tuple[str, ...], pact: dict[str, Any],
 ) -> None:  # fmt: skip
     """Export footprints: PACT (3.0.3 or 2.3) JSON for customers, the result JSON, CSV or an Excel workbook.
 
@@ -650,7 +599,7 @@ def export(
     many = len(results) > 1
     if target == "excel" and not output:
         raise click.UsageError("--to excel needs -o FILE.xlsx (or a folder for several products)")
-    if target in ("pact", "pact-v2") and (not company_name or not company_ids):
+    if target in ("pact", "pact-v2") and (not pact["company_name"] or not pact["company_ids"]):
         raise click.UsageError("PACT export needs --company-name and --company-id")
     # file names from product ids: slugged, length-limited and kept inside the folder (footprint._output)
     names = output_names(results, "." + {"excel": "xlsx", "csv": "csv"}.get(target, "json"))
@@ -666,18 +615,13 @@ def export(
                 continue
             if target in ("pact", "pact-v2"):
                 product = load_product(product_files[k])
-                ref = (period[0].date(), period[1].date()) if period else product.reference_period
                 pf = to_pact(
-                    result, company_name=company_name or "", company_ids=list(company_ids),
-                    product_ids=list(product_ids) or None, product_category_cpc=cpc,
-                    version="2.3" if target == "pact-v2" else "3.0.3", reference_period=ref, library=lib,
-                    company_domain=company_domain, preceding_pf_ids=list(preceding),
-                    geography=geography if geography is not None else product.region,
-                    fossil_carbon_content=fossil_c, biogenic_carbon_content=biogenic_c, biogenic_co2_uptake=biogenic_uptake,
-                    land_use_change_emissions=dluc, land_management_emissions=land_management,
-                    biogenic_accounting_methodology=biogenic_methodology, dqi_completeness=completeness_dqr,
-                    dqi_reliability=reliability_dqr, upstream=upstream,
-                    product_mass_per_declared_unit=product_mass,
+                    result, company_name=pact["company_name"], company_ids=pact["company_ids"],
+                    product_ids=pact["product_ids"], version="2.3" if target == "pact-v2" else "3.0.3",
+                    reference_period=pact["period"] or product.reference_period, library=lib,
+                    preceding_pf_ids=list(preceding), upstream=upstream,
+                    geography=pact["geography"] if pact["geography"] is not None else product.region,
+                    **pact["to_pact"],
                 )  # fmt: skip
                 text = json.dumps(pf, indent=2, ensure_ascii=False)
             elif target == "json":

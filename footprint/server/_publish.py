@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from .._factors import FactorLibrary, PrefoldedPolicy
+from .._factors import DEFAULT_PREFOLDED, FactorLibrary, PrefoldedPolicy
 from .._gwp import DEFAULT_GWP_SET, gwp_set
 from .._ledger import Ledger
 from .._product_io import load_product
@@ -28,7 +28,7 @@ def publish_products(
     share_with: Sequence[str] = (),
     library: FactorLibrary,
     gwp: str = DEFAULT_GWP_SET,
-    prefolded: PrefoldedPolicy = "error",
+    prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED,
     pact_options: dict[str, Any] | None = None,
     period: tuple[date, date] | None = None,
     geography: str | None = None,

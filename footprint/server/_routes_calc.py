@@ -7,7 +7,7 @@ answer is the library's :class:`~footprint.FootprintResult`, which carries ``inp
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import __version__
 from .._errors import FootprintError, InputError
 from .._factor_io import default_library
-from .._factors import EmissionFactor, FactorLibrary
+from .._factors import DEFAULT_PREFOLDED, EmissionFactor, FactorLibrary, PrefoldedPolicy
 from .._gwp import DEFAULT_GWP_SET, gwp_set
 from .._lifecycle import calculate
 from .._product import Product
@@ -45,7 +45,7 @@ class CalculateRequest(BaseModel):
 
     product: Product
     gwp: str = DEFAULT_GWP_SET
-    prefolded: Literal["error", "report"] = "error"
+    prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED
     quantity: float = 1.0
     factor_library_version: str | None = None
 
@@ -57,7 +57,7 @@ class BatchRequest(BaseModel):
 
     products: list[Product] = Field(min_length=1, max_length=MAX_BATCH)
     gwp: str = DEFAULT_GWP_SET
-    prefolded: Literal["error", "report"] = "error"
+    prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED
     factor_library_version: str | None = None
 
 
