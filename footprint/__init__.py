@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
         NonFiniteError,
         OutputError,
         PactError,
+        PactHostError,
         Problem,
         ProductError,
         SchedulerError,
@@ -136,6 +137,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     )
     from ._units import Q_, conversion_factor, unit_registry
     from .pact._exchange import pact_factors, read_pact, to_pact
+    from .pact._pull import PulledFootprint, PullReport, pull_footprints, pulled_factors, pulled_footprints
     from .report._pages import (
         chart_hotspots,
         chart_modules,
@@ -183,6 +185,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
         "NonFiniteError",
         "OutputError",
         "PactError",
+        "PactHostError",
         "Problem",
         "ProductError",
         "SchedulerError",
@@ -265,6 +268,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     ),
     "._units": ("Q_", "conversion_factor", "unit_registry"),
     ".pact._exchange": ("pact_factors", "read_pact", "to_pact"),
+    ".pact._pull": ("PulledFootprint", "PullReport", "pull_footprints", "pulled_factors", "pulled_footprints"),
     ".report._pages": (
         "chart_hotspots",
         "chart_modules",
@@ -360,12 +364,15 @@ __all__ = [
     "NonFiniteError",
     "OutputError",
     "PactError",
+    "PactHostError",
     "Period",
     "PrefoldedPolicy",
     "PreparedProduct",
     "Problem",
     "Product",
     "ProductError",
+    "PullReport",
+    "PulledFootprint",
     "Replacement",
     "Route",
     "SchedulerError",
@@ -429,6 +436,9 @@ __all__ = [
     "primary_data_share",
     "product_schema",
     "progress",
+    "pull_footprints",
+    "pulled_factors",
+    "pulled_footprints",
     "read_bom",
     "read_mapping",
     "read_pact",

@@ -5,24 +5,25 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from ._cli_options import PREFOLDED_OPT, pact_options
 from ._errors import FootprintError, MissingDependencyError
 
-__all__ = ["clients", "publish", "serve"]
+__all__ = ["DB_OPT", "clients", "fail", "publish", "serve"]
 
 DEFAULT_DB = "ledger.db"
-_DB_OPT = click.option(
+DB_OPT = click.option(
     "--db", default=DEFAULT_DB, show_default=True, envvar="FOOTPRINT_DB",
     help="The ledger the service keeps its data in: an SQLite file path or sqlite:///PATH, or "
     "postgresql://USER@HOST/DB; or set FOOTPRINT_DB.",
 )  # fmt: skip
 
 
-def _fail(exc: Exception) -> None:
+def fail(exc: Exception) -> NoReturn:
+    """Print ``exc`` as the command's error and exit 1."""
     click.echo(f"error: {exc}", err=True)
     sys.exit(1)
 
@@ -38,18 +39,20 @@ def _need_server_extra() -> None:
 
 
 @click.command()
-@_DB_OPT
+@DB_OPT
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8443, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), help="TLS certificate (PEM).")
 @click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), help="TLS private key (PEM).")
 @click.option("--insecure-http", is_flag=True, help="Serve plain HTTP (local use only: PACT requires HTTPS).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--partner-ca", type=click.Path(exists=True, dir_okay=False),
+              help="Certificate authorities to trust for partners' hosts when sending events (PEM).")  # fmt: skip
 @click.option(
     "--max-body", default=1_000_000, show_default=True, type=click.IntRange(1), help="Largest request body, bytes."
 )
 def serve(db: str, host: str, port: int, ssl_certfile: str | None, ssl_keyfile: str | None, insecure_http: bool,
-          workers: int, max_body: int) -> None:  # fmt: skip
+          workers: int, partner_ca: str | None, max_body: int) -> None:  # fmt: skip
     """Run the calculation API and the PACT v3 host over HTTPS.
 
     \b
@@ -76,8 +79,10 @@ def serve(db: str, host: str, port: int, ssl_certfile: str | None, ssl_keyfile: 
         Store(db).close()  # a bad URL or an unreachable database is reported before workers start
         os.environ["FOOTPRINT_SERVER_DB"] = db
         os.environ["FOOTPRINT_SERVER_MAX_BODY"] = str(max_body)
+        if partner_ca:
+            os.environ["FOOTPRINT_SERVER_PARTNER_CA"] = os.path.abspath(partner_ca)
     except FootprintError as e:
-        _fail(e)
+        fail(e)
     uvicorn.run(
         "footprint.server._main:app", factory=True, host=host, port=port, workers=workers, access_log=False,
         ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, server_header=False, log_level="info",
@@ -91,7 +96,7 @@ def clients() -> None:
 
 @clients.command("add")
 @click.argument("name")
-@_DB_OPT
+@DB_OPT
 @click.option("--scope", "scopes", multiple=True, help="Scope to grant (repeatable); default: every scope.")
 def clients_add(name: str, db: str, scopes: tuple[str, ...]) -> None:
     """Add a client NAME; print its client_id and client_secret once, as JSON (only a hash is kept).
@@ -109,14 +114,46 @@ def clients_add(name: str, db: str, scopes: tuple[str, ...]) -> None:
     try:
         client_id, secret = add_client(db, name, scopes or ALL_SCOPES)
     except FootprintError as e:
-        _fail(e)
+        fail(e)
     click.echo(json.dumps({"name": name, "client_id": client_id, "client_secret": secret,
                            "scopes": list(scopes or ALL_SCOPES)}, indent=2))  # fmt: skip
 
 
+@clients.command("link")
+@click.argument("name")
+@click.argument("host")
+@click.option("--client-id", required=True, help="The client id NAME's host issued to this one.")
+@click.option("--client-secret", required=True, envvar="FOOTPRINT_PARTNER_CLIENT_SECRET",
+              help="The secret it issued (or FOOTPRINT_PARTNER_CLIENT_SECRET).")  # fmt: skip
+@DB_OPT
+def clients_link(name: str, host: str, client_id: str, client_secret: str, db: str) -> None:
+    """Link client NAME to its own PACT host HOST, where the answers to its requests are sent.
+
+    A RequestCreatedEvent from NAME is answered only when its source is HOST; the service authenticates
+    there with the client id and secret HOST issued (kept in the database as given: the service must
+    present them).
+
+    \b
+    Example:
+      footprint clients link acme-procurement https://pact.acme.example --client-id ID --client-secret SECRET
+    """
+    from .pact._client import base_url
+    from .server._store import Store
+
+    try:
+        store = Store(db)
+        try:
+            store.link_partner(name, base_url(host), client_id, client_secret)
+        finally:
+            store.close()
+    except FootprintError as e:
+        fail(e)
+    click.echo(json.dumps({"name": name, "host": base_url(host)}))
+
+
 @click.command()
 @click.argument("product_files", nargs=-1, required=True, type=click.Path())
-@_DB_OPT
+@DB_OPT
 @click.option(
     "--share-with", "share_with", multiple=True, help="Client name that may read the footprints (repeatable)."
 )
@@ -150,7 +187,7 @@ def publish(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...]
             geography=pact["geography"], pact_options={"product_ids": pact["product_ids"], **pact["to_pact"]},
         )  # fmt: skip
     except FootprintError as e:
-        _fail(e)
+        fail(e)
     for pf in pfs:
         click.echo(json.dumps({"id": pf["id"], "productIds": pf["productIds"], "status": pf["status"],
                                "precedingPfIds": pf.get("precedingPfIds", [])}))  # fmt: skip

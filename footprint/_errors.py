@@ -23,6 +23,7 @@ inherits the builtin that fits it, so ``except KeyError`` still catches an unkno
     │   └── LedgerIntegrityError               a snapshot that is not as recorded (hash or chain broken)
     ├── OutputError (OSError)                  an output file that cannot be written where it was asked
     ├── SchedulerError (ConnectionError)       no Dask cluster to run on: a scheduler that does not answer
+    ├── PactHostError (ConnectionError)        a partner's PACT host unreachable, refusing, or not answering PACT
     └── MissingDependencyError (ImportError)   an optional dependency (matplotlib, openpyxl) is not installed
 
 An :class:`InputError` carries its :class:`Problem` list: file, row, field, value, what was expected.
@@ -53,6 +54,7 @@ __all__ = [
     "NonFiniteError",
     "OutputError",
     "PactError",
+    "PactHostError",
     "Problem",
     "ProductError",
     "SchedulerError",
@@ -160,6 +162,11 @@ class OutputError(FootprintError, OSError):
     def __str__(self) -> str:
         # OSError formats its arguments as a tuple when given more than one; one sentence reads better.
         return str(self.args[0]) if self.args else ""
+
+
+class PactHostError(FootprintError, ConnectionError):
+    """A partner's PACT host that cannot be reached, refuses the credentials, or answers a request with an
+    error or a body that is not PACT: the message names the URL, the HTTP status and the host's error code."""
 
 
 class MissingDependencyError(FootprintError, ImportError):

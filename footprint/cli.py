@@ -17,6 +17,7 @@ import click
 
 from ._cli_ledger import ledger
 from ._cli_options import PREFOLDED_OPT, pact_options
+from ._cli_pull import pull
 from ._cli_server import clients, publish, serve
 from ._errors import FootprintError, InputError, Problem, ProductError
 from ._gwp import DEFAULT_GWP_SET, gwp_set, gwp_sets, load_gwp_set
@@ -1018,7 +1019,8 @@ def _pact_files(paths: Sequence[str]) -> list[Any]:
 
 @main.group()
 def pact() -> None:
-    """Read partners' PACT footprints: check them, or import them as supplier factors for bills of materials.
+    """Read partners' PACT footprints: check them, import them as supplier factors for bills of materials, or
+    pull them from a partner's PACT host.
 
     \b
     Examples:
@@ -1083,6 +1085,7 @@ def pact_import(files: tuple[str, ...], target: str | None) -> None:
         _write(json.dumps({"data": data}, indent=2, ensure_ascii=False), target)
 
 
+pact.add_command(pull)
 main.add_command(ledger)
 main.add_command(serve)
 main.add_command(clients)

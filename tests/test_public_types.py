@@ -23,6 +23,7 @@ ALLOWED_ANY = {
     ("pact_factors", "footprints"),
     ("to_pact", "upstream"),
     ("to_pact", "return"),
+    ("PulledFootprint.__init__", "document"),  # a PACT footprint as its host sent it
     ("product_schema", "return"),
     # lever rows are JSON-like records (numbers, names, lists of lever names, scopes as dicts)
     ("LeverResult.__init__", "rows"),

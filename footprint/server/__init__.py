@@ -9,6 +9,7 @@ from ._app import create_app
 from ._auth import ALL_SCOPES
 from ._clients import add_client
 from ._publish import publish_products
+from ._request import request_footprints
 from ._store import ServerError, Store
 
-__all__ = ["ALL_SCOPES", "ServerError", "Store", "add_client", "create_app", "publish_products"]
+__all__ = ["ALL_SCOPES", "ServerError", "Store", "add_client", "create_app", "publish_products", "request_footprints"]

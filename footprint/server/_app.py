@@ -11,6 +11,7 @@ from .. import __version__
 from .._factors import FactorLibrary
 from . import _routes_auth, _routes_calc, _routes_pact
 from ._bodies import CalcBodies
+from ._events import Outbox
 from ._http import AccessLog, BodyLimit, install_error_handlers
 from ._store import Store
 
@@ -28,10 +29,12 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY,
     token_ttl: int = DEFAULT_TOKEN_TTL,
     library: FactorLibrary | None = None,
+    outbox: Outbox | None = None,
 ) -> FastAPI:
     """The footprint service on the database ``db_url`` (an SQLite file path or URL, or a PostgreSQL URL).
 
-    ``library`` replaces the bundled factor library for the calculation API. The service's tables are
+    ``library`` replaces the bundled factor library for the calculation API; ``outbox`` says how events are
+    sent to partners' hosts (their certificates' check, the delays between attempts). The service's tables are
     created when absent; the token key comes from ``FOOTPRINT_SERVER_SECRET`` or is kept in the database.
     """
     store = Store(db_url)
@@ -51,6 +54,7 @@ def create_app(
     app.state.token_key = store.token_key()
     app.state.token_ttl = token_ttl
     app.state.library = library
+    app.state.outbox = outbox or Outbox()
     install_error_handlers(app)
     app.include_router(_routes_auth.router)
     app.include_router(_routes_pact.router)

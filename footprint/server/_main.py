@@ -10,6 +10,7 @@ import sys
 from fastapi import FastAPI
 
 from ._app import DEFAULT_MAX_BODY, create_app
+from ._events import Outbox
 
 __all__ = ["app"]
 
@@ -27,4 +28,5 @@ def app() -> FastAPI:
     return create_app(
         os.environ.get("FOOTPRINT_SERVER_DB", "ledger.db"),
         max_body_bytes=int(os.environ.get("FOOTPRINT_SERVER_MAX_BODY", DEFAULT_MAX_BODY)),
+        outbox=Outbox(verify=os.environ.get("FOOTPRINT_SERVER_PARTNER_CA") or True),
     )

@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from ._criteria import LISTS, TIMES, bad, filters
 from ._deps import EventsCaller, ListCaller, ReadCaller, StoreDep
+from ._events import answer, check_event, event_kind, receive
 from ._http import ApiError
-from ._store import footprints, has_key, parse_time, stamp
 
 __all__ = ["MAX_PAGE", "router"]
 
@@ -24,13 +25,7 @@ router = APIRouter(tags=["PACT"])
 #: The most footprints one page holds, whatever ``limit`` asks (the spec lets a host return fewer).
 MAX_PAGE = 100
 
-_LISTS = {"productid": "product", "companyid": "company", "classification": "classification", "geography": "geography"}
-_TIMES = ("validon", "validafter", "validbefore")
-_KNOWN = {*_LISTS, *_TIMES, "status", "limit", "offset"}
-_EVENT_TYPES = {
-    f"org.wbcsd.pact.ProductFootprint.{name}.3"
-    for name in ("RequestCreatedEvent", "RequestFulfilledEvent", "RequestRejectedEvent", "PublishedEvent")
-}
+_KNOWN = {*LISTS, *TIMES, "status", "limit", "offset"}
 
 
 def _param(name: str, where: str = "query", array: bool = False, fmt: str | None = None) -> dict[str, Any]:
@@ -54,48 +49,12 @@ _LIST_PARAMS = [
 ]
 
 
-def _bad(message: str) -> ApiError:
-    return ApiError(400, "BadRequest", message)
-
-
 def _int(values: Sequence[str], name: str, default: int) -> int:
     if not values:
         return default
     if len(values) > 1 or not values[0].isdigit() or len(values[0]) > 9:
-        raise _bad(f"{name} must be one non-negative integer")
+        raise bad(f"{name} must be one non-negative integer")
     return int(values[0])
-
-
-def _filters(params: dict[str, list[str]]) -> list[Any]:
-    """The SQL conditions of the query's filters: OR within a filter, AND across filters (PACT v3)."""
-    where: list[Any] = []
-    for name, kind in _LISTS.items():
-        if params.get(name):
-            where.append(has_key(kind, params[name]))
-    for name in _TIMES:
-        values = params.get(name, [])
-        if len(values) > 1:
-            raise _bad(f"{name} may be given once")
-        if values:
-            try:
-                t = stamp(parse_time(values[0]))
-            except ValueError:
-                raise _bad(
-                    f"{name} must be an ISO 8601 date-time with a time zone, e.g. 2025-04-01T00:00:00Z"
-                ) from None
-            if name == "validon":
-                where += [footprints.c.valid_from <= t, footprints.c.valid_to >= t]
-            elif name == "validafter":
-                where.append(footprints.c.valid_from > t)
-            else:
-                where.append(footprints.c.valid_to < t)
-    status = params.get("status", [])
-    if status:
-        wanted = {s.lower() for s in status}
-        if not wanted <= {"active", "deprecated"} or len(status) > 1:
-            raise _bad("status must be Active or Deprecated")
-        where.append(footprints.c.status == ("Active" if wanted == {"active"} else "Deprecated"))
-    return where
 
 
 @router.get(
@@ -111,14 +70,14 @@ async def list_footprints(request: Request, caller: ListCaller, store: StoreDep)
     for key, value in request.query_params.multi_items():
         name = key.lower()
         if name not in _KNOWN:
-            raise _bad(f"unknown filter {key!r}; known: productId, companyId, geography, classification, validOn, "
+            raise bad(f"unknown filter {key!r}; known: productId, companyId, geography, classification, validOn, "
                        "validAfter, validBefore, status, limit")  # fmt: skip
         if "\x00" in value or len(value) > 1000:
-            raise _bad(f"{key}: a value without NUL characters, at most 1000 characters, was expected")
+            raise bad(f"{key}: a value without NUL characters, at most 1000 characters, was expected")
         params.setdefault(name, []).append(value)
     limit = min(_int(params.get("limit", []), "limit", MAX_PAGE), MAX_PAGE)
     offset = _int(params.get("offset", []), "offset", 0)
-    where = _filters(params)
+    where = filters(params)
     data, more = await run_in_threadpool(store.list_footprints, caller.name, where, offset, limit)
     headers = {}
     if more:
@@ -154,34 +113,21 @@ async def get_footprint(id: str, caller: ReadCaller, store: StoreDep) -> Respons
     openapi_extra={"requestBody": {"required": True, "content": {"application/cloudevents+json": {"schema": {
         "type": "object", "required": ["specversion", "id", "source", "type", "data"]}}}}},
 )  # fmt: skip
-async def events(request: Request, caller: EventsCaller) -> Response:
-    """Accept a PACT event (CloudEvents 1.0, structured mode): checked, then answered 200 with an empty body."""
+async def events(request: Request, caller: EventsCaller, store: StoreDep, later: BackgroundTasks) -> Response:
+    """Accept a PACT event (CloudEvents 1.0, structured mode): checked, recorded and answered 200 with an empty
+    body. A RequestCreatedEvent is answered afterwards with a RequestFulfilledEvent (the matching footprints
+    shared with the caller) or a RequestRejectedEvent, sent to the caller's own host; a RequestFulfilledEvent
+    answering this service's request stores its footprints as supplier footprints."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in ("application/cloudevents+json", "application/json"):
         raise ApiError(415, "BadRequest", "events are sent as application/cloudevents+json")
     try:
         event = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError):
-        raise _bad("the body is not valid JSON") from None
-    _check_event(event)
+        raise bad("the body is not valid JSON") from None
+    check_event(event)
+    await run_in_threadpool(receive, store, caller.name, event)
+    if event_kind(event) == "RequestCreatedEvent":
+        own = f"{str(request.base_url).rstrip('/')}/3/events"
+        later.add_task(answer, store, request.app.state.outbox, caller.name, event, own)
     return Response(status_code=200)
-
-
-def _check_event(event: Any) -> None:
-    if not isinstance(event, dict):
-        raise _bad("an event is a JSON object")
-    for field in ("specversion", "id", "source", "type"):
-        if not isinstance(event.get(field), str) or not event[field]:
-            raise _bad(f"the event lacks its {field!r} (a non-empty string)")
-    if event["specversion"] != "1.0":
-        raise _bad("specversion must be 1.0")
-    if event["type"] not in _EVENT_TYPES:
-        raise _bad(f"unknown event type {event['type'][:100]!r}")
-    data = event.get("data")
-    if not isinstance(data, dict):
-        raise _bad("the event lacks its data object")
-    kind = event["type"].split(".")[-2]
-    need = {"RequestCreatedEvent": "pf", "RequestFulfilledEvent": "pfs", "RequestRejectedEvent": "error",
-            "PublishedEvent": "pfIds"}[kind]  # fmt: skip
-    if need not in data:
-        raise _bad(f"a {kind} carries data.{need}")

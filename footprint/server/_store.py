@@ -20,7 +20,7 @@ from .._errors import FootprintError
 from .._ledger import Ledger
 from .._ledger_schema import engine_url
 
-__all__ = ["ClientRow", "ServerError", "Store"]
+__all__ = ["ClientRow", "EventRow", "PartnerRow", "ServerError", "Store"]
 
 _meta = sa.MetaData()
 
@@ -73,11 +73,69 @@ shares = sa.Table(
     sa.Column("client_name", sa.String(64), primary_key=True),
 )
 
+#: Where to send the answers to a client's requests: its own PACT host, and the credentials that host
+#: issued to this one (kept as given: the service must present them).
+partners = sa.Table(
+    "server_partners",
+    _meta,
+    sa.Column("client_name", sa.String(64), primary_key=True),
+    sa.Column("host", sa.Text, nullable=False),
+    sa.Column("client_id", sa.Text, nullable=False),
+    sa.Column("client_secret", sa.Text, nullable=False),
+    sa.Column("created", sa.String(32), nullable=False),
+)
+
+#: Every event received (``in``: ``peer`` is the client that sent it) and sent (``out``: ``peer`` is the host
+#: it went to), with what became of it (``state``, ``detail``).
+events = sa.Table(
+    "server_events",
+    _meta,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("direction", sa.String(3), nullable=False),
+    sa.Column("event_id", sa.Text, nullable=False),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("peer", sa.Text, nullable=False),
+    sa.Column("request_event_id", sa.Text, nullable=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("updated", sa.String(32), nullable=False),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Index("server_events_request", "request_event_id"),
+)
+
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class ServerError(FootprintError):
     """The service's database or its content is not as expected (a bad URL, an unknown client name...)."""
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """A client's own PACT host, where the answers to its requests go, and this service's credentials there."""
+
+    client_name: str
+    host: str
+    client_id: str
+    client_secret: str
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An event received or sent, and what became of it."""
+
+    seq: int
+    direction: str
+    event_id: str
+    type: str
+    peer: str
+    request_event_id: str | None
+    state: str
+    detail: str
+    attempts: int
+    document: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -103,6 +161,7 @@ class Store:
         with Ledger(db_url):  # the ledger's schema first: a ledger accepts tables beside its own, not before
             pass
         url = engine_url(db_url)
+        self.db_url = db_url
         self.url = url
         self.display = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
         try:
@@ -185,6 +244,76 @@ class Store:
         """The names of every client."""
         with self._tx() as conn:
             return set(conn.execute(sa.select(clients.c.name)).scalars())
+
+    # -- partners and events ----------------------------------------------------------------------------
+
+    def link_partner(self, name: str, host: str, client_id: str, client_secret: str) -> None:
+        """Record (or replace) where client ``name``'s own PACT host is, and the credentials it issued."""
+        self.check_clients([name])
+        with self._tx() as conn:
+            conn.execute(partners.delete().where(partners.c.client_name == name))
+            conn.execute(partners.insert().values(client_name=name, host=host, client_id=client_id,
+                                                  client_secret=client_secret, created=now_utc()))  # fmt: skip
+
+    def partner(self, name: str) -> PartnerRow | None:
+        """Client ``name``'s own PACT host, or None when none was linked."""
+        with self._tx() as conn:
+            row = conn.execute(sa.select(partners).where(partners.c.client_name == name)).first()
+        return None if row is None else PartnerRow(row.client_name, row.host, row.client_id, row.client_secret)
+
+    def record_event(self, direction: str, event: dict[str, Any], peer: str, state: str, detail: str = "") -> int:
+        """Store an event received (``"in"``) or to send (``"out"``); its sequence number."""
+        data = event.get("data")
+        data = data if isinstance(data, dict) else {}
+        request_id = data.get("requestEventId") if direction == "in" else None
+        now = now_utc()
+        with self._tx() as conn:
+            seq = conn.execute(
+                events.insert().values(
+                    direction=direction, event_id=str(event.get("id", ""))[:200], type=str(event.get("type", ""))[:200],
+                    peer=peer, request_event_id=str(request_id)[:200] if request_id is not None else None,
+                    state=state, detail=detail, attempts=0, created=now, updated=now,
+                    document=json.dumps(event, ensure_ascii=False),
+                )
+            ).inserted_primary_key  # fmt: skip
+        return int(seq[0]) if seq else 0
+
+    def update_event(self, seq: int, state: str, detail: str, attempts: int | None = None) -> None:
+        """Set what became of event ``seq``."""
+        values: dict[str, Any] = {"state": state, "detail": detail, "updated": now_utc()}
+        if attempts is not None:
+            values["attempts"] = attempts
+        with self._tx() as conn:
+            conn.execute(events.update().where(events.c.seq == seq).values(**values))
+
+    def events(
+        self, *, direction: str | None = None, event_id: str | None = None, request_event_id: str | None = None
+    ) -> list[EventRow]:
+        """The events recorded, oldest first, those matching every condition given."""
+        q = sa.select(events).order_by(events.c.seq)
+        if direction is not None:
+            q = q.where(events.c.direction == direction)
+        if event_id is not None:
+            q = q.where(events.c.event_id == event_id)
+        if request_event_id is not None:
+            q = q.where(events.c.request_event_id == request_event_id)
+        with self._tx() as conn:
+            rows = list(conn.execute(q))
+        return [
+            EventRow(
+                r.seq,
+                r.direction,
+                r.event_id,
+                r.type,
+                r.peer,
+                r.request_event_id,
+                r.state,
+                r.detail,
+                r.attempts,
+                json.loads(r.document),
+            )
+            for r in rows
+        ]
 
     # -- footprints --------------------------------------------------------------------------------------
 

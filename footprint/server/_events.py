@@ -1,0 +1,209 @@
+"""PACT v3 events (CloudEvents 1.0, structured mode): checking what ``POST /3/events`` receives, and acting on it.
+
+- A ``RequestCreatedEvent`` asks for footprints by the criteria of ListFootprints. It is accepted (200) and
+  answered afterwards: the footprints shared with the requester that match go back in one
+  ``RequestFulfilledEvent``, or a ``RequestRejectedEvent`` says why not. The answer goes to the host named
+  in the event's ``source`` (PACT v3 rest-api, "Asynchronous request and retrieval of Product Footprints"),
+  after checking it against the host linked to the requesting client (``footprint clients link``), and the
+  service authenticates there with the credentials that host issued (the specification's authentication
+  flow). Sending is retried with growing delays; every attempt is recorded.
+- A ``RequestFulfilledEvent`` answering a request this service sent stores its footprints, validated, as
+  supplier footprints (:mod:`footprint.pact._pulled`); a ``RequestRejectedEvent`` is recorded for the
+  requester to read. Events answering nothing this service asked are recorded and left alone.
+- A ``PublishedEvent`` is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from .._errors import FootprintError
+from ..pact._client import PactClient, Verify
+from ..pact._pulled import store_pulled
+from ._criteria import LISTS, bad, filters
+from ._store import Store
+
+__all__ = [
+    "EVENT_TYPES",
+    "MAX_ANSWER",
+    "Outbox",
+    "answer",
+    "check_event",
+    "criteria",
+    "deliver",
+    "event_kind",
+    "receive",
+]
+
+log = logging.getLogger("footprint.server.events")
+
+_PREFIX, _SUFFIX = "org.wbcsd.pact.ProductFootprint.", ".3"
+_KINDS = ("RequestCreatedEvent", "RequestFulfilledEvent", "RequestRejectedEvent", "PublishedEvent")
+#: The four event types of PACT v3.0.3 (openapi.yaml, components.schemas.*Event.properties.type).
+EVENT_TYPES = frozenset(f"{_PREFIX}{k}{_SUFFIX}" for k in _KINDS)
+_CRITERIA = {"productid", "companyid", "geography", "classification", "validon", "validafter", "validbefore", "status"}
+#: The most footprints one RequestFulfilledEvent carries.
+MAX_ANSWER = 100
+
+
+def event_kind(event: dict[str, Any]) -> str:
+    """``RequestCreatedEvent``, ``RequestFulfilledEvent``, ``RequestRejectedEvent`` or ``PublishedEvent``."""
+    return str(event["type"])[len(_PREFIX) : -len(_SUFFIX)]
+
+
+def check_event(event: Any) -> None:
+    """Raise a 400 ``BadRequest`` naming what is wrong unless ``event`` is a PACT v3 event with its data."""
+    if not isinstance(event, dict):
+        raise bad("an event is a JSON object")
+    for field in ("specversion", "id", "source", "type"):
+        if not isinstance(event.get(field), str) or not event[field]:
+            raise bad(f"the event lacks its {field!r} (a non-empty string)")
+    if event["specversion"] != "1.0":
+        raise bad("specversion must be 1.0")
+    if event["type"] not in EVENT_TYPES:
+        raise bad(f"unknown event type {event['type'][:100]!r}")
+    data = event.get("data")
+    if not isinstance(data, dict):
+        raise bad("the event lacks its data object")
+    kind = event_kind(event)
+    if kind == "RequestCreatedEvent":
+        criteria(data)
+        return
+    need = {"RequestFulfilledEvent": ("requestEventId", "pfs"), "RequestRejectedEvent": ("requestEventId", "error"),
+            "PublishedEvent": ("pfIds",)}[kind]  # fmt: skip
+    for field in need:
+        if field not in data:
+            raise bad(f"a {kind} carries data.{field}")
+
+
+def criteria(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The filter criteria of a RequestCreatedEvent's data as ListFootprints parameters (lower-cased names,
+    lists of strings); 400 for an unknown criterion or a value of the wrong type. ``comment`` is free text;
+    a 2.x-style ``pf`` fragment's ``productIds`` count as ``productId``."""
+    out: dict[str, list[str]] = {}
+    for key, given in data.items():
+        name, value = key.lower(), given
+        if name == "comment" or name.startswith("x-"):
+            continue
+        if name == "pf" and isinstance(given, dict) and isinstance(given.get("productIds"), list):
+            name, value = "productid", given["productIds"]
+        if name not in _CRITERIA:
+            raise bad(f"unknown criterion data.{key[:50]}; known: productId, companyId, geography, classification, "
+                      "validOn, validAfter, validBefore, status, comment")  # fmt: skip
+        values = value if name in LISTS else [value]
+        if (
+            not isinstance(values, list)
+            or not values
+            or not all(isinstance(v, str) and 0 < len(v) <= 1000 and "\x00" not in v for v in values)
+        ):
+            kind = "a list of strings" if name in LISTS else "a string"
+            raise bad(f"data.{key} must be {kind}")
+        out[name] = list(values)
+    filters(out)  # dates and status checked now: a request that cannot be understood is refused at once
+    return out
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """How answers are sent: the certificate check for partners' hosts, the delays between attempts."""
+
+    verify: Verify = True
+    delays: Sequence[float] = (1.0, 2.0, 4.0, 8.0)
+    timeout: float = 30.0
+
+
+def receive(store: Store, caller: str, event: dict[str, Any]) -> int:
+    """Record an event ``caller`` sent, acting on answers to this service's own requests; its record's number.
+    A RequestCreatedEvent is only recorded here: :func:`answer` runs after the 200 has gone back."""
+    kind = event_kind(event)
+    seq = store.record_event("in", event, caller, "received")
+    if kind == "RequestFulfilledEvent":
+        _store_answer(store, seq, event)
+    return seq
+
+
+def _store_answer(store: Store, seq: int, event: dict[str, Any]) -> None:
+    """Store the footprints of a RequestFulfilledEvent that answers a request this service sent."""
+    request_id = str(event["data"].get("requestEventId"))
+    asked = [e for e in store.events(direction="out", event_id=request_id) if e.type.endswith("RequestCreatedEvent.3")]
+    if not asked:
+        store.update_event(seq, "unsolicited", "answers no request this service sent; footprints not stored")
+        return
+    pfs = event["data"].get("pfs")
+    try:
+        report = store_pulled(store.db_url, pfs if isinstance(pfs, list) else [pfs], host=asked[0].peer, via="event")
+    except FootprintError as e:
+        store.update_event(seq, "refused", str(e)[:2000])
+        return
+    counts = {"new": list(report.new), "updated": list(report.updated), "unchanged": report.unchanged}
+    store.update_event(seq, "stored", json.dumps(counts))
+
+
+def answer(store: Store, outbox: Outbox, caller: str, event: dict[str, Any], own_source: str) -> None:
+    """Answer a RequestCreatedEvent from ``caller``: the footprints shared with it that match, or a rejection,
+    sent to its host. Never raises: what happened is recorded on the events."""
+    request_id = str(event["id"])
+    partner = store.partner(caller)
+    if partner is None or not _same_host(str(event["source"]), partner.host):
+        why = "no host linked to this client" if partner is None else f"source is not the linked host {partner.host}"
+        store.record_event("out", {"id": "", "type": "", "data": {"requestEventId": request_id}}, caller,
+                           "undeliverable", f"answer to {request_id} not sent: {why}")  # fmt: skip
+        log.warning("request %s from %s not answered: %s", request_id, caller, why)
+        return
+    docs, _more = store.list_footprints(caller, filters(criteria(event["data"])), 0, MAX_ANSWER)
+    if docs:
+        data: dict[str, Any] = {"requestEventId": request_id, "pfs": docs}
+        kind = "RequestFulfilledEvent"
+    else:
+        data = {"requestEventId": request_id,
+                "error": {"code": "NotFound", "message": "No footprint shared with you matches the request."}}  # fmt: skip
+        kind = "RequestRejectedEvent"
+    reply = {"type": f"{_PREFIX}{kind}{_SUFFIX}", "specversion": "1.0", "id": str(uuid.uuid4()), "source": own_source,
+             "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "data": data}  # fmt: skip
+    seq = store.record_event("out", reply, partner.host, "sending")
+    deliver(store, outbox, seq, reply, partner.host, partner.client_id, partner.client_secret)
+
+
+def deliver(store: Store, outbox: Outbox, seq: int, event: dict[str, Any], host: str, client_id: str,
+            client_secret: str) -> bool:  # fmt: skip
+    """Send ``event`` to ``host``'s Action Events, retrying after each of ``outbox.delays``; record the
+    outcome on event ``seq``. Whether it was accepted."""
+    attempts = 0
+    error = ""
+    for delay in (0.0, *outbox.delays):
+        time.sleep(delay)
+        attempts += 1
+        try:
+            with PactClient(host, client_id, client_secret, verify=outbox.verify, timeout=outbox.timeout) as peer:
+                peer.send_event(event)
+        except FootprintError as e:
+            error = str(e)[:2000]
+            store.update_event(seq, "retrying", error, attempts)
+            continue
+        store.update_event(seq, "sent", f"accepted by {host}", attempts)
+        return True
+    store.update_event(seq, "failed", error, attempts)
+    log.warning("event %s to %s failed after %d attempts: %s", event.get("id"), host, attempts, error)
+    return False
+
+
+def _same_host(source: str, host: str) -> bool:
+    """Whether an event's ``source`` (a URI reference, ``//host/path`` or ``https://host/path``) names the
+    linked ``host`` (same host name and port; scheme-relative sources count as HTTPS)."""
+    src = urlsplit(source if "://" in source else "https:" + source if source.startswith("//") else "")
+    dst = urlsplit(host)
+    ports = {"https": 443, "http": 80}
+    try:
+        return (src.hostname or "").lower() == (dst.hostname or "").lower() != "" and (
+            src.port or ports.get(src.scheme)
+        ) == (dst.port or ports.get(dst.scheme))
+    except ValueError:
+        return False

@@ -1,0 +1,198 @@
+"""``POST /3/events`` acting on PACT v3 events, with two of the service's hosts on loopback (uvicorn, HTTPS, a
+self-signed certificate both trust, httpx): an owner that publishes footprints and a requester whose own
+host receives the answers.
+
+The owner knows the requester as client ``buyer`` and has linked it to the requester's host with the
+credentials that host issued it (client ``seller`` there), as PACT v3 rest-api "Asynchronous request and
+retrieval of Product Footprints" asks: the answer goes to the host in the request's ``source``, checked
+first, after the authentication flow against that host.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from server_support import postgres_schema, running, self_signed_cert, tls_client
+
+import footprint as fp
+from footprint.server import Store, create_app, request_footprints
+from footprint.server._auth import hash_secret
+from footprint.server._events import Outbox
+
+ROOT = Path(__file__).resolve().parent.parent
+VALVE_ID = "urn:pact:valve-maker.example:supplier-id:sgv-5-10k"
+ALL = ("footprint:list", "footprint:read", "footprint:events", "footprint:calculate")
+CE = "application/cloudevents+json; charset=UTF-8"
+CREATED = "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3"
+
+
+def _client(store: Store, name: str) -> tuple[str, str]:
+    secret = f"secret-of-{name}-0123456789"
+    return store.add_client(name, hash_secret(secret), ALL), secret
+
+
+def _valve_footprint() -> dict[str, Any]:
+    valve = fp.load_product(ROOT / "examples" / "subsea_gate_valve.yaml")
+    return fp.to_pact(
+        fp.calculate(valve), company_name="Valve maker AS", company_ids=["valve-maker"],
+        company_domain="valve-maker.example", reference_period=valve.reference_period, geography="NO",
+        fossil_carbon_content=6.1,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
+    """The owner (valve footprint shared with ``buyer``) and the requester, both running."""
+    folder = tmp_path_factory.mktemp("events")
+    cert = self_signed_cert(folder)
+    with _two_databases(request.param, folder) as (owner_db, requester_db):
+        owner, requester = Store(owner_db), Store(requester_db)
+        buyer = _client(owner, "buyer")
+        seller = _client(requester, "seller")
+        pf = _valve_footprint()
+        owner.publish(pf, "sgv-5-10k", ["buyer"], None)
+        outbox = Outbox(verify=str(cert[0]), delays=(0.05, 0.05))
+        with (
+            running(create_app(owner_db, outbox=outbox), cert) as owner_url,
+            running(create_app(requester_db, outbox=outbox), cert) as requester_url,
+        ):
+            owner.link_partner("buyer", requester_url, *seller)
+            yield SimpleNamespace(owner=owner, requester=requester, owner_url=owner_url, owner_db=owner_db,
+                                  requester_url=requester_url, requester_db=requester_db, buyer=buyer, seller=seller,
+                                  cert=cert, pf=pf)  # fmt: skip
+        owner.close()
+        requester.close()
+
+
+def _two_databases(kind: str, folder: Path) -> Any:
+    from contextlib import ExitStack, contextmanager
+
+    @contextmanager
+    def both() -> Iterator[tuple[str, str]]:
+        if kind == "sqlite":
+            yield str(folder / "owner.db"), str(folder / "requester.db")
+            return
+        with ExitStack() as stack:
+            yield stack.enter_context(postgres_schema()), stack.enter_context(postgres_schema())
+
+    return both()
+
+
+def _post_event(pair: SimpleNamespace, event: dict[str, Any]) -> Any:
+    with tls_client(pair.owner_url, pair.cert[0]) as c:
+        token = c.post("/auth/token", data={"grant_type": "client_credentials"}, auth=pair.buyer).json()["access_token"]
+        return c.post("/3/events", json=event, headers={"Authorization": f"Bearer {token}", "Content-Type": CE})
+
+
+def _settled(store: Store, event_id: str, seconds: float = 30) -> list[Any]:
+    """The owner's outgoing records answering ``event_id``, once none is still being sent."""
+    deadline = time.monotonic() + seconds
+    while True:
+        out = [e for e in store.events(direction="out") if e.document.get("data", {}).get("requestEventId") == event_id]
+        if out and all(e.state not in ("sending", "retrying") for e in out):
+            return out
+        assert time.monotonic() < deadline, f"no answer to {event_id}"
+        time.sleep(0.1)
+
+
+def test_request_created_is_fulfilled_on_the_requesters_host(pair: SimpleNamespace) -> None:
+    """A request naming the valve's product id comes back as a RequestFulfilledEvent holding the valve's
+    footprint, stored on the requester's side as a supplier footprint from the owner's host."""
+    report = request_footprints(
+        pair.owner_url, *pair.buyer, db=pair.requester_db, source=pair.requester_url, product_ids=[VALVE_ID],
+        wait=30, verify=str(pair.cert[0]),
+    )  # fmt: skip
+    assert report.new == (pair.pf["id"],) or report.unchanged == 1
+    pulled = {p.id: p for p in fp.pulled_footprints(pair.requester_db)}
+    got = pulled[pair.pf["id"]]
+    assert (got.host, got.via, got.document["pcf"]) == (pair.owner_url, "event", pair.pf["pcf"])
+    (sent,) = [e for e in pair.owner.events(direction="out") if e.type.endswith("RequestFulfilledEvent.3")][-1:]
+    assert (sent.state, sent.attempts, sent.peer) == ("sent", 1, pair.requester_url)
+
+
+def test_request_for_nothing_shared_is_rejected(pair: SimpleNamespace) -> None:
+    """A product the owner has not shared with the requester is answered with a RequestRejectedEvent
+    (NotFound), which the requester reads as a refusal; nothing is stored."""
+    before = len(fp.pulled_footprints(pair.requester_db))
+    with pytest.raises(fp.PactHostError, match="NotFound"):
+        request_footprints(pair.owner_url, *pair.buyer, db=pair.requester_db, source=pair.requester_url,
+                           product_ids=["urn:pact:valve-maker.example:supplier-id:none"], wait=30,
+                           verify=str(pair.cert[0]))  # fmt: skip
+    assert len(fp.pulled_footprints(pair.requester_db)) == before
+
+
+def test_tc12_request_with_v3_criteria_is_accepted(pair: SimpleNamespace) -> None:
+    """Conformance case 12 sends its criteria as data.productId (v3), not a v2 ``pf`` fragment: accepted
+    (200, empty body). Its source is not the requester's linked host, so no answer is sent there: the
+    owner records the request as undeliverable."""
+    event = {"specversion": "1.0", "id": "tc12-1", "source": "https://webhook.example.com", "time": "2023-05-19T10:30:00Z",
+             "type": CREATED, "data": {"productId": ["urn:gtin:1234567890123"], "comment": "Please send PCF data."}}  # fmt: skip
+    r = _post_event(pair, event)
+    assert (r.status_code, r.content) == (200, b"")
+    (out,) = _settled(pair.owner, "tc12-1")
+    assert out.state == "undeliverable"
+    assert "linked host" in out.detail
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [({"productid": "urn:gtin:1"}, "list of strings"), ({"validOn": "yesterday"}, "validon"),
+     ({"colour": ["red"]}, "colour"), ({"status": "Gone"}, "status")],
+)  # fmt: skip
+def test_request_with_bad_criteria_is_refused_at_once(pair: SimpleNamespace, data: dict[str, Any], named: str) -> None:
+    """A request that cannot be understood gets a 400 naming the criterion (PACT v3 RequestCreatedEvent:
+    "respond with an appropriate 4xx"), and nothing is recorded or sent."""
+    before = len(pair.owner.events())
+    event = {"specversion": "1.0", "id": "bad-1", "source": pair.requester_url, "type": CREATED, "data": data}
+    r = _post_event(pair, event)
+    assert (r.status_code, r.json()["code"]) == (400, "BadRequest")
+    assert named in r.json()["message"].lower()
+    assert len(pair.owner.events()) == before
+
+
+def test_unsolicited_fulfilled_event_stores_nothing(pair: SimpleNamespace) -> None:
+    """A RequestFulfilledEvent that answers no request of the receiver is recorded but its footprints are not
+    stored: supplier data enters only as an answer to one's own request."""
+    before = len(fp.pulled_footprints(pair.owner_db))
+    event = {"specversion": "1.0", "id": "f-1", "source": pair.requester_url,
+             "type": "org.wbcsd.pact.ProductFootprint.RequestFulfilledEvent.3",
+             "data": {"requestEventId": "never-asked", "pfs": [pair.pf]}}  # fmt: skip
+    assert _post_event(pair, event).status_code == 200
+    (got,) = pair.owner.events(direction="in", event_id="f-1")
+    assert got.state == "unsolicited"
+    assert len(fp.pulled_footprints(pair.owner_db)) == before
+
+
+def test_published_event_is_recorded(pair: SimpleNamespace) -> None:
+    """Conformance case 15: a PublishedEvent is accepted (200) and recorded with its footprint ids."""
+    event = {"specversion": "1.0", "id": "p-1", "source": pair.requester_url, "time": "2025-05-19T11:30:00Z",
+             "type": "org.wbcsd.pact.ProductFootprint.PublishedEvent.3", "data": {"pfIds": [pair.pf["id"]]}}  # fmt: skip
+    assert _post_event(pair, event).status_code == 200
+    (got,) = pair.owner.events(direction="in", event_id="p-1")
+    assert (got.peer, got.state, got.document["data"]["pfIds"]) == ("buyer", "received", [pair.pf["id"]])
+
+
+def test_an_unreachable_requester_is_retried_then_failed(tmp_path: Path) -> None:
+    """When the requester's host does not answer, sending is tried once and after each delay (2 delays: 3
+    attempts), then recorded as failed with the reason."""
+    cert = self_signed_cert(tmp_path)
+    db = str(tmp_path / "owner.db")
+    store = Store(db)
+    buyer = _client(store, "buyer")
+    store.publish(_valve_footprint(), "sgv-5-10k", ["buyer"], None)
+    store.link_partner("buyer", "https://127.0.0.1:9", "id", "secret")  # port 9 (discard): nothing listens
+    pair = SimpleNamespace(owner_url="", cert=cert, buyer=buyer)
+    with running(create_app(db, outbox=Outbox(verify=str(cert[0]), delays=(0.05, 0.05))), cert) as url:
+        pair.owner_url = url
+        event = {"specversion": "1.0", "id": "r-9", "source": "https://127.0.0.1:9/3/events", "type": CREATED,
+                 "data": {"productId": [VALVE_ID]}}  # fmt: skip
+        assert _post_event(pair, event).status_code == 200
+        (out,) = _settled(store, "r-9")
+    store.close()
+    assert (out.state, out.attempts) == ("failed", 3)
+    assert "127.0.0.1:9" in out.detail
