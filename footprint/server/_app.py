@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from .. import __version__
 from .._factors import FactorLibrary
-from . import _routes_auth, _routes_calc, _routes_pact
+from . import _routes_auth, _routes_calc, _routes_catalogue, _routes_ledger, _routes_pact
 from ._bodies import CalcBodies
 from ._events import Outbox
 from ._http import AccessLog, BodyLimit, install_error_handlers
@@ -59,6 +59,8 @@ def create_app(
     app.include_router(_routes_auth.router)
     app.include_router(_routes_pact.router)
     app.include_router(_routes_calc.router)
+    app.include_router(_routes_catalogue.router)
+    app.include_router(_routes_ledger.router)
     # added last = outermost: the access log sees every answer, the body limit runs before any parsing
     app.add_middleware(CalcBodies)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)

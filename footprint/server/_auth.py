@@ -27,8 +27,9 @@ __all__ = [
     "read_token",
 ]
 
-#: The scopes a client may hold: the PACT ones (list, read, events) and the service's calculation API.
-ALL_SCOPES = ("footprint:list", "footprint:read", "footprint:events", "footprint:calculate")
+#: The scopes a client may hold: the PACT ones (list, read, events) and the service's calculation API and
+#: ledger (recording results, reading snapshots and roll-ups).
+ALL_SCOPES = ("footprint:list", "footprint:read", "footprint:events", "footprint:calculate", "footprint:ledger")
 
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: about 16 MiB and tens of milliseconds per check
 _HEADER = {"alg": "HS256", "typ": "JWT"}

@@ -11,7 +11,7 @@ from ._auth import Caller, TokenError, read_token
 from ._http import ApiError
 from ._store import Store
 
-__all__ = ["CalcCaller", "EventsCaller", "ListCaller", "ReadCaller", "StoreDep", "get_store", "require"]
+__all__ = ["CalcCaller", "EventsCaller", "LedgerCaller", "ListCaller", "ReadCaller", "StoreDep", "get_store", "require"]
 
 _BEARER = {"WWW-Authenticate": 'Bearer realm="footprint"'}
 
@@ -54,3 +54,4 @@ ListCaller = Annotated[Caller, Depends(require("footprint:list"))]
 ReadCaller = Annotated[Caller, Depends(require("footprint:read"))]
 EventsCaller = Annotated[Caller, Depends(require("footprint:events"))]
 CalcCaller = Annotated[Caller, Depends(require("footprint:calculate"))]
+LedgerCaller = Annotated[Caller, Depends(require("footprint:ledger"))]

@@ -23,7 +23,7 @@ from .._result import FootprintResult
 from ._deps import CalcCaller
 from ._http import ApiError
 
-__all__ = ["MAX_BATCH", "router"]
+__all__ = ["MAX_BATCH", "library_of", "router"]
 
 router = APIRouter(prefix="/v1", tags=["calculation"])
 
@@ -75,7 +75,8 @@ class FactorList(BaseModel):
     factors: list[EmissionFactor]
 
 
-def _library(request: Request, expected: str | None) -> FactorLibrary:
+def library_of(request: Request, expected: str | None) -> FactorLibrary:
+    """The server's factor library; a 409 when the caller expects another version."""
     lib: FactorLibrary = request.app.state.library or default_library()
     if expected is not None and expected != lib.version:
         raise ApiError(409, "BadRequest", f"factor library version {expected!r} is not the server's {lib.version!r}")
@@ -98,14 +99,14 @@ def _one(
 @router.post("/calculate", response_model=FootprintResult, openapi_extra=_YAML)
 def calculate_product(body: CalculateRequest, request: Request, _caller: CalcCaller) -> FootprintResult:
     """The lifecycle footprint of one product (``footprint.calculate``)."""
-    lib = _library(request, body.factor_library_version)
+    lib = library_of(request, body.factor_library_version)
     return _one(body.product, lib, body.gwp, body.prefolded, body.quantity, "product")
 
 
 @router.post("/calculate/batch", response_model=BatchResponse, openapi_extra=_YAML_BATCH)
 def calculate_batch(body: BatchRequest, request: Request, _caller: CalcCaller) -> BatchResponse:
     """The footprints of several products, each on its own (``footprint.calculate`` per product)."""
-    lib = _library(request, body.factor_library_version)
+    lib = library_of(request, body.factor_library_version)
     return BatchResponse(
         results=[_one(p, lib, body.gwp, body.prefolded, 1.0, f"products[{k}]") for k, p in enumerate(body.products)]
     )
@@ -121,7 +122,7 @@ def search_factors(
     limit: int = Query(50, ge=1, le=500),
 ) -> FactorList:
     """Factors of the server's library that match (``FactorLibrary.search``)."""
-    lib = _library(request, None)
+    lib = library_of(request, None)
     found = lib.search(q, category=category, region=region)[:limit]
     return FactorList(factor_library_version=lib.version, footprint_version=__version__, factors=found)
 
@@ -129,7 +130,7 @@ def search_factors(
 @router.get("/factors/{factor_id}", response_model=EmissionFactor)
 def read_factor(factor_id: str, request: Request, _caller: CalcCaller) -> EmissionFactor:
     """One factor by id (``FactorLibrary.get``)."""
-    lib = _library(request, None)
+    lib = library_of(request, None)
     if len(factor_id) > 200 or factor_id not in lib.ids:
         raise ApiError(404, "NotFound", "no factor with this id in the server's library")
     return lib.get(factor_id)
@@ -146,7 +147,7 @@ class VersionInfo(BaseModel):
 @router.get("/version", response_model=VersionInfo)
 def version(request: Request) -> VersionInfo:
     """The library and factor library versions of this server (no token needed)."""
-    lib = _library(request, None)
+    lib = library_of(request, None)
     return VersionInfo(
         footprint_version=__version__, factor_library_version=lib.version, default_gwp_set=DEFAULT_GWP_SET
     )

@@ -1,0 +1,114 @@
+"""``POST /v1/catalogue``: a whole catalogue from its three tables (products, BOM, activities), each sent as
+JSON rows, CSV text or a base64 Parquet file, calculated with the library's ``prepare_catalogue`` and
+``calculate_catalogue``; the answer is the library's own catalogue document (``footprint schema catalogue``).
+
+CSV and Parquet tables are written to a private temporary folder and read there by the library, so that
+their errors name the table, row and column exactly as for files on disk (the folder is not named)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .._catalogue import calculate_catalogue, prepare_catalogue
+from .._contracts import CatalogueDocument
+from .._errors import FootprintError, InputError
+from .._factors import DEFAULT_PREFOLDED, PrefoldedPolicy
+from .._gwp import DEFAULT_GWP_SET, gwp_set
+from ._deps import CalcCaller
+from ._http import ApiError
+from ._routes_calc import library_of
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["calculation"])
+
+Cell = str | float | int | bool | None
+
+
+class Table(BaseModel):
+    """One table of a catalogue, given one way: ``rows`` (JSON objects keyed by column), ``csv`` (the text of
+    a CSV file, ``#`` comment lines allowed) or ``parquet_base64`` (a Parquet file, base64)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rows: list[dict[str, Cell]] | None = Field(default=None, max_length=200_000)
+    csv: str | None = None
+    parquet_base64: str | None = None
+
+    @model_validator(mode="after")
+    def given_one_way(self) -> Table:
+        """Exactly one of rows, csv and parquet_base64."""
+        if sum(x is not None for x in (self.rows, self.csv, self.parquet_base64)) != 1:
+            raise ValueError("give the table one way: rows, csv or parquet_base64")
+        return self
+
+
+class CatalogueRequest(BaseModel):
+    """The three tables of a catalogue (docs/catalogue.md), the GWP set and the policy for pre-folded factors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    products: Table
+    bom: Table
+    activities: Table
+    gwp: str = DEFAULT_GWP_SET
+    prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED
+    factor_library_version: str | None = None
+
+
+def _source(table: Table, name: str, folder: Path) -> Any:
+    """What the library reads: a DataFrame of the rows, or the file written from the CSV or Parquet."""
+    if table.rows is not None:
+        import pandas as pd
+
+        return pd.DataFrame(table.rows)
+    if table.csv is not None:
+        path = folder / f"{name}.csv"
+        path.write_text(table.csv, encoding="utf-8")
+        return path
+    try:
+        data = base64.b64decode(table.parquet_base64 or "", validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(400, "BadRequest", f"{name}.parquet_base64 is not base64") from None
+    path = folder / f"{name}.parquet"
+    path.write_bytes(data)
+    return path
+
+
+def _hidden(text: str, folder: Path) -> str:
+    return text.replace(f"{folder}/", "").replace(str(folder), "")
+
+
+@router.post(
+    "/catalogue",
+    response_model=CatalogueDocument,
+    responses={400: {"description": "BadRequest: every problem with its table, row and column"}},
+)
+def calculate_catalogue_route(body: CatalogueRequest, request: Request, _caller: CalcCaller) -> Response:
+    """Every product of a catalogue (``footprint.calculate_catalogue``), rolled up to families, suppliers and
+    the cluster; the answer carries ``input_hash`` and ``factor_library_version``."""
+    lib = library_of(request, body.factor_library_version)
+    with tempfile.TemporaryDirectory(prefix="footprint-catalogue-") as tmp:
+        folder = Path(tmp)
+        try:
+            products, bom, activities = (
+                _source(getattr(body, n), n, folder) for n in ("products", "bom", "activities")
+            )
+            catalogue = prepare_catalogue(products, bom, activities, library=lib)
+            result = calculate_catalogue(catalogue, gwp=gwp_set(body.gwp), prefolded=body.prefolded)
+        except InputError as e:
+            problems = [
+                {k: _hidden(v, folder) if isinstance(v, str) else v for k, v in p.items()} for p in e.to_records()
+            ]
+            raise ApiError(400, "BadRequest", _hidden(str(e), folder)[:2000], problems=problems) from None
+        except FootprintError as e:
+            raise ApiError(400, "BadRequest", _hidden(str(e), folder)[:2000]) from None
+    return Response(result.model_dump_json(), media_type="application/json")

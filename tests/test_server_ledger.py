@@ -1,0 +1,134 @@
+"""Catalogue uploads and the ledger over HTTP (``/v1/catalogue``, ``/v1/ledger/...``) on a running service
+(uvicorn on loopback, HTTPS, httpx), on SQLite and PostgreSQL: the library's functions and models behind the
+routes, bad input refused with the problems named and the database unchanged."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+import pytest
+from server_support import postgres_schema, running, self_signed_cert, tls_client
+
+import footprint as fp
+from footprint.server import ALL_SCOPES, Store, create_app
+from footprint.server._auth import hash_secret
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "examples" / "catalogue"
+VALVE = ROOT / "examples" / "subsea_gate_valve.yaml"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def service(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
+    """A running service with client ``all`` (every scope) and ``calc`` (footprint:calculate only)."""
+    folder = tmp_path_factory.mktemp("ledger")
+    cert = self_signed_cert(folder)
+    with _database(request.param, folder) as url:
+        store = Store(url)
+        ids = {n: store.add_client(n, hash_secret(f"{n}-secret-0123456789"), s)
+               for n, s in (("all", ALL_SCOPES), ("calc", ("footprint:calculate",)))}  # fmt: skip
+        with running(create_app(url), cert) as base, tls_client(base, cert[0]) as c:
+            auth = {}
+            for name, client_id in ids.items():
+                token = c.post("/auth/token", data={"grant_type": "client_credentials"},
+                               auth=(client_id, f"{name}-secret-0123456789")).json()["access_token"]  # fmt: skip
+                auth[name] = {"Authorization": f"Bearer {token}"}
+            yield SimpleNamespace(client=c, auth=auth["all"], calc=auth["calc"], store=store, url=url)
+        store.close()
+
+
+def _database(kind: str, folder: Path) -> Any:
+    from contextlib import nullcontext
+
+    return nullcontext(str(folder / "service.db")) if kind == "sqlite" else postgres_schema()
+
+
+def _csv(name: str) -> str:
+    return (CATALOGUE / f"{name}.csv").read_text(encoding="utf-8")
+
+
+def test_catalogue_from_csv_rows_and_parquet_is_the_librarys(service: SimpleNamespace) -> None:
+    """The example catalogue sent three ways (products as JSON rows, BOM as CSV text, activities as Parquet)
+    answers footprint.calculate_catalogue's document for the same tables: equal totals and input hash."""
+    products = pd.read_csv(CATALOGUE / "products.csv", comment="#")
+    buffer = io.BytesIO()
+    pd.read_csv(CATALOGUE / "activities.csv", comment="#").to_parquet(buffer)
+    body = {"products": {"rows": json.loads(products.to_json(orient="records"))}, "bom": {"csv": _csv("bom")},
+            "activities": {"parquet_base64": base64.b64encode(buffer.getvalue()).decode()}}  # fmt: skip
+    r = service.client.post("/v1/catalogue", json=body, headers=service.auth)
+    assert r.status_code == 200, r.text
+    expected = fp.calculate_catalogue(
+        fp.prepare_catalogue(*(CATALOGUE / f"{t}.csv" for t in ("products", "bom", "activities")))
+    )
+    got = {row["product"]: row["total_kgco2e"] for row in r.json()["by_product"]}
+    assert got == pytest.approx(expected.by_product["total_kgco2e"].to_dict(), rel=1e-12)
+    assert r.json()["factor_library_version"] == expected.factor_library_version
+
+
+def test_catalogue_with_a_bad_row_names_table_row_and_column(service: SimpleNamespace) -> None:
+    """An activity row with amount "lots" is refused (400): each problem names the activities table, its line
+    (3: the comment and the header come first) and the column; the temporary folder is not named."""
+    bad = _csv("activities").replace(
+        "GV2-BODY,material.steel.carbon.global.worldsteel2024,320,",
+        "GV2-BODY,material.steel.carbon.global.worldsteel2024,lots,",
+        1,
+    )
+    body = {"products": {"csv": _csv("products")}, "bom": {"csv": _csv("bom")}, "activities": {"csv": bad}}
+    r = service.client.post("/v1/catalogue", json=body, headers=service.auth)
+    assert (r.status_code, r.json()["code"]) == (400, "BadRequest")
+    problems = r.json()["problems"]
+    assert problems
+    assert {(p["file"], p["row"], p["field"]) for p in problems} == {("activities", 3, "amount")}
+    assert "footprint-catalogue-" not in r.text
+    two_ways = {"products": {"csv": "x", "rows": []}, "bom": {"csv": ""}, "activities": {"csv": ""}}
+    assert service.client.post("/v1/catalogue", json=two_ways, headers=service.auth).status_code == 400
+
+
+def test_record_then_read_the_snapshot_and_rollup(service: SimpleNamespace) -> None:
+    """A result posted to /v1/ledger/record becomes version 1 of its product's 2025 footprint; reading it back
+    gives the same result; the roll-up sums the latest snapshot per supplier: the valve alone, so its total."""
+    result = fp.calculate(fp.load_product(VALVE))
+    r = service.client.post("/v1/ledger/record", headers=service.auth,
+                            json={"result": json.loads(result.model_dump_json()), "period": " 2025", "note": "EPD"})  # fmt: skip
+    assert r.status_code == 201, r.text
+    snap = r.json()
+    assert (snap["version"], snap["period"], snap["note"]) == (1, "2025", "EPD")
+    listed = service.client.get("/v1/ledger/snapshots", params={"product_id": "sgv-5-10k"}, headers=service.auth)
+    assert [s["id"] for s in listed.json()["snapshots"]] == [snap["id"]]
+    full = service.client.get(f"/v1/ledger/snapshots/{snap['id']}", headers=service.auth).json()
+    assert full["result"]["total_kgco2e"] == pytest.approx(result.total_kgco2e, rel=1e-15)
+    assert full["result"]["input_hash"] == result.input_hash
+    (row,) = service.client.get("/v1/ledger/rollup", params={"period": "2025"}, headers=service.auth).json()[
+        "suppliers"
+    ]
+    assert (row["supplier"], row["products"]) == (result.supplier or "", 1)
+    assert row["total_kgco2e"] == pytest.approx(result.total_kgco2e, rel=1e-15)
+
+
+def test_bad_ledger_requests_change_nothing(service: SimpleNamespace) -> None:
+    """A result that is not a FootprintResult, an unknown snapshot id, and a client without the ledger scope are
+    refused (400, 404, 403) and the database's row counts do not move."""
+    before = service.store.counts()
+    with fp.Ledger(service.url) as ledger:
+        snapshots = len(ledger.to_frame())
+    r = service.client.post(
+        "/v1/ledger/record", json={"result": {"product_id": "x"}, "period": "2025"}, headers=service.auth
+    )
+    assert (r.status_code, r.json()["code"]) == (400, "BadRequest")
+    r = service.client.get("/v1/ledger/snapshots/" + "0" * 32, headers=service.auth)
+    assert (r.status_code, r.json()["code"]) == (404, "NotFound")
+    r = service.client.get("/v1/ledger/snapshots/../../etc", headers=service.auth)
+    assert r.status_code == 404
+    result = json.loads(fp.calculate(fp.load_product(VALVE)).model_dump_json())
+    r = service.client.post("/v1/ledger/record", json={"result": result, "period": "2026"}, headers=service.calc)
+    assert (r.status_code, r.json()["code"]) == (403, "AccessDenied")
+    assert service.store.counts() == before
+    with fp.Ledger(service.url) as ledger:
+        assert len(ledger.to_frame()) == snapshots
