@@ -119,6 +119,23 @@ def clients_add(name: str, db: str, scopes: tuple[str, ...]) -> None:
                            "scopes": list(scopes or ALL_SCOPES)}, indent=2))  # fmt: skip
 
 
+def _offer(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...], factors: tuple[str, ...], gwp: str,
+           prefolded: Any, pact: dict[str, Any]) -> None:  # fmt: skip
+    from .server._offers import offer_products
+
+    if not share_with:
+        raise click.UsageError("--on-request needs --share-with: the clients who may request the products")
+    try:
+        ids = offer_products(
+            db, product_files, company_name=pact["company_name"], company_ids=pact["company_ids"],
+            share_with=share_with, factor_files=factors, gwp=gwp, prefolded=prefolded, period=pact["period"],
+            geography=pact["geography"], pact_options={"product_ids": pact["product_ids"], **pact["to_pact"]},
+        )  # fmt: skip
+    except FootprintError as e:
+        fail(e)
+    click.echo(json.dumps({"offered": ids, "to": list(share_with)}))
+
+
 @clients.command("link")
 @click.argument("name")
 @click.argument("host")
@@ -160,9 +177,11 @@ def clients_link(name: str, host: str, client_id: str, client_secret: str, db: s
 @click.option("--factors", multiple=True, type=click.Path(), help="Own factor file or folder. Repeatable.")
 @click.option("--gwp", default="AR6", show_default=True, help="GWP set that folds gases into CO2e.")
 @PREFOLDED_OPT
+@click.option("--on-request", is_flag=True,
+              help="Publish nothing now: compute and publish when a --share-with client requests it by event.")  # fmt: skip
 @pact_options
 def publish(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...], factors: tuple[str, ...], gwp: str,
-            prefolded: Any, pact: dict[str, Any]) -> None:  # fmt: skip
+            prefolded: Any, on_request: bool, pact: dict[str, Any]) -> None:  # fmt: skip
     """Compute products and publish them as PACT v3.0.3 footprints on the service, shared with clients.
 
     A product published again supersedes its footprint: the new one names the old in precedingPfIds, the
@@ -179,6 +198,9 @@ def publish(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...]
 
     if not pact["company_name"] or not pact["company_ids"]:
         raise click.UsageError("publish needs --company-name and --company-id")
+    if on_request:
+        _offer(product_files, db, share_with, factors, gwp, prefolded, pact)
+        return
     try:
         lib = load_factors(*factors).merge(default_library()) if factors else default_library()
         pfs = publish_products(

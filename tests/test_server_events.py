@@ -20,7 +20,7 @@ import pytest
 from server_support import postgres_schema, running, self_signed_cert, tls_client
 
 import footprint as fp
-from footprint.server import Store, create_app, request_footprints
+from footprint.server import Store, create_app, offer_products, request_footprints
 from footprint.server._auth import hash_secret
 from footprint.server._events import Outbox
 
@@ -196,3 +196,72 @@ def test_an_unreachable_requester_is_retried_then_failed(tmp_path: Path) -> None
     store.close()
     assert (out.state, out.attempts) == ("failed", 3)
     assert "127.0.0.1:9" in out.detail
+
+
+def test_a_product_offered_on_request_is_computed_then_sent(pair: SimpleNamespace, tmp_path: Path) -> None:
+    """``publish --on-request`` publishes nothing; a request naming the offered product id has it computed,
+    published (shared with the requester, its result in the ledger) and sent: its PCF is the valve's A1-A3
+    per piece, as footprint.calculate gives it."""
+    db = str(tmp_path / "offering.db")
+    store = Store(db)
+    buyer = _client(store, "buyer")
+    offered = "urn:pact:valve-maker.example:supplier-id:sgv-offered"
+    ids = offer_products(
+        db, [str(ROOT / "examples" / "subsea_gate_valve.yaml")], company_name="Valve maker AS",
+        company_ids=["valve-maker"], share_with=["buyer"],
+        pact_options={"company_domain": "valve-maker.example", "fossil_carbon_content": 6.1, "product_ids": [offered]},
+    )  # fmt: skip
+    assert ids == [offered]
+    assert store.counts()["server_footprints"] == 0
+    outbox = Outbox(verify=str(pair.cert[0]), delays=(0.05,))
+    with running(create_app(db, outbox=outbox), pair.cert) as url:
+        store.link_partner("buyer", pair.requester_url, *pair.seller)
+        report = request_footprints(url, *buyer, db=pair.requester_db, source=pair.requester_url,
+                                    product_ids=[offered], wait=30, verify=str(pair.cert[0]))  # fmt: skip
+    (pf_id,) = report.new
+    (got,) = [p for p in fp.pulled_footprints(pair.requester_db) if p.id == pf_id]
+    expected = fp.calculate(fp.load_product(ROOT / "examples" / "subsea_gate_valve.yaml")).cradle_to_gate_kgco2e
+    assert float(got.document["pcf"]["pcfExcludingBiogenicUptake"]) == pytest.approx(expected, rel=1e-11)
+    assert store.counts()["server_footprints"] == 1
+    with fp.Ledger(db) as ledger:
+        assert [s.note for s in ledger.history("sgv-5-10k")] == [f"published as PACT footprint {pf_id}"]
+    store.close()
+
+
+def test_clients_link_and_on_request_refuse_bad_input(tmp_path: Path) -> None:
+    """``clients link`` refuses a plain-HTTP host and an unknown client, storing nothing; ``publish
+    --on-request`` needs the clients who may ask (--share-with); a good link is stored."""
+    from click.testing import CliRunner
+
+    from footprint.cli import main
+
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    _client(store, "buyer")
+    run = CliRunner().invoke
+    link = [
+        "clients",
+        "link",
+        "buyer",
+        "http://pact.buyer.example",
+        "--client-id",
+        "i",
+        "--client-secret",
+        "s",
+        "--db",
+        db,
+    ]
+    r = run(main, link)
+    assert (r.exit_code, "HTTPS" in r.stderr) == (1, True)
+    r = run(main, ["clients", "link", "nobody", "https://pact.buyer.example", "--client-id", "i", "--client-secret", "s",
+                   "--db", db])  # fmt: skip
+    assert (r.exit_code, "nobody" in r.stderr) == (1, True)
+    assert store.partner("buyer") is None
+    r = run(main, ["publish", str(ROOT / "examples" / "subsea_gate_valve.yaml"), "--db", db, "--on-request",
+                   "--company-name", "V", "--company-id", "v"])  # fmt: skip
+    assert (r.exit_code, "--share-with" in r.stderr) == (2, True)
+    assert run(main, [*link[:3], "https://pact.buyer.example/", *link[4:]]).exit_code == 0
+    partner = store.partner("buyer")
+    assert partner is not None
+    assert (partner.host, partner.client_id) == ("https://pact.buyer.example", "i")
+    store.close()

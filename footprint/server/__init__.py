@@ -8,8 +8,18 @@ from __future__ import annotations
 from ._app import create_app
 from ._auth import ALL_SCOPES
 from ._clients import add_client
+from ._offers import offer_products
 from ._publish import publish_products
 from ._request import request_footprints
 from ._store import ServerError, Store
 
-__all__ = ["ALL_SCOPES", "ServerError", "Store", "add_client", "create_app", "publish_products", "request_footprints"]
+__all__ = [
+    "ALL_SCOPES",
+    "ServerError",
+    "Store",
+    "add_client",
+    "create_app",
+    "offer_products",
+    "publish_products",
+    "request_footprints",
+]

@@ -1,7 +1,9 @@
 """PACT v3 events (CloudEvents 1.0, structured mode): checking what ``POST /3/events`` receives, and acting on it.
 
 - A ``RequestCreatedEvent`` asks for footprints by the criteria of ListFootprints. It is accepted (200) and
-  answered afterwards: the footprints shared with the requester that match go back in one
+  answered afterwards: the footprints shared with the requester that match (or, when none does and the
+  request names a product offered to the requester with ``publish --on-request``, that product computed and
+  published now) go back in one
   ``RequestFulfilledEvent``, or a ``RequestRejectedEvent`` says why not. The answer goes to the host named
   in the event's ``source`` (PACT v3 rest-api, "Asynchronous request and retrieval of Product Footprints"),
   after checking it against the host linked to the requesting client (``footprint clients link``), and the
@@ -29,6 +31,7 @@ from .._errors import FootprintError
 from ..pact._client import PactClient, Verify
 from ..pact._pulled import store_pulled
 from ._criteria import LISTS, bad, filters
+from ._offers import compute_offer
 from ._store import Store
 
 __all__ = [
@@ -158,7 +161,14 @@ def answer(store: Store, outbox: Outbox, caller: str, event: dict[str, Any], own
                            "undeliverable", f"answer to {request_id} not sent: {why}")  # fmt: skip
         log.warning("request %s from %s not answered: %s", request_id, caller, why)
         return
-    docs, _more = store.list_footprints(caller, filters(criteria(event["data"])), 0, MAX_ANSWER)
+    wanted = criteria(event["data"])
+    docs, _more = store.list_footprints(caller, filters(wanted), 0, MAX_ANSWER)
+    if not docs and wanted.get("productid"):
+        try:
+            if compute_offer(store, caller, wanted["productid"]):
+                docs, _more = store.list_footprints(caller, filters(wanted), 0, MAX_ANSWER)
+        except FootprintError as e:  # a product offered that no longer computes: said in the log, rejected
+            log.warning("request %s: offered product not computed: %s", request_id, e)
     if docs:
         data: dict[str, Any] = {"requestEventId": request_id, "pfs": docs}
         kind = "RequestFulfilledEvent"

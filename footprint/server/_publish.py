@@ -32,6 +32,7 @@ def publish_products(
     pact_options: dict[str, Any] | None = None,
     period: tuple[date, date] | None = None,
     geography: str | None = None,
+    dry_run: bool = False,
 ) -> list[dict[str, Any]]:
     """Compute the products of ``product_files`` (as one supply chain), publish each as a PACT v3.0.3
     footprint shared with the clients ``share_with``, and return the footprints published.
@@ -39,7 +40,8 @@ def publish_products(
     ``pact_options`` are further keyword arguments of :func:`footprint.to_pact` (fossil carbon content,
     product ids, CPC ...). Nothing is stored unless every product computes and converts. Each result is
     first recorded in the ledger (period: the reference period, see :func:`ledger_period`), with a note
-    naming the PACT footprint id, so every footprint served has its full result in the ledger.
+    naming the PACT footprint id, so every footprint served has its full result in the ledger. With
+    ``dry_run`` everything is computed and checked and nothing is stored.
     """
     products = [load_product(f) for f in product_files]
     results = calculate_chain(products, library, gwp=gwp_set(gwp), prefolded=prefolded)
@@ -57,6 +59,8 @@ def publish_products(
             )  # fmt: skip
             staged.append((pf, product.id, previous["id"] if previous else None))
         store.check_clients(share_with)  # before anything is written, in the ledger or the service's tables
+        if dry_run:
+            return [pf for pf, _, _ in staged]
         with Ledger(db_url) as ledger:
             for pf, key, _ in staged:
                 ref = pf["pcf"]["referencePeriodStart"][:10], pf["pcf"]["referencePeriodEnd"][:10]

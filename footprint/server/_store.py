@@ -105,6 +105,18 @@ events = sa.Table(
     sa.Index("server_events_request", "request_event_id"),
 )
 
+#: Products the service computes and publishes when a client it names asks for them by event: their PACT
+#: product ids, the clients, and the arguments of ``publish_products`` (JSON).
+offers = sa.Table(
+    "server_offers",
+    _meta,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("product_ids", sa.Text, nullable=False),
+    sa.Column("clients", sa.Text, nullable=False),
+    sa.Column("arguments", sa.Text, nullable=False),
+    sa.Column("created", sa.String(32), nullable=False),
+)
+
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -314,6 +326,20 @@ class Store:
             )
             for r in rows
         ]
+
+    def add_offer(self, product_ids: Sequence[str], client_names: Sequence[str], arguments: dict[str, Any]) -> None:
+        """Record products to compute on request for ``client_names`` (see :mod:`footprint.server._offers`)."""
+        self.check_clients(client_names)
+        with self._tx() as conn:
+            conn.execute(offers.insert().values(product_ids=json.dumps(sorted(p.lower() for p in product_ids)),
+                                                clients=json.dumps(sorted(client_names)),
+                                                arguments=json.dumps(arguments), created=now_utc()))  # fmt: skip
+
+    def offers(self) -> list[tuple[list[str], list[str], dict[str, Any]]]:
+        """Every offer, newest first: its product ids (lower case), clients and arguments."""
+        with self._tx() as conn:
+            rows = list(conn.execute(sa.select(offers).order_by(offers.c.seq.desc())))
+        return [(json.loads(r.product_ids), json.loads(r.clients), json.loads(r.arguments)) for r in rows]
 
     # -- footprints --------------------------------------------------------------------------------------
 
