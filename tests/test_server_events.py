@@ -142,7 +142,7 @@ def test_tc12_request_with_v3_criteria_is_accepted(pair: SimpleNamespace) -> Non
 @pytest.mark.parametrize(
     ("data", "named"),
     [({"productid": "urn:gtin:1"}, "list of strings"), ({"validOn": "yesterday"}, "validon"),
-     ({"colour": ["red"]}, "colour"), ({"status": "Gone"}, "status")],
+     ({"colour": ["red"]}, "colour"), ({"status": "Gone"}, "status"), ({"productId": ["a\x00b"]}, "nul")],
 )  # fmt: skip
 def test_request_with_bad_criteria_is_refused_at_once(pair: SimpleNamespace, data: dict[str, Any], named: str) -> None:
     """A request that cannot be understood gets a 400 naming the criterion (PACT v3 RequestCreatedEvent:

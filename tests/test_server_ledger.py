@@ -113,22 +113,33 @@ def test_record_then_read_the_snapshot_and_rollup(service: SimpleNamespace) -> N
 
 
 def test_bad_ledger_requests_change_nothing(service: SimpleNamespace) -> None:
-    """A result that is not a FootprintResult, an unknown snapshot id, and a client without the ledger scope are
-    refused (400, 404, 403) and the database's row counts do not move."""
+    """A result that is not a FootprintResult, a blank period or one with a NUL character, an unknown snapshot
+    id, and a client without the ledger scope are refused (400, 404, 403) and the database's row counts do
+    not move."""
     before = service.store.counts()
     with fp.Ledger(service.url) as ledger:
         snapshots = len(ledger.to_frame())
-    r = service.client.post(
-        "/v1/ledger/record", json={"result": {"product_id": "x"}, "period": "2025"}, headers=service.auth
-    )
-    assert (r.status_code, r.json()["code"]) == (400, "BadRequest")
+    result = json.loads(fp.calculate(fp.load_product(VALVE)).model_dump_json())
+    for body in ({"result": {"product_id": "x"}, "period": "2025"}, {"result": result, "period": "  "},
+                 {"result": result, "period": "20\x0025"}):  # fmt: skip
+        r = service.client.post("/v1/ledger/record", json=body, headers=service.auth)
+        assert (r.status_code, r.json()["code"]) == (400, "BadRequest"), body["period"]
+    r = service.client.get("/v1/ledger/snapshots", params={"product_id": "a\x00b"}, headers=service.auth)
+    assert r.status_code == 400
     r = service.client.get("/v1/ledger/snapshots/" + "0" * 32, headers=service.auth)
     assert (r.status_code, r.json()["code"]) == (404, "NotFound")
     r = service.client.get("/v1/ledger/snapshots/../../etc", headers=service.auth)
     assert r.status_code == 404
-    result = json.loads(fp.calculate(fp.load_product(VALVE)).model_dump_json())
     r = service.client.post("/v1/ledger/record", json={"result": result, "period": "2026"}, headers=service.calc)
     assert (r.status_code, r.json()["code"]) == (403, "AccessDenied")
     assert service.store.counts() == before
     with fp.Ledger(service.url) as ledger:
         assert len(ledger.to_frame()) == snapshots
+
+
+def test_tables_that_cannot_be_read_are_a_bad_request(service: SimpleNamespace) -> None:
+    """An empty CSV (no header) and bytes that are not Parquet are 400s naming the problem, not 500s."""
+    good = {"products": {"csv": _csv("products")}, "bom": {"csv": _csv("bom")}}
+    for table in ({"csv": ""}, {"parquet_base64": base64.b64encode(b"garbage").decode()}, {"parquet_base64": "%%"}):
+        r = service.client.post("/v1/catalogue", json={**good, "activities": table}, headers=service.auth)
+        assert (r.status_code, r.json()["code"]) == (400, "BadRequest"), r.text

@@ -66,6 +66,8 @@ def check_event(event: Any) -> None:
     """Raise a 400 ``BadRequest`` naming what is wrong unless ``event`` is a PACT v3 event with its data."""
     if not isinstance(event, dict):
         raise bad("an event is a JSON object")
+    if "\\u0000" in json.dumps(event):  # recorded as text, which PostgreSQL cannot hold with a NUL character
+        raise bad("an event holds no NUL characters")
     for field in ("specversion", "id", "source", "type"):
         if not isinstance(event.get(field), str) or not event[field]:
             raise bad(f"the event lacks its {field!r} (a non-empty string)")

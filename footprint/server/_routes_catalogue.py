@@ -111,4 +111,7 @@ def calculate_catalogue_route(body: CatalogueRequest, request: Request, _caller:
             raise ApiError(400, "BadRequest", _hidden(str(e), folder)[:2000], problems=problems) from None
         except FootprintError as e:
             raise ApiError(400, "BadRequest", _hidden(str(e), folder)[:2000]) from None
+        except (ValueError, OSError) as e:  # a CSV or Parquet file the readers cannot open (no header, not Parquet)
+            names = "products, bom or activities"
+            raise ApiError(400, "BadRequest", f"a table ({names}) cannot be read: {type(e).__name__}") from None
     return Response(result.model_dump_json(), media_type="application/json")

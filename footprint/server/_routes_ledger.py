@@ -9,7 +9,7 @@ from collections import defaultdict
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._errors import LedgerError
+from .._errors import FootprintError, LedgerError
 from .._ledger import Ledger, Snapshot
 from .._result import FootprintResult
 from ._deps import LedgerCaller, StoreDep
@@ -18,6 +18,9 @@ from ._http import ApiError
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
+
+#: Text parameters: no NUL character (PostgreSQL text cannot hold one) and not only white space.
+_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
 
 
 class RecordRequest(BaseModel):
@@ -88,10 +91,12 @@ def _open(store: StoreDep) -> Ledger:
 def record(body: RecordRequest, store: StoreDep, _caller: LedgerCaller) -> SnapshotSummary:
     """Record a result for a period (``Ledger.record``): a new version of its product's footprint for that
     period, hash-chained to the one before; an unchanged result adds nothing and answers the latest."""
+    if "\\u0000" in body.model_dump_json():  # PostgreSQL text holds no NUL character
+        raise ApiError(400, "BadRequest", "not recorded: NUL characters are not accepted")
     with _open(store) as ledger:
         try:
             return _summary(ledger.record(body.result, body.period, note=body.note))
-        except LedgerError as e:
+        except FootprintError as e:  # a blank period, a result that does not round-trip (NaN)
             raise ApiError(400, "BadRequest", f"not recorded: {e}") from None
 
 
@@ -99,8 +104,8 @@ def record(body: RecordRequest, store: StoreDep, _caller: LedgerCaller) -> Snaps
 def snapshots(
     store: StoreDep,
     _caller: LedgerCaller,
-    product_id: str = Query(min_length=1, max_length=200),
-    period: str | None = Query(None, min_length=1, max_length=64),
+    product_id: str = Query(min_length=1, max_length=200, pattern=_TEXT),
+    period: str | None = Query(None, min_length=1, max_length=64, pattern=_TEXT),
 ) -> SnapshotList:
     """Every snapshot of a product (for one period when given), oldest first (``Ledger.history``)."""
     with _open(store) as ledger:
@@ -121,7 +126,7 @@ def snapshot(snapshot_id: str, store: StoreDep, _caller: LedgerCaller) -> Snapsh
 
 @router.get("/rollup", response_model=Rollup)
 def rollup(
-    store: StoreDep, _caller: LedgerCaller, period: str | None = Query(None, min_length=1, max_length=64)
+    store: StoreDep, _caller: LedgerCaller, period: str | None = Query(None, min_length=1, max_length=64, pattern=_TEXT)
 ) -> Rollup:
     """The latest snapshot of every product, summed per period and supplier (and GWP set and boundary, which
     never mix); a product without a supplier counts under ``""``."""
