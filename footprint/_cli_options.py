@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ._factors import DEFAULT_PREFOLDED
+from ._prefolded import DEFAULT_PREFOLDED
 
 __all__ = ["PACT_OPTION_NAMES", "PREFOLDED_OPT", "pact_options"]
 

@@ -33,6 +33,7 @@ from ._errors import (
 from ._factor_rows import FactorRows, ObjectRows, PickedRows
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
 from ._models import CheckedModel
+from ._prefolded import DEFAULT_PREFOLDED, PrefoldedPolicy
 from ._units import Q_, conversion_factor, ensure_own_quantity, parse_quantity, parse_unit, split_quantity
 
 if TYPE_CHECKING:
@@ -64,11 +65,6 @@ Boundary = Literal[
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 BOUNDARIES: tuple[str, ...] = Boundary.__args__  # type: ignore[attr-defined]
 
-#: What to do with a factor folded to CO2e by its source under another GWP set than the calculation's:
-#: ``"error"`` refuses it; ``"report"`` uses its CO2e unchanged and lists it in the result.
-PrefoldedPolicy = Literal["error", "report"]
-#: The policy everywhere a caller does not choose one (library, command line, service): use and list them.
-DEFAULT_PREFOLDED: PrefoldedPolicy = "report"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")
 _FUEL_CATEGORIES = ("fuel", "fuel-wtt")
