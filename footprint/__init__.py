@@ -92,6 +92,15 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     from ._lifecycle import PreparedProduct, calculate, check_product, prepare_product
     from ._limits import Limits, use_decimal, use_limits
     from ._modules import GHG_STAGES, MODULE_NAMES, MODULES, ghg_stage
+    from ._nox import (
+        NOxCost,
+        NOxRate,
+        NOxRateError,
+        nox_cost,
+        nox_rate,
+        nox_rates,
+        read_nox_rates,
+    )
     from ._partitioned import partition_catalogue
     from ._per_piece import per_piece_factor
     from ._product import (
@@ -243,6 +252,15 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
         "TransportLeg",
         "product_schema",
     ),
+    "._nox": (
+        "NOxCost",
+        "NOxRate",
+        "NOxRateError",
+        "nox_cost",
+        "nox_rate",
+        "nox_rates",
+        "read_nox_rates",
+    ),
     "._product_io": ("load_product",),
     "._quality": ("DataQuality", "data_quality"),
     "._result": ("Contribution", "FootprintResult", "primary_data_share"),
@@ -361,6 +379,9 @@ __all__ = [
     "MissingDependencyError",
     "Module",
     "MonteCarloResult",
+    "NOxCost",
+    "NOxRate",
+    "NOxRateError",
     "NonFiniteError",
     "OutputError",
     "PactError",
@@ -427,6 +448,9 @@ __all__ = [
     "load_product",
     "monte_carlo",
     "monte_carlo_catalogue",
+    "nox_cost",
+    "nox_rate",
+    "nox_rates",
     "pact_factors",
     "partition_catalogue",
     "pedigree_gsd",
@@ -441,6 +465,7 @@ __all__ = [
     "pulled_footprints",
     "read_bom",
     "read_mapping",
+    "read_nox_rates",
     "read_pact",
     "save_chart",
     "supplier_footprints",
