@@ -33,6 +33,8 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
         explode_catalogue,
         prepare_catalogue,
     )
+    from ._catalogue_levers import evaluate_catalogue_levers
+    from ._chain_levers import evaluate_chain_levers
     from ._compare import compare
     from ._distributed import calculate_catalogue_distributed
     from ._erp import ERP_PRESETS, ErpRules
@@ -217,6 +219,8 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     ),
     "._gwp": ("DEFAULT_GWP_SET", "GWPSet", "gases", "gwp_set", "gwp_sets", "load_gwp_set"),
     "._incremental": ("IncrementalCatalogue",),
+    "._catalogue_levers": ("evaluate_catalogue_levers",),
+    "._chain_levers": ("evaluate_chain_levers",),
     "._ledger": ("Ledger", "Snapshot"),
     "._levers": (
         "Lever",
@@ -429,6 +433,8 @@ __all__ = [
     "decompose_change",
     "default_library",
     "emissions",
+    "evaluate_catalogue_levers",
+    "evaluate_chain_levers",
     "evaluate_levers",
     "excel_report",
     "explode_catalogue",

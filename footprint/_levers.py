@@ -448,8 +448,10 @@ def apply_lever(prep: PreparedProduct, lever: Lever) -> PreparedProduct:
 
 @dataclass(frozen=True)
 class LeverResult:
-    """Levers evaluated on a product: ``rows`` one dict per scenario (a lever alone or a combination, with
-    the JSON fields of ``footprint levers``), ranked by saving; ``baseline_kgco2e`` the A1-C4 total."""
+    """Levers evaluated on a product, a catalogue or a supply chain: ``rows`` one dict per scenario (a lever
+    alone or a combination, with the JSON fields of ``footprint levers``), ranked by saving;
+    ``baseline_kgco2e`` the A1-C4 total over ``basis`` (one declared unit of the product, one unit of each
+    product of a catalogue, or the deliveries of a period)."""
 
     product: str
     gwp_set: str
@@ -458,11 +460,14 @@ class LeverResult:
     iterations: int
     seed: int
     rows: list[dict[str, Any]]
+    basis: str = "one declared unit"
+    baseline_by_supplier: dict[str, float] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``footprint levers --format json``."""
-        return {"product": self.product, "baseline_kgco2e": self.baseline_kgco2e, "gwp_set": self.gwp_set,
-                "baseline_by_module": self.baseline_by_module, "iterations": self.iterations, "seed": self.seed,
+        return {"product": self.product, "basis": self.basis, "baseline_kgco2e": self.baseline_kgco2e,
+                "gwp_set": self.gwp_set, "baseline_by_module": self.baseline_by_module,
+                "baseline_by_supplier": self.baseline_by_supplier, "iterations": self.iterations, "seed": self.seed,
                 "levers": self.rows}  # fmt: skip
 
     def ranked(self, by: Literal["saving", "cost", "confidence"] = "saving") -> list[dict[str, Any]]:
@@ -474,12 +479,18 @@ class LeverResult:
         return sorted(self.rows, key=lambda r: (r["cost_per_tco2e"] is None, r["cost_per_tco2e"] or 0.0))
 
 
-def _totals(prep: PreparedProduct, gwp: GWPSet, prefolded: PrefoldedPolicy) -> tuple[float, dict[str, float]]:
-    """A1-C4 total and kg CO2e per module (D apart) of a prepared product, evaluated the ordinary way."""
+def _scenario(
+    prep: PreparedProduct, gwp: GWPSet, prefolded: PrefoldedPolicy, iterations: int, seed: int
+) -> tuple[float, dict[str, float], npt.NDArray[np.float64]]:
+    """A1-C4 total, kg CO2e per module (D apart) and the Monte Carlo samples of the total of a prepared
+    product: one ordinary evaluation, from which both the exact numbers and the samples come."""
+    from ._uncertainty import sample_evaluated
+
     ev = _evaluate(prep, gwp, prefolded, 1.0)
+    samples = sample_evaluated(prep, ev, iterations, seed, gwp).total
     keep = ev.module != _D
     by = np.bincount(ev.module[keep], ev.kgco2e[keep], minlength=len(MODULES))
-    return float(ev.kgco2e[keep].sum()), {m: float(by[i]) for i, m in enumerate(MODULES) if i != _D}
+    return float(ev.kgco2e[keep].sum()), {m: float(by[i]) for i, m in enumerate(MODULES) if i != _D}, samples
 
 
 def _combinations(levers: Sequence[Lever], combine: str | Sequence[Sequence[str]] | None) -> list[list[str]]:
@@ -502,13 +513,42 @@ def _combinations(levers: Sequence[Lever], combine: str | Sequence[Sequence[str]
     return out
 
 
-def _combined_cost(levers: Sequence[Lever]) -> dict[str, str | float] | None:
-    """The cost per declared unit of levers applied together: the sum of their costs, all in one currency
-    (None if none is costed, or if they are costed in different currencies)."""
-    costs = [lv.cost for lv in levers if lv.cost is not None]
-    if not costs or len({c.currency for c in costs}) > 1:
+def _combined_cost(levers: Sequence[Lever], units: Sequence[float] | None = None) -> dict[str, str | float] | None:
+    """The cost of levers applied together, all in one currency (None if none is costed, or if they are
+    costed in different currencies): per declared unit the sum of their costs, and in ``total`` each lever's
+    cost per declared unit times the declared units it changes (``units``, one each by default)."""
+    per_lever = [(lv.cost, u) for lv, u in zip(levers, units or [1.0] * len(levers), strict=True) if lv.cost]
+    if not per_lever or len({c.currency for c, _ in per_lever}) > 1:
         return None
-    return {"currency": costs[0].currency, "per_declared_unit": sum(c.per_declared_unit() for c in costs)}
+    return {"currency": per_lever[0][0].currency, "per_declared_unit": sum(c.per_declared_unit() for c, _ in per_lever),
+            "total": sum(c.per_declared_unit() * u for c, u in per_lever)}  # fmt: skip
+
+
+def lever_row(
+    levers: Sequence[Lever],
+    base: float,
+    total: float,
+    saving_samples: npt.NDArray[np.float64],
+    units: Sequence[float],
+    by_module: dict[str, float],
+) -> dict[str, Any]:
+    """One scenario's row (the JSON fields of ``footprint levers``): ``levers`` applied together, the baseline
+    and scenario totals, the samples of the saving (common random numbers) and per lever the declared units
+    it changes (its cost is its cost per declared unit times those)."""
+    combo = [lv.name for lv in levers]
+    first = levers[0]
+    saving = base - total
+    p5, p95 = np.percentile(saving_samples, [5.0, 95.0])
+    cost = _combined_cost(levers, units)
+    return {
+        "name": " + ".join(combo), "levers": combo, "kind": first.kind if len(combo) == 1 else "combination",
+        "scope": first.scope.model_dump(exclude_none=True, exclude_defaults=True) if len(combo) == 1 else None,
+        "scenario_kgco2e": total, "saving_kgco2e": saving, "saving_share": saving / base if base else None,
+        "saving_by_module": by_module, "saving_p5": float(p5), "saving_p95": float(p95),
+        "p_saving_positive": float(np.mean(saving_samples > 0)), "cost": cost,
+        "cost_per_tco2e": float(cost["total"]) / (saving / 1000.0) if cost and saving > 0 else None,
+        "evidence": first.evidence if len(combo) == 1 else None,
+    }  # fmt: skip
 
 
 def evaluate_levers(
@@ -531,39 +571,26 @@ def evaluate_levers(
     spreads. ``cost_per_tco2e`` is the cost per declared unit over the saving in t CO2e (None without a
     cost or a positive saving).
     """
-    from ._uncertainty import monte_carlo
-
     prep = product if isinstance(product, PreparedProduct) else prepare_product(product, library)
     gs = gwp_set(gwp)
+    if not (isinstance(iterations, int) and iterations >= 1):
+        raise LeverError([Problem("iterations must be a whole number >= 1", field="iterations", value=iterations)],
+                         what="evaluate_levers")  # fmt: skip
     lv_list = list(levers.levers) if isinstance(levers, LeverFile) else list(levers)
     by_name = {lv.name: lv for lv in lv_list}
     combos = [[n] for n in by_name] + _combinations(lv_list, combine)
     if isinstance(levers, LeverFile):
         combos += [c for c in levers.combinations if c not in combos]
-    base, base_mod = _totals(prep, gs, prefolded)
-    mc_kw: dict[str, Any] = {"iterations": iterations, "seed": seed, "gwp": gs, "prefolded": prefolded, "top": 0}
-    base_mc = monte_carlo(prep, **mc_kw).total
+    base, base_mod, base_mc = _scenario(prep, gs, prefolded, iterations, seed)
     rows: list[dict[str, Any]] = []
     for combo in combos:
         scen = prep
         for name in combo:
             scen = apply_lever(scen, by_name[name])
-        total, mods = _totals(scen, gs, prefolded)
-        saving = base - total
-        diff = base_mc - monte_carlo(scen, **mc_kw).total
-        p5, p95 = np.percentile(diff, [5.0, 95.0])
-        cost = _combined_cost([by_name[n] for n in combo])
-        rows.append({
-            "name": " + ".join(combo), "levers": combo,
-            "kind": by_name[combo[0]].kind if len(combo) == 1 else "combination",
-            "scope": by_name[combo[0]].scope.model_dump(exclude_none=True) if len(combo) == 1 else None,
-            "scenario_kgco2e": total, "saving_kgco2e": saving,
-            "saving_share": saving / base if base else None,
-            "saving_by_module": {m: base_mod[m] - mods[m] for m in mods if base_mod[m] != mods[m]},
-            "saving_p5": float(p5), "saving_p95": float(p95), "p_saving_positive": float(np.mean(diff > 0)),
-            "cost": cost,
-            "cost_per_tco2e": float(cost["per_declared_unit"]) / (saving / 1000.0) if cost and saving > 0 else None,
-            "evidence": by_name[combo[0]].evidence if len(combo) == 1 else None,
-        })  # fmt: skip
+        total, mods, samples = _scenario(scen, gs, prefolded, iterations, seed)
+        by_module = {m: base_mod[m] - mods[m] for m in mods if base_mod[m] != mods[m]}
+        rows.append(
+            lever_row([by_name[n] for n in combo], base, total, base_mc - samples, [1.0] * len(combo), by_module)
+        )
     rows.sort(key=lambda r: -float(r["saving_kgco2e"]))
     return LeverResult(prep.product.id, gs.name, base, base_mod, iterations, seed, rows)

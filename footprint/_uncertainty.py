@@ -322,6 +322,49 @@ def _activity_inputs(
     return col, list(keys), dists
 
 
+@dataclass(frozen=True)
+class Samples:
+    """The Monte Carlo samples of an evaluated product: ``kg`` (iterations x contributions), ``total`` (A1-C4
+    per iteration), and the draws and their keys (factors by id, quantities by item and field)."""
+
+    kg: npt.NDArray[np.float64]
+    in_total: npt.NDArray[np.bool_]
+    total: npt.NDArray[np.float64]
+    fids: list[str]
+    f_col: npt.NDArray[np.intp]
+    f_dists: list[Uncertainty]
+    defaults: dict[str, str]
+    f_draws: npt.NDArray[np.float64]
+    a_col: npt.NDArray[np.intp]
+    a_keys: list[str]
+    a_dists: list[Uncertainty]
+    a_draws: npt.NDArray[np.float64]
+
+
+@np.errstate(over="ignore", invalid="ignore")  # overflows are found and named by check_evaluated
+def sample_evaluated(
+    prep: PreparedProduct, ev: Any, iterations: int, seed: int, gs: GWPSet, quantity_defaults: bool = True
+) -> Samples:
+    """Samples of a product already evaluated (``_evaluate``), so a caller that needs both the deterministic
+    contributions and the samples evaluates once. Non-finite contributions are refused first."""
+    check_evaluated(prep, ev.cumulative, ev.act, ev.qty, ev.factor, ev.kgco2e)
+    lib = prep.library
+    used = np.unique(ev.factor)
+    fids = [lib.factor_at(int(f)).id for f in used]
+    f_col = np.searchsorted(used, ev.factor).astype(np.intp)
+    f_draws, f_dists, defaults = _factor_draws(fids, lib, iterations, seed, gs)
+    act_col, a_keys, a_dists = _activity_inputs(prep, quantity_defaults)
+    a_draws = _draw(a_dists, [f"activity|{k}" for k in a_keys], iterations, seed)
+    a_col = act_col[ev.act]
+    mult = f_draws[:, f_col]
+    with_draw = a_col >= 0
+    mult[:, with_draw] *= a_draws[:, a_col[with_draw]]
+    kg = ev.kgco2e[None, :] * mult  # iterations x contributions
+    in_total = ev.module != MODULES.index("D")
+    total = kg[:, in_total].sum(axis=1)
+    return Samples(kg, in_total, total, fids, f_col, f_dists, defaults, f_draws, a_col, a_keys, a_dists, a_draws)
+
+
 @np.errstate(over="ignore", invalid="ignore")  # overflows are found and named by the checks in _finite
 def monte_carlo(
     product: Product | PreparedProduct,
@@ -349,21 +392,10 @@ def monte_carlo(
     prep = product if isinstance(product, PreparedProduct) else prepare_product(product, library)
     gs = gwp_set(gwp)
     ev = _evaluate(prep, gs, prefolded, quantity)
-    check_evaluated(prep, ev.cumulative, ev.act, ev.qty, ev.factor, ev.kgco2e)
-    lib = prep.library
-    used = np.unique(ev.factor)
-    fids = [lib.factor_at(int(f)).id for f in used]
-    f_col = np.searchsorted(used, ev.factor).astype(np.intp)
-    f_draws, f_dists, defaults = _factor_draws(fids, lib, iterations, seed, gs)
-    act_col, a_keys, a_dists = _activity_inputs(prep, quantity_defaults)
-    a_draws = _draw(a_dists, [f"activity|{k}" for k in a_keys], iterations, seed)
-    a_col = act_col[ev.act]
-    mult = f_draws[:, f_col]
-    with_draw = a_col >= 0
-    mult[:, with_draw] *= a_draws[:, a_col[with_draw]]
-    kg = ev.kgco2e[None, :] * mult  # iterations x contributions
-    in_total = ev.module != MODULES.index("D")
-    total = kg[:, in_total].sum(axis=1)
+    s = sample_evaluated(prep, ev, iterations, seed, gs, quantity_defaults)
+    kg, in_total, total = s.kg, s.in_total, s.total
+    fids, f_col, f_dists, defaults = s.fids, s.f_col, s.f_dists, s.defaults
+    f_draws, a_col, a_keys, a_dists, a_draws = s.f_draws, s.a_col, s.a_keys, s.a_dists, s.a_draws
     det_total = float(ev.kgco2e[in_total].sum())
 
     mods = [m for m in MODULES if (ev.module == MODULES.index(m)).any()]

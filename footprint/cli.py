@@ -855,9 +855,11 @@ def uncertainty(
 
 
 @main.command()
-@click.argument("product_file", type=click.Path())
+@click.argument("product_file", metavar="PRODUCT_OR_CATALOGUE", type=click.Path())
 @click.option("--levers", "levers_file", required=True, type=click.Path(), help="Lever file (YAML or JSON).")
 @click.option("--combine", help="Also evaluate levers together: all, pairs, or comma-separated lever names.")
+@click.option("--deliveries", type=click.Path(), help="Deliveries table: savings over a period's deliveries.")
+@click.option("--period", help="The deliveries' period (default: the last).")
 @click.option(
     "--rank",
     type=click.Choice(["saving", "cost", "confidence"]),
@@ -875,28 +877,31 @@ def uncertainty(
 @click.option("-o", "--output", type=click.Path(), help="Write to this file instead of standard output.")
 @_reports_errors
 def levers(
-    product_file: str, levers_file: str, combine: str | None, rank: str, iterations: int, seed: int,
-    factors: tuple[str, ...],
+    product_file: str, levers_file: str, combine: str | None, deliveries: str | None, period: str | None, rank: str,
+    iterations: int, seed: int, factors: tuple[str, ...],
     no_default_factors: bool, gwp: str, prefolded: PrefoldedPolicy, fmt: str, output: str | None,
 ) -> None:  # fmt: skip
-    """Reduction levers of a product: what each change (and each combination asked for) saves per declared
-    unit, with its Monte Carlo spread, P(saving > 0) and cost per t CO2e, largest saving first.
+    """Reduction levers of a product file, a catalogue folder (products, bom and activities tables) or a
+    folder of product files (a supply chain): what each change (and each combination asked for) saves, with
+    its Monte Carlo spread, P(saving > 0) and cost per t CO2e, largest saving first.
 
     \b
     Example:
-      footprint levers examples/subsea_gate_valve.yaml --levers examples/levers/subsea_gate_valve.levers.yaml \\
+      footprint levers examples/subsea_gate_valve.yaml --levers examples/levers/subsea_gate_valve.levers.yml \\
         --combine all --prefolded report
+      footprint levers examples/cluster --levers examples/levers/cluster.levers.yml \\
+        --deliveries examples/cluster/deliveries.csv --period 2025
     """
     import pandas as pd
 
-    from ._levers import evaluate_levers, load_levers
-    from ._product_io import load_product
+    from ._lever_targets import evaluate_target
+    from ._levers import load_levers
 
     if iterations < 1:
         raise InputError([Problem("iterations must be >= 1", field="--iterations", value=iterations)], what="levers")
-    res = evaluate_levers(
-        load_product(product_file), load_levers(levers_file), _library(factors, no_default_factors),
-        combine=combine, gwp=gwp_set(gwp), prefolded=prefolded, iterations=iterations, seed=seed,
+    res = evaluate_target(
+        product_file, load_levers(levers_file), _library(factors, no_default_factors), deliveries=deliveries,
+        period=period, combine=combine, gwp=gwp_set(gwp), prefolded=prefolded, iterations=iterations, seed=seed,
     )  # fmt: skip
     ranked = res.ranked(rank)  # type: ignore[arg-type]  # one of click's choices
     if fmt == "json":
@@ -915,7 +920,8 @@ def levers(
          "" if r["cost_per_tco2e"] is None else f"{r['cost_per_tco2e']:,.0f} {r['cost']['currency']}/t")
         for r in ranked
     ]  # fmt: skip
-    head = f"{res.product}: baseline {_fmt_kg(res.baseline_kgco2e)} kg CO2e (A1-C4), {res.gwp_set}, {iterations} iterations\n"
+    head = (f"{res.product}: baseline {_fmt_kg(res.baseline_kgco2e)} kg CO2e (A1-C4, {res.basis}), {res.gwp_set}, "
+            f"{iterations} iterations\n")  # fmt: skip
     _write(head + "\n" + _table(rows, ("lever", "kind", "saving kg CO2e", "share", "90 % interval", "P(saving>0)",
                                        "cost per t CO2e"), {2, 3, 4, 5, 6}), output)  # fmt: skip
 

@@ -231,7 +231,7 @@ def test_cost_per_tonne_and_ranking() -> None:
     row = next(r for r in res.rows if r["name"] == "eaf")
     assert row["saving_kgco2e"] == pytest.approx(195.0, rel=1e-12)
     assert row["cost_per_tco2e"] == pytest.approx(150.0 / 0.195, rel=1e-12)
-    assert row["cost"] == {"currency": "EUR", "per_declared_unit": 150.0}
+    assert row["cost"] == {"currency": "EUR", "per_declared_unit": 150.0, "total": 150.0}
     assert [r["name"] for r in res.ranked("saving")] == ["eaf", "less"]
     assert [r["name"] for r in res.ranked("cost")] == ["eaf", "less"]
     assert res.baseline_kgco2e == pytest.approx(BASE, rel=1e-12)
@@ -390,3 +390,24 @@ def test_an_overflowing_lever_is_a_named_error() -> None:
             product(), [lever(kind="scale_quantity", target="activity", scale=1e308, scope={"items": ["body"]})], LIB,
             iterations=5,
         )  # fmt: skip
+
+
+def test_each_scenario_is_evaluated_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The baseline and each of the 3 scenarios (2 levers and their combination) are evaluated once each: the
+    exact totals and the Monte Carlo samples come from the same evaluation (4 calls, not 8)."""
+    import footprint._levers as levers_module
+    import footprint._uncertainty as uncertainty_module
+
+    calls = []
+    real = levers_module._evaluate
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(levers_module, "_evaluate", counting)
+    monkeypatch.setattr(uncertainty_module, "_evaluate", counting)
+    two = [lever(name="a", kind="substitute_factor", **{"from": "steel", "to": "steel-eaf"}),
+           lever(name="b", kind="energy_supply", **{"from": "grid", "to": "green"})]  # fmt: skip
+    fp.evaluate_levers(product(), two, LIB, combine="all", iterations=10)
+    assert len(calls) == 4

@@ -1,0 +1,424 @@
+"""Reduction levers over a catalogue: a lever whose scope is a product, a family, a supplier or the whole
+catalogue (optionally only some items or modules) applied to the catalogue's exploded rows, evaluated alone
+and in combination, over one unit of each product or over the deliveries of a period.
+
+Each exploded row is (product, activity, factor, quantity in the factor's unit). A lever edits the factor
+and quantity of the rows it covers (or moves a share of them to new rows); only the rows a scenario can
+touch are gathered (by factor, through a CSR index built once), so a scenario costs in proportion to the
+rows of its factors, not to the catalogue. The total is linear in each factor's value, so the Monte Carlo
+saving is one product of the factors' draws (keyed by factor id: common random numbers) with the change of
+kg CO2e per factor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._catalogue import Catalogue, ExplodedCatalogue
+from ._engine import explode, gather_runs
+from ._errors import IncompatibleUnitsError, UnitError
+from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
+from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
+from ._levers import Lever, LeverError, LeverFile, LeverResult, _combinations, _err, _pairs, lever_row
+from ._modules import MODULES
+
+if TYPE_CHECKING:
+    import os
+
+    import pandas as pd
+
+    from ._suppliers import Supplier
+    from ._types import TableSource
+
+__all__ = ["evaluate_catalogue_levers"]
+
+_D = MODULES.index("D")
+_ENERGY = ("electricity", "fuel")
+_PRODUCT_ONLY = ("service_life", "maintenance_interval")
+
+
+@dataclass
+class _State:
+    """Rows of a scenario: product, activity, factor and quantity (in the factor's unit)."""
+
+    product: npt.NDArray[np.intp]
+    act: npt.NDArray[np.intp]
+    factor: npt.NDArray[np.intp]
+    qty: npt.NDArray[np.float64]
+
+    def take(self, idx: npt.NDArray[np.intp]) -> _State:
+        return _State(self.product[idx], self.act[idx], self.factor[idx], self.qty[idx])
+
+
+@dataclass
+class _Context:
+    """A catalogue made ready for levers: its exploded rows, the rows of each factor (CSR), CO2e per factor,
+    the weight of each product (1, or the declared units delivered) and the caches of scope masks."""
+
+    cat: Catalogue
+    rows: _State
+    by_factor: npt.NDArray[np.intp]
+    factor_offsets: npt.NDArray[np.intp]
+    co2e: npt.NDArray[np.float64]
+    weight: npt.NDArray[np.float64]
+    gross: npt.NDArray[np.float64]
+    iterations: int
+    seed: int
+    gwp: GWPSet
+    draws: dict[int, npt.NDArray[np.float64]] = field(default_factory=dict)
+    masks: dict[str, tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]] = field(default_factory=dict)
+
+    @property
+    def lib(self) -> FactorLibrary:
+        return self.cat.library
+
+
+def _explode_rows(cat: Catalogue) -> _State:
+    """Every product's exploded activity rows, keeping each row's activity (for item and module scopes)."""
+    n_p = cat.n_products
+    ex = explode(cat.bom, np.arange(n_p, dtype=np.intp), cat.root, np.ones(n_p), merge=False)
+    rep, act = gather_runs(cat.act_offsets, ex.node)
+    return _State(ex.group[rep], act, cat.act_factor[act], ex.count[rep] * cat.act_qty[act])
+
+
+def _factor(ctx: _Context, lever: Lever, fid: str, fld: str) -> int:
+    if fid not in ctx.lib:
+        raise _err(lever, fld, "unknown factor", fid, f"an id in {ctx.lib.name}")
+    return ctx.lib.index_of(fid)
+
+
+def _ids(values: npt.NDArray[np.object_], given: str, lever: Lever, fld: str, what: str) -> npt.NDArray[np.bool_]:
+    hit = values == given
+    if not hit.any():
+        known = sorted(str(v) for v in values)
+        shown = ", ".join(known[:10]) + (" ..." if len(known) > 10 else "")
+        raise _err(lever, fld, f"unknown {what}", given, f"one of: {shown}")
+    return np.asarray(hit, dtype=bool)
+
+
+def _scope(ctx: _Context, lever: Lever) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """(products, activities) a lever's scope covers; every problem of the scope is a named error."""
+    if lever.name in ctx.masks:
+        return ctx.masks[lever.name]
+    import pandas as pd
+
+    cat, sc = ctx.cat, lever.scope
+    if lever.kind in _PRODUCT_ONLY or (lever.kind == "scale_quantity" and lever.target != "activity"):
+        what = lever.kind if lever.kind in _PRODUCT_ONLY else f"target: {lever.target}"
+        raise _err(lever, "kind", f"{what} needs product files (service life, replacements, part masses)",
+                   what, "in a catalogue: substitute_factor, energy_supply, recycled_content, end_of_life, "
+                   "transport, or scale_quantity with target: activity")  # fmt: skip
+    if sc.materials is not None:
+        raise _err(lever, "scope.materials", "a catalogue has no materials; name the material's factor in 'from'",
+                   sc.materials[0], "scope: {items: [...]} and from: FACTOR")  # fmt: skip
+    products = np.ones(cat.n_products, dtype=bool)
+    if sc.product is not None:
+        products &= _ids(cat.product_ids, sc.product, lever, "scope.product", "product")
+    if sc.family is not None:
+        products &= _ids(cat.family_ids, sc.family, lever, "scope.family", "family")[cat.family_of]
+    if sc.supplier is not None:
+        products &= _ids(cat.supplier_ids, sc.supplier, lever, "scope.supplier", "supplier")[cat.supplier_of]
+    acts = np.ones(len(cat.act_item), dtype=bool)
+    if sc.items is not None:
+        pos = cat.item_ids.get_indexer(pd.Index(sc.items))
+        if (pos < 0).any():
+            bad = sc.items[int(np.flatnonzero(pos < 0)[0])]
+            raise _err(lever, "scope.items", "unknown item", bad, "the id of an item of the catalogue")
+        acts &= np.isin(cat.act_item, pos)
+    if sc.modules is not None:
+        bad_mods = [m for m in sc.modules if m not in MODULES]
+        if bad_mods:
+            raise _err(lever, "scope.modules", "unknown module", bad_mods[0], f"one of: {', '.join(MODULES)}")
+        acts &= np.isin(cat.act_module, [MODULES.index(m) for m in sc.modules])
+    else:  # module D (credits for avoided production) only when asked for by name
+        acts &= cat.act_module != _D
+    ctx.masks[lever.name] = (products, acts)
+    return products, acts
+
+
+def _category_factors(ctx: _Context, categories: Sequence[str]) -> list[int]:
+    return [i for i, f in enumerate(ctx.lib) if f.category in categories]
+
+
+def _froms(ctx: _Context, lever: Lever) -> list[int] | None:
+    """The factors whose rows a lever can change (None: any factor)."""
+    if lever.kind in ("substitute_factor", "energy_supply", "recycled_content", "end_of_life"):
+        ids = [f for f, _ in _pairs(lever)]
+        return None if None in ids else [_factor(ctx, lever, str(f), "from") for f in ids]
+    if lever.from_factor is not None:
+        froms = [lever.from_factor] if isinstance(lever.from_factor, str) else list(lever.from_factor)
+        return [_factor(ctx, lever, f, "from") for f in froms]
+    return _category_factors(ctx, ["freight"]) if lever.kind == "transport" else None
+
+
+def _candidates(ctx: _Context, levers: Sequence[Lever]) -> npt.NDArray[np.intp]:
+    """The rows a combination can touch: the rows of the factors its levers change, and of the factors an
+    earlier lever of the combination turns into them (so a chain A -> B, B -> C sees A's rows)."""
+    sets = [_froms(ctx, lv) for lv in levers]
+    if any(s is None for s in sets):
+        return np.arange(len(ctx.rows.qty), dtype=np.intp)
+    wanted = {f for s in sets for f in s or ()}
+    grown = True
+    while grown:  # a few levers: until no lever turns another factor into a wanted one
+        size = len(wanted)
+        for lv, froms in zip(levers, sets, strict=True):
+            tos = [_factor(ctx, lv, t, "to") for _, t in _pairs(lv)] if lv.to_factor is not None else []
+            if wanted.intersection(tos):
+                wanted |= set(froms or ())
+        grown = len(wanted) > size
+    keys = np.fromiter(sorted(wanted), dtype=np.intp)
+    _, pos = gather_runs(ctx.factor_offsets, keys)
+    return ctx.by_factor[pos]
+
+
+def _conversion(ctx: _Context, lever: Lever, old: npt.NDArray[np.intp], new: int) -> npt.NDArray[np.float64]:
+    """Per row, the multiplier from its factor's unit to ``new``'s (one conversion per distinct factor)."""
+    to = ctx.lib.factor_at(new)
+    uniq, inv = np.unique(old, return_inverse=True)
+    mult = np.ones(len(uniq))
+    for k, f in enumerate(uniq.tolist()):  # distinct factors, not rows
+        fac = ctx.lib.factor_at(f)
+        try:
+            mult[k] = activity_to_factor_unit(fac.unit, to).multiplier
+        except (IncompatibleUnitsError, UnitError):
+            raise _err(lever, "to", f"the unit of {to.id!r} ({to.unit}) does not meet {fac.id!r} ({fac.unit})",
+                       to.id, f"a factor in units of {fac.unit!r}'s dimension") from None  # fmt: skip
+    return mult[inv.ravel()]
+
+
+def _swap(ctx: _Context, st: _State, lever: Lever, mask: npt.NDArray[np.bool_]) -> _State:
+    """Substitute factors on the masked rows (pairwise; each pair sees the factors as they were)."""
+    if lever.kind == "energy_supply":
+        cats = {ctx.lib.factor_at(_factor(ctx, lever, t, "to")).category for _, t in _pairs(lever)}
+        if not cats <= set(_ENERGY):
+            raise _err(lever, "to", "energy_supply changes electricity and fuel factors only", sorted(cats),
+                       "use substitute_factor for other factors")  # fmt: skip
+    hits = []
+    for old, to in _pairs(lever):
+        new = _factor(ctx, lever, to, "to")
+        sel = mask & (st.factor == _factor(ctx, lever, old, "from")) if old is not None else mask
+        if not sel.any():
+            raise _err(lever, "from", "the factor is not used in the lever's scope", old)
+        hits.append((sel, new))
+    factor, qty = st.factor.copy(), st.qty.copy()
+    for sel, new in hits:
+        qty[sel] *= _conversion(ctx, lever, st.factor[sel], new)
+        factor[sel] = new
+    return _State(st.product, st.act, factor, qty)
+
+
+def _shift(ctx: _Context, st: _State, lever: Lever, mask: npt.NDArray[np.bool_]) -> _State:
+    """Move ``fraction`` of the masked rows of factor ``from`` to new rows of factor ``to``."""
+    if not isinstance(lever.from_factor, str) or not isinstance(lever.to_factor, str):
+        raise _err(lever, "from", "moves a share from one factor to one other", lever.from_factor, "one factor id each")
+    idx = np.flatnonzero(mask & (st.factor == _factor(ctx, lever, lever.from_factor, "from")))
+    new = _factor(ctx, lever, lever.to_factor, "to")
+    if not len(idx):
+        raise _err(lever, "from", "the factor is not used in the lever's scope", lever.from_factor)
+    f = float(lever.fraction or 0.0)
+    qty = st.qty.copy()
+    moved = qty[idx] * f * _conversion(ctx, lever, st.factor[idx], new)
+    qty[idx] *= 1.0 - f
+    return _State(np.concatenate([st.product, st.product[idx]]), np.concatenate([st.act, st.act[idx]]),
+                  np.concatenate([st.factor, np.full(len(idx), new, dtype=np.intp)]),
+                  np.concatenate([qty, moved]))  # fmt: skip
+
+
+def _apply(ctx: _Context, st: _State, lever: Lever) -> _State:
+    """A scenario's rows with ``lever`` applied (``st`` is left as it is)."""
+    products, acts = _scope(ctx, lever)
+    mask = products[st.product] & acts[st.act]
+    if lever.kind in ("substitute_factor", "energy_supply"):
+        return _swap(ctx, st, lever, mask)
+    if lever.kind in ("recycled_content", "end_of_life"):
+        return _shift(ctx, st, lever, mask)
+    froms = _froms(ctx, lever)
+    if froms is not None:
+        mask = mask & np.isin(st.factor, froms)
+    if lever.kind == "transport":
+        if not mask.any():
+            raise _err(lever, "scope", "no transport row in the lever's scope", lever.from_factor)
+        if lever.to_factor is not None:
+            st = _swap(ctx, st, lever.model_copy(update={"kind": "substitute_factor"}), mask)
+        scale = (lever.scale if lever.scale is not None else 1.0) * (
+            lever.load_factor[0] / lever.load_factor[1] if lever.load_factor is not None else 1.0
+        )
+    else:
+        scale = float(lever.scale if lever.scale is not None else 1.0)
+    qty = st.qty.copy()
+    qty[mask] *= scale
+    return _State(st.product, st.act, st.factor, qty)
+
+
+def _factor_draws(ctx: _Context, factors: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+    """(iterations x factors) draws, each factor's column drawn once from the generator of its id."""
+    from ._uncertainty import _factor_draws as draw
+
+    missing = [int(f) for f in factors.tolist() if int(f) not in ctx.draws]
+    if missing:
+        cols, _, _ = draw([ctx.lib.factor_at(f).id for f in missing], ctx.lib, ctx.iterations, ctx.seed, ctx.gwp)
+        ctx.draws.update({f: cols[:, k] for k, f in enumerate(missing)})
+    if not len(factors):
+        return np.zeros((ctx.iterations, 0))
+    return np.stack([ctx.draws[int(f)] for f in factors.tolist()], axis=1)
+
+
+def _kg(ctx: _Context, st: _State, weight: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """kg CO2e of each row over the basis (weighted by its product's units), module D rows at 0."""
+    kg: npt.NDArray[np.float64] = st.qty * ctx.co2e[st.factor] * weight[st.product]
+    return np.where(ctx.cat.act_module[st.act] != _D, kg, 0.0)
+
+
+def _changed(before: _State, after: _State) -> npt.NDArray[np.intp]:
+    """The products whose rows differ between two states of a scenario (``after`` may have rows added)."""
+    n0 = len(before.qty)
+    changed = (after.factor[:n0] != before.factor) | (after.qty[:n0] != before.qty)
+    return np.union1d(before.product[changed], after.product[n0:]).astype(np.intp)
+
+
+def _scenario_row(ctx: _Context, levers: Sequence[Lever], base: float) -> dict[str, Any]:
+    """One combination: its saving over the basis, per module and supplier, and its Monte Carlo samples."""
+    before = ctx.rows.take(_candidates(ctx, levers))
+    after, units = before, []
+    for lv in levers:
+        step = _apply(ctx, after, lv)
+        units.append(float(ctx.gross[_changed(after, step)].sum()))
+        after = step
+    kg0, kg1 = _kg(ctx, before, ctx.weight), _kg(ctx, after, ctx.weight)
+    n_f, cat = len(ctx.lib), ctx.cat
+    delta = np.bincount(before.factor, kg0, minlength=n_f) - np.bincount(after.factor, kg1, minlength=n_f)
+    nz = np.flatnonzero(delta)
+    samples = _factor_draws(ctx, nz) @ delta[nz]
+    n_m = len(MODULES)
+    mods = np.bincount(cat.act_module[before.act], kg0, minlength=n_m)
+    mods -= np.bincount(cat.act_module[after.act], kg1, minlength=n_m)
+    g0, g1 = _kg(ctx, before, ctx.gross), _kg(ctx, after, ctx.gross)
+    n_s = len(cat.supplier_ids)
+    sup = np.bincount(cat.supplier_of[before.product], g0, minlength=n_s)
+    sup -= np.bincount(cat.supplier_of[after.product], g1, minlength=n_s)
+    hit = _changed(before, after)
+    saving = float(kg0.sum() - kg1.sum())
+    row = lever_row(levers, base, base - saving, samples, units,
+                    {m: float(mods[i]) for i, m in enumerate(MODULES) if mods[i] != 0})  # fmt: skip
+    row["saving_by_supplier"] = {str(cat.supplier_ids[k]): float(sup[k]) for k in np.flatnonzero(sup)}
+    row["products_changed"] = len(hit)
+    return row
+
+
+def _weights(
+    cat: Catalogue,
+    ex: ExplodedCatalogue | None,
+    deliveries: TableSource | None,
+    period: str | None,
+    suppliers: Sequence[Supplier] | None,
+    gs: GWPSet,
+    prefolded: PrefoldedPolicy,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], str]:
+    """Per product, the units the saving counts (net of deliveries to another member of the cluster) and the
+    units made (gross), with the basis in words: one unit of each product, or a period's deliveries."""  # fmt: skip
+    ones = np.ones(cat.n_products)
+    if deliveries is None:
+        return ones, ones, "one unit of each product"
+    from ._catalogue import calculate_catalogue
+    from ._suppliers import footprint_table
+
+    res = calculate_catalogue(ex if ex is not None else cat, gwp=gs, prefolded=prefolded)
+    return delivery_weights(footprint_table(res), list(cat.product_ids), deliveries, period, suppliers)
+
+
+def delivery_weights(
+    table: Any,
+    product_ids: Sequence[str],
+    deliveries: TableSource,
+    period: str | None,
+    suppliers: Sequence[Supplier] | None,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], str]:
+    """Declared units of each product delivered in ``period`` (default: the last in the table): those that
+    leave the cluster (net, which count each product once) and all (gross). Deliveries are read and checked
+    by :func:`footprint.supplier_footprints` (every bad row a named :class:`DeliveryError`)."""  # fmt: skip
+    import pandas as pd
+
+    from ._suppliers import _read_deliveries, supplier_footprints
+
+    name = "deliveries" if isinstance(deliveries, pd.DataFrame) else str(deliveries)
+    d, _, _ = _read_deliveries(deliveries, name)
+    periods = sorted({str(p).strip() for p in d.get("period", pd.Series(dtype=str)).dropna()})
+    if period is not None and period not in periods:
+        raise LeverError([_problem(name, period, periods)], what=name)
+    chosen = period if period is not None else (periods[-1] if periods else "")
+    sf = supplier_footprints(table, d, periods=periods or None, suppliers=suppliers)
+    lines = sf.lines[sf.lines["period"] == chosen]
+    index = pd.Index(product_ids)
+    pos = index.get_indexer(pd.Index(lines["product"].astype(str)))
+    q = lines["quantity"].to_numpy(dtype=float)
+    gross = np.bincount(pos, q, minlength=len(index)).astype(np.float64)
+    net = np.bincount(pos, q * ~lines["intra_cluster"].to_numpy(dtype=bool), minlength=len(index)).astype(np.float64)
+    return net, gross, f"deliveries of {chosen} leaving the cluster"
+
+
+def _problem(name: str, period: str, periods: list[str]) -> Any:
+    from ._errors import Problem
+
+    return Problem("no deliveries in that period", file=name, field="period", value=period,
+                   expected=f"one of: {', '.join(periods)}")  # fmt: skip
+
+
+def evaluate_catalogue_levers(
+    catalogue: Catalogue | ExplodedCatalogue,
+    levers: LeverFile | Sequence[Lever],
+    *,
+    combine: str | Sequence[Sequence[str]] | None = None,
+    gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
+    prefolded: PrefoldedPolicy = "report",
+    iterations: int = 1000,
+    seed: int = 0,
+    deliveries: pd.DataFrame | str | os.PathLike[str] | None = None,
+    period: str | None = None,
+    suppliers: Sequence[Supplier] | None = None,
+) -> LeverResult:
+    """Each lever alone, then each combination asked for, applied to a catalogue's arrays.
+
+    A lever's ``scope`` picks the products (``product``, ``family``, ``supplier``, or all: ``catalogue`` or no
+    product key) and optionally ``items`` and ``modules``. Kinds that need product files (service life,
+    replacements, part masses and scrap, materials) are named errors. Savings are over one unit of each
+    product, or, with ``deliveries`` (``product``, ``period``, ``quantity``, ``customer``), over the declared
+    units delivered in ``period`` (default: the last) that leave the cluster: a delivery to another supplier of
+    the catalogue (or of ``suppliers``' cluster) is counted in its buyer's product, not twice.
+    ``saving_by_supplier`` is over each supplier's deliveries (gross). The cost of a lever is its cost per
+    declared unit times the units made (gross) of the products it changes.
+    """
+    if not (isinstance(iterations, int) and iterations >= 1):
+        from ._errors import Problem
+
+        raise LeverError([Problem("iterations must be a whole number >= 1", field="iterations", value=iterations)],
+                         what="evaluate_catalogue_levers")  # fmt: skip
+    ex = catalogue if isinstance(catalogue, ExplodedCatalogue) else None
+    cat: Catalogue = catalogue.catalogue if isinstance(catalogue, ExplodedCatalogue) else catalogue
+    gs = gwp_set(gwp)
+    lv_list = list(levers.levers) if isinstance(levers, LeverFile) else list(levers)
+    by_name = {lv.name: lv for lv in lv_list}
+    combos = [[n] for n in by_name] + _combinations(lv_list, combine)
+    if isinstance(levers, LeverFile):
+        combos += [c for c in levers.combinations if c not in combos]
+    weight, gross, basis = _weights(cat, ex, deliveries, period, suppliers, gs, prefolded)
+    rows = _explode_rows(cat)
+    co2e, _ = cat.library.co2e_vector(gs, prefolded, used=np.unique(cat.act_factor))
+    order = np.argsort(rows.factor, kind="stable").astype(np.intp)
+    offsets = np.zeros(len(cat.library) + 1, dtype=np.intp)
+    np.cumsum(np.bincount(rows.factor, minlength=len(cat.library)), out=offsets[1:])
+    ctx = _Context(cat, rows, order, offsets, co2e, weight, gross, iterations, seed, gs)
+    kg = _kg(ctx, rows, weight)
+    base = float(kg.sum())
+    by_mod = np.bincount(cat.act_module[rows.act], kg, minlength=len(MODULES))
+    by_sup = np.bincount(cat.supplier_of[rows.product], _kg(ctx, rows, gross), minlength=len(cat.supplier_ids))
+    out = [_scenario_row(ctx, [by_name[n] for n in combo], base) for combo in combos]
+    out.sort(key=lambda r: -float(r["saving_kgco2e"]))
+    return LeverResult(
+        "catalogue", gs.name, base, {m: float(by_mod[i]) for i, m in enumerate(MODULES) if i != _D and by_mod[i]},
+        iterations, seed, out, basis, {str(s): float(v) for s, v in zip(cat.supplier_ids, by_sup, strict=True)},
+    )  # fmt: skip
