@@ -70,8 +70,11 @@ class _Context:
     iterations: int
     seed: int
     gwp: GWPSet
-    draws: dict[int, npt.NDArray[np.float64]] = field(default_factory=dict)
-    masks: dict[str, tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]] = field(default_factory=dict)
+    drawn: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    draws: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
+    masks: dict[object, npt.NDArray[np.bool_]] = field(default_factory=dict)
+    conversions: dict[tuple[int, int], float] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
 
     @property
     def lib(self) -> FactorLibrary:
@@ -87,9 +90,11 @@ def _explode_rows(cat: Catalogue) -> _State:
 
 
 def _factor(ctx: _Context, lever: Lever, fid: str, fld: str) -> int:
-    if fid not in ctx.lib:
-        raise _err(lever, fld, "unknown factor", fid, f"an id in {ctx.lib.name}")
-    return ctx.lib.index_of(fid)
+    if fid not in ctx.positions:
+        if fid not in ctx.lib:
+            raise _err(lever, fld, "unknown factor", fid, f"an id in {ctx.lib.name}")
+        ctx.positions[fid] = ctx.lib.index_of(fid)
+    return ctx.positions[fid]
 
 
 def _ids(values: npt.NDArray[np.object_], given: str, lever: Lever, fld: str, what: str) -> npt.NDArray[np.bool_]:
@@ -102,12 +107,21 @@ def _ids(values: npt.NDArray[np.object_], given: str, lever: Lever, fld: str, wh
 
 
 def _scope(ctx: _Context, lever: Lever) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """(products, activities) a lever's scope covers; every problem of the scope is a named error."""
-    if lever.name in ctx.masks:
-        return ctx.masks[lever.name]
+    """(products, activities) a lever's scope covers (each mask made once per distinct scope); every problem
+    of the scope is a named error."""
+    sc = lever.scope
+    p_key = ("products", sc.product, sc.family, sc.supplier)
+    a_key = (
+        "activities",
+        None if sc.items is None else tuple(sc.items),
+        None if sc.modules is None else tuple(sc.modules),
+    )
+    checked = lever.kind not in _PRODUCT_ONLY and lever.target in (None, "activity") and sc.materials is None
+    if checked and p_key in ctx.masks and a_key in ctx.masks:
+        return ctx.masks[p_key], ctx.masks[a_key]
     import pandas as pd
 
-    cat, sc = ctx.cat, lever.scope
+    cat = ctx.cat
     if lever.kind in _PRODUCT_ONLY or (lever.kind == "scale_quantity" and lever.target != "activity"):
         what = lever.kind if lever.kind in _PRODUCT_ONLY else f"target: {lever.target}"
         raise _err(lever, "kind", f"{what} needs product files (service life, replacements, part masses)",
@@ -137,7 +151,7 @@ def _scope(ctx: _Context, lever: Lever) -> tuple[npt.NDArray[np.bool_], npt.NDAr
         acts &= np.isin(cat.act_module, [MODULES.index(m) for m in sc.modules])
     else:  # module D (credits for avoided production) only when asked for by name
         acts &= cat.act_module != _D
-    ctx.masks[lever.name] = (products, acts)
+    ctx.masks[p_key], ctx.masks[a_key] = products, acts
     return products, acts
 
 
@@ -179,16 +193,18 @@ def _candidates(ctx: _Context, levers: Sequence[Lever]) -> npt.NDArray[np.intp]:
 def _conversion(ctx: _Context, lever: Lever, old: npt.NDArray[np.intp], new: int) -> npt.NDArray[np.float64]:
     """Per row, the multiplier from its factor's unit to ``new``'s (one conversion per distinct factor)."""
     to = ctx.lib.factor_at(new)
-    uniq, inv = np.unique(old, return_inverse=True)
-    mult = np.ones(len(uniq))
-    for k, f in enumerate(uniq.tolist()):  # distinct factors, not rows
-        fac = ctx.lib.factor_at(f)
-        try:
-            mult[k] = activity_to_factor_unit(fac.unit, to).multiplier
-        except (IncompatibleUnitsError, UnitError):
-            raise _err(lever, "to", f"the unit of {to.id!r} ({to.unit}) does not meet {fac.id!r} ({fac.unit})",
-                       to.id, f"a factor in units of {fac.unit!r}'s dimension") from None  # fmt: skip
-    return mult[inv.ravel()]
+    uniq = np.unique(old) if len(old) else old
+    mult = np.ones(len(ctx.lib))
+    for f in uniq.tolist():  # distinct factors, not rows; each pair converted once per evaluation
+        if (f, new) not in ctx.conversions:
+            fac = ctx.lib.factor_at(f)
+            try:
+                ctx.conversions[f, new] = activity_to_factor_unit(fac.unit, to).multiplier
+            except (IncompatibleUnitsError, UnitError):
+                raise _err(lever, "to", f"the unit of {to.id!r} ({to.unit}) does not meet {fac.id!r} ({fac.unit})",
+                           to.id, f"a factor in units of {fac.unit!r}'s dimension") from None  # fmt: skip
+        mult[f] = ctx.conversions[f, new]
+    return mult[old]
 
 
 def _swap(ctx: _Context, st: _State, lever: Lever, mask: npt.NDArray[np.bool_]) -> _State:
@@ -239,7 +255,7 @@ def _apply(ctx: _Context, st: _State, lever: Lever) -> _State:
         return _shift(ctx, st, lever, mask)
     froms = _froms(ctx, lever)
     if froms is not None:
-        mask = mask & np.isin(st.factor, froms)
+        mask = mask & (st.factor == froms[0] if len(froms) == 1 else np.isin(st.factor, froms))
     if lever.kind == "transport":
         if not mask.any():
             raise _err(lever, "scope", "no transport row in the lever's scope", lever.from_factor)
@@ -256,29 +272,34 @@ def _apply(ctx: _Context, st: _State, lever: Lever) -> _State:
 
 
 def _factor_draws(ctx: _Context, factors: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
-    """(iterations x factors) draws, each factor's column drawn once from the generator of its id."""
+    """(iterations x factors) draws, each factor's column drawn once per evaluation from the generator of its
+    id (common random numbers)."""
     from ._uncertainty import _factor_draws as draw
 
-    missing = [int(f) for f in factors.tolist() if int(f) not in ctx.draws]
-    if missing:
-        cols, _, _ = draw([ctx.lib.factor_at(f).id for f in missing], ctx.lib, ctx.iterations, ctx.seed, ctx.gwp)
-        ctx.draws.update({f: cols[:, k] for k, f in enumerate(missing)})
-    if not len(factors):
-        return np.zeros((ctx.iterations, 0))
-    return np.stack([ctx.draws[int(f)] for f in factors.tolist()], axis=1)
+    if not len(ctx.drawn):
+        ctx.drawn = np.zeros(len(ctx.lib), dtype=bool)
+        ctx.draws = np.ones((ctx.iterations, len(ctx.lib)))
+    missing = factors[~ctx.drawn[factors]]
+    if len(missing):
+        ids = [ctx.lib.factor_at(int(f)).id for f in missing]
+        ctx.draws[:, missing] = draw(ids, ctx.lib, ctx.iterations, ctx.seed, ctx.gwp)[0]
+        ctx.drawn[missing] = True
+    return ctx.draws[:, factors]
 
 
-def _kg(ctx: _Context, st: _State, weight: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """kg CO2e of each row over the basis (weighted by its product's units), module D rows at 0."""
-    kg: npt.NDArray[np.float64] = st.qty * ctx.co2e[st.factor] * weight[st.product]
+def _kg(ctx: _Context, st: _State) -> npt.NDArray[np.float64]:
+    """kg CO2e of each row per unit of its product, module D rows at 0."""
+    kg: npt.NDArray[np.float64] = st.qty * ctx.co2e[st.factor]
     return np.where(ctx.cat.act_module[st.act] != _D, kg, 0.0)
 
 
-def _changed(before: _State, after: _State) -> npt.NDArray[np.intp]:
-    """The products whose rows differ between two states of a scenario (``after`` may have rows added)."""
+def _changed(ctx: _Context, before: _State, after: _State) -> npt.NDArray[np.bool_]:
+    """Which products have rows that differ between two states of a scenario (``after`` may add rows)."""
     n0 = len(before.qty)
-    changed = (after.factor[:n0] != before.factor) | (after.qty[:n0] != before.qty)
-    return np.union1d(before.product[changed], after.product[n0:]).astype(np.intp)
+    out = np.zeros(ctx.cat.n_products, dtype=bool)
+    out[before.product[(after.factor[:n0] != before.factor) | (after.qty[:n0] != before.qty)]] = True
+    out[after.product[n0:]] = True
+    return out
 
 
 def _scenario_row(ctx: _Context, levers: Sequence[Lever], base: float) -> dict[str, Any]:
@@ -287,9 +308,10 @@ def _scenario_row(ctx: _Context, levers: Sequence[Lever], base: float) -> dict[s
     after, units = before, []
     for lv in levers:
         step = _apply(ctx, after, lv)
-        units.append(float(ctx.gross[_changed(after, step)].sum()))
+        units.append(float(ctx.gross @ _changed(ctx, after, step)))
         after = step
-    kg0, kg1 = _kg(ctx, before, ctx.weight), _kg(ctx, after, ctx.weight)
+    u0, u1 = _kg(ctx, before), _kg(ctx, after)
+    kg0, kg1 = u0 * ctx.weight[before.product], u1 * ctx.weight[after.product]
     n_f, cat = len(ctx.lib), ctx.cat
     delta = np.bincount(before.factor, kg0, minlength=n_f) - np.bincount(after.factor, kg1, minlength=n_f)
     nz = np.flatnonzero(delta)
@@ -297,16 +319,18 @@ def _scenario_row(ctx: _Context, levers: Sequence[Lever], base: float) -> dict[s
     n_m = len(MODULES)
     mods = np.bincount(cat.act_module[before.act], kg0, minlength=n_m)
     mods -= np.bincount(cat.act_module[after.act], kg1, minlength=n_m)
-    g0, g1 = _kg(ctx, before, ctx.gross), _kg(ctx, after, ctx.gross)
+    same = ctx.gross is ctx.weight
+    g0 = kg0 if same else u0 * ctx.gross[before.product]
+    g1 = kg1 if same else u1 * ctx.gross[after.product]
     n_s = len(cat.supplier_ids)
     sup = np.bincount(cat.supplier_of[before.product], g0, minlength=n_s)
     sup -= np.bincount(cat.supplier_of[after.product], g1, minlength=n_s)
-    hit = _changed(before, after)
+    hit = _changed(ctx, before, after)
     saving = float(kg0.sum() - kg1.sum())
     row = lever_row(levers, base, base - saving, samples, units,
                     {m: float(mods[i]) for i, m in enumerate(MODULES) if mods[i] != 0})  # fmt: skip
     row["saving_by_supplier"] = {str(cat.supplier_ids[k]): float(sup[k]) for k in np.flatnonzero(sup)}
-    row["products_changed"] = len(hit)
+    row["products_changed"] = int(hit.sum())
     return row
 
 
@@ -323,7 +347,7 @@ def _weights(
     units made (gross), with the basis in words: one unit of each product, or a period's deliveries."""  # fmt: skip
     ones = np.ones(cat.n_products)
     if deliveries is None:
-        return ones, ones, "one unit of each product"
+        return ones, ones, "one unit of each product"  # the same array: the gross sums are the net ones
     from ._catalogue import calculate_catalogue
     from ._suppliers import footprint_table
 
@@ -412,10 +436,11 @@ def evaluate_catalogue_levers(
     offsets = np.zeros(len(cat.library) + 1, dtype=np.intp)
     np.cumsum(np.bincount(rows.factor, minlength=len(cat.library)), out=offsets[1:])
     ctx = _Context(cat, rows, order, offsets, co2e, weight, gross, iterations, seed, gs)
-    kg = _kg(ctx, rows, weight)
+    unit_kg = _kg(ctx, rows)
+    kg = unit_kg * weight[rows.product]
     base = float(kg.sum())
     by_mod = np.bincount(cat.act_module[rows.act], kg, minlength=len(MODULES))
-    by_sup = np.bincount(cat.supplier_of[rows.product], _kg(ctx, rows, gross), minlength=len(cat.supplier_ids))
+    by_sup = np.bincount(cat.supplier_of[rows.product], unit_kg * gross[rows.product], minlength=len(cat.supplier_ids))
     out = [_scenario_row(ctx, [by_name[n] for n in combo], base) for combo in combos]
     out.sort(key=lambda r: -float(r["saving_kgco2e"]))
     return LeverResult(
