@@ -80,6 +80,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets, load_gwp_set
     from ._incremental import IncrementalCatalogue
     from ._ledger import Ledger, Snapshot
+    from ._lever_catalogue import CatalogueEntry, LeverCatalogue, lever_catalogue, suggest_levers
     from ._levers import (
         Lever,
         LeverCost,
@@ -149,6 +150,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     from ._units import Q_, conversion_factor, unit_registry
     from .pact._exchange import pact_factors, read_pact, to_pact
     from .pact._pull import PulledFootprint, PullReport, pull_footprints, pulled_factors, pulled_footprints
+    from .report._levers_page import chart_macc, chart_waterfall
     from .report._pages import (
         chart_hotspots,
         chart_modules,
@@ -221,6 +223,12 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     "._incremental": ("IncrementalCatalogue",),
     "._catalogue_levers": ("evaluate_catalogue_levers",),
     "._chain_levers": ("evaluate_chain_levers",),
+    "._lever_catalogue": (
+        "CatalogueEntry",
+        "LeverCatalogue",
+        "lever_catalogue",
+        "suggest_levers",
+    ),
     "._ledger": ("Ledger", "Snapshot"),
     "._levers": (
         "Lever",
@@ -291,6 +299,10 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     "._units": ("Q_", "conversion_factor", "unit_registry"),
     ".pact._exchange": ("pact_factors", "read_pact", "to_pact"),
     ".pact._pull": ("PulledFootprint", "PullReport", "pull_footprints", "pulled_factors", "pulled_footprints"),
+    ".report._levers_page": (
+        "chart_macc",
+        "chart_waterfall",
+    ),
     ".report._pages": (
         "chart_hotspots",
         "chart_modules",
@@ -338,6 +350,7 @@ __all__ = [
     "BomSource",
     "Boundary",
     "Catalogue",
+    "CatalogueEntry",
     "CatalogueResult",
     "Category",
     "Child",
@@ -373,6 +386,7 @@ __all__ = [
     "LedgerError",
     "LedgerIntegrityError",
     "Lever",
+    "LeverCatalogue",
     "LeverCost",
     "LeverError",
     "LeverFile",
@@ -420,10 +434,12 @@ __all__ = [
     "calculate_chain",
     "catalogue_tables",
     "chart_hotspots",
+    "chart_macc",
     "chart_modules",
     "chart_suppliers",
     "chart_trend",
     "chart_uncertainty",
+    "chart_waterfall",
     "check_product",
     "compare",
     "compare_monte_carlo",
@@ -448,6 +464,7 @@ __all__ = [
     "gwp_sets",
     "html_report",
     "html_supplier_report",
+    "lever_catalogue",
     "load_factors",
     "load_gwp_set",
     "load_levers",
@@ -474,6 +491,7 @@ __all__ = [
     "read_nox_rates",
     "read_pact",
     "save_chart",
+    "suggest_levers",
     "supplier_footprints",
     "to_pact",
     "unit_registry",

@@ -23,13 +23,17 @@ def _table(folder: Path, name: str) -> Path | None:
 
 
 def evaluate_target(
-    target: str, levers: LeverFile, library: FactorLibrary, *, deliveries: str | None, period: str | None,
-    **options: Any,
+    target: str, levers: LeverFile | None, library: FactorLibrary, *, suggest: bool = False,
+    deliveries: str | None = None, period: str | None = None, **options: Any,
 ) -> LeverResult:  # fmt: skip
     """Levers on ``target``: a product file; a folder with the three catalogue tables; a folder of product
-    files (a supply chain). ``deliveries`` (and ``period``) need a catalogue or a chain."""
+    files (a supply chain). ``deliveries`` (and ``period``) need a catalogue or a chain; ``suggest`` (the
+    bundled catalogue's levers for the hotspots, added to ``levers``) a product file."""
     path = Path(target)
-    if path.is_dir():
+    if suggest and path.is_dir():
+        raise InputError([Problem("suggestions are made from one product's hotspots", file=target,
+                                  field="--suggest", expected="a product file")], what="levers")  # fmt: skip
+    if path.is_dir() and levers is not None:
         tables = [_table(path, t) for t in _TABLES]
         if all(t is not None for t in tables):
             from ._catalogue import prepare_catalogue
@@ -55,4 +59,20 @@ def evaluate_target(
     from ._levers import evaluate_levers
     from ._product_io import load_product
 
-    return evaluate_levers(load_product(target), levers, library, **options)
+    product = load_product(target)
+    if suggest:
+        from ._lever_catalogue import lever_catalogue, suggest_levers
+
+        library = library.merge(lever_catalogue().factors)
+        given = list(levers.levers) if levers is not None else []
+        names = {lv.name for lv in given}
+        found = [lv for lv in suggest_levers(product, library, gwp=options.get("gwp", "AR6"),
+                                             prefolded=options.get("prefolded", "report")) if lv.name not in names]  # fmt: skip
+        if not given and not found:
+            raise InputError([Problem("the catalogue has no lever for this product's hotspots", file=target,
+                                      field="--suggest")], what="levers")  # fmt: skip
+        levers = LeverFile(levers=given + found, combinations=levers.combinations if levers is not None else [])
+    if levers is None:
+        raise InputError([Problem("no levers to evaluate", field="--levers", expected="--levers FILE or --suggest")],
+                         what="levers")  # fmt: skip
+    return evaluate_levers(product, levers, library, **options)

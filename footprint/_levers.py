@@ -470,13 +470,27 @@ class LeverResult:
                 "baseline_by_supplier": self.baseline_by_supplier, "iterations": self.iterations, "seed": self.seed,
                 "levers": self.rows}  # fmt: skip
 
-    def ranked(self, by: Literal["saving", "cost", "confidence"] = "saving") -> list[dict[str, Any]]:
-        """Rows by saving (largest first), by cost per t CO2e (cheapest first, uncosted last) or by P(saving > 0)."""
+    def ranked(
+        self, by: Literal["saving", "cost", "confidence"] = "saving", currency: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Rows by saving (largest first), by P(saving > 0), or by cost per t CO2e in ``currency`` (a marginal
+        abatement cost order: cheapest first; uncosted rows, and rows costed in another currency, last). Costs
+        in several currencies are not compared: ``by="cost"`` then needs ``currency``."""
         if by == "saving":
             return sorted(self.rows, key=lambda r: -r["saving_kgco2e"])
         if by == "confidence":
             return sorted(self.rows, key=lambda r: (-r["p_saving_positive"], -r["saving_kgco2e"]))
-        return sorted(self.rows, key=lambda r: (r["cost_per_tco2e"] is None, r["cost_per_tco2e"] or 0.0))
+        currencies = sorted({r["cost"]["currency"] for r in self.rows if r["cost_per_tco2e"] is not None})
+        if currency is None and len(currencies) > 1:
+            raise LeverError([Problem("levers are costed in several currencies", field="currency",
+                                      expected=f"one of: {', '.join(currencies)}")], what="ranking by cost")  # fmt: skip
+        cur = currency or (currencies[0] if currencies else None)
+
+        def key(r: dict[str, Any]) -> tuple[bool, float]:
+            ok = r["cost_per_tco2e"] is not None and r["cost"]["currency"] == cur
+            return (not ok, r["cost_per_tco2e"] if ok else 0.0)
+
+        return sorted(self.rows, key=key)
 
 
 def _scenario(

@@ -856,7 +856,8 @@ def uncertainty(
 
 @main.command()
 @click.argument("product_file", metavar="PRODUCT_OR_CATALOGUE", type=click.Path())
-@click.option("--levers", "levers_file", required=True, type=click.Path(), help="Lever file (YAML or JSON).")
+@click.option("--levers", "levers_file", type=click.Path(), help="Lever file (YAML or JSON).")
+@click.option("--suggest", is_flag=True, help="Add the levers the bundled catalogue suggests from the hotspots.")
 @click.option("--combine", help="Also evaluate levers together: all, pairs, or comma-separated lever names.")
 @click.option("--deliveries", type=click.Path(), help="Deliveries table: savings over a period's deliveries.")
 @click.option("--period", help="The deliveries' period (default: the last).")
@@ -877,7 +878,8 @@ def uncertainty(
 @click.option("-o", "--output", type=click.Path(), help="Write to this file instead of standard output.")
 @_reports_errors
 def levers(
-    product_file: str, levers_file: str, combine: str | None, deliveries: str | None, period: str | None, rank: str,
+    product_file: str, levers_file: str | None, suggest: bool, combine: str | None, deliveries: str | None,
+    period: str | None, rank: str,
     iterations: int, seed: int, factors: tuple[str, ...],
     no_default_factors: bool, gwp: str, prefolded: PrefoldedPolicy, fmt: str, output: str | None,
 ) -> None:  # fmt: skip
@@ -899,9 +901,13 @@ def levers(
 
     if iterations < 1:
         raise InputError([Problem("iterations must be >= 1", field="--iterations", value=iterations)], what="levers")
+    if levers_file is None and not suggest:
+        raise InputError([Problem("no levers to evaluate", field="--levers",
+                                  expected="--levers FILE, --suggest, or both")], what="levers")  # fmt: skip
     res = evaluate_target(
-        product_file, load_levers(levers_file), _library(factors, no_default_factors), deliveries=deliveries,
-        period=period, combine=combine, gwp=gwp_set(gwp), prefolded=prefolded, iterations=iterations, seed=seed,
+        product_file, load_levers(levers_file) if levers_file else None, _library(factors, no_default_factors),
+        suggest=suggest, deliveries=deliveries, period=period, combine=combine, gwp=gwp_set(gwp),
+        prefolded=prefolded, iterations=iterations, seed=seed,
     )  # fmt: skip
     ranked = res.ranked(rank)  # type: ignore[arg-type]  # one of click's choices
     if fmt == "json":

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from .._levers import LeverResult
     from .._product import Product
     from .._suppliers import SupplierFootprints, Target
     from .._uncertainty import MonteCarloResult
@@ -800,9 +801,11 @@ def html_report(
     *,
     title: str | None = None,
     product: Product | None = None,
+    levers: LeverResult | None = None,
 ) -> str:
     """One self-contained HTML page of a footprint: totals, modules, hotspots, gases, data quality,
-    methodology, the source and licence of every factor used, and the hashes that identify the inputs.
+    methodology, the source and licence of every factor used, and the hashes that identify the inputs; with
+    ``levers`` (an :func:`evaluate_levers` result) also the reduction levers, their waterfall and MACC.
 
     ``library`` is the library the result was computed with; with ``product`` (the product the result is
     of), its declared footprints are listed as factors too and its reference period is used to flag
@@ -820,6 +823,7 @@ def html_report(
         ("totals", "Totals"),
         ("modules", "Modules"),
         ("hotspots", "Hotspots"),
+        *([("levers", "Reduction levers")] if levers is not None else []),
         ("gases", "Gases"),
         ("quality", "Data quality"),
         ("methodology", "Methodology"),
@@ -835,6 +839,7 @@ def html_report(
         totals=_totals_section(result),
         modules=_modules_section(result),
         hotspots=_hotspots_section(result, product),
+        levers=_levers_section(levers),
         gases=_gases_section(result),
         quality=_quality_section(result, library, product),
         methodology=_methodology_section(result, library),
@@ -842,6 +847,15 @@ def html_report(
         provenance=_provenance_section(result, library),
         footer={"input_hash": result.input_hash, "factor_library_version": result.factor_library_version},
     )
+
+
+def _levers_section(levers: LeverResult | None) -> dict[str, Any] | None:
+    """The reduction levers section (None without levers): built in :mod:`._levers_page`."""
+    if levers is None:
+        return None
+    from ._levers_page import levers_section
+
+    return levers_section(levers)
 
 
 def _pct_of(v: float, total: float) -> _Num:
@@ -1223,10 +1237,17 @@ def _sheet(
     return ws
 
 
-def excel_report(result: FootprintResult, path: str | Path, library: FactorLibrary | None = None) -> Path:
+def excel_report(
+    result: FootprintResult,
+    path: str | Path,
+    library: FactorLibrary | None = None,
+    *,
+    levers: LeverResult | None = None,
+) -> Path:
     """Write ``result`` as an .xlsx workbook with sheets Summary, Modules, Contributions (the tidy table of
     :meth:`FootprintResult.to_frame`), Gases and Factors (provenance of every factor used, from ``library``
-    when given). Numbers are number cells; text that would read as a formula is stored as text."""
+    when given), and with ``levers`` a Levers sheet (one row per scenario, largest saving first). Numbers are
+    number cells; text that would read as a formula is stored as text."""
     expect_type(result, FootprintResult, "result")
     openpyxl = _require("openpyxl", "Excel reports")
     path = Path(path)
@@ -1326,6 +1347,12 @@ def excel_report(result: FootprintResult, path: str | Path, library: FactorLibra
             )
         )  # fmt: skip
     _sheet(wb, "Factors", header, rows, {4: _KG_FORMAT, 5: _KG_FORMAT})
+    if levers is not None:
+        from ._levers_page import levers_rows
+
+        lv_header, lv_rows = levers_rows(levers)
+        _sheet(wb, "Levers", lv_header, lv_rows, {2: _KG_FORMAT, 3: _KG_FORMAT, 4: _PCT_FORMAT, 5: _KG_FORMAT,
+                                                    6: _KG_FORMAT, 7: "0.000", 8: "#,##0"})  # fmt: skip
     with atomic_outputs() as out:
         wb.save(out.stage(path))
     return path
