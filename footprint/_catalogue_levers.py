@@ -185,25 +185,31 @@ def _candidates(ctx: _Context, levers: Sequence[Lever]) -> npt.NDArray[np.intp]:
             if wanted.intersection(tos):
                 wanted |= set(froms or ())
         grown = len(wanted) > size
+    if len(wanted) == 1:  # the usual single lever: its factor's rows are one run of the index
+        (f,) = wanted
+        return ctx.by_factor[ctx.factor_offsets[f] : ctx.factor_offsets[f + 1]]
     keys = np.fromiter(sorted(wanted), dtype=np.intp)
     _, pos = gather_runs(ctx.factor_offsets, keys)
     return ctx.by_factor[pos]
 
 
+def _multiplier(ctx: _Context, lever: Lever, old: int, new: int) -> float:
+    """From factor ``old``'s unit to ``new``'s: converted once per pair and evaluation."""
+    if (old, new) not in ctx.conversions:
+        fac, to = ctx.lib.factor_at(old), ctx.lib.factor_at(new)
+        try:
+            ctx.conversions[old, new] = activity_to_factor_unit(fac.unit, to).multiplier
+        except (IncompatibleUnitsError, UnitError):
+            raise _err(lever, "to", f"the unit of {to.id!r} ({to.unit}) does not meet {fac.id!r} ({fac.unit})",
+                       to.id, f"a factor in units of {fac.unit!r}'s dimension") from None  # fmt: skip
+    return ctx.conversions[old, new]
+
+
 def _conversion(ctx: _Context, lever: Lever, old: npt.NDArray[np.intp], new: int) -> npt.NDArray[np.float64]:
     """Per row, the multiplier from its factor's unit to ``new``'s (one conversion per distinct factor)."""
-    to = ctx.lib.factor_at(new)
-    uniq = np.unique(old) if len(old) else old
     mult = np.ones(len(ctx.lib))
-    for f in uniq.tolist():  # distinct factors, not rows; each pair converted once per evaluation
-        if (f, new) not in ctx.conversions:
-            fac = ctx.lib.factor_at(f)
-            try:
-                ctx.conversions[f, new] = activity_to_factor_unit(fac.unit, to).multiplier
-            except (IncompatibleUnitsError, UnitError):
-                raise _err(lever, "to", f"the unit of {to.id!r} ({to.unit}) does not meet {fac.id!r} ({fac.unit})",
-                           to.id, f"a factor in units of {fac.unit!r}'s dimension") from None  # fmt: skip
-        mult[f] = ctx.conversions[f, new]
+    for f in (np.unique(old) if len(old) else old).tolist():  # distinct factors, not rows
+        mult[f] = _multiplier(ctx, lever, f, new)
     return mult[old]
 
 
@@ -217,13 +223,16 @@ def _swap(ctx: _Context, st: _State, lever: Lever, mask: npt.NDArray[np.bool_]) 
     hits = []
     for old, to in _pairs(lever):
         new = _factor(ctx, lever, to, "to")
-        sel = mask & (st.factor == _factor(ctx, lever, old, "from")) if old is not None else mask
+        f_old = _factor(ctx, lever, old, "from") if old is not None else None
+        sel = mask & (st.factor == f_old) if f_old is not None else mask
         if not sel.any():
             raise _err(lever, "from", "the factor is not used in the lever's scope", old)
-        hits.append((sel, new))
+        hits.append((sel, f_old, new))
     factor, qty = st.factor.copy(), st.qty.copy()
-    for sel, new in hits:
-        qty[sel] *= _conversion(ctx, lever, st.factor[sel], new)
+    for sel, f_old, new in hits:
+        qty[sel] *= (
+            _conversion(ctx, lever, st.factor[sel], new) if f_old is None else _multiplier(ctx, lever, f_old, new)
+        )
         factor[sel] = new
     return _State(st.product, st.act, factor, qty)
 
@@ -306,9 +315,12 @@ def _scenario_row(ctx: _Context, levers: Sequence[Lever], base: float) -> dict[s
     """One combination: its saving over the basis, per module and supplier, and its Monte Carlo samples."""
     before = ctx.rows.take(_candidates(ctx, levers))
     after, units = before, []
+    hit = np.zeros(ctx.cat.n_products, dtype=bool)
     for lv in levers:
         step = _apply(ctx, after, lv)
-        units.append(float(ctx.gross @ _changed(ctx, after, step)))
+        changed = _changed(ctx, after, step)
+        units.append(float(ctx.gross @ changed))
+        hit |= changed
         after = step
     u0, u1 = _kg(ctx, before), _kg(ctx, after)
     kg0, kg1 = u0 * ctx.weight[before.product], u1 * ctx.weight[after.product]
@@ -325,7 +337,6 @@ def _scenario_row(ctx: _Context, levers: Sequence[Lever], base: float) -> dict[s
     n_s = len(cat.supplier_ids)
     sup = np.bincount(cat.supplier_of[before.product], g0, minlength=n_s)
     sup -= np.bincount(cat.supplier_of[after.product], g1, minlength=n_s)
-    hit = _changed(ctx, before, after)
     saving = float(kg0.sum() - kg1.sum())
     row = lever_row(levers, base, base - saving, samples, units,
                     {m: float(mods[i]) for i, m in enumerate(MODULES) if mods[i] != 0})  # fmt: skip

@@ -868,6 +868,7 @@ def uncertainty(
     show_default=True,
     help="Order: largest saving, cheapest t CO2e (a marginal abatement cost curve), or highest P(saving > 0).",
 )
+@click.option("--currency", help="With --rank cost: the currency of the costs ranked (when levers use several).")
 @click.option("--iterations", type=int, default=1000, show_default=True, help="Monte Carlo iterations.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @_FACTORS_OPT
@@ -879,7 +880,7 @@ def uncertainty(
 @_reports_errors
 def levers(
     product_file: str, levers_file: str | None, suggest: bool, combine: str | None, deliveries: str | None,
-    period: str | None, rank: str,
+    period: str | None, rank: str, currency: str | None,
     iterations: int, seed: int, factors: tuple[str, ...],
     no_default_factors: bool, gwp: str, prefolded: PrefoldedPolicy, fmt: str, output: str | None,
 ) -> None:  # fmt: skip
@@ -909,7 +910,7 @@ def levers(
         suggest=suggest, deliveries=deliveries, period=period, combine=combine, gwp=gwp_set(gwp),
         prefolded=prefolded, iterations=iterations, seed=seed,
     )  # fmt: skip
-    ranked = res.ranked(rank)  # type: ignore[arg-type]  # one of click's choices
+    ranked = res.ranked(rank, currency=currency)  # type: ignore[arg-type]  # one of click's choices
     if fmt == "json":
         _write(json.dumps({**res.to_dict(), "levers": ranked}, indent=2), output)
         return

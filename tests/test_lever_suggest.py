@@ -150,3 +150,22 @@ def test_ranking_by_cost_needs_one_currency() -> None:
     with pytest.raises(fp.LeverError, match="several currencies"):
         res.ranked("cost")
     assert [r["name"] for r in res.ranked("cost", currency="EUR")] == ["se", "no"]
+
+
+def test_cli_rank_by_cost_in_one_currency(tmp_path: Path) -> None:
+    """Levers costed in EUR and NOK: --rank cost needs --currency (a named error without), then ranks that
+    currency's levers first."""
+    levers = {"levers": [{"name": n, "kind": "substitute_factor", "from": "electricity.grid.de.ember", "to": t,
+                          "cost": {"currency": c, "per_unit": 10}}
+                         for n, t, c in (("no", "electricity.grid.no.ember", "NOK"),
+                                         ("se", "electricity.grid.se.ember", "EUR"))]}  # fmt: skip
+    (tmp_path / "levers.json").write_text(json.dumps(levers))
+    (tmp_path / "frame.json").write_text(frame().model_dump_json(exclude_none=True))
+    args = ["levers", str(tmp_path / "frame.json"), "--levers", str(tmp_path / "levers.json"), "--rank", "cost",
+            "--iterations", "10", "--format", "json"]  # fmt: skip
+    bad = CliRunner().invoke(main, args)
+    assert bad.exit_code != 0
+    assert "several currencies" in bad.output
+    out = CliRunner().invoke(main, [*args, "--currency", "EUR"])
+    assert out.exit_code == 0, out.output
+    assert [r["name"] for r in json.loads(out.output)["levers"]] == ["se", "no"]

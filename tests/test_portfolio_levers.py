@@ -326,3 +326,26 @@ def test_cli_deliveries_need_a_catalogue_or_chain() -> None:
     assert out.exit_code != 0
     assert "deliveries are for a catalogue" in out.output
     assert "Traceback" not in out.output
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.floats(min_value=0.0, max_value=2.0, allow_nan=False))
+def test_chain_laws(s: float) -> None:
+    """The actuator's machining energy (950 kWh on the Norwegian grid) x ``s``: the saving per actuator is
+    (1 - s) x 950 x the grid factor, the same per valve and 4 x per manifold (linear in s); s = 1 saves 0
+    exactly, in every iteration too."""
+    lib = fp.default_library()
+    co2e, _ = lib.co2e_vector("AR6", "report")
+    per_kwh = co2e[lib.index_of("electricity.grid.no.ember")]
+    lv = lever(kind="scale_quantity", target="activity", scale=s, scope={"supplier": "Agder Actuators AS"},
+               **{"from": "electricity.grid.no.ember"})  # fmt: skip
+    row = fp.evaluate_chain_levers(chain(), [lv], lib, iterations=20).rows[0]
+    expected = (1 - s) * 950 * per_kwh
+    by = row["saving_by_product"]
+    if s == 1.0:
+        assert row["saving_kgco2e"] == 0.0
+        assert row["saving_p5"] == row["saving_p95"] == 0.0
+        return
+    assert by["ACT-10"] == pytest.approx(expected, rel=1e-9)
+    assert by["GV-5"] == pytest.approx(expected, rel=1e-9)
+    assert by["MAN-4"] == pytest.approx(4 * expected, rel=1e-9)
