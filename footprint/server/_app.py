@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from .. import __version__
 from .._factors import FactorLibrary
 from . import _routes_auth, _routes_calc, _routes_catalogue, _routes_ledger, _routes_pact
 from ._bodies import CalcBodies
 from ._events import Outbox
+from ._deps import known_query
 from ._http import AccessLog, BodyLimit, install_error_handlers
+from ._openapi import document_errors
 from ._store import Store
 
 __all__ = ["DEFAULT_MAX_BODY", "DEFAULT_TOKEN_TTL", "create_app"]
@@ -49,6 +51,7 @@ def create_app(
         version=__version__,
         summary="Carbon footprints of oil and gas equipment: a calculation API and a PACT v3.0.3 host.",
         lifespan=lifespan,
+        dependencies=[Depends(known_query)],
     )
     app.state.store = store
     app.state.token_key = store.token_key()
@@ -56,6 +59,7 @@ def create_app(
     app.state.library = library
     app.state.outbox = outbox or Outbox()
     install_error_handlers(app)
+    document_errors(app)
     app.include_router(_routes_auth.router)
     app.include_router(_routes_pact.router)
     app.include_router(_routes_calc.router)

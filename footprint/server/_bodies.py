@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import yaml
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ._http import error_response
@@ -30,6 +31,16 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _is_calc_post(scope: Scope) -> bool:
+    """Whether the request is a POST to a route of ``/v1`` (an unknown path or method is left to the router,
+    which answers 404 or 405, whatever the body)."""
+    if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].startswith("/v1/"):
+        return False
+    app = scope.get("app")
+    routes = getattr(getattr(app, "router", None), "routes", [])
+    return any(route.matches(scope)[0] == Match.FULL for route in routes)
+
+
 class CalcBodies:
     """For ``POST /v1/...``: a YAML body becomes JSON; a body neither JSON nor YAML gets 415."""
 
@@ -37,7 +48,7 @@ class CalcBodies:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].startswith("/v1/"):
+        if not _is_calc_post(scope):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])

@@ -5,15 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ._auth import Caller, TokenError, read_token
 from ._http import ApiError
 from ._store import Store
 
-__all__ = ["CalcCaller", "EventsCaller", "LedgerCaller", "ListCaller", "ReadCaller", "StoreDep", "get_store", "require"]
+__all__ = [
+    "CalcCaller",
+    "EventsCaller",
+    "LedgerCaller",
+    "ListCaller",
+    "ReadCaller",
+    "StoreDep",
+    "get_store",
+    "known_query",
+    "require",
+]
 
 _BEARER = {"WWW-Authenticate": 'Bearer realm="footprint"'}
+#: Declares the bearer token in the OpenAPI document; the header is read and checked below, as PACT wants.
+_SCHEME = HTTPBearer(auto_error=False, scheme_name="bearerToken", description="A token from POST /auth/token")
 
 
 def get_store(request: Request) -> Store:
@@ -22,14 +37,37 @@ def get_store(request: Request) -> Store:
     return store
 
 
-def require(scope: str) -> Callable[[Request], Coroutine[Any, Any, Caller]]:
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {str(p.alias) for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+async def known_query(request: Request) -> None:
+    """Refuse a query parameter the route does not read (400), rather than ignore it: a mistyped filter would
+    otherwise answer as if no filter had been given. Routes that document their parameters themselves (the
+    PACT listing, whose names are case-insensitive) check their own."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or (route.openapi_extra or {}).get("parameters"):
+        return
+    known = _query_names(route.dependant)
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        names = ", ".join(sorted(known)) or "none"
+        raise ApiError(400, "BadRequest", f"unknown query parameter {unknown[0][:100]!r}; this route reads: {names}")
+
+
+def require(scope: str) -> Callable[..., Coroutine[Any, Any, Caller]]:
     """A dependency that admits a request bearing a valid token with ``scope``.
 
     A missing, malformed or forged token is a 400 ``BadRequest`` (as the PACT conformance cases expect), an
     expired one a 401 ``TokenExpired``, a valid token without the scope a 403 ``AccessDenied``.
     """
 
-    async def caller(request: Request) -> Caller:
+    async def caller(
+        request: Request, _declared: Annotated[HTTPAuthorizationCredentials | None, Security(_SCHEME)]
+    ) -> Caller:
         header = request.headers.get("authorization", "")
         kind, _, token = header.partition(" ")
         if kind.lower() != "bearer" or not token.strip():

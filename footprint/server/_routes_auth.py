@@ -15,11 +15,15 @@ from starlette.concurrency import run_in_threadpool
 
 from ._auth import check_secret, issue_token
 from ._deps import StoreDep
+from ._openapi import OAuthError
 from ._store import ClientRow, Store
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["authentication"])
+
+#: The ``scope`` a token may ask for: scopes of the client, separated by spaces (RFC 6749 section 3.3).
+_SCOPES = "^ *(footprint:(list|read|events|calculate) *)*$"
 
 
 class TokenResponse(BaseModel):
@@ -53,11 +57,12 @@ def _basic(header: str) -> tuple[str, str] | None:
 @router.post(
     "/auth/token",
     response_model=TokenResponse,
-    responses={400: {"description": "invalid_request, unsupported_grant_type or invalid_scope"},
-               401: {"description": "invalid_client"}},
-    openapi_extra={"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+    responses={400: {"model": OAuthError, "description": "invalid_request, unsupported_grant_type or invalid_scope"},
+               401: {"model": OAuthError, "description": "invalid_client"}},
+    openapi_extra={"security": [{"clientCredentials": []}],
+                   "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
         "type": "object", "required": ["grant_type"],
-        "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "scope": {"type": "string"}},
+        "properties": {"grant_type": {"type": "string", "enum": ["client_credentials"]}, "scope": {"type": "string", "pattern": _SCOPES}},
     }}}}},
 )  # fmt: skip
 async def token(request: Request, store: StoreDep) -> Any:

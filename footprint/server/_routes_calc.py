@@ -29,6 +29,9 @@ router = APIRouter(prefix="/v1", tags=["calculation"])
 
 #: The most products one batch request may hold.
 MAX_BATCH = 50
+_STALE: dict[int | str, dict[str, Any]] = {
+    409: {"description": "BadRequest: the factor library version asked for is not the server's"}
+}
 _YAML = {
     "requestBody": {"content": {"application/yaml": {"schema": {"$ref": "#/components/schemas/CalculateRequest"}}}}
 }
@@ -96,14 +99,14 @@ def _one(
         raise ApiError(400, "BadRequest", f"{where}: {e}") from None
 
 
-@router.post("/calculate", response_model=FootprintResult, openapi_extra=_YAML)
+@router.post("/calculate", response_model=FootprintResult, responses=_STALE, openapi_extra=_YAML)
 def calculate_product(body: CalculateRequest, request: Request, _caller: CalcCaller) -> FootprintResult:
     """The lifecycle footprint of one product (``footprint.calculate``)."""
     lib = library_of(request, body.factor_library_version)
     return _one(body.product, lib, body.gwp, body.prefolded, body.quantity, "product")
 
 
-@router.post("/calculate/batch", response_model=BatchResponse, openapi_extra=_YAML_BATCH)
+@router.post("/calculate/batch", response_model=BatchResponse, responses=_STALE, openapi_extra=_YAML_BATCH)
 def calculate_batch(body: BatchRequest, request: Request, _caller: CalcCaller) -> BatchResponse:
     """The footprints of several products, each on its own (``footprint.calculate`` per product)."""
     lib = library_of(request, body.factor_library_version)

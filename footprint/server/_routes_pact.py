@@ -17,6 +17,7 @@ from ._criteria import LISTS, TIMES, bad, filters
 from ._deps import EventsCaller, ListCaller, ReadCaller, StoreDep
 from ._events import answer, check_event, event_kind, receive
 from ._http import ApiError
+from ._openapi import EVENT_BODY, FootprintList, FootprintOne
 
 __all__ = ["MAX_PAGE", "router"]
 
@@ -24,20 +25,33 @@ router = APIRouter(tags=["PACT"])
 
 #: The most footprints one page holds, whatever ``limit`` asks (the spec lets a host return fewer).
 MAX_PAGE = 100
+_MAX_INT = 999_999_999  # the largest limit or offset accepted
 
 _KNOWN = {*LISTS, *TIMES, "status", "limit", "offset"}
 
 
 def _param(name: str, where: str = "query", array: bool = False, fmt: str | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "string"} if fmt is None else {"type": "string", "format": fmt}
+    schema: dict[str, Any] = {"type": "string", "maxLength": 1000, "pattern": "^[^\\x00]*$"}
+    if fmt is not None:
+        schema["format"] = fmt
     if array:
         schema = {"type": "array", "items": schema}
     return {"name": name, "in": where, "required": False, "schema": schema, "explode": True}
 
 
 _LIST_PARAMS = [
-    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
-    {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
+    {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 0, "maximum": _MAX_INT},
+    },
+    {
+        "name": "offset",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 0, "maximum": _MAX_INT},
+    },
     *(_param(n, array=True) for n in ("productId", "companyId", "geography", "classification")),
     *(_param(n, fmt="date-time") for n in ("validOn", "validAfter", "validBefore")),
     {
@@ -52,7 +66,7 @@ _LIST_PARAMS = [
 def _int(values: Sequence[str], name: str, default: int) -> int:
     if not values:
         return default
-    if len(values) > 1 or not values[0].isdigit() or len(values[0]) > 9:
+    if len(values) > 1 or not (values[0].isascii() and values[0].isdigit()) or int(values[0]) > _MAX_INT:
         raise bad(f"{name} must be one non-negative integer")
     return int(values[0])
 
@@ -60,7 +74,7 @@ def _int(values: Sequence[str], name: str, default: int) -> int:
 @router.get(
     "/3/footprints",
     summary="Action ListFootprints",
-    responses={400: {"description": "BadRequest"}, 401: {"description": "TokenExpired"}, 403: {"description": "AccessDenied"}},
+    responses={200: {"model": FootprintList}},
     openapi_extra={"parameters": _LIST_PARAMS},
 )  # fmt: skip
 async def list_footprints(request: Request, caller: ListCaller, store: StoreDep) -> Response:
@@ -91,8 +105,7 @@ async def list_footprints(request: Request, caller: ListCaller, store: StoreDep)
 @router.get(
     "/3/footprints/{id}",
     summary="Action GetFootprint",
-    responses={400: {"description": "BadRequest"}, 401: {"description": "TokenExpired"},
-               403: {"description": "AccessDenied"}, 404: {"description": "NotFound"}},
+    responses={200: {"model": FootprintOne}},
 )  # fmt: skip
 async def get_footprint(id: str, caller: ReadCaller, store: StoreDep) -> Response:
     """One footprint by id: 404 when there is none, 403 when it was not shared with the caller."""
@@ -109,9 +122,9 @@ async def get_footprint(id: str, caller: ReadCaller, store: StoreDep) -> Respons
 @router.post(
     "/3/events",
     summary="Action Events",
-    responses={400: {"description": "BadRequest"}, 401: {"description": "TokenExpired"}, 403: {"description": "AccessDenied"}},
-    openapi_extra={"requestBody": {"required": True, "content": {"application/cloudevents+json": {"schema": {
-        "type": "object", "required": ["specversion", "id", "source", "type", "data"]}}}}},
+    response_class=Response,
+    responses={200: {"description": "The event was accepted (an empty body)", "content": {}}},
+    openapi_extra=EVENT_BODY,
 )  # fmt: skip
 async def events(request: Request, caller: EventsCaller, store: StoreDep, later: BackgroundTasks) -> Response:
     """Accept a PACT event (CloudEvents 1.0, structured mode): checked, recorded and answered 200 with an empty

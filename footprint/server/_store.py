@@ -474,8 +474,14 @@ def parse_time(text: str) -> datetime:
 
 
 def stamp(t: datetime) -> str:
-    """``t`` in UTC as the service stores it (sortable text)."""
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``t`` in UTC as the service stores it: sortable text, the year always four digits (``strftime`` writes
+    year 999 as ``999``, which sorts after ``2025``). A time whose UTC falls outside years 1..9999 (an offset
+    at either end) becomes the first or last second of that range."""
+    try:
+        u = t.astimezone(UTC)
+    except OverflowError:
+        return "0001-01-01T00:00:00Z" if t.year == 1 else "9999-12-31T23:59:59Z"
+    return f"{u.year:04d}-{u:%m-%dT%H:%M:%S}Z"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
