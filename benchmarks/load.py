@@ -1,0 +1,374 @@
+"""The service under load, on loopback: ``footprint serve --workers 2`` on SQLite or PostgreSQL, called by 50
+concurrent clients (httpx, asyncio) sending 10,000 requests mixed as 20% calculate (the valve,
+examples/subsea_gate_valve.yaml), 40% list with filters and 40% get; then a writer killed mid-publish.
+
+    python benchmarks/load.py --db sqlite --out benchmarks/results/load-sqlite-2core.json
+    python benchmarks/load.py --db postgresql --out benchmarks/results/load-postgresql-2core.json
+    python benchmarks/load.py --clients 2 --requests 50 --kill-after 0      # a smoke run
+
+The output (JSON) has, per endpoint, the requests, errors, client-side p50/p90/p99/max latency (from sending
+the request to the last byte of the answer, queueing included) and the server's own time per request (from its
+access log: routing, checks, database, serialisation); the throughput; and the machine's conditions (cores, load
+average before and after, versions). Plain HTTP on loopback (``--insecure-http``): TLS is not measured.
+
+The kill check: a writer process publishes the valve again and again (each time with another amount of
+final-assembly electricity, so each publish is a new ledger version and a new PACT footprint superseding the
+last), printing the id of each publish once it returned; after ``--kill-after`` acknowledged publishes it is
+sent SIGKILL mid-publish, and so is one of the server's workers. Then the ledger must verify (versions 1..N
+without gaps, the hash chain intact), every acknowledged footprint must be served, and the ledger must hold a
+snapshot for each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VALVE = ROOT / "examples" / "subsea_gate_valve.yaml"
+POSTGRES = os.environ.get("FOOTPRINT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+SECRET = "load-secret-0123456789"
+GEOGRAPHIES = ("NO", "GB", "DE")
+#: The request mix: of every 10 requests, 2 calculate, 4 list, 4 get.
+MIX = ("calculate", "calculate", "list", "list", "list", "list", "get", "get", "get", "get")
+
+
+@contextmanager
+def database(kind: str, folder: Path) -> Any:
+    """An SQLite file in ``folder`` or a new PostgreSQL schema (dropped afterwards)."""
+    if kind == "sqlite":
+        yield str(folder / "load.db")
+        return
+    import psycopg
+
+    name = f"load_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {name}")
+        try:
+            yield f"{POSTGRES}?options=-csearch_path%3D{name}"
+        finally:
+            admin.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+def prepare(url: str, footprints: int) -> dict[str, Any]:
+    """A client ``load`` and ``footprints`` PACT footprints of the valve (products p0, p1 ...; geographies
+    NO, GB, DE in turn), shared with it."""
+    import datetime as dt
+
+    import footprint as fp
+    from footprint.server import ALL_SCOPES, Store
+    from footprint.server._auth import hash_secret
+
+    lib = fp.default_library()
+    result = fp.calculate(fp.load_product(VALVE), lib, prefolded="report")
+    store = Store(url)
+    try:
+        client_id = store.add_client("load", hash_secret(SECRET), ALL_SCOPES)
+        ids = []
+        for k in range(footprints):
+            pf = fp.to_pact(
+                result, company_name="Valve maker AS", company_ids=["urn:pact:company:customcode:supplier-id:vm"],
+                product_ids=[f"urn:pact:valve-maker.example:supplier-id:p{k}"], library=lib,
+                reference_period=(dt.date(2025, 1, 1), dt.date(2025, 12, 31)), fossil_carbon_content=6.1,
+                geography=GEOGRAPHIES[k % 3],
+            )  # fmt: skip
+            store.publish(pf, f"p{k}", ["load"], None)
+            ids.append(pf["id"])
+    finally:
+        store.close()
+    return {"client_id": client_id, "ids": ids}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(url: str, workers: int, log: Path) -> Any:
+    """``footprint serve`` in its own process group; yields (base URL, process)."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "footprint", "serve", "--db", url, "--insecure-http", "--host", "127.0.0.1",
+           "--port", str(port), "--workers", str(workers)]  # fmt: skip
+    with log.open("w") as err:
+        proc = subprocess.Popen(cmd, stderr=err, stdout=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, proc)
+        yield base, proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _wait_until_up(base: str, proc: subprocess.Popen[bytes]) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("footprint serve exited; see its log")
+        try:
+            if httpx.get(f"{base}/v1/version", timeout=2).status_code == 200:
+                time.sleep(1.0)  # every worker up, not only the first
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("footprint serve did not start within 60 s")
+
+
+def token(base: str, client_id: str) -> str:
+    import httpx
+
+    r = httpx.post(f"{base}/auth/token", data={"grant_type": "client_credentials"}, auth=(client_id, SECRET))
+    r.raise_for_status()
+    return str(r.json()["access_token"])
+
+
+def _valve_json() -> dict[str, Any]:
+    import yaml
+
+    data: dict[str, Any] = json.loads(json.dumps(yaml.safe_load(VALVE.read_text(encoding="utf-8")), default=str))
+    return data
+
+
+def _request(kind: str, i: int, ids: list[str]) -> tuple[str, str, dict[str, Any]]:
+    """The ``i``-th request of its kind: method, path and httpx arguments (filters and ids vary with ``i``)."""
+    if kind == "calculate":
+        return "POST", "/v1/calculate", {"content": CALC_BODY, "headers": {"Content-Type": "application/json"}}
+    if kind == "get":
+        return "GET", f"/3/footprints/{ids[i % len(ids)]}", {}
+    filters: list[dict[str, Any]] = [
+        {"geography": GEOGRAPHIES[i % 3], "limit": 10},
+        {"productId": f"urn:pact:valve-maker.example:supplier-id:p{i % len(ids)}"},
+        {"status": "Active", "validOn": "2027-06-01T00:00:00Z", "limit": 20},
+        {"companyId": "urn:pact:company:customcode:supplier-id:vm", "limit": 5, "offset": i % len(ids)},
+    ]
+    return "GET", "/3/footprints", {"params": filters[i % len(filters)]}
+
+
+CALC_BODY = json.dumps({"product": _valve_json(), "prefolded": "report"}).encode()
+
+
+async def load(base: str, bearer: str, ids: list[str], clients: int, requests: int) -> dict[str, Any]:
+    """``requests`` requests from ``clients`` concurrent clients; latencies (ms) and failures per kind."""
+    import httpx
+
+    samples: dict[str, list[float]] = {k: [] for k in set(MIX)}
+    errors: dict[str, int] = dict.fromkeys(samples, 0)
+    statuses: dict[str, int] = {}
+    counter = iter(range(requests))
+    # idle connections are dropped before uvicorn's 5 s keep-alive timeout closes them: reusing one the server
+    # is closing at that moment would be a client-made ReadError
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0)
+    headers = {"Authorization": f"Bearer {bearer}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as http:
+
+        async def client() -> None:
+            for i in counter:
+                kind = MIX[i % len(MIX)]
+                method, path, kw = _request(kind, i // len(MIX), ids)
+                t = time.perf_counter()
+                try:
+                    r = await http.request(method, path, **kw)
+                    ok = r.status_code == 200
+                    statuses[str(r.status_code)] = statuses.get(str(r.status_code), 0) + 1
+                except httpx.HTTPError as e:
+                    ok = False
+                    statuses[type(e).__name__] = statuses.get(type(e).__name__, 0) + 1
+                samples[kind].append((time.perf_counter() - t) * 1000)
+                errors[kind] += not ok
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(clients)))
+        wall = time.perf_counter() - t0
+    return {"samples": samples, "errors": errors, "statuses": statuses, "wall_s": wall}
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50, p90, p99 and max of ``values`` (nearest rank), in ms to 0.1."""
+    if not values:
+        return {}
+    ordered = sorted(values)
+
+    def rank(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, max(0, int(p / 100 * len(ordered) + 0.5) - 1))], 1)
+
+    return {"p50": rank(50), "p90": rank(90), "p99": rank(99), "max": round(ordered[-1], 1),
+            "mean": round(statistics.fmean(ordered), 1)}  # fmt: skip
+
+
+def server_times(log: Path) -> dict[str, dict[str, float]]:
+    """The server's own milliseconds per request, by endpoint, from the access log."""
+    kinds: dict[str, list[float]] = {"calculate": [], "list": [], "get": []}
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not line.startswith("{"):
+            continue
+        rec = json.loads(line)
+        path = rec.get("path", "")
+        kind = "calculate" if path == "/v1/calculate" else "list" if path == "/3/footprints" else None
+        kind = kind or ("get" if path.startswith("/3/footprints/") else None)
+        if kind:
+            kinds[kind].append(float(rec["ms"]))
+    return {k: percentiles(v) for k, v in kinds.items()}
+
+
+def publisher(url: str) -> None:
+    """The writer of the kill check (its own process): publish the valve with 1800, 1801, ... kWh of final
+    assembly electricity, printing each footprint's id once its publish returned."""
+    import footprint as fp
+    from footprint.server import publish_products
+
+    lib = fp.default_library()
+    text = VALVE.read_text(encoding="utf-8")
+    folder = Path(tempfile.mkdtemp())
+    for k in range(1_000_000):
+        path = folder / "valve.yaml"
+        path.write_text(text.replace("quantity: 1800 kWh", f"quantity: {1800 + k} kWh"), encoding="utf-8")
+        (pf,) = publish_products(url, [str(path)], company_name="Valve maker AS", library=lib, prefolded="report",
+                                 company_ids=["urn:pact:company:customcode:supplier-id:vm"], share_with=["load"],
+                                 pact_options={"fossil_carbon_content": 6.1, "company_domain": "valve-maker.example"})  # fmt: skip
+        print(pf["id"], flush=True)
+
+
+def _workers(master: int) -> list[int]:
+    """The worker processes of uvicorn's master (not multiprocessing's resource tracker)."""
+    found = []
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        cmd = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+        if b"resource_tracker" not in cmd:
+            found.append(int(child))
+    return found
+
+
+def kill_check(url: str, base: str, server: subprocess.Popen[bytes], bearer: str, after: int) -> dict[str, Any]:
+    """Kill the writer mid-publish after ``after`` acknowledged publishes, and one server worker; then check
+    the ledger and the footprints served."""
+    import random
+
+    import httpx
+    import sqlalchemy as sa
+
+    import footprint as fp
+    from footprint._ledger_schema import engine_url
+    from footprint._ledger_schema import snapshots as t
+
+    writer = subprocess.Popen([sys.executable, __file__, "--publisher", url], stdout=subprocess.PIPE, text=True)
+    assert writer.stdout is not None
+    acked = [writer.stdout.readline().strip() for _ in range(after)]
+    time.sleep(random.Random(after).uniform(0.05, 0.4))  # somewhere inside the next publish
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    victims = _workers(server.pid)
+    os.kill(victims[0], signal.SIGKILL)
+    time.sleep(3)  # uvicorn's supervisor starts a new worker
+    with fp.Ledger(url) as ledger:
+        verified = ledger.verify()
+        versions = [s.version for s in ledger.history("sgv-5-10k")]
+    engine = sa.create_engine(engine_url(url))
+    with engine.connect() as conn:
+        notes = set(conn.execute(sa.select(t.c.note).where(t.c.product_id == "sgv-5-10k")).scalars())
+    engine.dispose()
+    served = 0
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {bearer}"}, timeout=30) as http:
+        for pf_id in acked:
+            served += http.get(f"/3/footprints/{pf_id}").status_code == 200
+        listed = http.get("/3/footprints", params={"productId": "urn:pact:valve-maker.example:supplier-id:sgv-5-10k",
+                                                   "status": "Active"}).json()["data"]  # fmt: skip
+    in_ledger = sum(f"published as PACT footprint {pf_id}" in notes for pf_id in acked)
+    return {
+        "acknowledged_publishes": len(acked),
+        "acknowledged_served_after_kill": served,
+        "acknowledged_in_ledger": in_ledger,
+        "ledger_snapshots_verified": verified,
+        "valve_versions": versions,
+        "versions_without_gaps": versions == list(range(1, len(versions) + 1)),
+        "active_footprints_of_the_valve": len(listed),
+        "worker_killed": victims[0],
+        "workers_after": len(_workers(server.pid)),
+    }
+
+
+def conditions() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    import footprint as fp
+
+    rev = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "footprint": fp.__version__, "commit": rev.strip(), "loadavg_before": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
+
+
+def run(kind: str, clients: int, requests: int, workers: int, footprints: int, kill_after: int) -> dict[str, Any]:
+    """The whole benchmark on one database; its report."""
+    report: dict[str, Any] = {"database": kind, "clients": clients, "requests": requests, "workers": workers,
+                              "footprints": footprints, "mix": {k: MIX.count(k) / len(MIX) for k in set(MIX)},
+                              "conditions": conditions()}  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp, database(kind, Path(tmp)) as url:
+        setup = prepare(url, footprints)
+        log = Path(tmp) / "serve.log"
+        with serving(url, workers, log) as (base, server):
+            bearer = token(base, setup["client_id"])
+            asyncio.run(load(base, bearer, setup["ids"], workers * 2, 20 * len(MIX)))  # warm every worker
+            warm = len(log.read_text().splitlines())
+            got = asyncio.run(load(base, bearer, setup["ids"], clients, requests))
+            report["conditions"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+            lines = log.read_text().splitlines()[warm:]
+            (Path(tmp) / "measured.log").write_text("\n".join(lines) + "\n")
+            report["wall_s"] = round(got["wall_s"], 2)
+            report["throughput_rps"] = round(requests / got["wall_s"], 1)
+            report["errors"] = sum(got["errors"].values())
+            report["statuses"] = got["statuses"]
+            report["client_ms"] = {k: {"requests": len(v), "errors": got["errors"][k], **percentiles(v)}
+                                   for k, v in sorted(got["samples"].items())}  # fmt: skip
+            report["server_ms"] = server_times(Path(tmp) / "measured.log")
+            if kill_after:
+                report["kill"] = kill_check(url, base, server, bearer, kill_after)
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--footprints", type=int, default=30, help="PACT footprints in the database")
+    parser.add_argument("--kill-after", type=int, default=5, help="acknowledged publishes before the kill; 0: none")
+    parser.add_argument("--out", type=Path, help="write the report (JSON) here as well")
+    parser.add_argument("--publisher", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.publisher:
+        publisher(args.publisher)
+        return
+    report = run(args.db, args.clients, args.requests, args.workers, args.footprints, args.kill_after)
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
