@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_load_script_runs_at_a_tiny_size(tmp_path: Path) -> None:
-    """50 requests in the mix 2:4:4 are 10 calculate, 20 list and 20 get. The writer is killed during its 3rd
-    publish (before its ledger snapshot, between the snapshot and the footprint, or just after both), so the
-    valve has 2 or 3 ledger versions, numbered from 1 without gaps, and one Active footprint."""
+    """50 requests in the mix 2:4:4 are 10 calculate, 20 list and 20 get. The writer is killed after its 2nd
+    acknowledged publish, in a later one (it goes on publishing while the check sleeps before the kill), so
+    the valve has at least 2 ledger versions, numbered from 1 without gaps, and one Active footprint."""
     out = tmp_path / "load.json"
     cmd = [sys.executable, str(ROOT / "benchmarks" / "load.py"), "--clients", "2", "--requests", "50",
            "--footprints", "6", "--kill-after", "2", "--out", str(out)]  # fmt: skip
@@ -33,7 +33,8 @@ def test_load_script_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert (
         kill["acknowledged_publishes"] == kill["acknowledged_served_after_kill"] == kill["acknowledged_in_ledger"] == 2
     )
-    assert kill["valve_versions"] in ([1, 2], [1, 2, 3])
+    assert len(kill["valve_versions"]) >= 2
+    assert kill["valve_versions"] == list(range(1, len(kill["valve_versions"]) + 1))
     assert kill["versions_without_gaps"]
     assert kill["ledger_snapshots_verified"] == len(kill["valve_versions"])
     assert kill["active_footprints_of_the_valve"] == 1
