@@ -11,8 +11,8 @@ from .. import __version__
 from .._factors import FactorLibrary
 from . import _routes_auth, _routes_calc, _routes_catalogue, _routes_ledger, _routes_pact
 from ._bodies import CalcBodies
-from ._events import Outbox
 from ._deps import known_query
+from ._events import Outbox
 from ._http import AccessLog, BodyLimit, install_error_handlers
 from ._openapi import document_errors
 from ._store import Store
