@@ -23,7 +23,7 @@ __all__ = ["router"]
 router = APIRouter(tags=["authentication"])
 
 #: The ``scope`` a token may ask for: scopes of the client, separated by spaces (RFC 6749 section 3.3).
-_SCOPES = "^ *(footprint:(list|read|events|calculate) *)*$"
+_SCOPES = "^ *(footprint:(list|read|events|calculate)( +footprint:(list|read|events|calculate))* *)?$"
 
 
 class TokenResponse(BaseModel):
