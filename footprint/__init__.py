@@ -79,6 +79,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     )
     from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets, load_gwp_set
     from ._incremental import IncrementalCatalogue
+    from ._substances import air_pollutants, substances
     from ._ledger import Ledger, Snapshot
     from ._lever_catalogue import CatalogueEntry, LeverCatalogue, lever_catalogue, suggest_levers
     from ._levers import (
@@ -277,6 +278,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     "._quality": ("DataQuality", "data_quality"),
     "._result": ("Contribution", "FootprintResult", "primary_data_share"),
     "._spend": ("convert_spend",),
+    "._substances": ("air_pollutants", "substances"),
     "._suppliers": (
         "Supplier",
         "SupplierFootprints",
@@ -427,6 +429,7 @@ __all__ = [
     "UsageError",
     "__version__",
     "activity_to_factor_unit",
+    "air_pollutants",
     "apply_lever",
     "calculate",
     "calculate_catalogue",
@@ -492,6 +495,7 @@ __all__ = [
     "read_pact",
     "save_chart",
     "suggest_levers",
+    "substances",
     "supplier_footprints",
     "to_pact",
     "unit_registry",

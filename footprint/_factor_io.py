@@ -23,13 +23,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import ValidationError
 
-from ._biogenic import SET_INDEPENDENT_GASES
 from ._energy_basis import is_energy
 from ._errors import FactorFileError, Problem, UnitError, UsageError, expect_type
 from ._factor_rows import FactorRows, ObjectRows, PickedRows
 from ._factor_table import bulk_objects
 from ._factors import BOUNDARIES, CATEGORIES, EmissionFactor, FactorLibrary, Uncertainty
-from ._gwp import gases
+from ._substances import BESIDE_CO2E, substances
 from ._tables import did_you_mean
 from ._units import parse_unit
 
@@ -58,7 +57,7 @@ _COLUMNS_FROM_BYTES = 256 * 1024
 
 
 def _gas_columns() -> dict[str, str]:
-    return {f"kg_{g}": g for g in gases()}
+    return {f"kg_{g}": g for g in substances()}
 
 
 def _number(raw: str, problems: list[Problem], where: dict[str, Any], what: str) -> float | None:
@@ -170,12 +169,12 @@ def _prefolded_value(row: dict[str, str], rec: dict[str, Any], problems: list[Pr
                 )
             )
         rec["gwp_set"] = raw_set or None
-        if set(rec["gases"]) - SET_INDEPENDENT_GASES:
+        if set(rec["gases"]) - BESIDE_CO2E:
             problems.append(
                 Problem(
                     "both per-gas values and kg_CO2e given",
                     expected="either kg_<GAS> columns or kg_CO2e with gwp_set (beside kg_CO2e only "
-                    + ", ".join(f"kg_{g}" for g in sorted(SET_INDEPENDENT_GASES))
+                    + ", ".join(f"kg_{g}" for g in sorted(BESIDE_CO2E))
                     + ")",
                     **where("kg_CO2e"),
                 )
@@ -503,9 +502,9 @@ def _rows_from_json(text: str, file: str) -> tuple[list[tuple[int, dict[str, str
             )
             continue
         for g in gas_obj or {}:
-            if g not in gases():
+            if g not in substances():
                 problems.append(
-                    Problem("unknown gas", file=file, row=i, field=f"gases.{g}", expected=", ".join(gases()))
+                    Problem("unknown substance", file=file, row=i, field=f"gases.{g}", expected=", ".join(substances()))
                 )
         rows.append((i, _flatten_json({k: v for k, v in obj.items() if k in allowed})))
     return rows, problems

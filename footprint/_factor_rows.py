@@ -1,7 +1,7 @@
 """The factors of a library as rows: held as objects, as the columns of a file, or picked from several.
 
 A library of a large factor file keeps the file's checked columns (see :class:`_factor_table.FactorColumns`)
-and makes an :class:`EmissionFactor` only when one is asked for; what needs every factor (the gas matrix,
+and makes an :class:`EmissionFactor` only when one is asked for; what needs every factor (the substance matrix,
 the version hash, a search) reads the columns. A merge picks rows from its libraries without making them.
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 import numpy.typing as npt
 
-from ._gwp import gases
+from ._substances import substances
 
 if TYPE_CHECKING:
     from ._factors import EmissionFactor
@@ -50,9 +50,9 @@ class FactorRows(Sequence["EmissionFactor"]):
         """One field of every factor, in order."""
         return [getattr(f, name) for f in self]
 
-    def gas_matrix(self) -> npt.NDArray[np.float64]:
-        """kg of each gas (of :func:`gases`) per factor unit, shape (factors, gases)."""
-        names = {g: j for j, g in enumerate(gases())}
+    def substance_matrix(self) -> npt.NDArray[np.float64]:
+        """kg of each substance (of :func:`substances`) per factor unit, shape (factors, substances)."""
+        names = {g: j for j, g in enumerate(substances())}
         m = np.zeros((len(self), len(names)))
         for i, f in enumerate(self):
             for g, v in f.gases.items():
@@ -102,8 +102,8 @@ class PickedRows(FactorRows):
     def field(self, name: str) -> Sequence[Any]:
         return self._gather([s.field(name) for s in self._sources])  # type: ignore[no-any-return]
 
-    def gas_matrix(self) -> npt.NDArray[np.float64]:
-        return self._gather([s.gas_matrix() for s in self._sources])  # type: ignore[no-any-return]
+    def substance_matrix(self) -> npt.NDArray[np.float64]:
+        return self._gather([s.substance_matrix() for s in self._sources])  # type: ignore[no-any-return]
 
     def floats(self, name: str) -> npt.NDArray[np.float64]:
         return self._gather([s.floats(name) for s in self._sources])  # type: ignore[no-any-return]

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from ._energy_basis import is_energy
 from ._factor_rows import FactorRows
 from ._factors import _ID, _PREFOLD_SETS, BOUNDARIES, CATEGORIES, EmissionFactor, Uncertainty
-from ._gwp import gases
+from ._substances import substances
 from ._units import parse_unit
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def _checked(df: pd.DataFrame) -> dict[str, Any] | None:
         return None
     get = {c: df[c] if c in df.columns else None for c in ("kg_CO2e", "gwp_set", *_DQR, "proxy")}
     out: dict[str, Any] = {"gases": {}}
-    for g in gases():
+    for g in substances():
         if f"kg_{g}" in df.columns and (x := _numbers(df[f"kg_{g}"])) is not None:
             out["gases"][g] = x
         elif f"kg_{g}" in df.columns:
@@ -317,8 +317,8 @@ class FactorColumns(FactorRows):
             return np.asarray(self._floats[name], dtype=np.float64)
         return super().floats(name)
 
-    def gas_matrix(self) -> npt.NDArray[np.float64]:
-        names = gases()
+    def substance_matrix(self) -> npt.NDArray[np.float64]:
+        names = substances()
         m = np.zeros((self._n, len(names)))
         for g, a in self._gases.items():
             m[:, names.index(g)] = np.where(np.isnan(a), 0.0, a)

@@ -34,6 +34,7 @@ from ._factor_rows import FactorRows, ObjectRows, PickedRows
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
 from ._models import CheckedModel
 from ._prefolded import DEFAULT_PREFOLDED, PrefoldedPolicy
+from ._substances import AIR_POLLUTANTS, BESIDE_CO2E, substances
 from ._units import Q_, conversion_factor, ensure_own_quantity, parse_quantity, parse_unit, split_quantity
 
 if TYPE_CHECKING:
@@ -216,10 +217,10 @@ class EmissionFactor(_Source, _Emissions):
     @field_validator("gases")
     @classmethod
     def gases_are_known_and_finite(cls, v: dict[str, float]) -> dict[str, float]:
-        known = gases()
+        known = substances()
         for g, x in v.items():
             if g not in known:
-                raise ValueError(f"unknown gas {g!r}; expected one of {', '.join(known)}")
+                raise ValueError(f"unknown substance {g!r}; expected one of {', '.join(known)}")
             if not math.isfinite(x):
                 raise ValueError(f"gas {g}: value {x!r} is not finite")
         return {g: float(x) for g, x in v.items()}
@@ -247,10 +248,11 @@ class EmissionFactor(_Source, _Emissions):
     def gases_or_prefolded_co2e(self) -> EmissionFactor:
         if self.co2e is None and not self.gases:
             raise ValueError("a factor needs per-gas values (gases) or a pre-folded co2e value")
-        if self.co2e is not None and set(self.gases) - SET_INDEPENDENT_GASES:
+        if self.co2e is not None and set(self.gases) - BESIDE_CO2E:
             raise ValueError(
                 "give either per-gas values or a pre-folded co2e value, not both (beside a co2e only "
-                f"{', '.join(sorted(SET_INDEPENDENT_GASES))}, whose GWP is the same in every set)"
+                f"{', '.join(sorted(SET_INDEPENDENT_GASES))}, whose GWP is the same in every set, and the air "
+                "pollutants, which no GWP set folds)"
             )
         if self.co2e is not None:
             if not math.isfinite(self.co2e):
@@ -302,7 +304,7 @@ class EmissionFactor(_Source, _Emissions):
         """
         gs = gwp_set(gwp)
         gs.check_covers(self.gases)
-        per_gas = float(sum(v * gs.values.get(g, 0.0) for g, v in self.gases.items()))
+        per_gas = float(sum(v * gs.values.get(g, 0.0) for g, v in self.gases.items() if g in gs.values))
         if self.co2e is None:
             return per_gas
         if self.gwp_set != gs.name and prefolded != "report":
@@ -455,7 +457,8 @@ def emissions(
     An energy against a fuel factor per unit of energy states its heating-value basis: ``"1000 MJ net"``,
     ``(1000, "kWh gross")`` (see :func:`activity_to_factor_unit`).
 
-    ``by_gas`` holds kg of each gas (pre-folded factors give one entry, ``CO2e``).
+    ``by_gas`` holds kg of each substance, greenhouse gases and air pollutants (a pre-folded factor gives
+    ``CO2e`` in place of its greenhouse gases, and the substances it carries beside it).
     """
     expect_type(factor, EmissionFactor, "factor")
     if isinstance(activity, str):
@@ -472,6 +475,8 @@ def emissions(
     x = amount * conv.multiplier
     kg = factor.co2e_per_unit(gwp, prefolded) * x
     by_gas = {g: v * x for g, v in factor.gases.items()} if not factor.is_prefolded else {"CO2e": kg}
+    if factor.is_prefolded:
+        by_gas.update({g: v * x for g, v in factor.gases.items() if g in AIR_POLLUTANTS})
     gs = gwp_set(gwp)
     return Emissions(
         factor_id=factor.id,
@@ -673,7 +678,7 @@ class FactorLibrary:
         ``library`` (derived; :meth:`from_frame` and :func:`footprint.load_factors` read it back)."""
         import pandas as pd
 
-        gas_names = gases()
+        gas_names = substances()
         records = []
         for f in self._factors:
             row: dict[str, object] = {
@@ -702,10 +707,19 @@ class FactorLibrary:
     # --- arrays for the calculation core ------------------------------------------------------------
 
     @cached_property
+    def substance_matrix(self) -> npt.NDArray[np.float64]:
+        """kg of each substance (:func:`substances`: greenhouse gases, then air pollutants) per factor unit,
+        shape (factors, substances): the inventory every indicator characterises."""
+        m = self._factors.substance_matrix()
+        m.setflags(write=False)
+        return m
+
+    @cached_property
     def gas_matrix(self) -> npt.NDArray[np.float64]:
-        """kg of each gas per factor unit, shape (factors, gases); a pre-folded factor has only the gases
-        whose GWP no set changes (biogenic and land use change CO2)."""
-        m = self._factors.gas_matrix()
+        """kg of each greenhouse gas (:func:`gases`) per factor unit, shape (factors, gases): the first columns
+        of :attr:`substance_matrix`; a pre-folded factor has only the gases whose GWP no set changes
+        (biogenic and land use change CO2)."""
+        m = np.ascontiguousarray(self.substance_matrix[:, : len(gases())])
         m.setflags(write=False)
         return m
 

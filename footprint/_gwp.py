@@ -69,8 +69,10 @@ class GWPSet:
         return np.array([self.values.get(g, 0.0) for g in gases()], dtype=np.float64)
 
     def missing(self, used: Mapping[str, float] | None = None) -> list[str]:
-        """The tracked gases (of ``used``, when given, those with a non-zero amount) the set has no value for."""
-        names = gases() if used is None else [g for g, x in used.items() if x != 0]
+        """The tracked gases (of ``used``, when given, those with a non-zero amount) the set has no value for.
+        Substances that are not greenhouse gases (air pollutants) need no GWP: they count 0."""
+        tracked = gases()
+        names = tracked if used is None else [g for g, x in used.items() if x != 0 and g in tracked]
         return [g for g in names if g not in self.values]
 
     def check_covers(self, used: Mapping[str, float]) -> None:

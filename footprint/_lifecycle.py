@@ -38,6 +38,7 @@ from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
 from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, default_module, ghg_stage
 from ._product import Activity, Amount, EndOfLife, Item, Material, Product, relocated
 from ._result import Contribution, FootprintResult, primary_data_share
+from ._substances import substances
 from ._units import conversion_factor, parse_unit
 
 __all__ = ["PreparedProduct", "calculate", "check_product", "prepare_product"]
@@ -1011,6 +1012,7 @@ def calculate(
         by_gas["CO2e (pre-folded)"] = float(q_tot @ (pre_vals * pre_mask)[c_fac[in_total]])
     split = _gwp_split(c_qty, lib.gas_matrix[c_fac], gs.vector())
     indicators = _gwp_indicators(c_mod, c_kg, split, present)
+    inventory, inventory_by_module = _inventory(lib.substance_matrix[c_fac], c_qty, c_mod, present)
     share = _primary_shares(prep, c_act, c_fac)
 
     contributions = _contributions(prep, ev, share, split)
@@ -1056,6 +1058,8 @@ def calculate(
         by_ghg_stage=by_stage,
         by_gas=by_gas,
         gas_mass_kg=gas_mass_kg,
+        inventory_kg=inventory,
+        inventory_by_module=inventory_by_module,
         by_component=by_component,
         by_material=by_material,
         by_factor=by_factor,
@@ -1147,6 +1151,27 @@ def _gwp_split(
     bio = np.array([g in BIOGENIC_GASES for g in names])
     luluc = np.array([g in LULUC_GASES for g in names])
     return per_gas[:, bio].sum(axis=1), per_gas[:, luluc].sum(axis=1), per_gas[:, names.index(UPTAKE_GAS)] + 0.0
+
+
+def _inventory(
+    rows: npt.NDArray[np.float64],
+    c_qty: npt.NDArray[np.float64],
+    c_mod: npt.NDArray[np.intp],
+    present: npt.NDArray[np.bool_],
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """kg of every substance (greenhouse gases and air pollutants) over A1-C4 and per module present, from
+    each contribution row's substances per factor unit (``rows``) times its quantity; substances of 0 kg left
+    out."""
+    names = substances()
+    per_mod = np.zeros((len(MODULES), len(names)))
+    np.add.at(per_mod, c_mod, c_qty[:, None] * rows)
+    total = per_mod[np.arange(len(MODULES)) != _D].sum(axis=0)
+    by_module = {
+        m: {g: float(per_mod[k, j]) for j, g in enumerate(names) if per_mod[k, j] != 0}
+        for k, m in enumerate(MODULES)
+        if present[k]
+    }
+    return {g: float(total[j]) for j, g in enumerate(names) if total[j] != 0}, by_module
 
 
 def _gwp_indicators(

@@ -109,6 +109,11 @@ class FootprintResult(BaseModel):
     by_ghg_stage: dict[str, float]
     by_gas: dict[str, float]
     gas_mass_kg: dict[str, float]
+    #: kg of every substance emitted over A1-C4 (greenhouse gases and air pollutants, :func:`substances`);
+    #: substances of 0 kg are left out.
+    inventory_kg: dict[str, float] = {}
+    #: kg of every substance per module present (module D included), as ``inventory_kg``.
+    inventory_by_module: dict[str, dict[str, float]] = {}
     by_component: dict[str, float]
     by_material: dict[str, float]
     by_factor: dict[str, float]

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import Problem, UnitError
-from ._gwp import gases
+from ._substances import substances
 from ._units import conversion_factor, parse_unit, split_quantity
 
 if TYPE_CHECKING:
@@ -69,7 +69,9 @@ class TableSpec:
 
     def known(self, column: str) -> bool:
         """Whether ``column`` is declared (by name or by one of the prefixes)."""
-        return column in self.names or any(column.startswith(p) and column[len(p) :] in gases() for p in self.prefixes)
+        return column in self.names or any(
+            column.startswith(p) and column[len(p) :] in substances() for p in self.prefixes
+        )
 
 
 def _c(name: str, kind: ColumnKind, doc: str, required: bool = False) -> Column:

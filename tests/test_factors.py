@@ -375,7 +375,7 @@ def test_non_finite_activity_amount_is_refused(amount: float) -> None:
         ({"co2e": 1.0, "gwp_set": "AR6"}, "not both"),  # both gases and co2e
         ({"gases": {}, "co2e": 1.0}, "needs gwp_set"),  # co2e without gwp_set
         ({"gwp_set": "AR6"}, "gwp_set belongs to pre-folded"),  # gwp_set with per-gas values
-        ({"gases": {"CO3": 1.0}}, "unknown gas 'CO3'"),
+        ({"gases": {"CO3": 1.0}}, "unknown substance 'CO3'"),
         ({"gases": {"CO2": -1.0}}, "negative emissions"),  # outside category credit
         ({"gases": {"CO2": math.inf}}, "not finite"),
         ({"unit": "kgg"}, "unknown unit 'kgg'"),
