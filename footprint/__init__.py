@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     from ._chain_levers import evaluate_chain_levers
     from ._compare import compare
     from ._distributed import calculate_catalogue_distributed
+    from ._en15804 import en15804_table
     from ._erp import ERP_PRESETS, ErpRules
     from ._errors import (
         CurrencyError,
@@ -49,6 +50,8 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
         GWPError,
         GWPFileError,
         IncompatibleUnitsError,
+        IndicatorError,
+        IndicatorFileError,
         InputError,
         LedgerError,
         LedgerIntegrityError,
@@ -79,7 +82,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     )
     from ._gwp import DEFAULT_GWP_SET, GWPSet, gases, gwp_set, gwp_sets, load_gwp_set
     from ._incremental import IncrementalCatalogue
-    from ._substances import air_pollutants, substances
+    from ._indicators import Indicator, indicator, indicators, load_indicators
     from ._ledger import Ledger, Snapshot
     from ._lever_catalogue import CatalogueEntry, LeverCatalogue, lever_catalogue, suggest_levers
     from ._levers import (
@@ -127,8 +130,9 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     )
     from ._product_io import load_product
     from ._quality import DataQuality, data_quality
-    from ._result import Contribution, FootprintResult, primary_data_share
+    from ._result import Contribution, FootprintResult, IndicatorResult, primary_data_share
     from ._spend import convert_spend
+    from ._substances import air_pollutants, substances
     from ._suppliers import (
         Supplier,
         SupplierFootprints,
@@ -192,6 +196,8 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
         "GWPError",
         "GWPFileError",
         "IncompatibleUnitsError",
+        "IndicatorError",
+        "IndicatorFileError",
         "InputError",
         "LedgerError",
         "LedgerIntegrityError",
@@ -207,6 +213,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
         "UnknownFactorError",
         "UsageError",
     ),
+    "._en15804": ("en15804_table",),
     "._fabrication": ("FabricationEnergy", "fabrication_activities", "fabrication_energy"),
     "._factor_io": ("default_library", "load_factors"),
     "._factors": (
@@ -230,6 +237,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
         "lever_catalogue",
         "suggest_levers",
     ),
+    "._indicators": ("Indicator", "indicator", "indicators", "load_indicators"),
     "._ledger": ("Ledger", "Snapshot"),
     "._levers": (
         "Lever",
@@ -276,7 +284,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     ),
     "._product_io": ("load_product",),
     "._quality": ("DataQuality", "data_quality"),
-    "._result": ("Contribution", "FootprintResult", "primary_data_share"),
+    "._result": ("Contribution", "FootprintResult", "IndicatorResult", "primary_data_share"),
     "._spend": ("convert_spend",),
     "._substances": ("air_pollutants", "substances"),
     "._suppliers": (
@@ -382,6 +390,10 @@ __all__ = [
     "GWPSetName",
     "IncompatibleUnitsError",
     "IncrementalCatalogue",
+    "Indicator",
+    "IndicatorError",
+    "IndicatorFileError",
+    "IndicatorResult",
     "InputError",
     "Item",
     "Ledger",
@@ -454,6 +466,7 @@ __all__ = [
     "emissions",
     "evaluate_catalogue_levers",
     "evaluate_chain_levers",
+    "en15804_table",
     "evaluate_levers",
     "excel_report",
     "explode_catalogue",
@@ -468,8 +481,11 @@ __all__ = [
     "html_report",
     "html_supplier_report",
     "lever_catalogue",
+    "indicator",
+    "indicators",
     "load_factors",
     "load_gwp_set",
+    "load_indicators",
     "load_levers",
     "load_product",
     "monte_carlo",

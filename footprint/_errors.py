@@ -10,6 +10,7 @@ inherits the builtin that fits it, so ``except KeyError`` still catches an unkno
     │   └── ForeignQuantityError (TypeError)   a pint Quantity from another registry
     ├── UnknownFactorError (KeyError)          a factor id that is in no loaded library
     ├── GWPError (ValueError)                  an unknown GWP set, or a pre-folded factor under another set
+    ├── IndicatorError (ValueError)            an unknown indicator id
     ├── UsageError (TypeError)                 a public function given an argument of the wrong type
     ├── InputError (ValueError)                bad input data, every problem collected in one report
     │   ├── FactorError                        an emission factor (built in code, or read from a table)
@@ -18,6 +19,7 @@ inherits the builtin that fits it, so ``except KeyError`` still catches an unkno
     │   │   └── CycleError                     a bill of materials that contains itself
     │   ├── DeliveryError                      deliveries that do not fit the catalogue
     │   ├── PactError                          a PACT product footprint that breaks the specification
+    │   ├── IndicatorFileError                 an indicator file (also an IndicatorError)
     │   └── NonFiniteError                     a quantity, factor or sum that overflows (inf or NaN)
     ├── LedgerError (RuntimeError)             not a ledger file, an unknown snapshot, or a failed write
     │   └── LedgerIntegrityError               a snapshot that is not as recorded (hash or chain broken)
@@ -47,6 +49,8 @@ __all__ = [
     "ForeignQuantityError",
     "GWPError",
     "IncompatibleUnitsError",
+    "IndicatorError",
+    "IndicatorFileError",
     "InputError",
     "LedgerError",
     "LedgerIntegrityError",
@@ -136,6 +140,10 @@ class UnknownFactorError(FootprintError, KeyError):
 
 class GWPError(FootprintError, ValueError):
     """An unknown GWP set, or a factor already folded to CO2e with another set than the one asked for."""
+
+
+class IndicatorError(FootprintError, ValueError):
+    """An indicator id that no bundled or loaded indicator has."""
 
 
 class LedgerError(FootprintError, RuntimeError):
@@ -286,3 +294,10 @@ class NonFiniteError(InputError):
 
 class GWPFileError(InputError, GWPError):
     """A GWP set file that cannot be read: every problem in it, with its row and field."""
+
+
+class IndicatorFileError(InputError, IndicatorError):
+    """An indicator file that cannot be read: every problem in it, with its row and field; nothing of it loaded."""
+
+    def __init__(self, problems: Iterable[Problem], what: str = "indicator file") -> None:
+        super().__init__(problems, what)

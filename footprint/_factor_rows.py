@@ -59,6 +59,14 @@ class FactorRows(Sequence["EmissionFactor"]):
                 m[i, names[g]] = v
         return m
 
+    def stated_matrix(self) -> npt.NDArray[np.bool_]:
+        """Whether each factor states a value (0 included) for each substance, shape (factors, substances)."""
+        names = {g: j for j, g in enumerate(substances())}
+        m = np.zeros((len(self), len(names)), dtype=bool)
+        for i, f in enumerate(self):
+            m[i, [names[g] for g in f.gases]] = True
+        return m
+
     def floats(self, name: str) -> npt.NDArray[np.float64]:
         """A numeric field of every factor, NaN where it is None."""
         return np.array([np.nan if v is None else v for v in self.field(name)], dtype=np.float64)
@@ -104,6 +112,9 @@ class PickedRows(FactorRows):
 
     def substance_matrix(self) -> npt.NDArray[np.float64]:
         return self._gather([s.substance_matrix() for s in self._sources])  # type: ignore[no-any-return]
+
+    def stated_matrix(self) -> npt.NDArray[np.bool_]:
+        return self._gather([s.stated_matrix() for s in self._sources])  # type: ignore[no-any-return]
 
     def floats(self, name: str) -> npt.NDArray[np.float64]:
         return self._gather([s.floats(name) for s in self._sources])  # type: ignore[no-any-return]

@@ -317,6 +317,13 @@ class FactorColumns(FactorRows):
             return np.asarray(self._floats[name], dtype=np.float64)
         return super().floats(name)
 
+    def stated_matrix(self) -> npt.NDArray[np.bool_]:
+        names = substances()
+        m = np.zeros((self._n, len(names)), dtype=bool)
+        for g, a in self._gases.items():
+            m[:, names.index(g)] = ~np.isnan(a)
+        return m
+
     def substance_matrix(self) -> npt.NDArray[np.float64]:
         names = substances()
         m = np.zeros((self._n, len(names)))

@@ -520,9 +520,10 @@ class FactorLibrary:
     ) -> None:
         expect_type(factors, Iterable, "factors")
         if not isinstance(factors, FactorRows):  # rows of columns were checked when read
-            factors = ObjectRows(tuple(factors))
-            for k, f in enumerate(factors):
+            items = tuple(factors)
+            for k, f in enumerate(items):
                 expect_type(f, EmissionFactor, f"factors[{k}]")
+            factors = ObjectRows(items)
         self._factors: FactorRows = factors
         expect_type(name, str, "name")
         self._index = dict(zip(factors.ids, range(len(factors)), strict=True))
@@ -711,6 +712,14 @@ class FactorLibrary:
         """kg of each substance (:func:`substances`: greenhouse gases, then air pollutants) per factor unit,
         shape (factors, substances): the inventory every indicator characterises."""
         m = self._factors.substance_matrix()
+        m.setflags(write=False)
+        return m
+
+    @cached_property
+    def stated_matrix(self) -> npt.NDArray[np.bool_]:
+        """Whether each factor states a value (0 included) for each substance, shape (factors, substances):
+        what tells a covered indicator from one the factor says nothing about."""
+        m = self._factors.stated_matrix()
         m.setflags(write=False)
         return m
 

@@ -35,6 +35,8 @@ from ._factors import (
 )
 from ._finite import check_evaluated, check_sums
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
+from ._indicator_calc import indicator_results, indicator_rows
+from ._indicators import IndicatorSpec, resolve_indicators
 from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, default_module, ghg_stage
 from ._product import Activity, Amount, EndOfLife, Item, Material, Product, relocated
 from ._result import Contribution, FootprintResult, primary_data_share
@@ -969,9 +971,12 @@ def calculate(
     gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED,
     quantity: float = 1.0,
+    indicators: IndicatorSpec | None = None,
 ) -> FootprintResult:
     """The lifecycle footprint of ``quantity`` declared units of a product.
 
+    ``indicators`` (``"all"``, ``"en15804"``, ``"AP,POCP"``, :class:`Indicator` objects) adds their results per
+    module (``result.indicators``) and row (``Contribution.indicators``); GWP results stay the same.
     ``gwp`` is the GWP set: a bundled set's name (AR6 by default) or a :class:`GWPSet`. A factor that its source gave as CO2e under another set
     is used unchanged and listed in ``prefolded_factors``, its set in ``gwp_sets_used`` (``prefolded="report"``,
     the default); ``prefolded="error"`` refuses it with :class:`GWPError`. Pass a :class:`PreparedProduct` to recalculate without re-checking the inputs.
@@ -1011,11 +1016,13 @@ def calculate(
     if pre_mask[c_fac[in_total]].any():
         by_gas["CO2e (pre-folded)"] = float(q_tot @ (pre_vals * pre_mask)[c_fac[in_total]])
     split = _gwp_split(c_qty, lib.gas_matrix[c_fac], gs.vector())
-    indicators = _gwp_indicators(c_mod, c_kg, split, present)
+    gwp_modules = _gwp_indicators(c_mod, c_kg, split, present)
     inventory, inventory_by_module = _inventory(lib.substance_matrix[c_fac], c_qty, c_mod, present)
+    chosen = resolve_indicators(indicators)
+    ind_values = indicator_rows(prep, chosen, (c_act, c_fac, c_qty, c_kg), split)
     share = _primary_shares(prep, c_act, c_fac)
 
-    contributions = _contributions(prep, ev, share, split)
+    contributions = _contributions(prep, ev, share, split, (tuple(i.id for i in chosen), ind_values))
 
     def group(keys: list[str]) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -1060,11 +1067,12 @@ def calculate(
         gas_mass_kg=gas_mass_kg,
         inventory_kg=inventory,
         inventory_by_module=inventory_by_module,
+        indicators=indicator_results(chosen, ind_values, c_mod, c_fac, lib.ids, gwp_modules),
         by_component=by_component,
         by_material=by_material,
         by_factor=by_factor,
         by_data_source=by_source,
-        gwp_indicators=indicators,
+        gwp_indicators=gwp_modules,
         primary_data_share=primary_data_share(contributions),
         contributions=contributions,
         conversions=list(prep.conversions),
@@ -1083,8 +1091,12 @@ def _contributions(
     ev: _Evaluated,
     share: npt.NDArray[np.float64],
     split: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]],
+    chosen: tuple[tuple[str, ...], npt.NDArray[np.float64]] = ((), np.zeros((0, 0))),
 ) -> list[Contribution]:
-    """One row per evaluated activity: where in the BOM, which module, factor and source, how much."""
+    """One row per evaluated activity: where in the BOM, which module, factor and source, how much, and the
+    value of each chosen indicator (``None`` where the row does not cover it)."""
+    ids, values = chosen
+    per_row = [[None if math.isnan(x) else x for x in row] for row in values.tolist()] if len(ids) else []
     lib = prep.library
     c_act, c_mod, c_qty, c_fac, c_kg = ev.act, ev.module, ev.qty, ev.factor, ev.kgco2e
     paths, npaths = _paths(prep)
@@ -1120,6 +1132,7 @@ def _contributions(
                 kgco2e_biogenic=float(split[0][k]),
                 kgco2e_luluc=float(split[1][k]),
                 kgco2e_uptake=float(split[2][k]),
+                indicators=dict(zip(ids, per_row[k], strict=True)) if ids else {},
             )
         )
     return contributions

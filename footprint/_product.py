@@ -281,15 +281,34 @@ class Material(_Model):
     scrap_end_of_life: str | None = None
 
 
+#: Where an end-of-life route sends its mass, for EN 15804+A2's output flow and waste indicators: components
+#: for re-use (CRU), materials for recycling (MFR) and energy recovery (MER), non-hazardous, hazardous and
+#: radioactive waste disposed (NHWD, HWD, RWD).
+Fate = Literal["reuse", "recycling", "energy-recovery", "disposal", "hazardous-disposal", "radioactive-disposal"]
+
+
 class Route(_Model):
     """A share of the end-of-life mass and the factor of its treatment. Recycled routes (C3 by default)
-    count towards module D; others default to C4."""
+    count towards module D; others default to C4. ``fate`` says where the mass goes (a recycled route is
+    ``recycling``); a route without one is not covered by the waste and output flow indicators."""
 
     name: str | None = None
     share: float = Field(ge=0, le=1)
     factor: FactorRef | None = None
     module: Module | None = None
     recycled: bool = False
+    fate: Fate | None = None
+
+    @model_validator(mode="after")
+    def recycled_routes_go_to_recycling(self) -> Route:
+        if self.recycled and self.fate not in (None, "recycling"):
+            raise ValueError(f"a recycled route's fate is 'recycling', not {self.fate!r}")
+        return self
+
+    @property
+    def destination(self) -> Fate | None:
+        """The route's fate: as stated, ``recycling`` for a recycled route, else ``None`` (unknown)."""
+        return "recycling" if self.recycled else self.fate
 
 
 class Credit(_Model):

@@ -55,6 +55,9 @@ class Contribution(BaseModel):
     kgco2e_biogenic: float = 0.0
     kgco2e_luluc: float = 0.0
     kgco2e_uptake: float = 0.0
+    #: The row's value of each indicator asked for (``calculate(indicators=...)``), in its unit; ``None`` where
+    #: the row's data does not cover the indicator.
+    indicators: dict[str, float | None] = {}
 
 
 def primary_data_share(contributions: Iterable[Contribution], modules: Iterable[str] = CRADLE_TO_GATE) -> float:
@@ -74,6 +77,35 @@ def primary_data_share(contributions: Iterable[Contribution], modules: Iterable[
             total += e
             primary += e * c.primary_share
     return min(1.0, max(0.0, primary / total)) if total > 0 else 0.0
+
+
+class IndicatorResult(BaseModel):
+    """One indicator of a result: what it is and where its characterisation comes from (``version`` is a hash
+    of its definition), its total over A1-C4 and its value per module present, summed over the contribution
+    rows that cover it. ``None`` means no row covers it (never 0); ``not_covered_rows`` counts, per module, the
+    rows left out and ``not_covered_factors`` names their factors."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    unit: str
+    kind: Literal["substances", "gwp", "product"]
+    method: str = ""
+    source: str = ""
+    table: str = ""
+    licence: str = ""
+    en15804: str | None = None
+    version: str
+    total: float | None
+    by_module: dict[str, float | None]
+    not_covered_rows: dict[str, int] = {}
+    not_covered_factors: list[str] = []
+
+    @property
+    def complete(self) -> bool:
+        """True when every contribution row of A1-C4 (the total) covers the indicator."""
+        return not any(m != "D" for m in self.not_covered_rows)
 
 
 class FootprintResult(BaseModel):
@@ -114,6 +146,8 @@ class FootprintResult(BaseModel):
     inventory_kg: dict[str, float] = {}
     #: kg of every substance per module present (module D included), as ``inventory_kg``.
     inventory_by_module: dict[str, dict[str, float]] = {}
+    #: The indicators asked for (``calculate(indicators=...)``), by id, in the order asked (none by default).
+    indicators: dict[str, IndicatorResult] = {}
     by_component: dict[str, float]
     by_material: dict[str, float]
     by_factor: dict[str, float]

@@ -40,6 +40,7 @@ from ._errors import (
 from ._factors import DEFAULT_PREFOLDED, FactorLibrary, PrefoldedPolicy
 from ._finite import check_deliveries
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName
+from ._indicators import IndicatorSpec
 from ._lifecycle import calculate
 from ._lmdi import SignChangeError, lmdi_additive
 from ._models import CheckedModel
@@ -86,8 +87,10 @@ def calculate_chain(
     *,
     gwp: GWPSetName | GWPSet = DEFAULT_GWP_SET,
     prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED,
+    indicators: IndicatorSpec | None = None,
 ) -> dict[str, FootprintResult]:
-    """Footprints of products across suppliers, each computed after the products it buys.
+    """Footprints of products across suppliers, each computed after the products it buys (each with the
+    ``indicators`` asked for, as :func:`calculate`; a bought product carries its GWP only).
 
     A component with ``supplier_product: ID`` takes the cradle-to-gate footprint per declared unit of product
     ``ID`` (computed here first) as its declared footprint, with its biogenic split and its own primary data
@@ -158,7 +161,9 @@ def calculate_chain(
                 items.append(item.model_copy(update={"declared_footprint": pcf, "supplier_product": None}))
             else:
                 items.append(item)
-        results[p.id] = calculate(p.model_copy(update={"items": items}), library, gwp=gwp, prefolded=prefolded)
+        results[p.id] = calculate(
+            p.model_copy(update={"items": items}), library, gwp=gwp, prefolded=prefolded, indicators=indicators
+        )
     return {pid: results[pid] for pid in ids}
 
 
@@ -196,7 +201,11 @@ def footprint_table(
     period: str | None = None,
 ) -> pd.DataFrame:
     """One row per product: its supplier, family, declared unit, mass and kg CO2e per declared unit (total,
-    cradle to gate, module D, each module, each gas, and the primary-data part).
+    cradle to gate, module D, each module, each gas, and the primary-data part); for results calculated with
+    ``indicators=``, each indicator's A1-C4 total per declared unit (``ind_<id>``, over the rows that cover
+    it; NaN where none does) and ``uncovered_<id>`` (1 where some row of the product is not covered, else 0).
+    Delivered quantities multiply these like kg CO2e, so a supplier's ``uncovered_<id>`` is the declared
+    units delivered whose indicator is incomplete: 0 means the roll-up is complete.
 
     From a :class:`CatalogueResult`, the declared unit is one piece and the mass is unknown (NaN). With
     ``period``, the table says for which reporting period these footprints hold.
@@ -232,17 +241,31 @@ def footprint_table(
             row.update({m: v / q for m, v in r.by_module.items()})
             row.update({f"gas_{g}": v / q for g, v in r.by_gas.items()})
             row["primary_kgco2e"] = r.primary_data_share * r.cradle_to_gate_kgco2e / q
+            row.update(_indicator_columns(r, q))
             rows.append(row)
         if not rows:
             raise InputError([Problem("no footprints given", expected="at least one result")], what="footprint_table")
         df = pd.DataFrame(rows).set_index("product")
         mods = [m for m in MODULES if m in df.columns]
         gases = sorted(c for c in df.columns if c.startswith("gas_"))
-        df = df[["supplier", "family", "declared_unit", "mass_kg", *_NUMERIC_PREFIX, *mods, *gases, "primary_kgco2e"]]
+        inds = [c for c in df.columns if c.startswith(("ind_", "uncovered_"))]
+        df = df[["supplier", "family", "declared_unit", "mass_kg", *_NUMERIC_PREFIX, *mods, *gases, "primary_kgco2e",
+                 *inds]]  # fmt: skip
         df[[*mods, *gases]] = df[[*mods, *gases]].fillna(0.0)
+        uncovered = [c for c in inds if c.startswith("uncovered_")]
+        df[uncovered] = df[uncovered].fillna(1.0)  # a product calculated without the indicator: not covered
     if period is not None:
         df.insert(0, "period", period)
     return df
+
+
+def _indicator_columns(r: FootprintResult, q: float) -> dict[str, float]:
+    """A result's indicators per declared unit (NaN where no row covers one) and whether each is incomplete."""
+    out: dict[str, float] = {}
+    for i, ind in r.indicators.items():
+        out[f"ind_{i}"] = ind.total / q if ind.total is not None else float("nan")
+        out[f"uncovered_{i}"] = 0.0 if ind.complete else 1.0
+    return out
 
 
 # --- deliveries ---------------------------------------------------------------------------------------
@@ -542,7 +565,9 @@ class Target(CheckedModel):
     revenue in ``currency``, so that growing volumes do not read as missing the target. ``modules`` is
     ``A1-C4`` (default) or ``A1-A3`` (cradle to gate). Periods are years (``"2019"``). A cluster is tracked by its
     ``net`` deliveries (those leaving it, each product counted once) unless ``basis="gross"``; a supplier
-    by all its deliveries."""
+    by all its deliveries. ``indicator`` tracks another indicator than kg CO2e (its A1-C4 total, ``"AP"``,
+    ``"PENRT"``, ...: the footprints must have been calculated with it); ``progress`` then also says how many
+    declared units delivered had it incomplete."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -556,6 +581,13 @@ class Target(CheckedModel):
     basis: Literal["net", "gross"] = "net"
     modules: Literal["A1-C4", "A1-A3"] = "A1-C4"
     currency: str | None = None
+    indicator: str | None = None
+
+    @model_validator(mode="after")
+    def indicators_are_tracked_over_a1_c4(self) -> Target:
+        if self.indicator is not None and self.modules != "A1-C4":
+            raise ValueError("a target on an indicator tracks its A1-C4 total: leave modules at 'A1-C4'")
+        return self
 
     @model_validator(mode="after")
     def revenue_needs_a_currency(self) -> Target:
@@ -580,7 +612,7 @@ def _line_series(sf: SupplierFootprints, target: Target) -> pd.Series:
     lines = sf.lines[sf.lines[target.level] == target.scope]
     if target.level == "cluster" and target.basis == "net":
         lines = lines[~lines["intra_cluster"].to_numpy(dtype=bool)]
-    col = "total_kgco2e" if target.modules == "A1-C4" else "cradle_to_gate_kgco2e"
+    col = _target_column(sf.lines, target)
     if target.metric == "per_piece":
         lines, activity = lines[lines["pieces"] > 0], "pieces"
     else:
@@ -596,9 +628,24 @@ def _line_series(sf: SupplierFootprints, target: Target) -> pd.Series:
     return g[col] / g[activity].where(g[activity] > 0)
 
 
-def _series(
-    sf: SupplierFootprints, level: str, scope: str, metric: str, basis: str = "net", modules: str = "A1-C4"
-) -> pd.Series:
+def _target_column(table: pd.DataFrame, target: Target) -> str:
+    """The column a target tracks: kg CO2e (A1-C4 or A1-A3), or ``ind_<id>`` for an indicator, which must be
+    in the footprints."""
+    if target.indicator is None:
+        return "total_kgco2e" if target.modules == "A1-C4" else "cradle_to_gate_kgco2e"
+    col = f"ind_{target.indicator}"
+    if col not in table.columns:
+        known = sorted(c[4:] for c in table.columns if c.startswith("ind_"))
+        raise InputError(
+            [Problem("indicator not in the footprints; calculate them with indicators=", field="indicator",
+                     value=target.indicator, expected=", ".join(known) or "footprints with indicators")],
+            what="target",
+        )  # fmt: skip
+    return col
+
+
+def _series(sf: SupplierFootprints, target: Target) -> pd.Series:
+    level, scope, metric, basis = target.level, target.scope, target.metric, target.basis
     table = sf.by_supplier if level == "supplier" else sf.by_cluster_net if basis == "net" else sf.by_cluster
     try:
         sub = table.xs(scope, level=1)
@@ -606,7 +653,7 @@ def _series(
         raise InputError(
             [Problem(f"no deliveries for {level} {scope!r}", field="scope", value=scope)], what="target"
         ) from None
-    col = "total_kgco2e" if modules == "A1-C4" else "cradle_to_gate_kgco2e"
+    col = _target_column(table, target)
     if metric == "absolute":
         return sub[col]
     return sub[col] / sub["mass_t"]
@@ -621,11 +668,7 @@ def progress(sf: SupplierFootprints, target: Target) -> pd.DataFrame:
     """
     import pandas as pd
 
-    s = (
-        _series(sf, target.level, target.scope, target.metric, target.basis, target.modules)
-        if target.metric in ("absolute", "per_tonne")
-        else _line_series(sf, target)
-    )
+    s = _series(sf, target) if target.metric in ("absolute", "per_tonne") else _line_series(sf, target)
     base = target.baseline_value
     if base is None:
         if target.baseline_period not in s.index:
@@ -644,7 +687,7 @@ def progress(sf: SupplierFootprints, target: Target) -> pd.DataFrame:
     years = np.array([int(p) for p in s.index])
     frac = np.clip((years - y0) / (y1 - y0), 0.0, None)
     path = base * (1.0 - target.reduction * np.minimum(frac, 1.0))
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "value": s.to_numpy(),
             "baseline": base,
@@ -654,6 +697,17 @@ def progress(sf: SupplierFootprints, target: Target) -> pd.DataFrame:
         },
         index=pd.Index(s.index, name="period"),
     )
+    if target.indicator is not None:  # declared units delivered whose indicator some row does not cover
+        out["not_covered_units"] = _uncovered(sf, target).reindex(out.index).to_numpy()
+    return out
+
+
+def _uncovered(sf: SupplierFootprints, target: Target) -> pd.Series:
+    """Per period, the declared units the target's scope delivered whose indicator is incomplete."""
+    lines = sf.lines[sf.lines[target.level] == target.scope]
+    if target.level == "cluster" and target.basis == "net":
+        lines = lines[~lines["intra_cluster"].to_numpy(dtype=bool)]
+    return lines.groupby("period", sort=True)[f"uncovered_{target.indicator}"].sum()
 
 
 def decompose_change(

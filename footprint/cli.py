@@ -250,7 +250,7 @@ def _steps(label: str, n: int) -> Any:
 
 
 def _results(
-    files: Sequence[str], lib: FactorLibrary, gwp: str, prefolded: PrefoldedPolicy
+    files: Sequence[str], lib: FactorLibrary, gwp: str, prefolded: PrefoldedPolicy, indicators: str | None = None
 ) -> dict[str, FootprintResult]:
     """Footprints of product files; products that buy from each other are computed as one chain."""
     from ._product_io import load_product
@@ -266,7 +266,7 @@ def _results(
     ]  # fmt: skip
     if twice:
         raise ProductError(twice, what="product files")
-    return calculate_chain(products, lib, gwp=gwp_set(gwp), prefolded=prefolded)
+    return calculate_chain(products, lib, gwp=gwp_set(gwp), prefolded=prefolded, indicators=indicators)
 
 
 @main.command()
@@ -276,7 +276,26 @@ def _results(
 @_GWP_OPT
 @_PREFOLDED_OPT
 @click.option("--quantity", type=float, default=1.0, show_default=True, help="Number of declared units.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option(
+    "--indicators",
+    "indicator_spec",
+    help="Indicators beside GWP: all, gwp, en15804, or ids such as AP,POCP,PENRT (docs/indicators.md).",
+)
+@click.option(
+    "--indicator-file",
+    "indicator_files",
+    multiple=True,
+    type=click.Path(),
+    help="An indicator CSV file of one's own (repeatable); its ids can then be named in --indicators.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "en15804"]),
+    default="table",
+    show_default=True,
+    help="en15804: the EN 15804+A2 table per module as CSV (indicators en15804 unless --indicators says).",
+)
 @click.option("-o", "--output", type=click.Path(), help="Write to this file instead of standard output.")
 @_reports_errors
 def calc(
@@ -286,6 +305,8 @@ def calc(
     gwp: str,
     prefolded: PrefoldedPolicy,
     quantity: float,
+    indicator_spec: str | None,
+    indicator_files: tuple[str, ...],
     fmt: str,
     output: str | None,
 ) -> None:
@@ -295,20 +316,29 @@ def calc(
     Example:
       footprint calc examples/subsea_gate_valve.yaml
       footprint calc valve.yaml --factors company_factors.csv --gwp AR5 --format json -o result.json
+      footprint calc valve.yaml --indicators all
+      footprint calc valve.yaml --format en15804 -o epd_table.csv
     """
+    from ._en15804 import en15804_csv, en15804_text
+    from ._indicators import load_indicators
     from ._lifecycle import calculate, prepare_product
     from ._product_io import load_product
 
     lib = _library(factors, no_default_factors)
+    for path in indicator_files:
+        load_indicators(path)
     product = load_product(product_file)
     prepared = prepare_product(product, lib, file=product_file)
-    result = calculate(prepared, gwp=gwp_set(gwp), prefolded=prefolded, quantity=quantity)
+    spec = indicator_spec or ("en15804" if fmt == "en15804" else None)
+    result = calculate(prepared, gwp=gwp_set(gwp), prefolded=prefolded, quantity=quantity, indicators=spec)
     if fmt == "json":
         text = result.model_dump_json(indent=2)
     elif fmt == "csv":
         text = result_csv(result)
+    elif fmt == "en15804":
+        text = en15804_csv(result)
     else:
-        text = render_result(result)
+        text = render_result(result) + ("\n\n" + en15804_text(result) if result.indicators else "")
     _write(text, output)
 
 
@@ -649,23 +679,26 @@ def export(
 @_NO_DEFAULTS_OPT
 @_GWP_OPT
 @_PREFOLDED_OPT
+@click.option("--indicators", "indicator_spec", help="Indicators beside GWP (all, en15804, ids): table and charts.")
 @_reports_errors
 def report(
     product_files: tuple[str, ...], output: str, excel: str | None, charts: str | None, factors: tuple[str, ...],
-    no_default_factors: bool, gwp: str, prefolded: PrefoldedPolicy,
+    no_default_factors: bool, gwp: str, prefolded: PrefoldedPolicy, indicator_spec: str | None,
 ) -> None:  # fmt: skip
     """Write a self-contained HTML report of a product (the last file, when several form a supply chain):
-    totals, modules, hotspots, gases, data quality, methodology, factor sources and licences.
+    totals, modules, hotspots, gases, indicators (with --indicators), data quality, methodology, factor
+    sources and licences.
 
     \b
     Example:
       footprint report examples/subsea_gate_valve.yaml -o valve.html --excel valve.xlsx --charts charts/
+      footprint report examples/subsea_gate_valve.yaml -o valve.html --indicators en15804
     """
     from ._product_io import load_product
     from .report._pages import chart_hotspots, chart_modules, excel_report, html_report, save_chart
 
     lib = _library(factors, no_default_factors)
-    results = _results(product_files, lib, gwp, prefolded)
+    results = _results(product_files, lib, gwp, prefolded, indicator_spec)
     product = load_product(product_files[-1])
     result = results[product.id]
     with atomic_outputs() as out:  # the page, the workbook and the charts: all or none

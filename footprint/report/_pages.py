@@ -813,6 +813,7 @@ def html_report(
     is rendered from the template ``footprint/report/templates/report.html.j2``.
     """
     from .. import __version__
+    from ._indicator_pages import indicators_section
     from ._templates import render
 
     if product is not None:
@@ -825,6 +826,7 @@ def html_report(
         ("hotspots", "Hotspots"),
         *([("levers", "Reduction levers")] if levers is not None else []),
         ("gases", "Gases"),
+        *([("indicators", "Indicators")] if result.indicators else []),
         ("quality", "Data quality"),
         ("methodology", "Methodology"),
         ("factors", "Factor sources"),
@@ -841,6 +843,7 @@ def html_report(
         hotspots=_hotspots_section(result, product),
         levers=_levers_section(levers),
         gases=_gases_section(result),
+        indicators=indicators_section(result),
         quality=_quality_section(result, library, product),
         methodology=_methodology_section(result, library),
         factors=_factors_section(result, library),
@@ -1353,6 +1356,9 @@ def excel_report(
         lv_header, lv_rows = levers_rows(levers)
         _sheet(wb, "Levers", lv_header, lv_rows, {2: _KG_FORMAT, 3: _KG_FORMAT, 4: _PCT_FORMAT, 5: _KG_FORMAT,
                                                     6: _KG_FORMAT, 7: "0.000", 8: "#,##0"})  # fmt: skip
+    from ._indicator_pages import indicator_sheet
+
+    indicator_sheet(wb, result)
     with atomic_outputs() as out:
         wb.save(out.stage(path))
     return path
