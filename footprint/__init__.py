@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     )
     from ._catalogue_levers import evaluate_catalogue_levers
     from ._chain_levers import evaluate_chain_levers
+    from ._catalogue_indicators import catalogue_indicators
     from ._compare import compare
     from ._distributed import calculate_catalogue_distributed
     from ._en15804 import en15804_table
@@ -182,6 +183,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
         "explode_catalogue",
         "prepare_catalogue",
     ),
+    "._catalogue_indicators": ("catalogue_indicators",),
     "._compare": ("compare",),
     "._distributed": ("calculate_catalogue_distributed",),
     "._erp": ("ERP_PRESETS", "ErpRules"),
@@ -447,6 +449,7 @@ __all__ = [
     "calculate_catalogue",
     "calculate_catalogue_distributed",
     "calculate_chain",
+    "catalogue_indicators",
     "catalogue_tables",
     "chart_hotspots",
     "chart_macc",

@@ -375,3 +375,31 @@ def test_target_on_an_indicator_by_hand() -> None:
     with pytest.raises(ValueError, match="A1-C4"):
         fp.Target(scope="x", baseline_period="2024", target_period="2030", reduction=0.5, indicator="AP",
                   modules="A1-A3")  # fmt: skip
+
+
+def test_catalogue_indicators_by_hand() -> None:
+    """Catalogue path: P1 = 2 bodies of 10 kg steel (NOx 0.01 kg/kg) + 5 kWh grid (greenhouse gases only);
+    P2 = 1 body. AP (NOx 0.74, EF 3.1): P1 2 x 10 x 0.01 x 0.74 = 0.148, incomplete (the grid is not covered);
+    P2 0.074, complete; suppliers S1 0.148 and S2 0.074, the cluster 0.222 with one product incomplete. An
+    indicator read from product data is refused on this path."""
+    import pandas as pd
+
+    from footprint._catalogue_indicators import catalogue_indicators
+
+    lib = fp.FactorLibrary([_f("steel", "material", "kg", {"CO2": 2.0, "NOx": 0.01}),
+                            _f("grid", "electricity", "kWh", {"CO2": 0.1})], name="cat")  # fmt: skip
+    products = pd.DataFrame({"product": ["P1", "P2"], "supplier": ["S1", "S2"], "family": ["f", "f"]})
+    bom = pd.DataFrame({"parent": ["P1", "P2"], "child": ["BODY", "BODY"], "quantity": [2.0, 1.0]})
+    acts = pd.DataFrame({"item": ["BODY", "P1"], "factor": ["steel", "grid"], "amount": [10.0, 5.0],
+                         "unit": ["kg", "kWh"], "module": ["", ""]})  # fmt: skip
+    cat = fp.prepare_catalogue(products, bom, acts, lib)
+    by_product, by_supplier, _, cluster = catalogue_indicators(cat, "AP")
+    assert by_product.loc["P1", "ind_AP"] == pytest.approx(0.148)
+    assert by_product.loc["P1", "uncovered_AP"] == 1
+    assert by_product.loc["P2", "ind_AP"] == pytest.approx(0.074)
+    assert by_product.loc["P2", "uncovered_AP"] == 0
+    assert by_supplier.loc["S1", "ind_AP"] == pytest.approx(0.148)
+    assert cluster["ind_AP"].iloc[0] == pytest.approx(0.222)
+    assert cluster["uncovered_AP"].iloc[0] == 1
+    with pytest.raises(fp.IndicatorError, match="PENRT"):
+        catalogue_indicators(cat, "AP,PENRT")
