@@ -33,9 +33,9 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
         explode_catalogue,
         prepare_catalogue,
     )
+    from ._catalogue_indicators import catalogue_indicators
     from ._catalogue_levers import evaluate_catalogue_levers
     from ._chain_levers import evaluate_chain_levers
-    from ._catalogue_indicators import catalogue_indicators
     from ._compare import compare
     from ._distributed import calculate_catalogue_distributed
     from ._en15804 import en15804_table
@@ -467,9 +467,9 @@ __all__ = [
     "decompose_change",
     "default_library",
     "emissions",
+    "en15804_table",
     "evaluate_catalogue_levers",
     "evaluate_chain_levers",
-    "en15804_table",
     "evaluate_levers",
     "excel_report",
     "explode_catalogue",
@@ -483,9 +483,9 @@ __all__ = [
     "gwp_sets",
     "html_report",
     "html_supplier_report",
-    "lever_catalogue",
     "indicator",
     "indicators",
+    "lever_catalogue",
     "load_factors",
     "load_gwp_set",
     "load_indicators",
@@ -513,8 +513,8 @@ __all__ = [
     "read_nox_rates",
     "read_pact",
     "save_chart",
-    "suggest_levers",
     "substances",
+    "suggest_levers",
     "supplier_footprints",
     "to_pact",
     "unit_registry",
