@@ -343,6 +343,41 @@ def calc(
 
 
 @main.command()
+@click.argument("product_file", type=click.Path())
+@_FACTORS_OPT
+@_NO_DEFAULTS_OPT
+@click.option(
+    "--rate", help="A cost line at a bundled NOx rate SCHEME:YEAR, e.g. no-nox-tax:2024 (docs/air-pollutants.md)."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_reports_errors
+def nox(product_file: str, factors: tuple[str, ...], no_default_factors: bool, rate: str | None, fmt: str) -> None:
+    """kg NOx per declared unit of a product (A1-C4 and per module), with a cost line at a named NOx rate.
+
+    \b
+    Example:
+      footprint nox examples/compressor_fat.yaml --rate no-nox-tax:2024
+    """
+    from ._lifecycle import calculate, prepare_product
+    from ._nox import nox_cost, nox_kg, nox_not_covered, nox_summary, parse_rate
+    from ._product_io import load_product
+
+    lib = _library(factors, no_default_factors)
+    result = calculate(prepare_product(load_product(product_file), lib, file=product_file), prefolded="report")
+    picked = parse_rate(rate) if rate else None
+    if fmt == "json":
+        click.echo(json.dumps(nox_summary(result, lib, picked), indent=2))
+        return
+    kg = nox_kg(result)
+    lines = [f"{result.product_id}: {kg:,.3f} kg NOx per {result.declared_unit} (A1-C4)"]
+    lines += [f"  {m}: {v:,.3f} kg" for m in result.inventory_by_module if (v := nox_kg(result, m))]
+    lines += [f"NOx not covered: {c.path}: {c.label} ({c.factor_id})" for c in nox_not_covered(result, lib)]
+    if picked is not None:
+        lines.append(f"cost: {nox_cost(kg, picked)}")
+    click.echo("\n".join(lines))
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @_FACTORS_OPT
 @_NO_DEFAULTS_OPT
