@@ -1240,6 +1240,33 @@ def _sheet(
     return ws
 
 
+def _summary_rows(result: FootprintResult) -> list[tuple[object, object]]:
+    """The Summary sheet's (item, value) rows: the headline figures, then the warnings and accepted pre-folded
+    factors, one a row."""
+    summary: list[tuple[object, object]] = [
+        ("Product id", result.product_id),
+        ("Product name", result.product_name),
+        ("Supplier", result.supplier),
+        ("Family", result.family),
+        ("Declared unit", result.declared_unit),
+        ("Quantity (declared units)", result.quantity),
+        ("GWP set", result.gwp_set),
+        ("Total A1-C4 (kg CO2e)", result.total_kgco2e),
+        ("Cradle to gate A1-A3 (kg CO2e)", result.cradle_to_gate_kgco2e),
+        ("Module D, reported apart (kg CO2e)", result.module_d_kgco2e),
+        ("Per declared unit A1-C4 (kg CO2e)", result.per_declared_unit_kgco2e),
+        ("Product mass (kg)", result.product_mass_kg),
+        ("kg CO2e per kg product", result.per_kg_product_kgco2e),
+        ("Primary data share", result.primary_data_share),
+        ("Factor library version", result.factor_library_version),
+        ("Input hash", result.input_hash),
+        ("footprint version", result.footprint_version),
+    ]
+    summary += [("Warning", w) for w in result.warnings]
+    summary += [("Pre-folded factor accepted", f) for f in result.prefolded_factors]
+    return summary
+
+
 def excel_report(
     result: FootprintResult,
     path: str | Path,
@@ -1257,28 +1284,7 @@ def excel_report(
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     total = result.total_kgco2e
-
-    summary: list[tuple[object, object]] = [
-        ("Product id", result.product_id),
-        ("Product name", result.product_name),
-        ("Supplier", result.supplier),
-        ("Family", result.family),
-        ("Declared unit", result.declared_unit),
-        ("Quantity (declared units)", result.quantity),
-        ("GWP set", result.gwp_set),
-        ("Total A1-C4 (kg CO2e)", total),
-        ("Cradle to gate A1-A3 (kg CO2e)", result.cradle_to_gate_kgco2e),
-        ("Module D, reported apart (kg CO2e)", result.module_d_kgco2e),
-        ("Per declared unit A1-C4 (kg CO2e)", result.per_declared_unit_kgco2e),
-        ("Product mass (kg)", result.product_mass_kg),
-        ("kg CO2e per kg product", result.per_kg_product_kgco2e),
-        ("Primary data share", result.primary_data_share),
-        ("Factor library version", result.factor_library_version),
-        ("Input hash", result.input_hash),
-        ("footprint version", result.footprint_version),
-    ]
-    summary += [("Warning", w) for w in result.warnings]
-    summary += [("Pre-folded factor accepted", f) for f in result.prefolded_factors]
+    summary = _summary_rows(result)
     ws = _sheet(wb, "Summary", ["Item", "Value"], summary, widths={0: 36, 1: 80})
     for r in range(2, ws.max_row + 1):
         label = ws.cell(r, 1).value
