@@ -65,13 +65,14 @@ def test_desnz_rows_convert_between_bases_with_their_ratio() -> None:
 
 
 def test_bundled_fuel_factors_state_the_basis_of_their_source() -> None:
-    """IPCC 2006 factors per TJ are net (NCV), US EPA per mmBtu gross (HHV), DESNZ as labelled (Net CV / Gross CV)."""
+    """IPCC 2006 factors per TJ are net (NCV), US EPA (emission factor hub and AP-42) per mmBtu gross (HHV),
+    DESNZ as labelled (Net CV / Gross CV)."""
     per_energy = [f for f in LIB if f.category in ("fuel", "fuel-wtt") and f.unit in ("TJ", "mmBtu", "kWh")]
     assert per_energy
     for f in per_energy:
         if f.id.endswith(".ipcc2006"):
             assert f.energy_basis == "net", f.id
-        elif f.id.endswith(".epa"):
+        elif f.id.endswith((".epa", ".ap42")):
             assert f.energy_basis == "gross", f.id
         else:
             assert f.energy_basis == ("net" if ".per_kwh_net." in f.id else "gross"), f.id

@@ -9,7 +9,9 @@ import footprint as fp
 
 # Models footprint builds and hands out (results, records, reports of what was read): read back from JSON
 # through their own readers (``model_validate_json`` of a result, the ledger), which wrap pydantic's errors.
-BUILT_BY_FOOTPRINT = {"BomImport", "Contribution", "DataQuality", "Emissions", "FootprintResult", "Snapshot"}
+BUILT_BY_FOOTPRINT = {
+    "BomImport", "Contribution", "DataQuality", "Emissions", "FootprintResult", "IndicatorResult", "Snapshot",
+}  # fmt: skip
 
 # What users build: each model and the error it must raise for a bad field.
 EXPECTED = {
