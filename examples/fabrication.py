@@ -2,9 +2,10 @@
 
 worldsteel's crude steel stops at the cast slab. The body's forging energy comes from a cited intensity
 (fp.fabrication_energy) on Norway's grid and a fuel oil factor, as do its machining (applied to the 870 kg of
-steel removed from the 2,350 kg forging) and a 12 kg weld overlay (applied to the weld metal deposited); its
-quench and temper was bought as a service and is counted on US EPA's spend-based factor (per 2021 USD), as is
-the bought-in needle valve,
+steel removed from the 2,350 kg forging), a 12 kg weld overlay (applied to the weld metal deposited) and the
+overlay's post-weld stress relief in the plant's gas-fired furnace (derived from the enthalpy of iron at
+595-650 C); its quench and temper was bought as a service and is counted on US EPA's spend-based factor (per
+2021 USD), as is the bought-in needle valve,
 whose euro invoice of 2024 is converted with the user's exchange rate and deflator; a position indicator known
 only by its supplier's per-piece value is the lowest-quality fallback, flagged in the data quality. Run:
     python examples/fabrication.py
@@ -23,9 +24,17 @@ forging = fp.fabrication_activities(
 grid = {"electricity": "electricity.grid.no.ember"}
 machining = fp.fabrication_activities("machining.steel", "870 kg", grid)  # 2,350 kg gross - 1,480 kg net
 overlay = fp.fabrication_activities("welding.gmaw-spray", "12 kg", grid)  # weld metal deposited
+# stress relief after the overlay: the whole body goes into the furnace; the plant's gas meter reads net energy
+pwht = fp.fabrication_activities(
+    "heat-treatment.stress-relieve",
+    "1.48 t",
+    {"natural gas": "fuel.natural_gas.stationary.combustion.ipcc2006"},
+    energy_basis="net",
+)
 services = [
     *machining,
     *overlay,
+    *pwht,
     fp.Activity(
         name="quench and temper",
         factor="spend.naics-332811.heat-treating.epa-sef-v1.2-usd2021",
@@ -68,7 +77,7 @@ product = product.model_copy(
 done = fp.calculate(product, lib, prefolded="report")
 assert not [w for w in done.warnings if "excludes" in w]
 print(f"with them: A1 {done.by_module['A1']:,.0f} kg CO2e, A3 {done.by_module['A3']:,.0f} kg CO2e")
-for a in [*forging, *machining, *overlay]:
+for a in [*forging, *machining, *overlay, *pwht]:
     print(f"  {a.quantity.value:,.1f} {a.quantity.unit}  {a.name}")
 print(f"needle valve: 13,900 EUR_2024 = {float(needle_spend.split()[0]):,.2f} USD_2021 at the rates given")
 print("data quality flags:", *[f for f in fp.data_quality(done, lib).flags if "per-piece" in f], sep="\n  ")

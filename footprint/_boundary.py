@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ._fabrication import fabrication_energy
 from ._factors import FactorLibrary
 from ._product import Activity, Item, Product
 
@@ -83,9 +84,33 @@ def fabrication_flags(product: Product, library: FactorLibrary) -> list[str]:
         out.append(
             f"the boundary of {fid} excludes {_join(missing[fid])}; {len(names)} part(s) made of it have no "
             f"activity for these steps ({shown}): A1-A3 leaves them out until the product or its parts carry "
-            "an activity that names the step (e.g. a forging, machining or heat treatment process)"
+            f"an activity that names the step{_suggestion(missing[fid])}"
         )
     return out
+
+
+def _fabrication_rows(steps: list[str]) -> dict[str, list[str]]:
+    """The bundled fabrication energy processes (id prefixes for :func:`footprint.fabrication_activities`) that
+    cover each of ``steps``, in file order; a missing shaping step (rolling, forging, forming, casting) is
+    answered by any shaping row. Steps without a bundled row are left out."""
+    out: dict[str, list[str]] = {}
+    for step in steps:
+        wanted = _SHAPING if step in _SHAPING else {step}
+        prefixes = [r.id.rsplit(".", 1)[0] for r in fabrication_energy() if r.step in wanted]
+        if prefixes:
+            out[step] = list(dict.fromkeys(prefixes))
+    return out
+
+
+def _suggestion(steps: list[str]) -> str:
+    rows = _fabrication_rows(steps)
+    if not rows:
+        return " (e.g. a forging, machining or heat treatment process)"
+    merged: dict[tuple[str, ...], list[str]] = {}
+    for step, ids in rows.items():
+        merged.setdefault(tuple(ids), []).append(step)
+    named = "; ".join(f"{' or '.join(steps)}: {', '.join(ids)}" for ids, steps in merged.items())
+    return f" (bundled energy rows for fp.fabrication_activities, {named})"
 
 
 def _own_and_parents(item_id: str, items: dict[str, Item], parents: dict[str, list[str]]) -> list[Activity]:
