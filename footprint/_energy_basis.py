@@ -14,7 +14,7 @@ from functools import cache
 from typing import Literal
 
 from ._errors import UnitError
-from ._units import parse_unit
+from ._units import dimension_of
 
 __all__ = ["BASIS_WORDS", "EnergyBasis", "is_energy", "split_basis"]
 
@@ -40,7 +40,7 @@ def split_basis(unit: str) -> tuple[str, EnergyBasis | None]:
 @cache
 def is_energy(unit: str) -> bool:
     """True when ``unit`` measures energy (J, kWh, MMBtu, ...)."""
-    return parse_unit(unit).dimensionality == parse_unit("J").dimensionality
+    return dimension_of(unit) == dimension_of("J")
 
 
 def check_basis_unit(unit: str) -> None:
@@ -48,6 +48,5 @@ def check_basis_unit(unit: str) -> None:
     core, basis = split_basis(unit)
     if basis is None:
         return
-    dims = parse_unit(core).dimensionality
-    if dims not in (parse_unit("J").dimensionality, parse_unit("W").dimensionality):
+    if dimension_of(core) not in (dimension_of("J"), dimension_of("W")):
         raise UnitError(f"{unit!r}: a heating-value basis ({basis}) belongs to an energy such as 'kWh net'")

@@ -30,7 +30,7 @@ from ._factor_table import bulk_objects
 from ._factors import BOUNDARIES, CATEGORIES, EmissionFactor, FactorLibrary, Uncertainty
 from ._substances import BESIDE_CO2E, substances
 from ._tables import did_you_mean
-from ._units import parse_unit
+from ._units import check_unit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,7 +124,7 @@ def _identity_fields(row: dict[str, str], rec: dict[str, Any], problems: list[Pr
         )
     if rec["unit"]:
         try:
-            parse_unit(rec["unit"])
+            check_unit(rec["unit"])
         except UnitError:
             problems.append(Problem("unknown unit", value=rec["unit"], expected=_UNIT_HINT, **where("unit")))
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pint
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ._biogenic import SET_INDEPENDENT_GASES
@@ -35,10 +34,21 @@ from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
 from ._models import CheckedModel
 from ._prefolded import DEFAULT_PREFOLDED, PrefoldedPolicy
 from ._substances import AIR_POLLUTANTS, BESIDE_CO2E, substances
-from ._units import Q_, conversion_factor, ensure_own_quantity, parse_quantity, parse_unit, split_quantity
+from ._unit_table import table_bridge
+from ._units import (
+    Q_,
+    check_unit,
+    conversion_factor,
+    dimension_of,
+    ensure_own_quantity,
+    parse_quantity,
+    parse_unit,
+    split_quantity,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pint
 
 __all__ = [
     "BOUNDARIES",
@@ -211,7 +221,7 @@ class EmissionFactor(_Source, _Emissions):
     @field_validator("unit")
     @classmethod
     def unit_is_known(cls, v: str) -> str:
-        parse_unit(v)
+        check_unit(v)
         return v
 
     @field_validator("gases")
@@ -228,20 +238,15 @@ class EmissionFactor(_Source, _Emissions):
     @field_validator("density")
     @classmethod
     def density_is_mass_per_volume(cls, v: str | None) -> str | None:
-        if v is not None:
-            q = parse_quantity(v)
-            dims = {"[mass]": 1, "[length]": -3}, {"[mass]": 1, "[standard_gas_volume]": -1}
-            if dict(q.dimensionality) not in dims or not q.magnitude > 0:
-                raise ValueError(f"density {v!r} must be a positive mass per volume, e.g. '0.84 kg/L' or '0.8 kg/Sm3'")
+        if v is not None and not _positive_amount_of(v, "kg/L", "kg/Sm3"):
+            raise ValueError(f"density {v!r} must be a positive mass per volume, e.g. '0.84 kg/L' or '0.8 kg/Sm3'")
         return v
 
     @field_validator("net_calorific_value")
     @classmethod
     def ncv_is_energy_per_mass(cls, v: str | None) -> str | None:
-        if v is not None:
-            q = parse_quantity(v)
-            if dict(q.dimensionality) != {"[length]": 2, "[time]": -2} or not q.magnitude > 0:
-                raise ValueError(f"net calorific value {v!r} must be a positive energy per mass, e.g. '43 MJ/kg'")
+        if v is not None and not _positive_amount_of(v, "MJ/kg"):
+            raise ValueError(f"net calorific value {v!r} must be a positive energy per mass, e.g. '43 MJ/kg'")
         return v
 
     @model_validator(mode="after")
@@ -336,6 +341,13 @@ class Conversion(CheckedModel):
     via: tuple[str, ...] = ()
 
 
+def _positive_amount_of(text: str, *like: str) -> bool:
+    """True when ``text`` (``"0.84 kg/L"``) is a positive amount in the dimension of one of the units ``like``;
+    a unit that cannot be read raises :class:`UnitError`."""
+    value, unit = split_quantity(text)
+    return bool(unit) and dimension_of(unit) in {dimension_of(u) for u in like} and value > 0
+
+
 _BRIDGES: tuple[tuple[tuple[str, int], ...], ...] = (
     (),
     (("density", 1),),
@@ -404,6 +416,15 @@ def _refuse_other_currency(unit: str, to_unit: str) -> None:
 
 @cache
 def _conversion(unit: str, to_unit: str, density: str | None, ncv: str | None) -> Conversion:
+    known = table_bridge(unit, to_unit, density, ncv)
+    if known is not None:
+        return Conversion(from_unit=unit, to_unit=to_unit, multiplier=known[0], via=known[1])
+    return bridged_conversion(unit, to_unit, density, ncv)
+
+
+def bridged_conversion(unit: str, to_unit: str, density: str | None, ncv: str | None) -> Conversion:
+    """The conversion from ``unit`` to ``to_unit``, directly or through a density and a net calorific value,
+    as pint computes it (what ``_unit_table`` holds for the bundled factors' bridges)."""
     try:
         return Conversion(from_unit=unit, to_unit=to_unit, multiplier=conversion_factor(unit, to_unit))
     except IncompatibleUnitsError:
@@ -463,7 +484,7 @@ def emissions(
     expect_type(factor, EmissionFactor, "factor")
     if isinstance(activity, str):
         amount, unit = split_quantity(activity)
-        parse_unit(split_basis(unit)[0])
+        check_unit(split_basis(unit)[0])
     elif isinstance(activity, tuple):
         amount, unit = float(activity[0]), str(activity[1])
     else:

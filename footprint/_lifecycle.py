@@ -41,7 +41,7 @@ from ._modules import CRADLE_TO_GATE, GHG_STAGES, MODULES, default_module, ghg_s
 from ._product import Activity, Amount, EndOfLife, Item, Material, Product, relocated
 from ._result import Contribution, FootprintResult, primary_data_share
 from ._substances import substances
-from ._units import conversion_factor, parse_unit
+from ._units import conversion_factor, dimension_of
 
 __all__ = ["PreparedProduct", "calculate", "check_product", "prepare_product"]
 
@@ -460,7 +460,7 @@ def _declared_unit(product: Product, b: _Builder, at: _Layout) -> float:
     bom_q = product.bom_quantity or declared
     root_id = at.node_ids[at.root]
     root_unit = product.items[at.index[root_id]].unit
-    if str(parse_unit(root_unit).dimensionality) != declared.dimensionality:
+    if dimension_of(root_unit) != declared.dimensionality:
         b.problem(
             f"the declared unit does not fit the root item {root_id!r}, counted in {root_unit!r}",
             "declared_unit",

@@ -11,7 +11,6 @@ import re
 from datetime import date
 from typing import Any, ClassVar, Literal
 
-import pint
 from pydantic import (
     ConfigDict,
     Field,
@@ -27,7 +26,7 @@ from ._errors import InputError, Problem, ProductError
 from ._factors import Uncertainty
 from ._models import CheckedModel
 from ._modules import Module
-from ._units import ensure_own_quantity, parse_unit, split_quantity
+from ._units import check_unit, dimension_of, ensure_own_quantity, is_pint_quantity, split_quantity
 
 __all__ = [
     "Activity",
@@ -69,12 +68,12 @@ class Amount(CheckedModel):
             if not math.isfinite(value):
                 raise ValueError(f"{data!r} is not a finite amount")
             if unit:
-                parse_unit(split_basis(unit)[0])
+                check_unit(split_basis(unit)[0])
                 check_basis_unit(unit)
             return {"value": value, "unit": unit or "dimensionless"}
         if isinstance(data, tuple | list) and len(data) == 2:
             return {"value": data[0], "unit": data[1]}
-        if isinstance(data, pint.Quantity):
+        if is_pint_quantity(data):
             q = ensure_own_quantity(data)
             return {"value": float(q.magnitude), "unit": f"{q.units:~}"}
         return data
@@ -90,7 +89,7 @@ class Amount(CheckedModel):
     @classmethod
     def unit_is_known(cls, v: str) -> str:
         if v != "dimensionless":
-            parse_unit(split_basis(v)[0])
+            check_unit(split_basis(v)[0])
             check_basis_unit(v)
         return v
 
@@ -121,7 +120,7 @@ class Amount(CheckedModel):
         """Dimensionality of the unit, e.g. ``[mass]``."""
         if self.unit == "dimensionless":
             return "dimensionless"
-        return str(parse_unit(split_basis(self.unit)[0]).dimensionality)
+        return dimension_of(split_basis(self.unit)[0])
 
 
 def _amount_field(default: str | None = None) -> Any:
@@ -266,7 +265,7 @@ class Item(_Model):
     @field_validator("unit")
     @classmethod
     def unit_is_known(cls, v: str) -> str:
-        parse_unit(v)
+        check_unit(v)
         return v
 
 

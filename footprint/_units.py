@@ -7,29 +7,41 @@ pint's module-level helpers to use it can opt in with one line::
 
 Units are parsed and checked at the boundary (when a factor, product or delivery is loaded); the core
 computes on plain float multipliers, one per distinct pair of units (:func:`conversion_factor`).
+
+pint is imported on first need only. The units and conversions of the bundled factors and the usual
+spellings are in ``_unit_table`` (what pint answered for them, written by ``python -m
+footprint._unit_table_gen`` and checked against pint by the tests), so that a product that uses only those
+is checked and converted without starting pint; every other unit goes to pint.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
 import numpy as np
 import numpy.typing as npt
-import pint
 
 from ._errors import ForeignQuantityError, IncompatibleUnitsError, UnitError, UsageError
+from ._unit_table import table_conversion, table_dimension
+
+if TYPE_CHECKING:
+    import pint
 
 __all__ = [
     "Q_",
+    "check_unit",
     "conversion_factor",
     "dimension_of",
     "ensure_own_quantity",
+    "hide_pint_facets",
+    "is_pint_quantity",
     "normalize_unit",
     "parse_quantity",
     "parse_unit",
@@ -60,9 +72,51 @@ _AMBIGUOUS = dict.fromkeys(
 )
 
 
+_HIDDEN_FACETS: list[str] = []
+
+
+def hide_pint_facets() -> None:
+    """Have pint, when this process first imports it, come without its Dask and Babel facets.
+
+    pint looks for dask and babel when it is imported and loads both when installed (Dask's core alone is
+    about a fifth of a cold ``footprint calc``); footprint uses neither through pint. The command line, a
+    process of its own where no other code shares pint, asks for this; ``import footprint`` in a program
+    leaves pint's import as it is. Where pint is already imported (a test runner), nothing changes.
+    """
+    _HIDDEN_FACETS[:] = ["dask", "babel"]
+
+
+def _import_pint() -> None:
+    """Import pint on first need (with the facets :func:`hide_pint_facets` asked to hide, hidden)."""
+    if "pint" in sys.modules:
+        return
+    hidden = [name for name in _HIDDEN_FACETS if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment] # import and find_spec answer "not installed"
+    try:
+        import pint  # noqa: F401
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+
+
+def is_pint_quantity(value: object) -> TypeGuard[pint.Quantity]:  # type: ignore[type-arg]
+    """True for a pint Quantity (of any registry); False, without importing pint, when pint is not loaded."""
+    pint = sys.modules.get("pint")
+    return pint is not None and isinstance(value, pint.Quantity)
+
+
+def _is_pint_unit(value: object) -> TypeGuard[pint.Unit]:
+    pint = sys.modules.get("pint")
+    return pint is not None and isinstance(value, pint.Unit)
+
+
 @cache
 def unit_registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
     """The library's unit registry (built on first use, then shared)."""
+    _import_pint()
+    import pint
+
     ureg: pint.UnitRegistry = pint.UnitRegistry(  # type: ignore[type-arg]
         filename=None,
         autoconvert_offset_to_baseunit=False,
@@ -82,7 +136,7 @@ def Q_(  # noqa: N802 - pint's own idiom
     """A quantity in footprint's registry, e.g. ``Q_(3.5, "kWh")``, ``Q_("12 kg")`` or ``Q_(np.array([1.0, 2.0]), "t")``
     (a number, a :class:`~decimal.Decimal`, a sequence or array of numbers, a quantity as text, or a pint quantity)."""
     ureg = unit_registry()
-    if isinstance(value, pint.Quantity):
+    if is_pint_quantity(value):
         q = ensure_own_quantity(value)
         return q if unit is None else q.to(parse_unit(unit))
     try:
@@ -159,6 +213,8 @@ _CURRENCY_NAMES = ("euro", "us_dollar", "norwegian_krone", "british_pound", "swe
 @cache
 def _parse_unit_cached(text: str) -> pint.Unit:
     ureg = unit_registry()
+    import pint
+
     norm = _NAME.sub(lambda m: _resolve_name(m.group(0), text), normalize_unit(text))
     if not norm:
         raise UnitError("empty unit; expected a unit such as 'kg', 'kWh', 'L', 't*km' or 'piece'")
@@ -177,7 +233,7 @@ def _parse_unit_cached(text: str) -> pint.Unit:
 
 def parse_unit(unit: str | pint.Unit) -> pint.Unit:
     """Parse a unit expression (``"kg"``, ``"t*km"``, ``"tonne.km"``, ``"MJ"``) into a registry unit."""
-    if isinstance(unit, pint.Unit):
+    if _is_pint_unit(unit):
         if unit._REGISTRY is not unit_registry():
             raise ForeignQuantityError(
                 f"unit {unit} comes from another pint registry; pass it as a string or build it with "
@@ -187,6 +243,12 @@ def parse_unit(unit: str | pint.Unit) -> pint.Unit:
     if not isinstance(unit, str):
         raise UnitError(f"expected a unit as text, got {type(unit).__name__} {unit!r}")
     return _parse_unit_cached(unit)
+
+
+def check_unit(unit: str | pint.Unit) -> None:
+    """Raise :class:`UnitError` unless :func:`parse_unit` reads ``unit`` (without pint for a tabled unit)."""
+    if not (isinstance(unit, str) and table_dimension(unit) is not None):
+        parse_unit(unit)
 
 
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan)\s*(.*?)\s*$", re.IGNORECASE)
@@ -212,7 +274,7 @@ def parse_quantity(text: str) -> pint.Quantity:  # type: ignore[type-arg]
 
 def ensure_own_quantity(q: object, what: str = "quantity") -> pint.Quantity:  # type: ignore[type-arg]
     """Accept a quantity of footprint's registry; refuse one from a foreign registry with a clear error."""
-    if isinstance(q, pint.Quantity):
+    if is_pint_quantity(q):
         if q._REGISTRY is not unit_registry():
             raise ForeignQuantityError(
                 f"{what} {q} was made by another pint registry than footprint's; build it with "
@@ -226,7 +288,8 @@ def ensure_own_quantity(q: object, what: str = "quantity") -> pint.Quantity:  # 
 @cache
 def dimension_of(unit: str) -> str:
     """The dimensionality of a unit as text, e.g. ``'[mass]'`` for ``'t'``."""
-    return str(parse_unit(unit).dimensionality)
+    known = table_dimension(unit) if isinstance(unit, str) else None
+    return known if known is not None else str(parse_unit(unit).dimensionality)
 
 
 def conversion_factor(from_unit: str, to_unit: str) -> float:
@@ -236,13 +299,24 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     krone, a litre no kilogram without a declared density.
     """
     for what, unit in (("from_unit", from_unit), ("to_unit", to_unit)):
-        if not isinstance(unit, str | pint.Unit):
+        if not _is_unit_argument(unit):
             raise UnitError(f"{what} must be a unit as text, got {type(unit).__name__} {unit!r}")
     return _conversion_factor(from_unit, to_unit)
 
 
+def _is_unit_argument(value: object) -> bool:
+    """A unit as text or a pint unit (what a caller without type checks may pass is checked here)."""
+    return isinstance(value, str) or _is_pint_unit(value)
+
+
 @cache
 def _conversion_factor(from_unit: str, to_unit: str) -> float:
+    known = table_conversion(from_unit, to_unit) if isinstance(from_unit, str) and isinstance(to_unit, str) else None
+    return known if known is not None else conversion_by_pint(from_unit, to_unit)
+
+
+def conversion_by_pint(from_unit: str, to_unit: str) -> float:
+    """:func:`conversion_factor` as pint computes it (what ``_unit_table`` holds for the tabled pairs)."""
     src, dst = parse_unit(from_unit), parse_unit(to_unit)
     if src.dimensionality != dst.dimensionality:
         raise IncompatibleUnitsError(

@@ -154,29 +154,11 @@ def main(ctx: click.Context, decimal: Literal[".", ","] | None, limits: Limits) 
       footprint validate my_factors.csv my_product.yaml
       footprint --decimal , calc erp_product.yaml
     """
-    _import_pint_without_unused_facets()
+    from ._units import hide_pint_facets
+
+    hide_pint_facets()  # pint, imported only for a unit the unit table does not hold, without Dask and Babel
     ctx.with_resource(use_limits(limits))
     ctx.with_resource(use_decimal(decimal))
-
-
-def _import_pint_without_unused_facets() -> None:
-    """Import pint for this process with its optional Dask and Babel facets off.
-
-    pint looks for dask and babel when it is imported and loads both when installed (Dask's core alone is
-    about a fifth of a cold ``footprint calc``); footprint uses neither through pint. A command runs in a
-    process of its own, so no other code shares this pint; ``import footprint`` in a program leaves pint's
-    import as it is. Where pint is already imported (a test runner), nothing changes.
-    """
-    if "pint" in sys.modules:
-        return
-    hidden = [name for name in ("dask", "babel") if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment] # import and find_spec answer "not installed"
-    try:
-        import pint  # noqa: F401
-    finally:
-        for name in hidden:
-            del sys.modules[name]
 
 
 _FACTORS_OPT = click.option(
