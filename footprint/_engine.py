@@ -136,31 +136,48 @@ def topological_levels(bom: BomArrays) -> tuple[IntArray, IntArray]:
 
     A leaf has level 0; a parent's level is one more than its deepest child. Nodes on or above a cycle
     never peel and come back in the second array (empty for a valid DAG).
+
+    Wide levels (a catalogue's few levels over a million lines) are peeled on the edge list itself, which
+    drops the edges of each peeled child: counts per level, no sort. Once the levels turn narrow (a deep
+    chain), the edges left are grouped by child once and each level costs work proportional to it.
     """
     n = bom.n_nodes
     level = np.full(n, -1, dtype=np.intp)
     remaining = np.bincount(bom.edge_parent, minlength=n)
-    # parents of each child, grouped, to decrement out-degrees as children peel
-    order = stable_order(bom.edge_child)
-    par_sorted = bom.edge_parent if order is None else bom.edge_parent[order]
-    offsets = np.zeros(n + 1, dtype=np.intp)
-    np.cumsum(np.bincount(bom.edge_child, minlength=n), out=offsets[1:])
+    parent, child = bom.edge_parent, bom.edge_child
     ready = np.flatnonzero(remaining == 0)
     depth = 0
+    while len(ready) and 16 * len(ready) >= len(parent) + n:  # a wide level
+        level[ready] = depth
+        depth += 1
+        peeled = level[child] >= 0
+        remaining -= np.bincount(parent[peeled], minlength=n)
+        keep = ~peeled
+        parent, child = parent[keep], child[keep]
+        ready = np.flatnonzero(remaining == 0)
+        ready = ready[level[ready] < 0]
+    if len(ready):
+        _peel_narrow(parent, child, remaining, level, ready, depth)
+    return level, np.flatnonzero(level < 0)
+
+
+def _peel_narrow(
+    parent: IntArray, child: IntArray, remaining: IntArray, level: IntArray, ready: IntArray, depth: int
+) -> None:
+    """Go on peeling from ``ready`` level by level (filling ``level`` in place) over the edges left, grouped
+    by child, so that each level costs work proportional to its nodes and their edges."""
+    n = len(level)
+    order = stable_order(child)
+    par_sorted = parent if order is None else parent[order]
+    offsets = np.zeros(n + 1, dtype=np.intp)
+    np.cumsum(np.bincount(child, minlength=n), out=offsets[1:])
     while len(ready):
         level[ready] = depth
-        _, pos = gather_runs(offsets, ready)
-        parents = par_sorted[pos]
-        if 16 * len(parents) >= n:  # a wide level: counting over every node beats sorting the parents
-            peeled = np.bincount(parents, minlength=n)
-            remaining -= peeled
-            ready = np.flatnonzero((peeled > 0) & (remaining == 0))
-        else:  # a narrow one (a deep chain): work proportional to the level
-            cand, peeled_c = np.unique(parents, return_counts=True)
-            remaining[cand] -= peeled_c
-            ready = cand[remaining[cand] == 0]
         depth += 1
-    return level, np.flatnonzero(level < 0)
+        _, pos = gather_runs(offsets, ready)
+        cand, peeled = np.unique(par_sorted[pos], return_counts=True)
+        remaining[cand] -= peeled
+        ready = cand[remaining[cand] == 0]
 
 
 def find_cycle(bom: BomArrays, candidates: IntArray) -> list[int]:
