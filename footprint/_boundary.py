@@ -24,14 +24,14 @@ _STEPS = r"(?:rolling|forging|forming|machining|heat treatment|casting|welding|c
 _EXCLUDES = re.compile(rf"\bexcludes ([^.;]*\b{_STEPS}\b[^.;]*)", re.IGNORECASE)
 _STEP = re.compile(_STEPS, re.IGNORECASE)
 
-#: What an activity's text must contain to cover a step (lower case).
+#: What an activity's text must contain to cover a step (lower case; regular expressions, searched anywhere).
 _COVERS: dict[str, tuple[str, ...]] = {
     "rolling": ("rolling", "rolled"),
     "forging": ("forging", "forge", "forged"),
     "forming": ("forming", "formed"),
     "casting": ("casting", "foundr", "melting"),
     "machining": ("machining", "machine shop", "machined", "turning", "milling"),
-    "heat treatment": ("heat treat", "heat-treat", "quench", "temper", "anneal", "normalis", "normaliz"),
+    "heat treatment": ("heat treat", "heat-treat", "quench", "temper(?!atur)", "anneal", "normalis", "normaliz"),
     "welding": ("welding", "weld"),
     "coating": ("coating", "paint", "galvanis", "galvaniz", "plating"),
     "fabrication": ("fabricat",),
@@ -46,8 +46,11 @@ def _activity_text(act: Activity, library: FactorLibrary) -> str:
     return " ".join([act.name or "", *refs, *names]).lower()
 
 
+_COVER_RES = {step: re.compile("|".join(words)) for step, words in _COVERS.items()}
+
+
 def _covered(texts: list[str]) -> set[str]:
-    steps = {step for step, words in _COVERS.items() if any(w in t for t in texts for w in words)}
+    steps = {step for step, pattern in _COVER_RES.items() if any(pattern.search(t) for t in texts)}
     return steps | _SHAPING if steps & _SHAPING else steps
 
 

@@ -383,3 +383,39 @@ def test_new_rows_refuse_bad_input_by_name() -> None:
         fp.fabrication_activities("welding.smaw", "12 m", {"electricity": GRID_NO})
     with pytest.raises(fp.InputError, match=r"welding\.fcaw\.electricity"):
         fp.fabrication_activities("welding.gtaw", "1 kg", {"electricity": GRID_NO})
+
+
+def test_open_die_forging_heats_follow_from_the_enthalpy_of_iron() -> None:
+    """Open-die forging rows, recomputed: first heat from 298.15 K to 1150 C (start of A105's hot-forming range
+    1150-850 C), a reheat from 850 C back to 1150 C, each per kg of iron (55.845 g/mol) over the 46 % load share,
+    in GJ per tonne to the file's rounding (0.001)."""
+    rows = {r.id: r for r in fp.fabrication_energy()}
+    first = iron_enthalpy(1423.15) / IRON_MOLAR_MASS / 0.46 / 1000
+    reheat = (iron_enthalpy(1423.15) - iron_enthalpy(1123.15)) / IRON_MOLAR_MASS / 0.46 / 1000
+    assert float(rows["forging.open-die-first-heat.natural-gas"].per_tonne.split()[0]) == pytest.approx(first, abs=5e-4)
+    assert float(rows["forging.open-die-reheat.natural-gas"].per_tonne.split()[0]) == pytest.approx(reheat, abs=5e-4)
+
+
+def test_an_open_die_forging_with_two_reheats_by_hand() -> None:
+    """A 2.35 t open-die forging heated once and reheated twice, on IPCC natural gas (basis stated net):
+    1.673 x 2.35 + 0.466 x (2 x 2.35) = 3.93155 + 2.1902 = 6.12175 GJ = 0.00612175 TJ x 56157.1 = 343.7797 kg
+    CO2e (AR6), A3; the reheat's quantity is the mass times the number of reheats, and the forging step of the
+    crude steel's boundary is covered."""
+    gas = {"natural gas": GAS}
+    first = fp.fabrication_activities("forging.open-die-first-heat", "2.35 t", gas, energy_basis="net")
+    reheats = fp.fabrication_activities("forging.open-die-reheat", "4.7 t", gas, energy_basis="net")
+    assert [a.quantity.value for a in (*first, *reheats)] == [pytest.approx(1.673 * 2.35), pytest.approx(0.466 * 4.7)]
+    result = fp.calculate(valve(body(*first, *reheats)), fp.default_library())
+    assert result.by_module["A3"] == pytest.approx(6.12175e-3 * 56157.1, rel=1e-9)
+    flags = boundary_flags(valve(body(*first, *reheats)))
+    assert "excludes machining and heat treatment;" in flags[0]
+
+
+def test_a_temperature_in_an_activity_name_is_not_a_temper() -> None:
+    """The word "temper" covers heat treatment (quench and temper), "temperature" does not: an activity that names a
+    temperature leaves the heat-treatment step flagged, one that names tempering answers it."""
+    warm = fp.Activity(name="forging at a temperature of 1150 C", factor=GRID_NO, quantity="700 kWh")
+    flags = boundary_flags(valve(body(warm)))
+    assert "excludes machining and heat treatment;" in flags[0]
+    tempered = fp.Activity(name="tempering", factor=GRID_NO, quantity="100 kWh")
+    assert "excludes machining;" in boundary_flags(valve(body(warm, tempered)))[0]
