@@ -143,3 +143,65 @@ def test_tables_that_cannot_be_read_are_a_bad_request(service: SimpleNamespace) 
     for table in ({"csv": ""}, {"parquet_base64": base64.b64encode(b"garbage").decode()}, {"parquet_base64": "%%"}):
         r = service.client.post("/v1/catalogue", json={**good, "activities": table}, headers=service.auth)
         assert (r.status_code, r.json()["code"]) == (400, "BadRequest"), r.text
+
+
+# Inputs the OpenAPI fuzzer (tests/test_server_openapi.py) found answered otherwise than the document said.
+
+
+def test_fuzz_catalogue_with_empty_tables_is_refused_as_documented(service: SimpleNamespace) -> None:
+    """Found by the fuzzer: ``{"activities": {}, "bom": {}, "products": {}}`` was valid for the document (each
+    table's members all optional) but refused. The document now says a table is given exactly one way (oneOf),
+    and the answer names that rule for each table."""
+    import jsonschema
+
+    document = service.client.get("/openapi.json").json()
+    root = {**document, "$ref": "#/components/schemas/CatalogueRequest"}
+    for table in ({}, {"csv": "a", "rows": []}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"products": table, "bom": {"csv": ""}, "activities": {"csv": ""}}, root)
+    jsonschema.validate({"products": {"rows": []}, "bom": {"csv": ""}, "activities": {"parquet_base64": ""}}, root)
+    r = service.client.post("/v1/catalogue", json={"activities": {}, "bom": {}, "products": {}}, headers=service.auth)
+    assert (r.status_code, r.json()["code"]) == (400, "BadRequest")
+    assert {p["field"] for p in r.json()["problems"]} == {"body.products", "body.bom", "body.activities"}
+    assert "give the table one way" in r.json()["message"]
+
+
+def test_fuzz_catalogue_for_another_library_version_is_a_documented_409(service: SimpleNamespace) -> None:
+    """Found by the fuzzer: ``"factor_library_version": ""`` on /v1/catalogue answered 409, which the document
+    did not list for that route (it did for /v1/calculate)."""
+    document = service.client.get("/openapi.json").json()
+    assert "409" in document["paths"]["/v1/catalogue"]["post"]["responses"]
+    body = {"activities": {"rows": []}, "bom": {"rows": []}, "products": {"rows": []}, "factor_library_version": ""}
+    r = service.client.post("/v1/catalogue", json=body, headers=service.auth)
+    assert (r.status_code, r.json()["code"]) == (409, "BadRequest")
+
+
+def test_fuzz_nul_characters_refused_only_where_stored_as_text(service: SimpleNamespace) -> None:
+    """Found by the fuzzer: any NUL character anywhere in a result (a warning's text, a map key) was refused,
+    although the document allowed it. The ledger stores the result as JSON, where a NUL is escaped; only the
+    members stored as database text of their own (product_id, input_hash, factor_library_version, gwp_set,
+    and period and note) cannot hold one, and the document now says so. A NUL in a warning is recorded and
+    reads back unchanged on both databases; one in product_id or the note is refused naming the field."""
+    result = json.loads(fp.calculate(fp.load_product(VALVE)).model_dump_json())
+    warned = {**result, "product_id": "nul-warning", "warnings": ["a\x00b"]}
+    r = service.client.post("/v1/ledger/record", json={"result": warned, "period": "2031"}, headers=service.auth)
+    assert r.status_code == 201, r.text
+    full = service.client.get(f"/v1/ledger/snapshots/{r.json()['id']}", headers=service.auth).json()
+    assert full["result"]["warnings"] == ["a\x00b"]
+    before = service.store.counts()
+    for body, field in (({"result": {**result, "product_id": "a\x00b"}, "period": "2031"}, "body.result"),
+                        ({"result": result, "period": "2031", "note": "a\x00b"}, "body.note"),
+                        ({"result": result, "period": "\x1f"}, "body.period")):  # fmt: skip
+        r = service.client.post("/v1/ledger/record", json=body, headers=service.auth)
+        assert (r.status_code, r.json()["code"]) == (400, "BadRequest"), r.text
+        assert [p["field"] for p in r.json()["problems"]] == [field]
+    assert service.store.counts() == before
+
+
+def test_fuzz_a_query_parameter_given_twice_is_refused(service: SimpleNamespace) -> None:
+    """Found by the fuzzer: ``/v1/ledger/rollup?period=...&period=290`` answered for the last value only
+    (the document declares one value). Now a 400 naming the parameter; one value still answers."""
+    r = service.client.get("/v1/ledger/rollup", params=[("period", "2024"), ("period", "2025")], headers=service.auth)
+    assert (r.status_code, r.json()["code"]) == (400, "BadRequest")
+    assert "'period' given 2 times" in r.json()["message"]
+    assert service.client.get("/v1/ledger/rollup", params={"period": "2025"}, headers=service.auth).status_code == 200

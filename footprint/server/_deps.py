@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import Depends, Request, Security
 from fastapi.dependencies.models import Dependant
@@ -37,25 +38,39 @@ def get_store(request: Request) -> Store:
     return store
 
 
-def _query_names(dependant: Dependant) -> set[str]:
-    names = {str(p.alias) for p in dependant.query_params}
+def _takes_many(annotation: Any) -> bool:
+    """Whether a query parameter's annotation reads several values (a list, tuple or set, maybe optional)."""
+    union = get_origin(annotation) in (Union, types.UnionType)
+    return any(
+        get_origin(a) in (list, tuple, set, frozenset) for a in (get_args(annotation) if union else (annotation,))
+    )
+
+
+def _query_fields(dependant: Dependant) -> dict[str, bool]:
+    """The query parameters a route reads, each with whether it takes several values (a list)."""
+    fields = {str(p.alias): _takes_many(p.field_info.annotation) for p in dependant.query_params}
     for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return names
+        fields |= _query_fields(sub)
+    return fields
 
 
 async def known_query(request: Request) -> None:
     """Refuse a query parameter the route does not read (400), rather than ignore it: a mistyped filter would
-    otherwise answer as if no filter had been given. Routes that document their parameters themselves (the
-    PACT listing, whose names are case-insensitive) check their own."""
+    otherwise answer as if no filter had been given; and refuse one value given twice where the route reads
+    one (``?period=2024&period=2025`` would otherwise answer for the last only). Routes that document their
+    parameters themselves (the PACT listing, whose names are case-insensitive) check their own."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or (route.openapi_extra or {}).get("parameters"):
         return
-    known = _query_names(route.dependant)
-    unknown = sorted(set(request.query_params) - known)
+    known = _query_fields(route.dependant)
+    unknown = sorted(set(request.query_params) - set(known))
     if unknown:
         names = ", ".join(sorted(known)) or "none"
         raise ApiError(400, "BadRequest", f"unknown query parameter {unknown[0][:100]!r}; this route reads: {names}")
+    for name, many in sorted(known.items()):
+        given = len(request.query_params.getlist(name))
+        if given > 1 and not many:
+            raise ApiError(400, "BadRequest", f"query parameter {name!r} given {given} times; it takes one value")
 
 
 def require(scope: str) -> Callable[..., Coroutine[Any, Any, Caller]]:

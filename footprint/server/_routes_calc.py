@@ -23,13 +23,14 @@ from .._result import FootprintResult
 from ._deps import CalcCaller
 from ._http import ApiError
 
-__all__ = ["MAX_BATCH", "library_of", "router"]
+__all__ = ["MAX_BATCH", "STALE_LIBRARY", "library_of", "router"]
 
 router = APIRouter(prefix="/v1", tags=["calculation"])
 
 #: The most products one batch request may hold.
 MAX_BATCH = 50
-_STALE: dict[int | str, dict[str, Any]] = {
+#: The 409 of a route whose request may name the factor library version it expects.
+STALE_LIBRARY: dict[int | str, dict[str, Any]] = {
     409: {"description": "BadRequest: the factor library version asked for is not the server's"}
 }
 _YAML = {
@@ -99,14 +100,14 @@ def _one(
         raise ApiError(400, "BadRequest", f"{where}: {e}") from None
 
 
-@router.post("/calculate", response_model=FootprintResult, responses=_STALE, openapi_extra=_YAML)
+@router.post("/calculate", response_model=FootprintResult, responses=STALE_LIBRARY, openapi_extra=_YAML)
 def calculate_product(body: CalculateRequest, request: Request, _caller: CalcCaller) -> FootprintResult:
     """The lifecycle footprint of one product (``footprint.calculate``)."""
     lib = library_of(request, body.factor_library_version)
     return _one(body.product, lib, body.gwp, body.prefolded, body.quantity, "product")
 
 
-@router.post("/calculate/batch", response_model=BatchResponse, responses=_STALE, openapi_extra=_YAML_BATCH)
+@router.post("/calculate/batch", response_model=BatchResponse, responses=STALE_LIBRARY, openapi_extra=_YAML_BATCH)
 def calculate_batch(body: BatchRequest, request: Request, _caller: CalcCaller) -> BatchResponse:
     """The footprints of several products, each on its own (``footprint.calculate`` per product)."""
     lib = library_of(request, body.factor_library_version)

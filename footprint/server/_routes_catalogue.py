@@ -11,11 +11,11 @@ import base64
 import binascii
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from .._catalogue import calculate_catalogue, prepare_catalogue
 from .._contracts import CatalogueDocument
@@ -24,7 +24,7 @@ from .._factors import DEFAULT_PREFOLDED, PrefoldedPolicy
 from .._gwp import DEFAULT_GWP_SET, gwp_set
 from ._deps import CalcCaller
 from ._http import ApiError
-from ._routes_calc import library_of
+from ._routes_calc import STALE_LIBRARY, library_of
 
 __all__ = ["router"]
 
@@ -33,22 +33,51 @@ router = APIRouter(prefix="/v1", tags=["calculation"])
 Cell = str | float | int | bool | None
 
 
-class Table(BaseModel):
-    """One table of a catalogue, given one way: ``rows`` (JSON objects keyed by column), ``csv`` (the text of
-    a CSV file, ``#`` comment lines allowed) or ``parquet_base64`` (a Parquet file, base64)."""
+class RowsTable(BaseModel):
+    """A table as JSON rows: objects keyed by column."""
 
     model_config = ConfigDict(extra="forbid")
 
-    rows: list[dict[str, Cell]] | None = Field(default=None, max_length=200_000)
-    csv: str | None = None
-    parquet_base64: str | None = None
+    rows: list[dict[str, Cell]] = Field(max_length=200_000)
 
-    @model_validator(mode="after")
-    def given_one_way(self) -> Table:
-        """Exactly one of rows, csv and parquet_base64."""
-        if sum(x is not None for x in (self.rows, self.csv, self.parquet_base64)) != 1:
-            raise ValueError("give the table one way: rows, csv or parquet_base64")
-        return self
+
+class CsvTable(BaseModel):
+    """A table as the text of a CSV file (``#`` comment lines allowed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    csv: str
+
+
+class ParquetTable(BaseModel):
+    """A table as a Parquet file, base64."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    parquet_base64: str
+
+
+_WAYS = ("rows", "csv", "parquet_base64")
+
+
+def _way(value: Any) -> str | None:
+    """Which way a table is given: the one member of ``rows``, ``csv`` and ``parquet_base64`` it has (None
+    when it has none or several, refused with the message below)."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    given = [w for w in _WAYS if isinstance(value, dict) and w in value]
+    return given[0] if len(given) == 1 else None
+
+
+#: One table of a catalogue, given exactly one way (the OpenAPI document says so with ``oneOf``).
+Table = Annotated[
+    Annotated[RowsTable, Tag("rows")]
+    | Annotated[CsvTable, Tag("csv")]
+    | Annotated[ParquetTable, Tag("parquet_base64")],
+    Discriminator(
+        _way, custom_error_type="table_way", custom_error_message="give the table one way: rows, csv or parquet_base64"
+    ),
+]
 
 
 class CatalogueRequest(BaseModel):
@@ -64,18 +93,18 @@ class CatalogueRequest(BaseModel):
     factor_library_version: str | None = None
 
 
-def _source(table: Table, name: str, folder: Path) -> Any:
+def _source(table: RowsTable | CsvTable | ParquetTable, name: str, folder: Path) -> Any:
     """What the library reads: a DataFrame of the rows, or the file written from the CSV or Parquet."""
-    if table.rows is not None:
+    if isinstance(table, RowsTable):
         import pandas as pd
 
         return pd.DataFrame(table.rows)
-    if table.csv is not None:
+    if isinstance(table, CsvTable):
         path = folder / f"{name}.csv"
         path.write_text(table.csv, encoding="utf-8")
         return path
     try:
-        data = base64.b64decode(table.parquet_base64 or "", validate=True)
+        data = base64.b64decode(table.parquet_base64, validate=True)
     except (binascii.Error, ValueError):
         raise ApiError(400, "BadRequest", f"{name}.parquet_base64 is not base64") from None
     path = folder / f"{name}.parquet"
@@ -90,7 +119,7 @@ def _hidden(text: str, folder: Path) -> str:
 @router.post(
     "/catalogue",
     response_model=CatalogueDocument,
-    responses={400: {"description": "BadRequest: every problem with its table, row and column"}},
+    responses={400: {"description": "BadRequest: every problem with its table, row and column"}, **STALE_LIBRARY},
 )
 def calculate_catalogue_route(body: CatalogueRequest, request: Request, _caller: CalcCaller) -> Response:
     """Every product of a catalogue (``footprint.calculate_catalogue``), rolled up to families, suppliers and

@@ -5,9 +5,10 @@ service's own database; every route needs the ``footprint:ledger`` scope."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .._errors import FootprintError, LedgerError
 from .._ledger import Ledger, Snapshot
@@ -20,7 +21,16 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
 
 #: Text parameters: no NUL character (PostgreSQL text cannot hold one) and not only white space.
-_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+_TEXT = r"^[^\x00]*[^\s\x00\x1c-\x1f][^\x00]*$"
+_NO_NUL = r"^[^\x00]*$"
+#: The members of a result the ledger stores as database text of their own (the rest is stored as JSON, where
+#: a NUL character is escaped): none may hold a NUL character.
+_STORED_TEXT = ("product_id", "input_hash", "factor_library_version", "gwp_set")
+
+
+def _stored_text_schema(schema: dict[str, Any]) -> None:
+    """Say in the OpenAPI document what :meth:`RecordRequest.no_nul_in_stored_text` checks."""
+    schema["allOf"] = [{"$ref": schema.pop("$ref")}, {"properties": {n: {"pattern": _NO_NUL} for n in _STORED_TEXT}}]
 
 
 class RecordRequest(BaseModel):
@@ -28,9 +38,18 @@ class RecordRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    result: FootprintResult
-    period: str = Field(min_length=1, max_length=64)
-    note: str | None = Field(default=None, max_length=2000)
+    result: FootprintResult = Field(json_schema_extra=_stored_text_schema)
+    period: str = Field(min_length=1, max_length=64, pattern=_TEXT)
+    note: str | None = Field(default=None, max_length=2000, pattern=_NO_NUL)
+
+    @field_validator("result")
+    @classmethod
+    def no_nul_in_stored_text(cls, result: FootprintResult) -> FootprintResult:
+        """Refuse a NUL character where the ledger stores a member as database text (PostgreSQL text holds none)."""
+        for name in _STORED_TEXT:
+            if "\x00" in getattr(result, name):
+                raise ValueError(f"{name} holds a NUL character, which the ledger does not store")
+        return result
 
 
 class SnapshotSummary(BaseModel):
@@ -91,8 +110,6 @@ def _open(store: StoreDep) -> Ledger:
 def record(body: RecordRequest, store: StoreDep, _caller: LedgerCaller) -> SnapshotSummary:
     """Record a result for a period (``Ledger.record``): a new version of its product's footprint for that
     period, hash-chained to the one before; an unchanged result adds nothing and answers the latest."""
-    if "\\u0000" in body.model_dump_json():  # PostgreSQL text holds no NUL character
-        raise ApiError(400, "BadRequest", "not recorded: NUL characters are not accepted")
     with _open(store) as ledger:
         try:
             return _summary(ledger.record(body.result, body.period, note=body.note))
