@@ -15,7 +15,7 @@ import logging
 import os
 import sys
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,6 +115,30 @@ class Catalogue:
             {"supplier": self.supplier_ids[self.supplier_of], "family": self.family_ids[self.family_of]},
             index=self.indexes["product"],
         )
+
+    @cached_property
+    def groups(self) -> dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None]:
+        """Per grouping (``supplier``, ``family``): the products in group order (stable) and where each
+        group's run starts, so that a roll-up is one gather and one segmented sum; None where a group has no
+        product (made once)."""
+        out: dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None] = {}
+        for name, codes, n in (("supplier", self.supplier_of, len(self.supplier_ids)),
+                               ("family", self.family_of, len(self.family_ids))):  # fmt: skip
+            counts = np.bincount(codes, minlength=n)
+            starts = np.zeros(n, dtype=np.intp)
+            np.cumsum(counts[:-1], out=starts[1:])
+            out[name] = (np.argsort(codes, kind="stable"), starts) if n and counts.all() else None
+        return out
+
+    @cached_property
+    def factors_used(self) -> npt.NDArray[np.intp]:
+        """Positions in :attr:`library` of the factors the activities name (made once)."""
+        return np.flatnonzero(np.bincount(self.act_factor, minlength=len(self.library)))
+
+    @cached_property
+    def pair_factor(self) -> npt.NDArray[np.intp]:
+        """The factor position of each (factor, unit) pair of :attr:`pairs`, -1 where none (made once)."""
+        return np.fromiter((fi for fi, _ in self.pairs), dtype=np.intp, count=len(self.pairs))
 
     @cached_property
     def input_hash(self) -> str:
@@ -220,8 +244,11 @@ class ExplodedCatalogue:
         seg_key = uniq // n_f
         starts = np.flatnonzero(np.r_[True, seg_key[1:] != seg_key[:-1]]) if len(uniq) else np.zeros(0, np.intp)
         finite = bool(np.isfinite(self.row_qty).all())
+        key = seg_key[starts].astype(np.intp)
+        n_p, n_m = self.catalogue.n_products, len(MODULES)
         return _KeyFactor(
-            key=seg_key[starts].astype(np.intp),
+            key=key,
+            cell=(key % n_m) * n_p + key // n_m,
             starts=starts.astype(np.intp),
             factor=(uniq % n_f).astype(np.intp),
             qty=qty,
@@ -233,10 +260,12 @@ class ExplodedCatalogue:
 @dataclass(frozen=True)
 class _KeyFactor:
     """Exploded rows summed per ((product, module), factor): the (product, module) key of each run of
-    entries, where each run starts, each entry's factor and quantity; the largest row quantity (infinite if
+    entries (``product * modules + module``) and its cell in a module-major array (``module * products +
+    product``), where each run starts, each entry's factor and quantity; the largest row quantity (infinite if
     a row is not finite) and the modules with rows."""
 
     key: npt.NDArray[np.intp]
+    cell: npt.NDArray[np.intp]
     starts: npt.NDArray[np.intp]
     factor: npt.NDArray[np.intp]
     qty: npt.NDArray[np.float64]
@@ -932,50 +961,49 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
     )
 
 
-def _factor_map(cat: Catalogue, library: FactorLibrary) -> npt.NDArray[np.intp]:
+def _factor_map(cat: Catalogue, library: FactorLibrary) -> npt.NDArray[np.intp] | None:
     """Positions in ``library`` of the catalogue library's factors (used ones must exist, in the same category,
-    which decides an activity's default module)."""
-    used = np.flatnonzero(np.bincount(cat.act_factor, minlength=len(cat.library)))
-    out = np.full(len(cat.library), -1, dtype=np.intp)
-    missing, changed = [], []
-    for i in used:
-        fac = cat.library.factor_at(int(i))
-        if fac.id not in library:
-            missing.append(fac.id)
-            continue
-        new = library[fac.id]
-        if new.category != fac.category:
-            changed.append(f"{fac.id} ({fac.category} -> {new.category})")
-        out[i] = library.index_of(fac.id)
-    if missing:
+    which decides an activity's default module); None where every factor keeps its position. Whole arrays:
+    no lookup per factor beyond one dictionary pass over the ids."""
+    old = cat.library
+    same = old.ids == library.ids
+    fmap = np.arange(len(old), dtype=np.intp) if same else library.positions(old.ids)
+    used = cat.factors_used
+    missing = used[fmap[used] < 0]
+    if len(missing):
         raise UnknownFactorError(
-            f"the new library lacks {len(missing)} factor(s) the catalogue uses: {', '.join(missing[:10])}"
+            f"the new library lacks {len(missing)} factor(s) the catalogue uses: "
+            f"{', '.join(old.ids[int(i)] for i in missing[:10])}"
         )
-    if changed:
+    changed = used[old.categories[used] != library.categories[fmap[used]]]
+    if len(changed):
         raise IncompatibleUnitsError(
-            f"factors changed their category; prepare the catalogue again: {', '.join(changed[:10])}"
+            "factors changed their category; prepare the catalogue again: "
+            + ", ".join(
+                f"{old.ids[int(i)]} ({old.categories[i]} -> {library.categories[fmap[i]]})" for i in changed[:10]
+            )
         )
-    return out
+    return None if same else fmap
 
 
-_CONVERSION = ("unit", "density", "net_calorific_value", "energy_basis", "gcv_ncv_ratio")  # all it reads
-
-
-def _reconversion(cat: Catalogue, library: FactorLibrary, fmap: npt.NDArray[np.intp]) -> Any:
+def _reconversion(cat: Catalogue, library: FactorLibrary, fmap: npt.NDArray[np.intp] | None) -> Any:
     """Per activity, new / old multiplier from its unit to its factor's unit, derived again from the new
-    library's factor (unit, density, heating value); None when every conversion stays the same. A
-    conversion the new factor cannot make is refused, naming factor and unit."""
+    library's factor (unit, density, heating value) where those differ; None when every conversion stays the
+    same. A conversion the new factor cannot make is refused, naming factor and unit."""
     if cat.act_pair is None:
         raise IncompatibleUnitsError("this catalogue keeps no activity units; prepare it again to change library")
-    ratio = np.ones(len(cat.pairs))
+    pf = cat.pair_factor
+    ok = np.flatnonzero(pf >= 0)
+    new_pos = pf[ok] if fmap is None else fmap[pf[ok]]
+    differs = np.zeros(len(ok), dtype=bool)
+    for old_col, new_col in zip(cat.library.conversion_fields, library.conversion_fields, strict=True):
+        differs |= old_col[pf[ok]] != new_col[new_pos]
+    if not differs.any():
+        return None
+    ratio = np.ones(len(pf))
     refused = []
-    same: dict[int, bool] = {}  # per factor: does the conversion read the same values in both libraries?
-    for k, (fi, unit) in enumerate(cat.pairs):
-        if fi < 0:
-            continue
-        old, new = cat.library.factor_at(fi), library.factor_at(int(fmap[fi]))
-        if same.setdefault(fi, all(getattr(old, a) == getattr(new, a) for a in _CONVERSION)):
-            continue  # then so is its multiplier
+    for k, fi, ni in zip(ok[differs].tolist(), pf[ok][differs].tolist(), new_pos[differs].tolist(), strict=True):
+        unit, old, new = cat.pairs[k][1], cat.library.factor_at(fi), library.factor_at(ni)
         try:
             ratio[k] = activity_to_factor_unit(unit, new).multiplier / activity_to_factor_unit(unit, old).multiplier
         except (IncompatibleUnitsError, UnitError) as exc:
@@ -990,8 +1018,27 @@ def _reconversion(cat: Catalogue, library: FactorLibrary, fmap: npt.NDArray[np.i
 def rollup(cat: Catalogue, by_product: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Sum products' footprints (one unit each) to suppliers, families and the cluster: group-bys of the
     same table, so they add up exactly to the cluster."""
-    indexes = cat.indexes
-    return rollup_codes(by_product, (cat.supplier_of, indexes["supplier"]), (cat.family_of, indexes["family"]))
+    import pandas as pd
+
+    groups, indexes = cat.groups, cat.indexes
+    if groups["supplier"] is None or groups["family"] is None:  # a group without products: bincount counts it
+        return rollup_codes(by_product, (cat.supplier_of, indexes["supplier"]), (cat.family_of, indexes["family"]))
+    values = by_product.to_numpy(dtype=np.float64)
+    frames = []
+    for name in ("supplier", "family"):  # each group's products summed in catalogue order, as bincount adds
+        order, starts = groups[name]  # type: ignore[misc]
+        sums = np.add.reduceat(values[order], starts, axis=0)
+        frames.append(pd.DataFrame(sums, index=indexes[name], columns=by_product.columns, copy=False))
+    return frames[0], frames[1], _cluster(frames[0])
+
+
+def _cluster(by_supplier: pd.DataFrame) -> pd.DataFrame:
+    """The cluster's row: the suppliers' sums, column by column."""
+    import pandas as pd
+
+    sums = by_supplier.to_numpy()
+    cluster = np.array([[sums[:, j].sum() for j in range(sums.shape[1])]])
+    return pd.DataFrame(cluster, index=labels(("cluster",), "cluster"), columns=by_supplier.columns)
 
 
 def rollup_codes(
@@ -1010,14 +1057,16 @@ def rollup_codes(
         return pd.DataFrame(out, index=index, columns=by_product.columns, copy=False)
 
     by_supplier = roll(*suppliers, "supplier")
-    by_family = roll(*families, "family")
-    sums = by_supplier.to_numpy()
-    cluster = pd.DataFrame(
-        [[float(sums[:, j].sum()) for j in range(sums.shape[1])]],
-        index=pd.Index(["cluster"], name="cluster"),
-        columns=by_supplier.columns,
-    )
-    return by_supplier, by_family, cluster
+    return by_supplier, roll(*families, "family"), _cluster(by_supplier)
+
+
+@cache
+def labels(names: tuple[str, ...], name: str | None = None) -> pd.Index:
+    """An index of a few labels (result columns, the cluster row), made once per set of labels: a result's
+    tables are built from arrays without pandas inferring the labels' type each time."""
+    import pandas as pd
+
+    return pd.Index(list(names), name=name)
 
 
 @np.errstate(over="ignore", invalid="ignore")  # overflows are found and named by check_catalogue
@@ -1046,41 +1095,62 @@ def calculate_catalogue(
     ex = catalogue if isinstance(catalogue, ExplodedCatalogue) else explode_catalogue(catalogue)
     cat = ex.catalogue
     gs = gwp_set(gwp)
-    row_factor, used, lib = ex.row_factor, ex.used, cat.library
-    fmap: Any = None
+    lib, fmap = cat.library, None
     if library is not None and library is not cat.library:
         fmap = _factor_map(cat, library)
         scale = _reconversion(cat, library, fmap)
         if scale is not None:
             ex = explode_catalogue(replace(cat, act_qty=cat.act_qty * scale))
-        row_factor, used, lib = fmap[ex.row_factor], fmap[ex.used], library
-    co2e, mismatched = lib.co2e_vector(gs, prefolded, used=used)
+        lib = library
+    # the explosion's arrays keep the catalogue library's factor positions: only per-factor vectors are mapped
+    used = ex.used if fmap is None else fmap[ex.used]
+    co2e_lib, mismatched = lib.co2e_vector(gs, prefolded, used=used)
+    co2e = co2e_lib if fmap is None else co2e_lib[np.maximum(fmap, 0)]
     n_p, n_m = cat.n_products, len(MODULES)
     kf = ex.by_key_factor
-    fmap_kf = kf.factor if fmap is None else fmap[kf.factor]
     flat = np.zeros(n_p * n_m)
     if len(kf.qty):
-        flat[kf.key] = np.add.reduceat(kf.qty * co2e[fmap_kf], kf.starts)
-    per_mod = flat.reshape(n_p, n_m)
+        flat[kf.cell] = np.add.reduceat(kf.qty * co2e[kf.factor], kf.starts)
+    per_mod = flat.reshape(n_m, n_p).T  # (products x modules), each module's column contiguous
     # rows whose quantity and factor are finite and whose product cannot overflow need no row-by-row check
-    peak = float(np.abs(co2e[used]).max(initial=0.0)) * kf.max_qty
-    kg = None if np.isfinite(peak) and peak < 1e300 else ex.row_qty * co2e[row_factor]
-
-    # gases: quantity per (product, factor in use) times each factor's CO2e per gas (D rows excluded)
-    gm = lib.gas_matrix[used]
-    gas_present = np.asarray(gm.any(axis=0), dtype=bool)
-    per_gas = np.zeros((n_p, len(gas_present) + 1))
-    per_gas[:, :-1][:, gas_present] = ex.qty_by_product_factor @ (gm[:, gas_present] * gs.vector()[gas_present])
-    pre = lib.prefolded[0][used]
-    if pre.any():
-        per_gas[:, -1] = ex.qty_by_product_factor[:, pre] @ co2e[used][pre]
-    out = result_tables(cat, lib, gs, per_mod, kf.modules_used, per_gas, np.append(gas_present, pre.any()),
-                        mismatched, prefolded)  # fmt: skip
+    peak = float(np.abs(co2e[ex.used]).max(initial=0.0)) * kf.max_qty
+    kg, row_factor = None, ex.row_factor
+    if not (np.isfinite(peak) and peak < 1e300):
+        kg = ex.row_qty * co2e[ex.row_factor]
+        row_factor = row_factor if fmap is None else fmap[row_factor]
+    per_gas, gases_used = _gases(ex, lib, gs, used, co2e_lib[used])
+    out = result_tables(cat, lib, gs, per_mod, kf.modules_used, per_gas, gases_used, mismatched, prefolded)
     tables = {"product": out.by_product, "product gas": out.by_product_gas, "supplier": out.by_supplier,
               "family": out.by_family, "cluster": out.cluster}  # fmt: skip
     check_catalogue(ex, lib, row_factor, kg, tables)
     _log.debug("calculated %d product(s) under %s with library %s", n_p, gs.name, lib.version)
     return out
+
+
+def _gases(
+    ex: ExplodedCatalogue, lib: FactorLibrary, gs: GWPSet, used: npt.NDArray[np.intp], co2e: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """kg CO2e per (product, gas, then the pre-folded CO2e) outside module D, and which of those columns a
+    factor in use has: the quantity per (product, factor in use) times each factor's CO2e per gas (``used``:
+    the factors in use as positions in ``lib``; ``co2e``: their kg CO2e per unit), one dot product a gas."""
+    q = ex.qty_by_product_factor
+    gm = lib.gas_matrix[used]
+    present = np.asarray(gm.any(axis=0), dtype=bool)
+    pre = lib.prefolded[0][used]
+    weights = np.zeros((len(used), len(present) + 1))
+    weights[:, :-1] = gm * gs.vector()
+    weights[pre, -1] = co2e[pre]
+    shown = np.append(present, pre.any())
+    cols = np.flatnonzero(shown)
+    per_gas = np.zeros((len(q), len(shown)), order="F")  # columns contiguous, as the table keeps them
+    for i in range(0, len(q), _BLOCK):  # a block of rows stays in cache while each gas's dot product reads it
+        block = q[i : i + _BLOCK]
+        for j in cols.tolist():
+            per_gas[i : i + _BLOCK, j] = block @ weights[:, j]
+    return per_gas, shown
+
+
+_BLOCK = 256  # rows of products x factors read at once: 256 x 200 factors is 400 kB, within a core's cache
 
 
 def result_tables(
@@ -1095,22 +1165,27 @@ def result_tables(
     prefolded: PrefoldedPolicy,
 ) -> CatalogueResult:
     """The result tables of a catalogue from kg CO2e per (product, module) and per (product, gas, then the
-    pre-folded CO2e): a module's column is shown when it holds a value or a row, a gas's when a factor in use
-    has it."""
+    pre-folded CO2e): a module's column is shown when it has a row, a gas's when a factor in use has it. The
+    A1-C4 total is the sum of its modules (module D apart, never added then taken away)."""
     import pandas as pd
 
-    present = np.flatnonzero(per_mod.any(axis=0) | modules_used)
+    present = np.flatnonzero(modules_used).tolist()  # a module holds a value only where it has rows
     columns = ["total_kgco2e", "cradle_to_gate_kgco2e", "module_d_kgco2e", *(MODULES[k] for k in present)]
-    values = np.empty((cat.n_products, len(columns)), order="F")
-    values[:, 0] = per_mod.sum(axis=1) - per_mod[:, _D]
-    values[:, 1] = per_mod[:, [_MOD[m] for m in sorted(CRADLE_TO_GATE)]].sum(axis=1)
+    values = np.zeros((cat.n_products, len(columns)), order="F")
+    for j, k in enumerate(present):  # module by module, in module order, whatever per_mod's memory order
+        values[:, 3 + j] = per_mod[:, k]
+        if k != _D:
+            values[:, 0] += values[:, 3 + j]
+        if MODULES[k] in CRADLE_TO_GATE:
+            values[:, 1] += values[:, 3 + j]
     values[:, 2] = per_mod[:, _D]
-    values[:, 3:] = per_mod[:, present]
     index = cat.indexes["product"]
-    by_product = pd.DataFrame(values, index=index, columns=columns, copy=False)
-    names = np.array([*gases(), "CO2e (pre-folded)"], dtype=object)
+    by_product = pd.DataFrame(values, index=index, columns=labels(tuple(columns)), copy=False)
+    names = (*gases(), "CO2e (pre-folded)")
     shown = np.flatnonzero(gases_used)
-    by_gas = pd.DataFrame(np.asfortranarray(per_gas[:, shown]), index=index, columns=list(names[shown]), copy=False)
+    by_gas = pd.DataFrame(
+        np.asfortranarray(per_gas[:, shown]), index=index, columns=labels(tuple(names[k] for k in shown)), copy=False
+    )
     by_supplier, by_family, cluster = rollup(cat, by_product)
     return CatalogueResult(
         gwp_set=gs.name,

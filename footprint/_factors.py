@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BOUNDARIES",
     "CATEGORIES",
+    "CONVERSION_FIELDS",
     "DEFAULT_PREFOLDED",
     "Conversion",
     "EmissionFactor",
@@ -359,6 +360,10 @@ _BRIDGES: tuple[tuple[tuple[str, int], ...], ...] = (
 )
 
 
+#: The fields of a factor that :func:`activity_to_factor_unit` reads.
+CONVERSION_FIELDS = ("unit", "density", "net_calorific_value", "energy_basis", "gcv_ncv_ratio")
+
+
 def activity_to_factor_unit(unit: str, factor: EmissionFactor) -> Conversion:
     """The multiplier that turns an amount in ``unit`` into the factor's unit.
 
@@ -606,6 +611,14 @@ class FactorLibrary:
         self.get(factor_id)
         return self._index[factor_id]
 
+    def positions(self, factor_ids: Sequence[str]) -> npt.NDArray[np.intp]:
+        """Positions of many factors in the library's arrays at once, -1 for an id it lacks (for callers that
+        map one library onto another without a lookup per factor)."""
+        if tuple(factor_ids) == self.ids:
+            return np.arange(len(self), dtype=np.intp)
+        index = self._index
+        return np.fromiter((index.get(f, -1) for f in factor_ids), dtype=np.intp, count=len(factor_ids))
+
     def origin(self, factor_id: str) -> str:
         """Name of the library (file) a factor was taken from after merging."""
         self.get(factor_id)
@@ -759,6 +772,22 @@ class FactorLibrary:
         co2e = self._factors.floats("co2e")
         mask = ~np.isnan(co2e)
         return mask, np.where(mask, co2e, 0.0), tuple(self._factors.field("gwp_set"))
+
+    @cached_property
+    def categories(self) -> npt.NDArray[np.object_]:
+        """Each factor's category, as an array (library order)."""
+        return np.asarray(self._factors.field("category"), dtype=object)
+
+    @cached_property
+    def conversion_fields(self) -> tuple[npt.NDArray[np.object_], ...]:
+        """Per field of :data:`CONVERSION_FIELDS` (what :func:`activity_to_factor_unit` reads), its value for
+        every factor: two factors with equal fields convert every unit alike."""
+        out = []
+        for name in CONVERSION_FIELDS:
+            col = np.empty(len(self), dtype=object)
+            col[:] = list(self._factors.field(name))
+            out.append(col)
+        return tuple(out)
 
     @cached_property
     def primary_shares(self) -> npt.NDArray[np.float64]:

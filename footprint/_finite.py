@@ -130,12 +130,21 @@ def check_catalogue(
         for k in bad[:_SHOWN]
     ]  # fmt: skip
     n_bad = len(bad)
-    if not n_bad:
+    if not n_bad and not all(_all_finite(t) for t in tables.values()):
         n_bad = _table_problems(tables, problems)
     if problems:
         if n_bad > len(problems):
             problems.append(Problem(f"... and {n_bad - len(problems)} more"))
         raise NonFiniteError(problems, what="catalogue")
+
+
+def _all_finite(table: pd.DataFrame) -> bool:
+    """Whether every cell of a table of numbers is finite: one look at its values (False when a column is not
+    a number, leaving the verdict to :func:`_table_problems`)."""
+    try:
+        return bool(np.isfinite(table.to_numpy(dtype=np.float64)).all())
+    except (TypeError, ValueError):
+        return False
 
 
 def _table_problems(tables: Mapping[str, pd.DataFrame], problems: list[Problem], *, nan_ok: bool = False) -> int:

@@ -89,3 +89,39 @@ def test_a_conversion_the_new_factor_cannot_make_is_refused() -> None:
                               for f in library()])  # fmt: skip
     with pytest.raises(fp.IncompatibleUnitsError, match="category"):
         fp.calculate_catalogue(ex, factors=moved)
+
+
+def test_a_library_in_another_order_gives_the_same_results() -> None:
+    """The new library holds the same factors in reverse order, with one more the catalogue does not use: each
+    factor is found by id, so P1 = 252.1 and P2 = 538.0 (the values derived above), and every table equals a
+    catalogue prepared with that library from the start."""
+    ex = fp.explode_catalogue(fp.prepare_catalogue(*tables(), library()))
+    extra = fp.EmissionFactor(id="unused", name="u", category="material", unit="kg", gases={"CO2": 9.0}, **PROV)
+    shuffled = fp.FactorLibrary([extra, *reversed(list(library()))], name="reversed")
+    got = fp.calculate_catalogue(ex, factors=shuffled)
+    assert got.by_product.loc["P1", "total_kgco2e"] == pytest.approx(252.1, rel=1e-12)
+    assert got.by_product.loc["P2", "total_kgco2e"] == pytest.approx(538.0, rel=1e-12)
+    fresh = fp.calculate_catalogue(fp.prepare_catalogue(*tables(), shuffled))
+    for name in ("by_product", "by_product_gas", "by_supplier", "by_family", "cluster"):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(fresh, name), rtol=1e-12)
+
+
+def test_the_total_is_summed_from_its_modules_not_less_module_d() -> None:
+    """1 kg of a material at 0.001 kg CO2 per kg (A1) beside a credit of 10^6 kg at -1 kg CO2 per kg (D): the
+    A1-C4 total is exactly 0.001 (A1 alone). All the modules summed and D taken away again would give
+    (0.001 - 10^6) + 10^6 = 0.0010000000474974513 in doubles: D's magnitude would swallow the digits."""
+    lib = fp.FactorLibrary(
+        [
+            fp.EmissionFactor(id="steel", name="s", category="material", unit="kg", gases={"CO2": 0.001}, **PROV),
+            fp.EmissionFactor(id="recycling", name="r", category="credit", unit="kg", gases={"CO2": -1.0}, **PROV),
+        ],
+        name="credit",
+    )
+    products = pd.DataFrame({"product": ["P"]})
+    bom = pd.DataFrame({"parent": ["P"], "child": ["PART"], "quantity": [1.0]})
+    activities = pd.DataFrame({"item": ["PART", "PART"], "factor": ["steel", "recycling"], "amount": [1.0, 1e6],
+                               "unit": ["kg", "kg"], "module": ["A1", "D"]})  # fmt: skip
+    r = fp.calculate_catalogue(fp.prepare_catalogue(products, bom, activities, lib))
+    assert r.by_product.loc["P", "total_kgco2e"] == 0.001
+    assert r.by_product.loc["P", "module_d_kgco2e"] == -1e6
+    assert r.cluster.loc["cluster", "total_kgco2e"] == 0.001
