@@ -13,6 +13,7 @@ import logging
 import math
 import os
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
@@ -794,19 +795,31 @@ def load_factors(*paths: str | os.PathLike[str] | pd.DataFrame, name: str | None
 
 @cache
 def default_library() -> FactorLibrary:
-    """The factor library bundled with footprint (see docs/factor-catalogue.md), loaded once."""
+    """The factor library bundled with footprint (see docs/factor-catalogue.md), loaded once; the checked
+    factors are kept in the user's cache folder for the next run, keyed by the files' contents
+    (``footprint._factor_cache``)."""
+    from ._factor_cache import cached_factors
+
     root = resources.files("footprint.factors")
-    files: Iterable[Any] = sorted(
-        (p for p in root.iterdir() if p.name.endswith((".csv", ".json"))), key=lambda p: p.name
-    )
+    with ExitStack() as stack:
+        files = [
+            stack.enter_context(resources.as_file(res))
+            for res in sorted(root.iterdir(), key=lambda p: p.name)
+            if res.name.endswith((".csv", ".json"))
+        ]
+        factors = cached_factors(files, lambda: _read_bundled(files))
+    return FactorLibrary(factors, name="footprint-default")
+
+
+def _read_bundled(files: Sequence[Path]) -> list[EmissionFactor]:
+    """Every factor of the bundled files, checked as any factor file is."""
     problems: list[Problem] = []
     factors: list[EmissionFactor] = []
-    for res in files:
-        with resources.as_file(res) as path:
-            try:
-                factors += read_factor_records(path)
-            except FactorFileError as exc:  # pragma: no cover - the bundled files are tested
-                problems += exc.problems
+    for path in files:
+        try:
+            factors += read_factor_records(path)
+        except FactorFileError as exc:  # pragma: no cover - the bundled files are tested
+            problems += exc.problems
     if problems:  # pragma: no cover
         raise FactorFileError(problems, what="the bundled factor library")
-    return FactorLibrary(factors, name="footprint-default")
+    return factors
