@@ -16,7 +16,7 @@ from typing import Literal
 
 from ._factors import EmissionFactor
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
-from ._substances import AIR_POLLUTANTS
+from ._substances import NON_GREENHOUSE
 
 __all__ = ["QUANTITY_VARIANCE", "basic_variance", "factor_class", "gas_variance", "quantity_uncertainty"]
 
@@ -73,7 +73,7 @@ def basic_variance(factor: EmissionFactor, gwp: GWPSetName | GWPSet = DEFAULT_GW
     if not factor.gases:
         return gas_variance("CO2", cls)
     values = gwp_set(gwp).values
-    parts = {g: abs(values.get(g, 1.0) * a) for g, a in factor.gases.items() if g not in AIR_POLLUTANTS}
+    parts = {g: abs(values.get(g, 1.0) * a) for g, a in factor.gases.items() if g not in NON_GREENHOUSE}
     total = sum(parts.values())
     if total == 0:
         return gas_variance("CO2", cls)

@@ -29,7 +29,7 @@ from ._errors import FactorFileError, Problem, UnitError, UsageError, expect_typ
 from ._factor_rows import FactorRows, ObjectRows, PickedRows
 from ._factor_table import bulk_objects
 from ._factors import BOUNDARIES, CATEGORIES, EmissionFactor, FactorLibrary, Uncertainty
-from ._substances import BESIDE_CO2E, substances
+from ._substances import BESIDE_CO2E, SUBSTANCE_UNITS, substance_column, substances
 from ._tables import did_you_mean
 from ._units import check_unit
 
@@ -58,7 +58,7 @@ _COLUMNS_FROM_BYTES = 256 * 1024
 
 
 def _gas_columns() -> dict[str, str]:
-    return {f"kg_{g}": g for g in substances()}
+    return {substance_column(g): g for g in substances()}
 
 
 def _number(raw: str, problems: list[Problem], where: dict[str, Any], what: str) -> float | None:
@@ -143,12 +143,14 @@ def _emission(raw: str, rec: dict[str, Any], problems: list[Problem], where: dic
 
 
 def _gas_values(row: dict[str, str], rec: dict[str, Any], problems: list[Problem], where: _Where) -> None:
-    """The per-gas values, kg of each gas per unit, from the ``kg_<GAS>`` columns."""
+    """The per-substance values per unit, from the ``kg_<GAS>`` columns (``m3_``/``MJ_`` for resources)."""
     gas_values: dict[str, float] = {}
     for col, gas in _gas_columns().items():
         raw = (row.get(col) or "").strip()
         if raw:
-            x = _emission(raw, rec, problems, where(col), f"kg of {gas} per unit, a finite number")
+            x = _emission(
+                raw, rec, problems, where(col), f"{SUBSTANCE_UNITS.get(gas, 'kg')} of {gas} per unit, a finite number"
+            )
             if x is not None:
                 gas_values[gas] = x
     rec["gases"] = gas_values
@@ -456,7 +458,7 @@ def _flatten_json(obj: dict[str, Any]) -> dict[str, str]:
     for k, v in obj.items():
         if k == "gases" and isinstance(v, dict):
             for g, x in v.items():
-                flat[f"kg_{g}"] = "" if x is None else str(x)
+                flat[substance_column(g)] = "" if x is None else str(x)
         elif k == "co2e":
             flat["kg_CO2e"] = "" if v is None else str(v)
         elif isinstance(v, bool):

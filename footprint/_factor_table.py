@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from ._energy_basis import is_energy
 from ._factor_rows import FactorRows
 from ._factors import _ID, _PREFOLD_SETS, BOUNDARIES, CATEGORIES, EmissionFactor, Uncertainty
-from ._substances import substances
+from ._substances import substance_column, substances
 from ._units import parse_unit
 
 if TYPE_CHECKING:
@@ -91,9 +91,10 @@ def _checked(df: pd.DataFrame) -> dict[str, Any] | None:
     get = {c: df[c] if c in df.columns else None for c in ("kg_CO2e", "gwp_set", *_DQR, "proxy")}
     out: dict[str, Any] = {"gases": {}}
     for g in substances():
-        if f"kg_{g}" in df.columns and (x := _numbers(df[f"kg_{g}"])) is not None:
+        col = substance_column(g)
+        if col in df.columns and (x := _numbers(df[col])) is not None:
             out["gases"][g] = x
-        elif f"kg_{g}" in df.columns:
+        elif col in df.columns:
             return None
     has_gas = np.zeros(n, dtype=bool)
     for x in out["gases"].values():

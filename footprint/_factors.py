@@ -33,7 +33,7 @@ from ._factor_rows import FactorRows, ObjectRows, PickedRows
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
 from ._models import CheckedModel
 from ._prefolded import DEFAULT_PREFOLDED, PrefoldedPolicy
-from ._substances import AIR_POLLUTANTS, BESIDE_CO2E, substances
+from ._substances import BESIDE_CO2E, NON_GREENHOUSE, substance_column, substances
 from ._unit_table import table_bridge
 from ._units import (
     Q_,
@@ -502,7 +502,7 @@ def emissions(
     kg = factor.co2e_per_unit(gwp, prefolded) * x
     by_gas = {g: v * x for g, v in factor.gases.items()} if not factor.is_prefolded else {"CO2e": kg}
     if factor.is_prefolded:
-        by_gas.update({g: v * x for g, v in factor.gases.items() if g in AIR_POLLUTANTS})
+        by_gas.update({g: v * x for g, v in factor.gases.items() if g in NON_GREENHOUSE})
     gs = gwp_set(gwp)
     return Emissions(
         factor_id=factor.id,
@@ -727,7 +727,7 @@ class FactorLibrary:
                 "kg_CO2e": f.co2e,
                 "gwp_set": f.gwp_set,
             }
-            row.update({f"kg_{g}": f.gases.get(g, np.nan) for g in gas_names})
+            row.update({substance_column(g): f.gases.get(g, np.nan) for g in gas_names})
             row.update({k: getattr(f, k) for k in Provenance.model_fields})
             row["density"] = f.density
             row["net_calorific_value"] = f.net_calorific_value

@@ -5,7 +5,8 @@ Every indicator becomes one column of a (rows x indicators) array, NaN where a r
 - substance indicators: (quantity x the factor's substances per unit) @ characterisation matrix, covered where
   the factor states at least one substance the indicator characterises;
 - the four climate change indicators: the rows' GWP-total, -fossil, -biogenic and -luluc (always covered);
-- product-data indicators: primary energy of fuels (quantity x heating value per factor unit), secondary
+- product-data indicators: primary energy stated by the factor (``PE_nonrenewable``/``PE_renewable`` per unit,
+  e.g. a grid mix), else of fuels (quantity x heating value per factor unit), secondary
   material (material mass x recycled content), and the end-of-life mass by route fate; covered only on the
   rows whose data states the flow.
 
@@ -25,7 +26,7 @@ from ._factors import EmissionFactor, activity_to_factor_unit
 from ._indicators import Indicator
 from ._modules import MODULES
 from ._result import IndicatorResult
-from ._substances import AIR_POLLUTANTS, substances
+from ._substances import NON_GREENHOUSE, substances
 
 if TYPE_CHECKING:
     from ._lifecycle import PreparedProduct
@@ -41,6 +42,7 @@ FATE_INDICATORS = {"reuse": "CRU", "recycling": "MFR", "energy-recovery": "MER",
 _FATES = tuple(FATE_INDICATORS)
 _ROUTE = re.compile(r"^end_of_life\[(\d+)\]\.routes\[(\d+)\]\.factor")
 _D = MODULES.index("D")
+_SUBSTANCE_INDEX = {s: i for i, s in enumerate(substances())}
 
 
 def _per_unit(f: EmissionFactor, unit: str) -> float:
@@ -102,10 +104,12 @@ def _product_block(
     is_eol = np.isin(kind, [KINDS.index("end-of-life"), KINDS.index("scrap")])
     row_fate = fate[c_act]
     out = np.full((len(c_act), len(ids)), np.nan)
+    stated_pe, per_unit_pe = _stated_primary_energy(prep, c_fac)
     for k, ident in enumerate(ids):
         if ident in ("PENRT", "PERT"):
             want = 0.0 if ident == "PENRT" else 1.0
-            out[:, k] = np.where(np.isnan(ren[c_fac]), np.nan, energy * (ren[c_fac] == want))
+            fuel = np.where(np.isnan(ren[c_fac]), np.nan, energy * (ren[c_fac] == want))
+            out[:, k] = np.where(stated_pe, c_qty * per_unit_pe[:, int(want)], fuel)
         elif ident == "SM":
             out[:, k] = np.where(kind == KINDS.index("material"), mass * recycled[c_act], np.nan)
         else:
@@ -114,11 +118,19 @@ def _product_block(
     return out
 
 
+def _stated_primary_energy(prep: PreparedProduct, c_fac: IntArray) -> tuple[npt.NDArray[np.bool_], FloatArray]:
+    """Rows whose factor states its primary energy (either ``PE_`` substance; the other is then 0), and the MJ
+    non-renewable and renewable per factor unit of each row (columns 0 and 1)."""
+    cols = [_SUBSTANCE_INDEX["PE_nonrenewable"], _SUBSTANCE_INDEX["PE_renewable"]]
+    stated: npt.NDArray[np.bool_] = np.asarray(prep.library.stated_matrix[:, cols][c_fac].any(axis=1))
+    return stated, prep.library.substance_matrix[:, cols][c_fac]
+
+
 def _coverage(cf: FloatArray) -> FloatArray:
     """Which substances make a factor cover each indicator (1/0, substances x indicators): the air pollutants it
     characterises, so that a factor of greenhouse gases alone does not pass for a POCP or an AP (its CH4 is
     no account of its NOx); an indicator of greenhouse gases alone is covered by any of them."""
-    pollutant = np.isin(np.array(substances()), AIR_POLLUTANTS)[:, None]
+    pollutant = np.isin(np.array(substances()), NON_GREENHOUSE)[:, None]
     by_pollutants = (cf != 0) & pollutant
     chosen: FloatArray = np.where(by_pollutants.any(axis=0), by_pollutants, cf != 0).astype(np.float64)
     return chosen

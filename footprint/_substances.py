@@ -2,12 +2,14 @@
 
 Every per-substance array (a factor library's substance matrix, a result's inventory) has one column per
 substance in the order of :func:`substances`: the greenhouse gases first, in the order of :func:`gases`
-(``gwp.csv``), then :data:`AIR_POLLUTANTS`. An air pollutant has no GWP: a GWP set's vector is 0 for it by
-definition, so adding air pollutant masses to a factor leaves every GWP result unchanged. Other indicators
-(acidification, eutrophication, photochemical ozone formation, particulate matter) characterise them.
+(``gwp.csv``), then :data:`AIR_POLLUTANTS`, :data:`WATER_EMISSIONS` and :data:`RESOURCES`. None of these has a
+GWP: a GWP set's vector is 0 for them by definition, so adding them to a factor leaves every GWP result
+unchanged. Other indicators (acidification, eutrophication, photochemical ozone formation, particulate matter,
+net fresh water, primary energy) characterise them.
 
-Ids are plain identifiers that work as file columns (``kg_<id>``), JSON keys and Python names alike: PM2.5 is
-``PM2_5``.
+Ids are plain identifiers that work as file columns, JSON keys and Python names alike: PM2.5 is ``PM2_5``. A
+substance is counted in kg, except the resources, counted in their own unit (:data:`SUBSTANCE_UNITS`): a file
+column is ``<unit>_<id>`` (``kg_NOx``, ``m3_fresh_water``, ``MJ_PE_renewable``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,18 @@ from typing import Final
 from ._biogenic import SET_INDEPENDENT_GASES
 from ._gwp import gases
 
-__all__ = ["AIR_POLLUTANTS", "BESIDE_CO2E", "SUBSTANCE_NAMES", "air_pollutants", "substances"]
+__all__ = [
+    "AIR_POLLUTANTS",
+    "BESIDE_CO2E",
+    "NON_GREENHOUSE",
+    "RESOURCES",
+    "SUBSTANCE_NAMES",
+    "SUBSTANCE_UNITS",
+    "WATER_EMISSIONS",
+    "air_pollutants",
+    "substance_column",
+    "substances",
+]
 
 #: The air pollutants, id -> what one kg of it is. NOx is counted as NO2 mass and NMVOC as the mass of the
 #: compounds, as the EMEP/EEA air pollutant emission inventory guidebook and US EPA AP-42 report them.
@@ -38,9 +51,39 @@ SUBSTANCE_NAMES: Final = MappingProxyType(
 #: Air pollutant ids, in the order of their columns after the greenhouse gases.
 AIR_POLLUTANTS: Final[tuple[str, ...]] = tuple(SUBSTANCE_NAMES)
 
+#: Emissions to freshwater, id -> what one kg of it is (EN 15804+A2 EP-freshwater characterises them).
+WATER_NAMES: Final = MappingProxyType(
+    {
+        "P_fw": "phosphorus emitted to freshwater, kg P",
+        "PO4_fw": "phosphate emitted to freshwater, kg PO4",
+    }
+)
+
+#: Water emission ids, in the order of their columns after the air pollutants.
+WATER_EMISSIONS: Final[tuple[str, ...]] = tuple(WATER_NAMES)
+
+#: Resources used, id -> what one unit of it is: net fresh water (EN 15804+A2 FW) and primary energy
+#: (PENRT, PERT) stated by a factor, such as a grid mix's primary energy per kWh.
+RESOURCE_NAMES: Final = MappingProxyType(
+    {
+        "fresh_water": "net fresh water used (withdrawn and not returned to the same basin), m3",
+        "PE_nonrenewable": "non-renewable primary energy used, MJ",
+        "PE_renewable": "renewable primary energy used, MJ",
+    }
+)
+
+#: Resource ids, in the order of their columns after the water emissions.
+RESOURCES: Final[tuple[str, ...]] = tuple(RESOURCE_NAMES)
+
+#: The unit of each substance that is not counted in kg.
+SUBSTANCE_UNITS: Final = MappingProxyType({"fresh_water": "m3", "PE_nonrenewable": "MJ", "PE_renewable": "MJ"})
+
+#: Every substance without a GWP: the air pollutants, emissions to water and resources.
+NON_GREENHOUSE: Final[tuple[str, ...]] = (*AIR_POLLUTANTS, *WATER_EMISSIONS, *RESOURCES)
+
 #: What a pre-folded factor may carry beside its CO2e: the gases whose GWP no set changes (biogenic and land
-#: use change CO2) and the air pollutants, which no GWP set folds.
-BESIDE_CO2E: Final[frozenset[str]] = SET_INDEPENDENT_GASES | frozenset(AIR_POLLUTANTS)
+#: use change CO2) and the substances no GWP set folds.
+BESIDE_CO2E: Final[frozenset[str]] = SET_INDEPENDENT_GASES | frozenset(NON_GREENHOUSE)
 
 
 def air_pollutants() -> tuple[str, ...]:
@@ -51,5 +94,12 @@ def air_pollutants() -> tuple[str, ...]:
 @cache
 def substances() -> tuple[str, ...]:
     """Every substance footprint tracks, in the fixed order of every per-substance array: the greenhouse
-    gases (:func:`gases`), then the air pollutants (:func:`air_pollutants`)."""
-    return (*gases(), *AIR_POLLUTANTS)
+    gases (:func:`gases`), then the air pollutants (:func:`air_pollutants`), the emissions to water and the
+    resources (:data:`NON_GREENHOUSE`)."""
+    return (*gases(), *NON_GREENHOUSE)
+
+
+def substance_column(substance: str) -> str:
+    """The file column of a substance: ``kg_<id>``, or ``<unit>_<id>`` for one counted in another unit
+    (``m3_fresh_water``, ``MJ_PE_renewable``)."""
+    return f"{SUBSTANCE_UNITS.get(substance, 'kg')}_{substance}"

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import Problem, UnitError
-from ._substances import substances
+from ._substances import substance_column, substances
 from ._units import conversion_factor, parse_unit, split_quantity
 
 if TYPE_CHECKING:
@@ -70,7 +70,8 @@ class TableSpec:
     def known(self, column: str) -> bool:
         """Whether ``column`` is declared (by name or by one of the prefixes)."""
         return column in self.names or any(
-            column.startswith(p) and column[len(p) :] in substances() for p in self.prefixes
+            column.startswith(p) and substance_column(column[len(p) :]) == column and column[len(p) :] in substances()
+            for p in self.prefixes
         )
 
 
@@ -147,7 +148,7 @@ TABLES: dict[str, TableSpec] = {
             _c("currency", "text", "currency of revenue"),
         ),
     ),
-    "factors": TableSpec("factors", _FACTOR_COLUMNS, prefixes=("kg_",)),
+    "factors": TableSpec("factors", _FACTOR_COLUMNS, prefixes=("kg_", "m3_", "MJ_")),
 }
 
 

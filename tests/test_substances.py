@@ -19,10 +19,14 @@ HEADER = "id,name,category,unit,kg_CO2,kg_NOx,kg_SO2,kg_NMVOC,kg_PM2_5,kg_PM10,k
 
 
 def test_substances_are_the_gases_then_the_air_pollutants() -> None:
-    """The substance axis starts with the GWP sets' gases, in their order, then the seven air pollutants."""
+    """The substance axis starts with the GWP sets' gases, in their order, then the seven air pollutants, the two
+    emissions to freshwater and the three resources."""
     assert fp.substances()[: len(fp.gases())] == fp.gases()
-    assert fp.substances()[len(fp.gases()) :] == ("NOx", "SO2", "NMVOC", "PM2_5", "PM10", "NH3", "CO")
-    assert fp.air_pollutants() == fp.substances()[len(fp.gases()) :]
+    assert fp.substances()[len(fp.gases()) :] == (
+        "NOx", "SO2", "NMVOC", "PM2_5", "PM10", "NH3", "CO", "P_fw", "PO4_fw", "fresh_water", "PE_nonrenewable",
+        "PE_renewable",
+    )  # fmt: skip
+    assert fp.air_pollutants() == fp.substances()[len(fp.gases()) : len(fp.gases()) + 7]
 
 
 def test_factor_file_reads_air_pollutant_columns(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ from .._gwp import gwp_set
 from .._modules import CRADLE_TO_GATE, MODULE_NAMES, MODULES
 from .._product import Period
 from .._result import FootprintResult, primary_data_share
-from .._substances import AIR_POLLUTANTS
+from .._substances import NON_GREENHOUSE
 from .._units import conversion_factor, parse_unit, split_quantity
 from ._decimal import PERCENT_PLACES, RATING_PLACES, bounded, decimal, decimal_text
 from ._rules import _DATE_TIME, _NO_MASS, CPC_CODE, DECIMAL_PATTERN, is_uuid4, plus_years, rule_problems
@@ -687,7 +687,7 @@ def _biogenic_split(result: FootprintResult, library: FactorLibrary | None) -> t
             if fac is None or fac.is_prefolded or fac.unit != c.unit:
                 unknown += c.kgco2e - c.kgco2e_biogenic - c.kgco2e_luluc  # the gases beside a CO2e are known
                 continue
-            parts = {g: v * gs.values[g] for g, v in fac.gases.items() if g not in AIR_POLLUTANTS}
+            parts = {g: v * gs.values[g] for g, v in fac.gases.items() if g not in NON_GREENHOUSE}
             tot = sum(parts.values())
             nonfossil = sum(v for g, v in parts.items() if g in _NON_FOSSIL)
             if not nonfossil:
