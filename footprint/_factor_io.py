@@ -177,7 +177,7 @@ def _prefolded_value(row: dict[str, str], rec: dict[str, Any], problems: list[Pr
                 Problem(
                     "both per-gas values and kg_CO2e given",
                     expected="either kg_<GAS> columns or kg_CO2e with gwp_set (beside kg_CO2e only "
-                    + ", ".join(f"kg_{g}" for g in sorted(BESIDE_CO2E))
+                    + ", ".join(substance_column(g) for g in sorted(BESIDE_CO2E))
                     + ")",
                     **where("kg_CO2e"),
                 )
