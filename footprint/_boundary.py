@@ -21,7 +21,7 @@ from ._product import Activity, Item, Product
 __all__ = ["fabrication_flags"]
 
 _STEPS = r"(?:rolling|forging|forming|machining|heat treatment|casting|welding|coating|fabrication)"
-_EXCLUDES = re.compile(rf"\bexcludes ([^.;]*\b{_STEPS}\b[^.;]*)", re.IGNORECASE)
+_EXCLUDES = re.compile(rf"\bexclud(?:es|ing) ([^.;]*\b{_STEPS}\b[^.;]*)", re.IGNORECASE)
 _STEP = re.compile(_STEPS, re.IGNORECASE)
 
 #: What an activity's text must contain to cover a step (lower case; regular expressions, searched anywhere).
@@ -113,7 +113,7 @@ def _suggestion(steps: list[str]) -> str:
     for step, ids in rows.items():
         merged.setdefault(tuple(ids), []).append(step)
     named = "; ".join(f"{' or '.join(steps)}: {', '.join(ids)}" for ids, steps in merged.items())
-    return f" (bundled energy rows for fp.fabrication_activities, {named})"
+    return f" (bundled energy rows for steel and iron, fp.fabrication_activities: {named})"
 
 
 def _own_and_parents(item_id: str, items: dict[str, Item], parents: dict[str, list[str]]) -> list[Activity]:

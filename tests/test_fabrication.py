@@ -357,7 +357,7 @@ def test_the_boundary_flag_names_the_bundled_rows_for_each_missing_step() -> Non
     """A forged body on crude steel alone is told which fabrication_energy rows answer each excluded step; once
     forging and the normalise row are applied, only machining is left and only machining rows are named."""
     bare = boundary_flags(valve(body()))[0]
-    assert "bundled energy rows for fp.fabrication_activities" in bare
+    assert "bundled energy rows for steel and iron, fp.fabrication_activities:" in bare
     assert "forging.closed-die" in bare
     assert "machining: machining.steel, machining.alloy-steel-4140, machining.alloy-steel-4130" in bare
     assert "heat treatment: heat-treatment.normalise, heat-treatment.stress-relieve" in bare
@@ -419,3 +419,22 @@ def test_a_temperature_in_an_activity_name_is_not_a_temper() -> None:
     assert "excludes machining and heat treatment;" in flags[0]
     tempered = fp.Activity(name="tempering", factor=GRID_NO, quantity="100 kWh")
     assert "excludes machining;" in boundary_flags(valve(body(warm, tempered)))[0]
+
+
+def test_notes_saying_excluding_a_step_are_read_like_excludes() -> None:
+    """DESNZ's recycled aluminium factor is "excluding forming" (its notes): an aluminium part on it is flagged for
+    forming until an activity names a shaping step (a casting, here)."""
+    recycled = "material.aluminium.recycled.closed-loop.desnz2025"
+    assert "excluding forming" in (fp.default_library()[recycled].notes or "")
+    housing = fp.Item(id="housing", name="Housing, cast", kind="part", material="AL", net_mass="40 kg")
+
+    def product(*acts: fp.Activity) -> fp.Product:
+        part = housing.model_copy(update={"activities": list(acts)})
+        root = fp.Item(id="unit", children=[fp.Child(item="housing")])
+        return fp.Product(id="unit", items=[root, part], materials=[fp.Material(id="AL", factor=recycled)])
+
+    flags = boundary_flags(product())
+    assert len(flags) == 1
+    assert f"the boundary of {recycled} excludes forming;" in flags[0]
+    assert "Housing, cast" in flags[0]
+    assert boundary_flags(product(fp.Activity(name="die casting", factor=GRID_NO, quantity="50 kWh"))) == []
