@@ -12,7 +12,7 @@ import click
 from ._cli_options import PREFOLDED_OPT, pact_options
 from ._errors import FootprintError, MissingDependencyError
 
-__all__ = ["DB_OPT", "clients", "fail", "publish", "serve"]
+__all__ = ["DB_OPT", "KEY_FILE_OPT", "clients", "fail", "publish", "serve", "use_key_file"]
 
 DEFAULT_DB = "ledger.db"
 DB_OPT = click.option(
@@ -20,6 +20,22 @@ DB_OPT = click.option(
     help="The ledger the service keeps its data in: an SQLite file path or sqlite:///PATH, or "
     "postgresql://USER@HOST/DB; or set FOOTPRINT_DB.",
 )  # fmt: skip
+
+
+KEY_FILE_OPT = click.option(
+    "--secret-key-file", type=click.Path(exists=True, dir_okay=False),
+    help="File holding the key that encrypts partners' credentials (made by `footprint clients new-key`); "
+    "or set FOOTPRINT_SECRET_KEY to the key, or FOOTPRINT_SECRET_KEY_FILE to the file.",
+)  # fmt: skip
+
+
+def use_key_file(path: str | None) -> None:
+    """Make ``--secret-key-file`` the key file of this process (and of the workers it starts)."""
+    if path:
+        import os
+
+        os.environ.pop("FOOTPRINT_SECRET_KEY", None)
+        os.environ["FOOTPRINT_SECRET_KEY_FILE"] = os.path.abspath(path)
 
 
 def fail(exc: Exception) -> NoReturn:
@@ -51,8 +67,9 @@ def _need_server_extra() -> None:
 @click.option(
     "--max-body", default=1_000_000, show_default=True, type=click.IntRange(1), help="Largest request body, bytes."
 )
+@KEY_FILE_OPT
 def serve(db: str, host: str, port: int, ssl_certfile: str | None, ssl_keyfile: str | None, insecure_http: bool,
-          workers: int, partner_ca: str | None, max_body: int) -> None:  # fmt: skip
+          workers: int, partner_ca: str | None, max_body: int, secret_key_file: str | None) -> None:  # fmt: skip
     """Run the calculation API and the PACT v3 host over HTTPS.
 
     \b
@@ -74,9 +91,12 @@ def serve(db: str, host: str, port: int, ssl_certfile: str | None, ssl_keyfile: 
 
         import uvicorn
 
+        from .server._sealed import SecretBox
         from .server._store import Store
 
-        Store(db).close()  # a bad URL or an unreachable database is reported before workers start
+        use_key_file(secret_key_file)
+        SecretBox.from_environment()  # a bad key is reported before workers start, as is
+        Store(db).close()  # a bad URL or an unreachable database
         os.environ["FOOTPRINT_SERVER_DB"] = db
         os.environ["FOOTPRINT_SERVER_MAX_BODY"] = str(max_body)
         if partner_ca:
@@ -143,20 +163,27 @@ def _offer(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...],
 @click.option("--client-secret", required=True, envvar="FOOTPRINT_PARTNER_CLIENT_SECRET",
               help="The secret it issued (or FOOTPRINT_PARTNER_CLIENT_SECRET).")  # fmt: skip
 @DB_OPT
-def clients_link(name: str, host: str, client_id: str, client_secret: str, db: str) -> None:
+@KEY_FILE_OPT
+def clients_link(
+    name: str, host: str, client_id: str, client_secret: str, db: str, secret_key_file: str | None
+) -> None:
     """Link client NAME to its own PACT host HOST, where the answers to its requests are sent.
 
-    A RequestCreatedEvent from NAME is answered only when its source is HOST; the service authenticates
-    there with the client id and secret HOST issued (kept in the database as given: the service must
-    present them).
+    A RequestCreatedEvent from NAME is answered only when its source is HOST, and a PublishedEvent from NAME
+    has the footprints it names pulled from HOST; the service authenticates there with the client id and
+    secret HOST issued. The secret is stored encrypted with your key (--secret-key-file or
+    FOOTPRINT_SECRET_KEY), never in clear: without a key the command refuses.
 
     \b
     Example:
-      footprint clients link acme-procurement https://pact.acme.example --client-id ID --client-secret SECRET
+      footprint clients new-key > partner.key && chmod 600 partner.key
+      footprint clients link acme-procurement https://pact.acme.example --client-id ID --client-secret SECRET \\
+          --secret-key-file partner.key
     """
     from .pact._client import base_url
     from .server._store import Store
 
+    use_key_file(secret_key_file)
     try:
         store = Store(db)
         try:
@@ -166,6 +193,22 @@ def clients_link(name: str, host: str, client_id: str, client_secret: str, db: s
     except FootprintError as e:
         fail(e)
     click.echo(json.dumps({"name": name, "host": base_url(host)}))
+
+
+@clients.command("new-key")
+def clients_new_key() -> None:
+    """Print a new key for partners' credentials (32 random bytes, URL-safe base64).
+
+    Keep it outside the database: in a file only the service's user reads (--secret-key-file) or in
+    FOOTPRINT_SECRET_KEY. Lose it and every partner must be linked again.
+
+    \b
+    Example:
+      (umask 077; footprint clients new-key > partner.key)
+    """
+    from .server._sealed import new_key
+
+    click.echo(new_key())
 
 
 @click.command()

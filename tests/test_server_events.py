@@ -23,12 +23,16 @@ import footprint as fp
 from footprint.server import Store, create_app, offer_products, request_footprints
 from footprint.server._auth import hash_secret
 from footprint.server._events import Outbox
+from footprint.server._sealed import SecretBox, new_key
 
 ROOT = Path(__file__).resolve().parent.parent
 VALVE_ID = "urn:pact:valve-maker.example:supplier-id:sgv-5-10k"
 ALL = ("footprint:list", "footprint:read", "footprint:events", "footprint:calculate")
 CE = "application/cloudevents+json; charset=UTF-8"
 CREATED = "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3"
+#: The key that seals the partner credentials of these tests' databases.
+KEY = new_key()
+BOX = SecretBox(KEY)
 
 
 def _client(store: Store, name: str) -> tuple[str, str]:
@@ -51,15 +55,15 @@ def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     folder = tmp_path_factory.mktemp("events")
     cert = self_signed_cert(folder)
     with _two_databases(request.param, folder) as (owner_db, requester_db):
-        owner, requester = Store(owner_db), Store(requester_db)
+        owner, requester = Store(owner_db, box=BOX), Store(requester_db, box=BOX)
         buyer = _client(owner, "buyer")
         seller = _client(requester, "seller")
         pf = _valve_footprint()
         owner.publish(pf, "sgv-5-10k", ["buyer"], None)
         outbox = Outbox(verify=str(cert[0]), delays=(0.05, 0.05))
         with (
-            running(create_app(owner_db, outbox=outbox), cert) as owner_url,
-            running(create_app(requester_db, outbox=outbox), cert) as requester_url,
+            running(create_app(owner_db, outbox=outbox, box=BOX), cert) as owner_url,
+            running(create_app(requester_db, outbox=outbox, box=BOX), cert) as requester_url,
         ):
             owner.link_partner("buyer", requester_url, *seller)
             yield SimpleNamespace(owner=owner, requester=requester, owner_url=owner_url, owner_db=owner_db,
@@ -182,12 +186,12 @@ def test_an_unreachable_requester_is_retried_then_failed(tmp_path: Path) -> None
     attempts), then recorded as failed with the reason."""
     cert = self_signed_cert(tmp_path)
     db = str(tmp_path / "owner.db")
-    store = Store(db)
+    store = Store(db, box=BOX)
     buyer = _client(store, "buyer")
     store.publish(_valve_footprint(), "sgv-5-10k", ["buyer"], None)
     store.link_partner("buyer", "https://127.0.0.1:9", "id", "secret")  # port 9 (discard): nothing listens
     pair = SimpleNamespace(owner_url="", cert=cert, buyer=buyer)
-    with running(create_app(db, outbox=Outbox(verify=str(cert[0]), delays=(0.05, 0.05))), cert) as url:
+    with running(create_app(db, outbox=Outbox(verify=str(cert[0]), delays=(0.05, 0.05)), box=BOX), cert) as url:
         pair.owner_url = url
         event = {"specversion": "1.0", "id": "r-9", "source": "https://127.0.0.1:9/3/events", "type": CREATED,
                  "data": {"productId": [VALVE_ID]}}  # fmt: skip
@@ -203,7 +207,7 @@ def test_a_product_offered_on_request_is_computed_then_sent(pair: SimpleNamespac
     published (shared with the requester, its result in the ledger) and sent: its PCF is the valve's A1-A3
     per piece, as footprint.calculate gives it."""
     db = str(tmp_path / "offering.db")
-    store = Store(db)
+    store = Store(db, box=BOX)
     buyer = _client(store, "buyer")
     offered = "urn:pact:valve-maker.example:supplier-id:sgv-offered"
     ids = offer_products(
@@ -214,7 +218,7 @@ def test_a_product_offered_on_request_is_computed_then_sent(pair: SimpleNamespac
     assert ids == [offered]
     assert store.counts()["server_footprints"] == 0
     outbox = Outbox(verify=str(pair.cert[0]), delays=(0.05,))
-    with running(create_app(db, outbox=outbox), pair.cert) as url:
+    with running(create_app(db, outbox=outbox, box=BOX), pair.cert) as url:
         store.link_partner("buyer", pair.requester_url, *pair.seller)
         report = request_footprints(url, *buyer, db=pair.requester_db, source=pair.requester_url,
                                     product_ids=[offered], wait=30, verify=str(pair.cert[0]))  # fmt: skip
@@ -236,9 +240,9 @@ def test_clients_link_and_on_request_refuse_bad_input(tmp_path: Path) -> None:
     from footprint.cli import main
 
     db = str(tmp_path / "s.db")
-    store = Store(db)
+    store = Store(db, box=BOX)
     _client(store, "buyer")
-    run = CliRunner().invoke
+    run = CliRunner(env={"FOOTPRINT_SECRET_KEY": KEY}).invoke
     link = [
         "clients",
         "link",

@@ -15,6 +15,7 @@ from ._deps import known_query
 from ._events import Outbox
 from ._http import AccessLog, BodyLimit, install_error_handlers
 from ._openapi import document_errors
+from ._sealed import SecretBox
 from ._store import Store
 
 __all__ = ["DEFAULT_MAX_BODY", "DEFAULT_TOKEN_TTL", "create_app"]
@@ -32,14 +33,19 @@ def create_app(
     token_ttl: int = DEFAULT_TOKEN_TTL,
     library: FactorLibrary | None = None,
     outbox: Outbox | None = None,
+    box: SecretBox | None = None,
 ) -> FastAPI:
     """The footprint service on the database ``db_url`` (an SQLite file path or URL, or a PostgreSQL URL).
 
     ``library`` replaces the bundled factor library for the calculation API; ``outbox`` says how events are
-    sent to partners' hosts (their certificates' check, the delays between attempts). The service's tables are
-    created when absent; the token key comes from ``FOOTPRINT_SERVER_SECRET`` or is kept in the database.
+    sent to partners' hosts (their certificates' check, the delays between attempts); ``box`` holds the key
+    that seals partners' credentials (default: ``FOOTPRINT_SECRET_KEY`` or ``FOOTPRINT_SECRET_KEY_FILE``;
+    credentials stored in clear by an older version are sealed at start). The service's tables are created
+    when absent; the token key comes from ``FOOTPRINT_SERVER_SECRET`` or is kept in the database.
     """
-    store = Store(db_url)
+    store = Store(db_url, box=box or SecretBox.from_environment())
+    if store.has_box():
+        store.seal_partners()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

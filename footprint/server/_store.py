@@ -16,9 +16,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .._errors import FootprintError
 from .._ledger import Ledger
 from .._ledger_schema import engine_url
+from ._errors import ServerError
+from ._sealed import SecretBox, missing_key, sealed
 
 __all__ = ["ClientRow", "EventRow", "PartnerRow", "ServerError", "Store"]
 
@@ -74,7 +75,8 @@ shares = sa.Table(
 )
 
 #: Where to send the answers to a client's requests: its own PACT host, and the credentials that host
-#: issued to this one (kept as given: the service must present them).
+#: issued to this one (the secret sealed with the operator's key, :mod:`footprint.server._sealed`: the
+#: service must present it, so it cannot be hashed).
 partners = sa.Table(
     "server_partners",
     _meta,
@@ -120,10 +122,6 @@ offers = sa.Table(
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
-class ServerError(FootprintError):
-    """The service's database or its content is not as expected (a bad URL, an unknown client name...)."""
-
-
 @dataclass(frozen=True)
 class PartnerRow:
     """A client's own PACT host, where the answers to its requests go, and this service's credentials there."""
@@ -167,9 +165,11 @@ def now_utc() -> str:
 
 class Store:
     """The service's tables in the ledger at ``db_url`` (the ledger and the tables are created when absent).
-    Thread-safe: every method takes a pooled connection for one transaction."""
+    Thread-safe: every method takes a pooled connection for one transaction. ``box`` seals partners'
+    secrets; without one, the key is read from the environment when first needed."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, *, box: SecretBox | None = None) -> None:
+        self._box = box
         with Ledger(db_url):  # the ledger's schema first: a ledger accepts tables beside its own, not before
             pass
         url = engine_url(db_url)
@@ -259,19 +259,60 @@ class Store:
 
     # -- partners and events ----------------------------------------------------------------------------
 
+    def has_box(self) -> bool:
+        """Whether a key for partner credentials was given or is set in the environment."""
+        return self._box is not None or SecretBox.from_environment() is not None
+
+    def box(self, what: str) -> SecretBox:
+        """The key's box; :class:`ServerError` saying what to set, naming ``what`` needed it, when none is."""
+        box = self._box or SecretBox.from_environment()
+        if box is None:
+            raise missing_key(what)
+        self._box = box
+        return box
+
     def link_partner(self, name: str, host: str, client_id: str, client_secret: str) -> None:
-        """Record (or replace) where client ``name``'s own PACT host is, and the credentials it issued."""
+        """Record (or replace) where client ``name``'s own PACT host is, and the credentials it issued (the
+        secret sealed: refused without the key)."""
         self.check_clients([name])
+        stored = self.box("storing a partner's credentials").seal(client_secret, name)
         with self._tx() as conn:
             conn.execute(partners.delete().where(partners.c.client_name == name))
             conn.execute(partners.insert().values(client_name=name, host=host, client_id=client_id,
-                                                  client_secret=client_secret, created=now_utc()))  # fmt: skip
+                                                  client_secret=stored, created=now_utc()))  # fmt: skip
 
     def partner(self, name: str) -> PartnerRow | None:
-        """Client ``name``'s own PACT host, or None when none was linked."""
+        """Client ``name``'s own PACT host and the credentials it issued (the secret opened), or None when
+        none was linked. A secret stored in clear by an older version is sealed now when a key is set."""
         with self._tx() as conn:
             row = conn.execute(sa.select(partners).where(partners.c.client_name == name)).first()
-        return None if row is None else PartnerRow(row.client_name, row.host, row.client_id, row.client_secret)
+        if row is None:
+            return None
+        secret = row.client_secret
+        if sealed(secret):
+            secret = self.box("answering a partner with its credentials").open(secret, name)
+        elif self.has_box():
+            self.seal_partners()
+        return PartnerRow(row.client_name, row.host, row.client_id, secret)
+
+    def seal_partners(self) -> int:
+        """Seal every partner secret still stored in clear (by a version before sealing); how many. On
+        SQLite the freed bytes are overwritten and the write-ahead log emptied, so no clear copy stays in
+        the files."""
+        box = self.box("sealing partners' credentials")
+        with self._tx() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA secure_delete = ON")
+            rows = list(conn.execute(sa.select(partners.c.client_name, partners.c.client_secret)))
+            clear = [(r.client_name, r.client_secret) for r in rows if not sealed(r.client_secret)]
+            for name, secret in clear:
+                conn.execute(partners.update().where(partners.c.client_name == name,
+                                                     partners.c.client_secret == secret)
+                             .values(client_secret=box.seal(secret, name)))  # fmt: skip
+        if clear and self.url.get_backend_name() == "sqlite":
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return len(clear)
 
     def record_event(self, direction: str, event: dict[str, Any], peer: str, state: str, detail: str = "") -> int:
         """Store an event received (``"in"``) or to send (``"out"``); its sequence number."""
