@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -12,7 +13,7 @@ import click
 from ._cli_options import PREFOLDED_OPT, pact_options
 from ._errors import FootprintError, MissingDependencyError
 
-__all__ = ["DB_OPT", "KEY_FILE_OPT", "clients", "fail", "publish", "serve", "use_key_file"]
+__all__ = ["DB_OPT", "KEY_FILE_OPT", "clients", "fail", "key_box", "publish", "serve"]
 
 DEFAULT_DB = "ledger.db"
 DB_OPT = click.option(
@@ -29,13 +30,16 @@ KEY_FILE_OPT = click.option(
 )  # fmt: skip
 
 
-def use_key_file(path: str | None) -> None:
-    """Make ``--secret-key-file`` the key file of this process (and of the workers it starts)."""
-    if path:
-        import os
+def key_box(path: str | None) -> Any:
+    """The box of ``--secret-key-file`` when given, else of the environment (None without a key)."""
+    from .server._sealed import KEY_FILE_ENV, SecretBox
 
-        os.environ.pop("FOOTPRINT_SECRET_KEY", None)
-        os.environ["FOOTPRINT_SECRET_KEY_FILE"] = os.path.abspath(path)
+    if not path:
+        return SecretBox.from_environment()
+    try:
+        return SecretBox(Path(path).read_text(encoding="ascii"), f"--secret-key-file {path}")
+    except (OSError, UnicodeDecodeError) as e:
+        raise click.BadParameter(f"cannot read {path}: {e.__class__.__name__}", param_hint=KEY_FILE_ENV) from None
 
 
 def fail(exc: Exception) -> NoReturn:
@@ -91,16 +95,17 @@ def serve(db: str, host: str, port: int, ssl_certfile: str | None, ssl_keyfile: 
 
         import uvicorn
 
-        from .server._sealed import SecretBox
         from .server._store import Store
 
-        use_key_file(secret_key_file)
-        SecretBox.from_environment()  # a bad key is reported before workers start, as is
+        key_box(secret_key_file)  # a bad key is reported before workers start, as is
         Store(db).close()  # a bad URL or an unreachable database
         os.environ["FOOTPRINT_SERVER_DB"] = db
         os.environ["FOOTPRINT_SERVER_MAX_BODY"] = str(max_body)
         if partner_ca:
             os.environ["FOOTPRINT_SERVER_PARTNER_CA"] = os.path.abspath(partner_ca)
+        if secret_key_file:  # the workers read the key from the file
+            os.environ.pop("FOOTPRINT_SECRET_KEY", None)
+            os.environ["FOOTPRINT_SECRET_KEY_FILE"] = os.path.abspath(secret_key_file)
     except FootprintError as e:
         fail(e)
     uvicorn.run(
@@ -183,9 +188,8 @@ def clients_link(
     from .pact._client import base_url
     from .server._store import Store
 
-    use_key_file(secret_key_file)
     try:
-        store = Store(db)
+        store = Store(db, box=key_box(secret_key_file))
         try:
             store.link_partner(name, base_url(host), client_id, client_secret)
         finally:
