@@ -11,23 +11,11 @@ In production each step is a command: ``footprint publish``, ``footprint serve``
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import tempfile
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import uvicorn
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-
 import footprint as fp
-from footprint.server import add_client, create_app, publish_products
+from footprint.server import add_client, create_app, publish_products, self_signed_certificate, serve_in_thread
 
 HERE = Path(__file__).resolve().parent
 SKID = """\
@@ -44,51 +32,12 @@ items:
 """
 
 
-def self_signed(folder: Path) -> Path:
-    """A certificate and key for 127.0.0.1, valid one day (a real host uses one from its CA); the cert's path."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    (folder / "key.pem").write_bytes(pem)
-    return folder / "cert.pem"
-
-
-@contextmanager
-def serve(db: str, cert: Path) -> Iterator[str]:
-    """``footprint serve`` on ``db`` in a thread, on a free loopback port; its URL."""
-    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=0, log_level="warning", access_log=False,
-                            ssl_certfile=str(cert), ssl_keyfile=str(cert.with_name("key.pem")))  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
-        yield f"https://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join()
-
-
 def main() -> None:
     """Publish, pull, build, publish, pull."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         maker_db, builder_db, operator_db = (str(folder / f"{who}.db") for who in ("maker", "builder", "operator"))
-        cert = self_signed(folder)
+        cert, key = self_signed_certificate(folder)  # a real host uses one from its certificate authority
         builder_login = add_client(maker_db, "skid-builder", ["footprint:list", "footprint:read"])
         operator_login = add_client(builder_db, "operator", ["footprint:list", "footprint:read"])
         (valve,) = publish_products(
@@ -98,7 +47,10 @@ def main() -> None:
                           "product_name": "Subsea gate valve SGV-5"},
         )  # fmt: skip
         print(f"valve maker published {valve['id']}: {valve['pcf']['pcfExcludingBiogenicUptake']} kg CO2e per piece")
-        with serve(maker_db, cert) as maker_url, serve(builder_db, cert) as builder_url:
+        with (
+            serve_in_thread(create_app(maker_db), certfile=cert, keyfile=key) as maker_url,
+            serve_in_thread(create_app(builder_db), certfile=cert, keyfile=key) as builder_url,
+        ):
             pulled = fp.pull_footprints(maker_url, *builder_login, db=builder_db, verify=str(cert))
             print(f"skid builder pulled {len(pulled.new)} footprint(s) from {pulled.host}")
             lib = fp.pulled_factors(builder_db).merge(fp.default_library())

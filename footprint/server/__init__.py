@@ -12,6 +12,7 @@ from ._offers import offer_products
 from ._publish import publish_products
 from ._request import request_footprints
 from ._store import ServerError, Store
+from ._tls import self_signed_certificate, serve_in_thread
 
 __all__ = [
     "ALL_SCOPES",
@@ -22,4 +23,6 @@ __all__ = [
     "offer_products",
     "publish_products",
     "request_footprints",
+    "self_signed_certificate",
+    "serve_in_thread",
 ]
