@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-from ._fabrication import fabrication_energy
 from ._factors import FactorLibrary
 from ._product import Activity, Item, Product
 
@@ -95,7 +94,10 @@ def fabrication_flags(product: Product, library: FactorLibrary) -> list[str]:
 def _fabrication_rows(steps: list[str]) -> dict[str, list[str]]:
     """The bundled fabrication energy processes (id prefixes for :func:`footprint.fabrication_activities`) that
     cover each of ``steps``, in file order; a missing shaping step (rolling, forging, forming, casting) is
-    answered by any shaping row. Steps without a bundled row are left out."""
+    answered by any shaping row. Steps without a bundled row are left out. (Imported here: the rows are read
+    only when a flag is raised, not on every calculation's start-up.)"""
+    from ._fabrication import fabrication_energy
+
     out: dict[str, list[str]] = {}
     for step in steps:
         wanted = _SHAPING if step in _SHAPING else {step}
