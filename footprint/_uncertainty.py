@@ -225,9 +225,7 @@ def _order_statistics(samples: npt.NDArray[np.float64], ranks: list[int]) -> dic
     return out
 
 
-def _row_stats(
-    samples: npt.NDArray[np.float64], names: Sequence[Any], deterministic: Sequence[float]
-) -> pd.DataFrame:
+def _row_stats(samples: npt.NDArray[np.float64], names: Sequence[Any], deterministic: Sequence[float]) -> pd.DataFrame:
     """:func:`_stats` of each row of ``samples`` (rows x iterations, reordered within rows in place)."""
     import pandas as pd
 
