@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ._biogenic import SET_INDEPENDENT_GASES
 from ._energy_basis import EnergyBasis, is_energy, split_basis
+from ._engine import distinct_rows
 from ._errors import (
     CurrencyError,
     FactorError,
@@ -804,12 +805,13 @@ class FactorLibrary:
         under another set (only those in ``used``, when given). Raises :class:`GWPError` for those unless
         ``prefolded="report"``."""
         gs = gwp_set(gwp)
-        rows = self.gas_matrix if used is None else self.gas_matrix[np.unique(used)]
+        distinct = None if used is None else distinct_rows(used, len(self))
+        rows = self.gas_matrix if distinct is None else self.gas_matrix[distinct]
         gs.check_covers(dict(zip(gases(), np.abs(rows).sum(axis=0).tolist(), strict=True)))
         vec = self.gas_matrix @ gs.vector()
         mask, vals, sets = self.prefolded
         vec = np.where(mask, vals + vec, vec)
-        idx = np.flatnonzero(mask) if used is None else np.unique(used)[mask[np.unique(used)]]
+        idx = np.flatnonzero(mask) if distinct is None else distinct[mask[distinct]]
         mismatched = [self._factors[i] for i in idx if sets[i] != gs.name]
         if mismatched and prefolded != "report":
             raise GWPError(prefolded_message(mismatched, gs.name))

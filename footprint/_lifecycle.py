@@ -22,7 +22,7 @@ import numpy.typing as npt
 from ._biogenic import BIOGENIC_GASES, GWP_INDICATORS, LULUC_GASES, UPTAKE_GAS
 from ._boundary import fabrication_flags
 from ._energy_basis import split_basis
-from ._engine import BomArrays, explode, find_cycle, gather_runs, topological_levels
+from ._engine import BomArrays, distinct_rows, explode, find_cycle, gather_runs, topological_levels
 from ._errors import CycleError, IncompatibleUnitsError, InputError, Problem, ProductError, UnitError, expect_type
 from ._factor_io import default_library
 from ._factors import (
@@ -1150,7 +1150,7 @@ def _warnings(prep: PreparedProduct, ev: _Evaluated, gwp_name: str) -> list[str]
         )
     if len(prep.repl_node) and (ev.cumulative[prep.repl_node] == 0).any():
         warnings.append("a replaced item is not part of the product's BOM; its replacement adds nothing")
-    warnings += _validity_flags(prep.product, [lib.factor_at(int(f)) for f in np.unique(ev.factor)])
+    warnings += _validity_flags(prep.product, [lib.factor_at(int(f)) for f in distinct_rows(ev.factor, len(lib))])
     return warnings
 
 

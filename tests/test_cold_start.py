@@ -9,15 +9,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
 import footprint as fp
+from footprint._engine import distinct_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 VALVE = ROOT / "examples" / "subsea_gate_valve.yaml"
 
 
-def _loaded(code: str) -> set[str]:
-    """Top-level packages in ``sys.modules`` after running ``code`` in a fresh interpreter."""
-    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+def _loaded(code: str, packages: bool = True) -> set[str]:
+    """Top-level packages (or with ``packages=False`` all modules) in ``sys.modules`` after running ``code``
+    in a fresh interpreter."""
+    names = "{m.split('.')[0] for m in sys.modules}" if packages else "set(sys.modules)"
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted({names})))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     return set(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -60,15 +67,16 @@ def test_import_footprint_loads_no_heavy_dependency() -> None:
 
 def test_calc_loads_neither_pint_nor_pandas_nor_dask() -> None:
     """``footprint calc`` of the valve reads the bundled factors without pandas or pyarrow, and checks and
-    converts its units from the unit table: pint (and so Dask and Babel) is not loaded."""
+    converts its units from the unit table: pint (and so Dask and Babel) is not loaded, nor numpy.ma."""
     code = (
         "import sys\nfrom footprint.cli import main\n"
         f"sys.argv = ['footprint', 'calc', {str(VALVE)!r}]\n"
         "try:\n    main(prog_name='footprint')\nexcept SystemExit as e:\n    assert not e.code, e.code"
     )
-    loaded = _loaded(code)
-    assert "numpy" in loaded  # the probe saw the command's imports
-    assert not {"pint", "pandas", "pyarrow", "dask", "babel", "jinja2"} & loaded
+    loaded = _loaded(code, packages=False)
+    assert "footprint._lifecycle" in loaded  # the probe saw the command's imports
+    assert not {"pint", "pandas", "pyarrow", "dask", "babel", "jinja2"} & {m.split(".")[0] for m in loaded}
+    assert "numpy.ma" not in loaded  # np.unique's masked-array check imports it: distinct_rows counts instead
 
 
 def test_dask_stays_importable_after_the_command_line_imported_pint() -> None:
@@ -80,3 +88,12 @@ def test_dask_stays_importable_after_the_command_line_imported_pint() -> None:
         "import importlib.util\nassert importlib.util.find_spec('dask') is not None\nimport dask"
     )
     assert "dask" in _loaded(code)
+
+
+@given(st.lists(st.integers(0, 40), max_size=60), st.integers(0, 5))
+def test_distinct_rows_is_np_unique(rows: list[int], extra: int) -> None:
+    """Law: the distinct rows of row numbers below n are np.unique's, ascending (and so are other values)."""
+    a = np.array(rows, dtype=np.intp)
+    n = (max(rows) + 1 if rows else 0) + extra
+    assert distinct_rows(a, n).tolist() == np.unique(a).tolist()
+    assert distinct_rows(a - 3, n).tolist() == np.unique(a - 3).tolist()  # negatives: np.unique's answer
