@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from ._arrow_pool import lean_arrow_memory
 from ._deprecation import renamed_argument
 from ._engine import BomArrays, explode, find_cycle, gather_runs, stable_order, topological_levels
 from ._errors import (
@@ -437,25 +438,39 @@ class _CsvColumns:
 
 
 class _ParquetColumns:
-    """A Parquet table read one column at a time (each coded and released before the next is read)."""
+    """A Parquet table read one column at a time (each coded and released before the next is read). The
+    column read last is kept until another is asked for (a column is often looked at, then read); columns
+    of few distinct values (factor ids, units, modules) come as categories, from the file's own dictionary
+    encoding: no hashing of their text."""
+
+    _DICTIONARY = frozenset({"factor", "unit", "module"})
 
     def __init__(self, path: Path) -> None:
         import pyarrow.parquet as pq
 
-        meta = pq.read_metadata(path)
+        self._file = pq.ParquetFile(path)
+        meta = self._file.metadata
         self.path = path
         self.columns = [meta.schema.column(i).name for i in range(meta.num_columns)]
         self.attrs: dict[str, Any] = {}  # no lines in a Parquet file: rows are positions
         self._rows = meta.num_rows
+        self._last: tuple[str, pd.Series] | None = None
 
     def __len__(self) -> int:
         return int(self._rows)
 
     def __getitem__(self, col: str) -> pd.Series:
-        import pandas as pd
+        import pyarrow.parquet as pq
 
+        if self._last is not None and self._last[0] == col:
+            return self._last[1]
+        self._last = None
         _release_arrow_memory()
-        return pd.read_parquet(self.path, columns=[col])[col]
+        dictionary = [col] if col in self._DICTIONARY else None
+        table = pq.read_table(self.path, columns=[col], read_dictionary=dictionary)
+        series = table.to_pandas()[col]
+        self._last = (col, series)
+        return series
 
 
 def _release_arrow_memory() -> None:
@@ -516,11 +531,18 @@ def _bad_rows(
 
 def _codes(series: pd.Series) -> tuple[npt.NDArray[np.intp], pd.Index]:
     """Integer codes of a column of ids and its distinct values (-1 for an empty cell). The distinct values
-    stay in the column's string type (Arrow-backed in pandas 3): no Python object per id."""
+    stay in the column's string type (Arrow-backed in pandas 3): no Python object per id. Categories no
+    row uses are left out."""
     import pandas as pd
 
     if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy().astype(np.intp), pd.Index(series.cat.categories)
+        codes = series.cat.codes.to_numpy().astype(np.intp)
+        categories = pd.Index(series.cat.categories)
+        used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+        if used.all():
+            return codes, categories
+        renumber = np.append(np.cumsum(used) - 1, -1)  # -1 stays -1
+        return renumber[codes], categories[used]
     if getattr(series.dtype, "storage", None) == "pyarrow":
         # Arrow's own hash encoding: leaner than building pandas' hash table over millions of strings
         import pyarrow as pa
@@ -589,15 +611,20 @@ def _encode_ids(columns: list[Any]) -> tuple[list[npt.NDArray[np.intp]], pd.Inde
         return _unify([_codes(c) for c in columns])
     heads = [_run_heads(a) for a in arrays]
     parts = [a if h is None else a.take(pa.array(h)) for a, h in zip(arrays, heads, strict=True)]
+    _release_arrow_memory()
     enc = pc.dictionary_encode(pa.chunked_array([c for p in parts for c in p.chunks], type=pa.large_string()))
+    del parts
     chunks = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in enc.chunks]
-    codes = np.concatenate(chunks).astype(np.intp) if chunks else np.zeros(0, dtype=np.intp)
     dictionary = enc.chunks[-1].dictionary if enc.num_chunks else pa.array([], pa.large_string())
+    del enc
+    codes = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
+    del chunks
     out, start = [], 0
-    for a, h, p in zip(arrays, heads, parts, strict=True):
-        c = codes[start : start + len(p)]
-        out.append(c if h is None else np.repeat(c, np.diff(np.append(h, len(a)))))
-        start += len(p)
+    for a, h in zip(arrays, heads, strict=True):
+        n = len(a) if h is None else len(h)
+        c = codes[start : start + n]
+        out.append(c.astype(np.intp) if h is None else np.repeat(c.astype(np.intp), np.diff(np.append(h, len(a)))))
+        start += n
     return out, pd.Index(pd.array(dictionary, dtype=columns[0].dtype))
 
 
@@ -741,8 +768,7 @@ def _code_activities(
 
     amount, u_codes, u_values = _amounts(activities, first, problems)
     n_u = len(u_values)
-    p_uniques, p_inverse = np.unique(f_codes.astype(np.int64) * n_u + u_codes, return_inverse=True)
-    p_inverse = p_inverse.ravel()
+    p_uniques, p_inverse = _pairs(f_codes, u_codes, len(f_values), n_u)
     mult = np.full(len(p_uniques), np.nan)
     for pk, key in enumerate(p_uniques):
         fi = f_index[key // n_u]
@@ -803,6 +829,21 @@ def _code_activities(
     return activities["item"], f_index[f_codes], amount * mult[p_inverse], act_module, units
 
 
+def _pairs(
+    a: npt.NDArray[np.intp], b: npt.NDArray[np.intp], n_a: int, n_b: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """The distinct pairs ``a * n_b + b`` in increasing order, and each row's position among them: by a count
+    over every possible pair when there are not many more of those than rows (no sort), else by a sort."""
+    key = a.astype(np.int64) * n_b + b
+    if n_a * n_b > 4 * len(key) + 4096:
+        uniq, inverse = np.unique(key, return_inverse=True)
+        return uniq, inverse.ravel().astype(np.intp)
+    seen = np.bincount(key, minlength=n_a * n_b) > 0
+    uniq = np.flatnonzero(seen).astype(np.int64)
+    position = np.cumsum(seen) - 1
+    return uniq, position[key].astype(np.intp)
+
+
 def _sorting(keys: npt.NDArray[np.intp]) -> Any:
     """What sorts ``keys`` stably: an index array, or every row when they are in order already."""
     order = stable_order(keys)
@@ -821,10 +862,18 @@ def prepare_catalogue(
     cycle raises :class:`CycleError` with the cycle's path. A table given as a path is read, coded and
     released before the next is read, which keeps the peak memory of a large catalogue low.
     """
-    import pandas as pd
-
     expect_type(library, (FactorLibrary, type(None)), "library")
     lib = default_library() if library is None else library
+    if not any(isinstance(t, str | os.PathLike) for t in (products, bom, activities)):
+        return _prepare(products, bom, activities, lib)
+    with lean_arrow_memory():  # files are read and released column by column: give their memory back
+        return _prepare(products, bom, activities, lib)
+
+
+def _prepare(products: TableSource, bom: TableSource, activities: TableSource, lib: FactorLibrary) -> Catalogue:
+    """:func:`prepare_catalogue` with its library chosen."""
+    import pandas as pd
+
     problems: list[Problem] = []
     first: dict[str, tuple[int, str]] = {}
 
@@ -855,7 +904,8 @@ def prepare_catalogue(
     for name, col, codes in (("bom", "parent", parent), ("bom", "child", child), ("activities", "item", act_item)):
         if (codes < 0).any():
             problems.append(_bad_rows(codes < 0, name, col, "item id is empty", "an item id", first=first[name]))
-    parent, child, act_item = (np.maximum(c, 0) for c in (parent, child, act_item))
+    for c in (parent, child, act_item):
+        np.maximum(c, 0, out=c)
     known = np.zeros(len(item_ids), dtype=bool)
     known[parent] = True
     known[child] = True
