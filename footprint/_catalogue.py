@@ -448,8 +448,7 @@ class _ParquetColumns:
     def __init__(self, path: Path) -> None:
         import pyarrow.parquet as pq
 
-        self._file = pq.ParquetFile(path)
-        meta = self._file.metadata
+        meta = pq.read_metadata(path)
         self.path = path
         self.columns = [meta.schema.column(i).name for i in range(meta.num_columns)]
         self.attrs: dict[str, Any] = {}  # no lines in a Parquet file: rows are positions
@@ -468,7 +467,7 @@ class _ParquetColumns:
         _release_arrow_memory()
         dictionary = [col] if col in self._DICTIONARY else None
         table = pq.read_table(self.path, columns=[col], read_dictionary=dictionary)
-        series = table.to_pandas()[col]
+        series: pd.Series = table.to_pandas()[col]
         self._last = (col, series)
         return series
 
