@@ -120,7 +120,6 @@ def main() -> int:
     """Rewrite footprint/_unit_table_data.py, formatted and checked by ruff."""
     path = Path(__file__).with_name("_unit_table_data.py")
     write_table(path)
-    print(f"wrote {path}")
     ruff = [sys.executable, "-m", "ruff"]
     return subprocess.call([*ruff, "format", "-q", str(path)]) or subprocess.call([*ruff, "check", "-q", str(path)])
 
