@@ -35,3 +35,9 @@ print(
     per_period[["period", "product", "quantity", "kg_NOx", "nox_rate", "currency", "nox_cost"]].to_string(index=False)
 )
 print("rates from:", rates["2024"].source, rates["2024"].source_url)
+
+# ship SO2 from the fuel's sulphur (EMEP/EEA 1.A.3.d: 20 x S kg per tonne): the vessel's 12 t of gas oil at the
+# 0.10 % emission control area limit, and at the 0.38 % a bunker delivery note might state
+for sulphur in (0.1, 0.38):
+    so2 = fp.ship_so2_factor(sulphur, fuel="marine gas oil")
+    print(f"12 t at {sulphur} % S: {fp.emissions('12 t', so2).by_gas['SO2']:.1f} kg SO2 ({so2.gases['SO2']:g} kg/t)")

@@ -136,6 +136,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
     from ._product_io import load_product
     from ._quality import DataQuality, data_quality
     from ._result import Contribution, FootprintResult, IndicatorResult, primary_data_share
+    from ._ship_sulphur import ShipSulphurError, ship_so2_factor
     from ._spend import convert_spend
     from ._substances import air_pollutants, substances
     from ._suppliers import (
@@ -295,6 +296,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     "._product_io": ("load_product",),
     "._quality": ("DataQuality", "data_quality"),
     "._result": ("Contribution", "FootprintResult", "IndicatorResult", "primary_data_share"),
+    "._ship_sulphur": ("ShipSulphurError", "ship_so2_factor"),
     "._spend": ("convert_spend",),
     "._substances": ("air_pollutants", "substances"),
     "._suppliers": (
@@ -439,6 +441,7 @@ __all__ = [
     "Replacement",
     "Route",
     "SchedulerError",
+    "ShipSulphurError",
     "Snapshot",
     "Supplier",
     "SupplierFootprints",
@@ -525,6 +528,7 @@ __all__ = [
     "read_nox_rates",
     "read_pact",
     "save_chart",
+    "ship_so2_factor",
     "substances",
     "suggest_levers",
     "supplier_footprints",
