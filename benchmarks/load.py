@@ -1,10 +1,18 @@
 """The service under load, on loopback: ``footprint serve --workers 2`` on SQLite or PostgreSQL, called by 50
-concurrent clients (httpx, asyncio) sending 10,000 requests mixed as 20% calculate (the valve,
+concurrent clients (asyncio, a minimal HTTP/1.1 client) sending 10,000 requests mixed as 20% calculate (the valve,
 examples/subsea_gate_valve.yaml), 40% list with filters and 40% get; then a writer killed mid-publish.
 
     python benchmarks/load.py --db sqlite --out benchmarks/results/load-sqlite-2core.json
     python benchmarks/load.py --db postgresql --out benchmarks/results/load-postgresql-2core.json
     python benchmarks/load.py --clients 2 --requests 50 --kill-after 0      # a smoke run
+    python benchmarks/load.py --rate 100 --kill-after 0                    # open loop: 100 arrivals/s
+
+Closed loop (the default): each of the 50 clients sends its next request when its answer has arrived, so the
+latency is the number of requests in flight divided by the throughput (Little's law): with 50 clients, p50
+latency is about 50 / throughput whatever the server's own speed. Open loop (``--rate R``): requests arrive on
+a fixed schedule, R per second, whether or not earlier ones were answered; each latency is measured from the
+request's scheduled time (so a late send counts against the server, no coordinated omission). The two answer
+different questions; the report says which one it is (``mode``).
 
 The output (JSON) has, per endpoint, the requests, errors, client-side p50/p90/p99/max latency (from sending
 the request to the last byte of the answer, queueing included) and the server's own time per request (from its
@@ -153,7 +161,8 @@ def _valve_json() -> dict[str, Any]:
 
 
 def _request(kind: str, i: int, ids: list[str]) -> tuple[str, str, dict[str, Any]]:
-    """The ``i``-th request of its kind: method, path and httpx arguments (filters and ids vary with ``i``)."""
+    """The ``i``-th request of its kind: method, path and arguments (``params`` or ``content`` and ``headers``;
+    filters and ids vary with ``i``)."""
     if kind == "calculate":
         return "POST", "/v1/calculate", {"content": CALC_BODY, "headers": {"Content-Type": "application/json"}}
     if kind == "get":
@@ -170,39 +179,121 @@ def _request(kind: str, i: int, ids: list[str]) -> tuple[str, str, dict[str, Any
 CALC_BODY = json.dumps({"product": _valve_json(), "prefolded": "report"}).encode()
 
 
-async def load(base: str, bearer: str, ids: list[str], clients: int, requests: int) -> dict[str, Any]:
-    """``requests`` requests from ``clients`` concurrent clients; latencies (ms) and failures per kind."""
-    import httpx
+class RawClient:
+    """A minimal HTTP/1.1 keep-alive client on asyncio streams, for the load only: httpx costs the load generator
+    about as much CPU per request as the server spends answering it, and both share the same two cores. This
+    client writes the request line and headers itself and reads the status, ``Content-Length`` and body; a
+    connection is reused while the server keeps it open."""
 
+    def __init__(self, base: str, bearer: str) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.fixed = f"Host: {self.host}:{self.port}\r\nAuthorization: Bearer {bearer}\r\n"
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def request(self, method: str, path: str, kw: dict[str, Any]) -> int:
+        """Send one request (``kw``: ``params``, or ``content`` with ``headers``); its status code."""
+        from urllib.parse import urlencode
+
+        target = f"{path}?{urlencode(kw['params'])}" if kw.get("params") else path
+        body: bytes = kw.get("content", b"")
+        head = f"{method} {target} HTTP/1.1\r\n{self.fixed}"
+        if body:
+            head += f"Content-Type: {kw['headers']['Content-Type']}\r\nContent-Length: {len(body)}\r\n"
+        reader, writer = self.idle.pop() if self.idle else await asyncio.open_connection(self.host, self.port)
+        try:
+            writer.write(head.encode() + b"\r\n" + body)
+            lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+            status = int(lines[0].split(" ", 2)[1])
+            fields = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+            fields = {k.strip().lower(): v.strip() for k, v in fields.items()}
+            await reader.readexactly(int(fields["content-length"]))
+        except BaseException:
+            writer.close()
+            raise
+        if fields.get("connection", "").lower() == "close":
+            writer.close()
+        else:
+            self.idle.append((reader, writer))
+        return status
+
+    def close(self) -> None:
+        """Close every idle connection."""
+        for _reader, writer in self.idle:
+            writer.close()
+
+
+_FAILURES = (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, KeyError, ValueError)
+
+
+async def _send(http: RawClient, kind: str, i: int, ids: list[str], since: float, got: dict[str, Any]) -> None:
+    """One request of the mix, its latency from ``since`` and its outcome recorded in ``got``."""
+    method, path, kw = _request(kind, i // len(MIX), ids)
+    try:
+        code = await http.request(method, path, kw)
+        ok, status = code == 200, str(code)
+    except _FAILURES as e:
+        ok, status = False, type(e).__name__
+    got["statuses"][status] = got["statuses"].get(status, 0) + 1
+    got["samples"][kind].append((time.perf_counter() - since) * 1000)
+    got["errors"][kind] += not ok
+
+
+def _empty() -> dict[str, Any]:
     samples: dict[str, list[float]] = {k: [] for k in set(MIX)}
-    errors: dict[str, int] = dict.fromkeys(samples, 0)
-    statuses: dict[str, int] = {}
+    return {"samples": samples, "errors": dict.fromkeys(samples, 0), "statuses": {}}
+
+
+async def load(base: str, bearer: str, ids: list[str], clients: int, requests: int) -> dict[str, Any]:
+    """Closed loop: ``requests`` requests from ``clients`` concurrent clients, each sending its next request when
+    its answer has arrived; latencies (ms) and failures per kind."""
+    got = _empty()
     counter = iter(range(requests))
-    # idle connections are dropped before uvicorn's 5 s keep-alive timeout closes them: reusing one the server
-    # is closing at that moment would be a client-made ReadError
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0)
-    headers = {"Authorization": f"Bearer {bearer}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as http:
+    http = RawClient(base, bearer)
 
-        async def client() -> None:
-            for i in counter:
-                kind = MIX[i % len(MIX)]
-                method, path, kw = _request(kind, i // len(MIX), ids)
-                t = time.perf_counter()
-                try:
-                    r = await http.request(method, path, **kw)
-                    ok = r.status_code == 200
-                    statuses[str(r.status_code)] = statuses.get(str(r.status_code), 0) + 1
-                except httpx.HTTPError as e:
-                    ok = False
-                    statuses[type(e).__name__] = statuses.get(type(e).__name__, 0) + 1
-                samples[kind].append((time.perf_counter() - t) * 1000)
-                errors[kind] += not ok
+    async def client() -> None:
+        for i in counter:
+            await _send(http, MIX[i % len(MIX)], i, ids, time.perf_counter(), got)
 
-        t0 = time.perf_counter()
-        await asyncio.gather(*(client() for _ in range(clients)))
-        wall = time.perf_counter() - t0
-    return {"samples": samples, "errors": errors, "statuses": statuses, "wall_s": wall}
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    got["wall_s"] = time.perf_counter() - t0
+    http.close()
+    return got
+
+
+async def load_open(base: str, bearer: str, ids: list[str], rate: float, requests: int) -> dict[str, Any]:
+    """Open loop: ``requests`` requests arriving ``rate`` per second on a fixed schedule, whether or not earlier
+    ones were answered; latencies (ms) from each request's scheduled time, and failures per kind."""
+    got = _empty()
+    http = RawClient(base, bearer)
+    t0 = time.perf_counter()
+    tasks = []
+    for i in range(requests):
+        due = t0 + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(_send(http, MIX[i % len(MIX)], i, ids, due, got)))
+    await asyncio.gather(*tasks)
+    got["wall_s"] = time.perf_counter() - t0
+    http.close()
+    return got
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU seconds of processes so far (from /proc; 0 for one that has gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -320,9 +411,13 @@ def conditions() -> dict[str, Any]:
             "footprint": fp.__version__, "commit": rev.strip(), "loadavg_before": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
 
 
-def run(kind: str, clients: int, requests: int, workers: int, footprints: int, kill_after: int) -> dict[str, Any]:
-    """The whole benchmark on one database; its report."""
-    report: dict[str, Any] = {"database": kind, "clients": clients, "requests": requests, "workers": workers,
+def run(
+    kind: str, clients: int, requests: int, workers: int, footprints: int, kill_after: int, rate: float | None = None
+) -> dict[str, Any]:
+    """The whole benchmark on one database, closed loop with ``clients`` or open loop at ``rate`` requests per
+    second; its report."""
+    mode = {"mode": "closed loop", "clients": clients} if rate is None else {"mode": "open loop", "rate_rps": rate}
+    report: dict[str, Any] = {"database": kind, **mode, "requests": requests, "workers": workers,
                               "footprints": footprints, "mix": {k: MIX.count(k) / len(MIX) for k in set(MIX)},
                               "conditions": conditions()}  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp, database(kind, Path(tmp)) as url:
@@ -332,8 +427,17 @@ def run(kind: str, clients: int, requests: int, workers: int, footprints: int, k
             bearer = token(base, setup["client_id"])
             asyncio.run(load(base, bearer, setup["ids"], workers * 2, 20 * len(MIX)))  # warm every worker
             warm = len(log.read_text().splitlines())
-            got = asyncio.run(load(base, bearer, setup["ids"], clients, requests))
+            pids = [server.pid, *_workers(server.pid)]
+            cpu0, own0 = cpu_seconds(pids), time.process_time()
+            if rate is None:
+                got = asyncio.run(load(base, bearer, setup["ids"], clients, requests))
+            else:
+                got = asyncio.run(load_open(base, bearer, setup["ids"], rate, requests))
+            server_cpu, client_cpu = cpu_seconds(pids) - cpu0, time.process_time() - own0
             report["conditions"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+            # CPU per request of the server's processes and of this load generator (the same 2 cores serve both)
+            report["cpu_ms_per_request"] = {"server": round(server_cpu / requests * 1000, 2),
+                                            "client": round(client_cpu / requests * 1000, 2)}  # fmt: skip
             lines = log.read_text().splitlines()[warm:]
             (Path(tmp) / "measured.log").write_text("\n".join(lines) + "\n")
             report["wall_s"] = round(got["wall_s"], 2)
@@ -356,13 +460,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--footprints", type=int, default=30, help="PACT footprints in the database")
     parser.add_argument("--kill-after", type=int, default=5, help="acknowledged publishes before the kill; 0: none")
+    parser.add_argument("--rate", type=float, help="open loop: requests arriving per second (instead of --clients)")
     parser.add_argument("--out", type=Path, help="write the report (JSON) here as well")
     parser.add_argument("--publisher", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.publisher:
         publisher(args.publisher)
         return
-    report = run(args.db, args.clients, args.requests, args.workers, args.footprints, args.kill_after)
+    if args.rate is not None and args.rate <= 0:
+        parser.error(f"--rate must be a positive number of requests per second; got {args.rate}")
+    report = run(args.db, args.clients, args.requests, args.workers, args.footprints, args.kill_after, args.rate)
     text = json.dumps(report, indent=2)
     print(text)
     if args.out:

@@ -216,3 +216,55 @@ def test_an_unexpected_failure_is_a_generic_500(tmp_path: Path) -> None:
     assert r.status_code == 500
     assert r.json() == {"code": "InternalError", "message": "internal error; the server log has the details"}
     store.close()
+
+
+def _kept_service(tmp_path: Path, kept: int) -> tuple[Any, str, Any]:
+    url = str(tmp_path / f"kept{kept}.db")
+    store = Store(url)
+    store.add_client("c", hash_secret("c-secret-0123456789"), ALL)
+    (client_id,) = [r.client_id for r in _rows(store)]
+    store.close()
+    return create_app(url, kept_answers=kept), client_id, self_signed_cert(tmp_path)
+
+
+def test_an_identical_request_is_answered_with_the_answer_kept(tmp_path: Path) -> None:
+    """/v1/calculate keeps its answers by (factor library version, request body): the same valve twice gives
+    the same bytes, equal to footprint.calculate's result, with one answer kept; another quantity is another
+    request (2 x the per-unit total, by the definition of quantity) and another answer kept; a refused request
+    (an unknown GWP set) is not kept. With kept_answers=0 nothing is kept and the answer is the same."""
+    expected = fp.calculate(fp.load_product(VALVE), prefolded="report")
+    for kept in (256, 0):
+        app, client_id, cert = _kept_service(tmp_path, kept)
+        with running(app, cert) as base, tls_client(base, cert[0]) as c:
+            token = c.post("/auth/token", data={"grant_type": "client_credentials"},
+                           auth=(client_id, "c-secret-0123456789")).json()["access_token"]  # fmt: skip
+            auth = {"Authorization": f"Bearer {token}"}
+            first = c.post("/v1/calculate", json={"product": _valve()}, headers=auth)
+            again = c.post("/v1/calculate", json={"product": _valve()}, headers=auth)
+            assert first.status_code == again.status_code == 200
+            assert first.content == again.content
+            assert first.json()["total_kgco2e"] == pytest.approx(expected.total_kgco2e, rel=1e-15)
+            assert len(app.state.answers) == (1 if kept else 0)
+            two = c.post("/v1/calculate", json={"product": _valve(), "quantity": 2.0}, headers=auth)
+            assert two.json()["total_kgco2e"] == pytest.approx(2 * expected.total_kgco2e, rel=1e-12)
+            bad = c.post("/v1/calculate", json={"product": _valve(), "gwp": "AR99"}, headers=auth)
+            assert bad.status_code == 400
+            assert len(app.state.answers) == (2 if kept else 0)
+        app.state.store.close()
+
+
+def test_kept_answers_drop_the_least_recently_used() -> None:
+    """An Answers of size 2 keeps the two most recently used; a key depends on the library version and on
+    every byte of the body; a negative size is refused naming what was expected."""
+    from footprint.server._answers import Answers
+
+    answers = Answers(2)
+    a, b, c = (Answers.key("v1", body) for body in (b"a", b"b", b"c"))
+    assert Answers.key("v1", b"a") != Answers.key("v2", b"a") != Answers.key("v1", b"a ")
+    answers.put(a, b"A")
+    answers.put(b, b"B")
+    assert answers.get(a) == b"A"  # a is now the most recently used
+    answers.put(c, b"C")
+    assert (answers.get(a), answers.get(b), answers.get(c)) == (b"A", None, b"C")
+    with pytest.raises(ValueError, match="0 or more"):
+        Answers(-1)

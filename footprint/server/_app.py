@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 from .. import __version__
 from .._factors import FactorLibrary
 from . import _routes_auth, _routes_calc, _routes_catalogue, _routes_ledger, _routes_pact
+from ._answers import DEFAULT_KEPT_ANSWERS, Answers
 from ._bodies import CalcBodies
 from ._deps import known_query
 from ._events import Outbox
@@ -34,6 +35,7 @@ def create_app(
     library: FactorLibrary | None = None,
     outbox: Outbox | None = None,
     box: SecretBox | None = None,
+    kept_answers: int = DEFAULT_KEPT_ANSWERS,
 ) -> FastAPI:
     """The footprint service on the database ``db_url`` (an SQLite file path or URL, or a PostgreSQL URL).
 
@@ -42,6 +44,8 @@ def create_app(
     that seals partners' credentials (default: ``FOOTPRINT_SECRET_KEY`` or ``FOOTPRINT_SECRET_KEY_FILE``;
     credentials stored in clear by an older version are sealed at start). The service's tables are created
     when absent; the token key comes from ``FOOTPRINT_SERVER_SECRET`` or is kept in the database.
+    ``kept_answers`` is how many answers of ``/v1/calculate`` each worker keeps for identical requests
+    (0: none).
     """
     store = Store(db_url, box=box or SecretBox.from_environment())
     if store.has_box():
@@ -63,6 +67,7 @@ def create_app(
     app.state.token_key = store.token_key()
     app.state.token_ttl = token_ttl
     app.state.library = library
+    app.state.answers = Answers(kept_answers)
     app.state.outbox = outbox or Outbox()
     install_error_handlers(app)
     document_errors(app)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from .._errors import FootprintError, InputError
@@ -20,6 +21,7 @@ from .._gwp import DEFAULT_GWP_SET, gwp_set
 from .._lifecycle import calculate
 from .._product import Product
 from .._result import FootprintResult
+from ._answers import Answers
 from ._deps import CalcCaller
 from ._http import ApiError
 
@@ -101,10 +103,24 @@ def _one(
 
 
 @router.post("/calculate", response_model=FootprintResult, responses=STALE_LIBRARY, openapi_extra=_YAML)
-def calculate_product(body: CalculateRequest, request: Request, _caller: CalcCaller) -> FootprintResult:
-    """The lifecycle footprint of one product (``footprint.calculate``)."""
+async def calculate_product(body: CalculateRequest, request: Request, _caller: CalcCaller) -> Response:
+    """The lifecycle footprint of one product (``footprint.calculate``). The answer to a request identical to
+    an earlier one (the same body, the same factor library) is the one already written."""
+    raw = await request.body()  # as the route read it (a YAML body already turned into JSON)
+    return Response(await run_in_threadpool(_answer, request, body, raw), media_type="application/json")
+
+
+def _answer(request: Request, body: CalculateRequest, raw: bytes) -> bytes:
+    """The JSON answer to ``body``: kept from an identical request, or calculated, written once and kept."""
     lib = library_of(request, body.factor_library_version)
-    return _one(body.product, lib, body.gwp, body.prefolded, body.quantity, "product")
+    answers: Answers = request.app.state.answers
+    key = answers.key(lib.version, raw)
+    answer = answers.get(key)
+    if answer is None:
+        result = _one(body.product, lib, body.gwp, body.prefolded, body.quantity, "product")
+        answer = result.model_dump_json().encode()
+        answers.put(key, answer)
+    return answer
 
 
 @router.post("/calculate/batch", response_model=BatchResponse, responses=STALE_LIBRARY, openapi_extra=_YAML_BATCH)

@@ -447,6 +447,12 @@ class Store:
     ) -> tuple[list[dict[str, Any]], bool]:
         """Footprints shared with ``client`` matching every condition of ``where``, in publication order: up
         to ``limit`` from ``offset``, and whether more follow."""
+        texts, more = self.list_documents(client, where, offset, limit)
+        return [json.loads(t) for t in texts], more
+
+    def list_documents(self, client: str, where: Sequence[Any], offset: int, limit: int) -> tuple[list[str], bool]:
+        """:meth:`list_footprints` as the stored JSON texts, for an answer that sends them as they are (parsing
+        and writing them again would only cost time)."""
         shared = sa.exists().where(shares.c.footprint_id == footprints.c.id, shares.c.client_name == client)
         q = (
             sa.select(footprints.c.document)
@@ -457,7 +463,16 @@ class Store:
         )
         with self._tx() as conn:
             docs = list(conn.execute(q).scalars())
-        return [json.loads(d) for d in docs[:limit]], len(docs) > limit
+        return docs[:limit], len(docs) > limit
+
+    def shared_document(self, pf_id: str, client: str) -> tuple[str | None, bool]:
+        """A footprint's stored JSON text (None when there is none) and whether it is shared with ``client``,
+        in one query."""
+        shared = sa.exists().where(shares.c.footprint_id == pf_id, shares.c.client_name == client)
+        q = sa.select(footprints.c.document, shared.label("shared")).where(footprints.c.id == pf_id)
+        with self._tx() as conn:
+            row = conn.execute(q).first()
+        return (None, False) if row is None else (str(row[0]), bool(row[1]))
 
     def counts(self) -> dict[str, int]:
         """Rows per table (for checks that a refused request changed nothing)."""
