@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._catalogue import Catalogue, CatalogueResult, explode_catalogue, result_tables
-from ._engine import stable_order
+from ._catalogue import Catalogue, CatalogueResult, result_tables
+from ._engine import BomArrays, explode, gather_runs, stable_order
 from ._errors import CycleError, InputError, NonFiniteError, Problem, UnknownFactorError, expect_type
 from ._factors import PrefoldedPolicy, activity_to_factor_unit
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
@@ -29,6 +29,7 @@ IntArray = npt.NDArray[np.intp]
 FloatArray = npt.NDArray[np.float64]
 _N_M = len(MODULES)
 _D = MODULES.index("D")
+_SETUP_BLOCK = 4096  # products evaluated at once when the catalogue is first evaluated
 
 
 @dataclass
@@ -45,9 +46,12 @@ class _Runs:
     def from_offsets(cls, offsets: IntArray, **cols: Any) -> _Runs:
         """Runs from CSR offsets and their columns, with room for edits (so the first ones copy nothing)."""
         size = int(offsets[-1])
-        room = size + max(1024, size // 16)
-        grown = {k: np.resize(v, room) for k, v in cols.items()}
-        return cls(offsets[:-1].copy(), offsets[1:].copy(), grown, size)
+        return cls(
+            offsets[:-1].copy(),
+            offsets[1:].copy(),
+            {k: _grown(v, size + max(1024, size // 16)) for k, v in cols.items()},
+            size,
+        )
 
     def rows(self, nodes: IntArray) -> tuple[IntArray, IntArray]:
         """(which of ``nodes`` each row belongs to, the row's position), for every row of ``nodes``."""
@@ -64,11 +68,50 @@ class _Runs:
         n = len(next(iter(values.values())))
         if self.size + n > len(self.cols[next(iter(self.cols))]):
             grow = max(2 * (self.size + n), 16)
-            self.cols = {k: np.resize(v, grow) for k, v in self.cols.items()}
+            self.cols = {k: _grown(v, grow) for k, v in self.cols.items()}
         for k, v in values.items():
             self.cols[k][self.size : self.size + n] = v
         self.start[node], self.stop[node] = self.size, self.size + n
         self.size += n
+
+
+class _IdLookup:
+    """Positions of item ids by a 64-bit hash of each id, sorted, with the position of each hash: 12 bytes an
+    item, where the lookup table of a pandas index of strings holds every id once more as a Python object
+    (about 80 bytes an item)."""
+
+    def __init__(self, ids: Any) -> None:
+        import pandas as pd
+
+        self._ids = ids
+        parts = [pd.util.hash_array(np.asarray(ids[i : i + _HASH_BLOCK], dtype=object), categorize=False)
+                 for i in range(0, len(ids), _HASH_BLOCK)]  # fmt: skip
+        hashes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+        order = np.argsort(hashes, kind="stable")
+        self._order = order.astype(np.int32) if len(ids) < 2**31 else order
+        self._hashes = hashes[order]
+
+    def find(self, item: str) -> int:
+        """The position of ``item``, -1 if no id is ``item``."""
+        import pandas as pd
+
+        h = pd.util.hash_array(np.array([item], dtype=object), categorize=False)[0]
+        lo, hi = np.searchsorted(self._hashes, h, "left"), np.searchsorted(self._hashes, h, "right")
+        for pos in self._order[lo:hi].tolist():  # one candidate but where two ids share a hash
+            if self._ids[pos] == item:
+                return int(pos)
+        return -1
+
+
+_HASH_BLOCK = 1 << 16  # ids hashed at once: their Python strings exist a block at a time
+
+
+def _grown(values: Any, size: int) -> Any:
+    """``values`` followed by room up to ``size`` rows (one allocation of ``size``; ``np.resize`` would keep
+    a buffer of twice the length alive behind a view)."""
+    out = np.empty(size, dtype=values.dtype)
+    out[: len(values)] = values
+    return out
 
 
 def _index(keys: IntArray, values: IntArray, n: int) -> _Runs:
@@ -111,9 +154,8 @@ class IncrementalCatalogue:
         self._gas = np.zeros((n_p, self._per_gas.shape[1]))
         self._mod_rows = np.zeros((n_p, _N_M), dtype=np.int64)
         self._gas_rows = np.zeros((n_p, self._per_gas.shape[1]), dtype=np.int64)
-        cat.item_ids.get_indexer(cat.item_ids[:1])  # builds the id lookup now, not on the first edit
-        ex = explode_catalogue(cat)
-        self._store(np.arange(n_p, dtype=np.intp), ex.row_product, ex.row_factor, ex.row_module, ex.row_qty)
+        self._ids = _IdLookup(cat.item_ids)
+        self._evaluate_all(offsets)
 
     # --- edits ----------------------------------------------------------------------------------------------
 
@@ -183,8 +225,6 @@ class IncrementalCatalogue:
 
     def catalogue(self) -> Catalogue:
         """The edited catalogue (its arrays built again from every node's current rows)."""
-        from ._engine import BomArrays
-
         cat, n = self._cat, self._cat.bom.n_nodes
         nodes = np.arange(n, dtype=np.intp)
         owner, pos = self._bom.rows(nodes)
@@ -203,9 +243,7 @@ class IncrementalCatalogue:
     # --- internals ------------------------------------------------------------------------------------------
 
     def _node(self, item: object, field: str) -> int:
-        import pandas as pd
-
-        node = int(self._cat.item_ids.get_indexer(pd.Index([item]))[0]) if isinstance(item, str) else -1
+        node = self._ids.find(item) if isinstance(item, str) else -1
         if node < 0:
             raise InputError(
                 [Problem("no such item in the catalogue", field=field, value=item, expected="an item id of the BOM")],
@@ -248,6 +286,20 @@ class IncrementalCatalogue:
         products = np.sort(self._products.cols["value"][pos]).astype(np.intp)
         self._evaluate(products)
         return [str(p) for p in self._cat.product_ids[products]]
+
+    def _evaluate_all(self, offsets: IntArray) -> None:
+        """Every product's modules and gases, exploded a block of products at a time (the exploded rows of
+        the whole catalogue never exist at once), over the BOM sorted by parent once."""
+        cat = self._cat
+        bom = BomArrays(cat.bom.n_nodes, np.repeat(np.arange(cat.bom.n_nodes), np.diff(offsets)),
+                        self._bom.cols["child"][: self._bom.size], self._bom.cols["qty"][: self._bom.size])  # fmt: skip
+        for start in range(0, cat.n_products, _SETUP_BLOCK):
+            products = np.arange(start, min(start + _SETUP_BLOCK, cat.n_products), dtype=np.intp)
+            k = len(products)
+            ex = explode(bom, np.arange(k, dtype=np.intp), cat.root[products], np.ones(k), merge=False)
+            rep, act = gather_runs(cat.act_offsets, ex.node)
+            qty = ex.count[rep] * cat.act_qty[act]
+            self._store(products, ex.group[rep], cat.act_factor[act], cat.act_module[act], qty)
 
     def _evaluate(self, products: IntArray) -> None:
         """Explode ``products`` level by level over the current rows and store their modules and gases."""

@@ -109,6 +109,17 @@ def test_a_new_activity_lands_in_its_module() -> None:
     assert live.result().by_product.loc["P2", "A2"] == pytest.approx(5.0, rel=1e-12)
 
 
+def test_items_are_found_when_their_ids_share_a_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Items are looked up by a hash of their id: with every id hashed alike, each edit still finds its own
+    items by comparing ids (R2 -> A from 5 to 1 gives P2 = 4.46728 as above), and an unknown id is refused."""
+    monkeypatch.setattr(pd.util, "hash_array", lambda values, **_: np.zeros(len(values), dtype=np.uint64))
+    live = _live()
+    assert live.set_quantity("R2", "A", 1) == ["P2"]
+    assert live.result().by_product.loc["P2", "total_kgco2e"] == pytest.approx(4.46728, rel=1e-12)
+    with pytest.raises(fp.InputError, match="no such item"):
+        live.set_quantity("R2", "NOPE", 1)
+
+
 def test_bad_edits_are_refused() -> None:
     """An unknown item or factor, a negative or non-numeric quantity, a unit that cannot meet the factor and a
     line that closes a cycle are refused, naming what is wrong; nothing is changed by a refused edit."""
