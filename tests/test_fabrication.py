@@ -4,6 +4,8 @@ material factors that leave those steps out. Every number here is derived by han
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import footprint as fp
 
@@ -438,3 +440,41 @@ def test_notes_saying_excluding_a_step_are_read_like_excludes() -> None:
     assert f"the boundary of {recycled} excludes forming;" in flags[0]
     assert "Housing, cast" in flags[0]
     assert boundary_flags(product(fp.Activity(name="die casting", factor=GRID_NO, quantity="50 kWh"))) == []
+
+
+ROW_IDS = [r.id for r in fp.fabrication_energy()]
+CARRIERS_ALL = {"electricity": GRID_NO, "fuel oil": FUEL_OIL, "natural gas": GAS}
+
+
+@given(rid=st.sampled_from(ROW_IDS), tonnes=st.floats(min_value=1e-3, max_value=1e4, allow_nan=False))
+def test_an_activity_is_the_intensity_times_the_mass(rid: str, tonnes: float) -> None:
+    """Law: for every row and any mass, the activity's quantity is the row's intensity times the mass in tonnes, in
+    the row's unit (a basis stated by the user is appended to a fuel energy that has none), and always A3."""
+    row = next(r for r in fp.fabrication_energy() if r.id == rid)
+    (act,) = fp.fabrication_activities(rid, f"{tonnes!r} t", CARRIERS_ALL, energy_basis="net")
+    value, unit = row.per_tonne.split(" ", 1)
+    assert act.quantity.value == pytest.approx(float(value) * tonnes, rel=1e-12)
+    assert act.quantity.unit == (unit if row.carrier == "electricity" or unit.endswith(" net") else f"{unit} net")
+    assert act.module == "A3"
+
+
+@given(chosen=st.sets(st.sampled_from(ROW_IDS)))
+def test_adding_fabrication_rows_never_adds_a_missing_step(chosen: set[str]) -> None:
+    """Law: whatever subset of the bundled rows a forged part carries, the steps its crude-steel flag still names
+    are a subset of those named for the bare part, and every step some chosen row is for is no longer named."""
+
+    def missing(flags: list[str]) -> set[str]:
+        if not flags:
+            return set()
+        named = flags[0].split(" excludes ", 1)[1].split(";", 1)[0]
+        return {s.strip() for s in named.replace(" and ", ", ").split(",")}
+
+    bare = missing(boundary_flags(valve(body())))
+    acts = [
+        a for rid in sorted(chosen) for a in fp.fabrication_activities(rid, "1 t", CARRIERS_ALL, energy_basis="net")
+    ]
+    left = missing(boundary_flags(valve(body(*acts))))
+    assert left <= bare
+    steps = {r.step for r in fp.fabrication_energy() if r.id in chosen}
+    shaping = {"rolling", "forging", "forming", "casting"}
+    assert not left & (steps | (shaping if steps & shaping else set()))
