@@ -18,7 +18,10 @@ import footprint as fp
 # 2024 generation by source, TWh (owid-energy-data.csv, columns <source>_electricity; Ember yearly data):
 # coal, gas, oil, nuclear, hydro, wind, solar, bioenergy, other renewables (geothermal).
 MIXES = {
+    "electricity.grid.no.ember": (0.0, 1.47, 0.72, 0.0, 139.55, 14.6, 0.53, 0.24, 0.0),
     "electricity.grid.dk.ember": (1.75, 0.91, 1.13, 0.0, 0.02, 20.41, 3.78, 7.06, 0.0),
+    "electricity.grid.fi.ember": (0.83, 0.82, 2.19, 32.6, 14.3, 20.48, 0.94, 10.39, 0.0),
+    "electricity.grid.fr.ember": (1.02, 18.1, 9.54, 380.45, 71.12, 45.43, 24.87, 10.68, 0.57),
     "electricity.grid.it.ember": (3.95, 118.59, 10.78, 0.0, 53.13, 22.22, 35.99, 17.23, 5.67),
     "electricity.grid.eu27.ember": (270.95, 432.11, 89.11, 649.55, 369.68, 491.21, 307.07, 156.85, 6.68),
     "electricity.grid.europe.ember": (530.36, 1101.32, 118.71, 945.56, 811.55, 596.68, 333.19, 200.06, 13.29),
@@ -59,14 +62,14 @@ def _product(activities: list[dict[str, object]]) -> fp.Product:
 
 
 def test_grid_electricity_counts_in_penrt_and_pert_and_other_grids_stay_not_covered() -> None:
-    """1,000 kWh of the Danish grid in A3: PENRT 847 MJ, PERT 4,682.7 MJ; 1,000 kWh of the Norwegian grid, whose
+    """1,000 kWh of the Danish grid in A3: PENRT 847 MJ, PERT 4,682.7 MJ; 1,000 kWh of the Swedish grid, whose
     mix was not derived, leaves its row not covered (never 0)."""
     acts = [{"factor": "electricity.grid.dk.ember", "quantity": "1000 kWh", "module": "A3"},
-            {"factor": "electricity.grid.no.ember", "quantity": "1000 kWh", "module": "A3"}]  # fmt: skip
+            {"factor": "electricity.grid.se.ember", "quantity": "1000 kWh", "module": "A3"}]  # fmt: skip
     res = fp.calculate(_product(acts), indicators="PENRT,PERT", prefolded="report")
     assert res.indicators["PENRT"].by_module["A3"] == pytest.approx(847.0, rel=1e-12)
     assert res.indicators["PERT"].by_module["A3"] == pytest.approx(4682.7, rel=1e-12)
-    assert res.indicators["PERT"].not_covered_factors == ["electricity.grid.no.ember"]
+    assert res.indicators["PERT"].not_covered_factors == ["electricity.grid.se.ember"]
 
 
 def test_primary_energy_of_electricity_leaves_gwp_unchanged() -> None:
