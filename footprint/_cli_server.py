@@ -72,8 +72,13 @@ def _need_server_extra() -> None:
     "--max-body", default=1_000_000, show_default=True, type=click.IntRange(1), help="Largest request body, bytes."
 )
 @KEY_FILE_OPT
+@click.option("--event-horizon", default=72.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Hours to keep retrying an event a partner's host does not accept (PACT v3: 72).")  # fmt: skip
+@click.option("--event-max-delay", default=3600.0, show_default=True, type=click.FloatRange(min=1),
+              help="Longest wait between two attempts, seconds (the wait doubles from 1 s up to it).")  # fmt: skip
 def serve(db: str, host: str, port: int, ssl_certfile: str | None, ssl_keyfile: str | None, insecure_http: bool,
-          workers: int, partner_ca: str | None, max_body: int, secret_key_file: str | None) -> None:  # fmt: skip
+          workers: int, partner_ca: str | None, max_body: int, secret_key_file: str | None, event_horizon: float,
+          event_max_delay: float) -> None:  # fmt: skip
     """Run the calculation API and the PACT v3 host over HTTPS.
 
     \b
@@ -101,6 +106,8 @@ def serve(db: str, host: str, port: int, ssl_certfile: str | None, ssl_keyfile: 
         Store(db).close()  # a bad URL or an unreachable database
         os.environ["FOOTPRINT_SERVER_DB"] = db
         os.environ["FOOTPRINT_SERVER_MAX_BODY"] = str(max_body)
+        os.environ["FOOTPRINT_SERVER_EVENT_HORIZON"] = str(event_horizon * 3600)
+        os.environ["FOOTPRINT_SERVER_EVENT_MAX_DELAY"] = str(event_max_delay)
         if partner_ca:
             os.environ["FOOTPRINT_SERVER_PARTNER_CA"] = os.path.abspath(partner_ca)
         if secret_key_file:  # the workers read the key from the file

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
+from ._cli_events import events
 from ._cli_ledger import ledger
 from ._cli_options import PREFOLDED_OPT, pact_options
 from ._cli_pull import pull
@@ -1152,6 +1153,7 @@ pact.add_command(pull)
 main.add_command(ledger)
 main.add_command(serve)
 main.add_command(clients)
+main.add_command(events)
 main.add_command(publish)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,9 +20,19 @@ def self_signed_cert(folder: Path) -> tuple[Path, Path]:
     return self_signed_certificate(folder)
 
 
-def running(app: Any, cert: tuple[Path, Path] | None = None) -> AbstractContextManager[str]:
-    """Serve ``app`` on 127.0.0.1 at a free port (HTTPS with ``cert``) in a thread; yield its base URL."""
-    return serve_in_thread(app, certfile=cert[0] if cert else None, keyfile=cert[1] if cert else None)
+def running(app: Any, cert: tuple[Path, Path] | None = None, port: int = 0) -> AbstractContextManager[str]:
+    """Serve ``app`` on 127.0.0.1 at ``port`` (a free one by default; HTTPS with ``cert``) in a thread; yield
+    its base URL."""
+    return serve_in_thread(app, certfile=cert[0] if cert else None, keyfile=cert[1] if cert else None, port=port)
+
+
+def free_port() -> int:
+    """A loopback port free now (for a server that starts later at a known address)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def tls_client(base: str, cert: Path) -> httpx.Client:

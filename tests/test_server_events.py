@@ -10,6 +10,7 @@ first, after the authentication flow against that host.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from server_support import postgres_schema, running, self_signed_cert, tls_clien
 import footprint as fp
 from footprint.server import Store, create_app, offer_products, request_footprints
 from footprint.server._auth import hash_secret
-from footprint.server._events import Outbox
+from footprint.server._outbox import Outbox
 from footprint.server._sealed import SecretBox, new_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,7 @@ def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         seller = _client(requester, "seller")
         pf = _valve_footprint()
         owner.publish(pf, "sgv-5-10k", ["buyer"], None)
-        outbox = Outbox(verify=str(cert[0]), delays=(0.05, 0.05))
+        outbox = Outbox(verify=str(cert[0]), first_delay=0.05, max_delay=0.05, horizon=5, poll=0.1)
         with (
             running(create_app(owner_db, outbox=outbox, box=BOX), cert) as owner_url,
             running(create_app(requester_db, outbox=outbox, box=BOX), cert) as requester_url,
@@ -98,7 +99,7 @@ def _settled(store: Store, event_id: str, seconds: float = 30) -> list[Any]:
     deadline = time.monotonic() + seconds
     while True:
         out = [e for e in store.events(direction="out") if e.document.get("data", {}).get("requestEventId") == event_id]
-        if out and all(e.state not in ("sending", "retrying") for e in out):
+        if out and all(e.state not in ("queued", "retrying") for e in out):
             return out
         assert time.monotonic() < deadline, f"no answer to {event_id}"
         time.sleep(0.1)
@@ -181,9 +182,10 @@ def test_published_event_is_recorded(pair: SimpleNamespace) -> None:
     assert (got.peer, got.state, got.document["data"]["pfIds"]) == ("buyer", "received", [pair.pf["id"]])
 
 
-def test_an_unreachable_requester_is_retried_then_failed(tmp_path: Path) -> None:
-    """When the requester's host does not answer, sending is tried once and after each delay (2 delays: 3
-    attempts), then recorded as failed with the reason."""
+def test_an_unreachable_requester_is_retried_with_backoff_then_abandoned(tmp_path: Path) -> None:
+    """When the requester's host does not answer, the answer is tried at once, then after waits that double
+    from 0.1 s up to 0.2 s, each attempt recorded, until the next would fall after the 1 s horizon: then it is
+    recorded as failed with the reason, and nothing more is tried."""
     cert = self_signed_cert(tmp_path)
     db = str(tmp_path / "owner.db")
     store = Store(db, box=BOX)
@@ -191,15 +193,25 @@ def test_an_unreachable_requester_is_retried_then_failed(tmp_path: Path) -> None
     store.publish(_valve_footprint(), "sgv-5-10k", ["buyer"], None)
     store.link_partner("buyer", "https://127.0.0.1:9", "id", "secret")  # port 9 (discard): nothing listens
     pair = SimpleNamespace(owner_url="", cert=cert, buyer=buyer)
-    with running(create_app(db, outbox=Outbox(verify=str(cert[0]), delays=(0.05, 0.05)), box=BOX), cert) as url:
+    outbox = Outbox(verify=str(cert[0]), first_delay=0.1, max_delay=0.2, horizon=1.0, poll=0.05)
+    with running(create_app(db, outbox=outbox, box=BOX), cert) as url:
         pair.owner_url = url
         event = {"specversion": "1.0", "id": "r-9", "source": "https://127.0.0.1:9/3/events", "type": CREATED,
                  "data": {"productId": [VALVE_ID]}}  # fmt: skip
         assert _post_event(pair, event).status_code == 200
         (out,) = _settled(store, "r-9")
+    tries = store.attempts(out.seq)
+    assert list(store.outbox()) == [out.seq]  # kept, abandoned, for `footprint events retry`
+    assert store.next_due() is None
     store.close()
-    assert (out.state, out.attempts) == ("failed", 3)
+    assert out.state == "failed"
+    assert "abandoned after" in out.detail
     assert "127.0.0.1:9" in out.detail
+    assert out.attempts == len(tries) >= 3
+    assert {t.outcome for t in tries} == {"error"}
+    for n, (before, after) in enumerate(itertools.pairwise(tries), start=1):
+        assert after.at - before.at >= outbox.delay(n) - 0.01  # 0.1, 0.2, 0.2, ... s (capped doubling)
+    assert tries[-1].at - tries[0].at <= outbox.horizon
 
 
 def test_a_product_offered_on_request_is_computed_then_sent(pair: SimpleNamespace, tmp_path: Path) -> None:
@@ -217,7 +229,7 @@ def test_a_product_offered_on_request_is_computed_then_sent(pair: SimpleNamespac
     )  # fmt: skip
     assert ids == [offered]
     assert store.counts()["server_footprints"] == 0
-    outbox = Outbox(verify=str(pair.cert[0]), delays=(0.05,))
+    outbox = Outbox(verify=str(pair.cert[0]), first_delay=0.05, max_delay=0.05, horizon=5, poll=0.1)
     with running(create_app(db, outbox=outbox, box=BOX), pair.cert) as url:
         store.link_partner("buyer", pair.requester_url, *pair.seller)
         report = request_footprints(url, *buyer, db=pair.requester_db, source=pair.requester_url,

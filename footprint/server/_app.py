@@ -13,9 +13,9 @@ from . import _routes_auth, _routes_calc, _routes_catalogue, _routes_ledger, _ro
 from ._answers import DEFAULT_KEPT_ANSWERS, Answers
 from ._bodies import CalcBodies
 from ._deps import known_query
-from ._events import Outbox
 from ._http import AccessLog, BodyLimit, install_error_handlers
 from ._openapi import document_errors
+from ._outbox import Courier, Outbox
 from ._sealed import SecretBox
 from ._store import Store
 
@@ -40,7 +40,8 @@ def create_app(
     """The footprint service on the database ``db_url`` (an SQLite file path or URL, or a PostgreSQL URL).
 
     ``library`` replaces the bundled factor library for the calculation API; ``outbox`` says how events are
-    sent to partners' hosts (their certificates' check, the delays between attempts); ``box`` holds the key
+    sent to partners' hosts (their certificates' check, the backoff and horizon of retries; a courier thread
+    delivers them while the application runs); ``box`` holds the key
     that seals partners' credentials (default: ``FOOTPRINT_SECRET_KEY`` or ``FOOTPRINT_SECRET_KEY_FILE``;
     credentials stored in clear by an older version are sealed at start). The service's tables are created
     when absent; the token key comes from ``FOOTPRINT_SERVER_SECRET`` or is kept in the database.
@@ -51,9 +52,13 @@ def create_app(
     if store.has_box():
         store.seal_partners()
 
+    courier = Courier(store, outbox or Outbox())
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        courier.start()  # what an earlier process left in the outbox goes first
         yield
+        courier.stop()
         store.close()
 
     app = FastAPI(
@@ -68,7 +73,8 @@ def create_app(
     app.state.token_ttl = token_ttl
     app.state.library = library
     app.state.answers = Answers(kept_answers)
-    app.state.outbox = outbox or Outbox()
+    app.state.outbox = courier.outbox
+    app.state.courier = courier
     install_error_handlers(app)
     document_errors(app)
     app.include_router(_routes_auth.router)

@@ -8,7 +8,8 @@
   in the event's ``source`` (PACT v3 rest-api, "Asynchronous request and retrieval of Product Footprints"),
   after checking it against the host linked to the requesting client (``footprint clients link``), and the
   service authenticates there with the credentials that host issued (the specification's authentication
-  flow). Sending is retried with growing delays; every attempt is recorded.
+  flow). The answer is stored in the outbox before it is sent, retried with exponential backoff for up to
+  72 hours, across restarts; every attempt is recorded (:mod:`footprint.server._outbox`).
 - A ``RequestFulfilledEvent`` answering a request this service sent stores its footprints, validated, as
   supplier footprints (:mod:`footprint.pact._pulled`); a ``RequestRejectedEvent`` is recorded for the
   requester to read. Events answering nothing this service asked are recorded and left alone.
@@ -21,30 +22,19 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from .._errors import FootprintError
-from ..pact._client import PactClient, Verify
 from ..pact._pulled import store_pulled
 from ._criteria import LISTS, bad, filters
 from ._offers import compute_offer
+from ._outbox import Outbox
 from ._store import Store
 
-__all__ = [
-    "EVENT_TYPES",
-    "MAX_ANSWER",
-    "Outbox",
-    "answer",
-    "check_event",
-    "criteria",
-    "deliver",
-    "event_kind",
-    "receive",
-]
+__all__ = ["EVENT_TYPES", "MAX_ANSWER", "answer", "check_event", "criteria", "event_kind", "receive"]
 
 log = logging.getLogger("footprint.server.events")
 
@@ -116,15 +106,6 @@ def criteria(data: dict[str, Any]) -> dict[str, list[str]]:
     return out
 
 
-@dataclass(frozen=True)
-class Outbox:
-    """How answers are sent: the certificate check for partners' hosts, the delays between attempts."""
-
-    verify: Verify = True
-    delays: Sequence[float] = (1.0, 2.0, 4.0, 8.0)
-    timeout: float = 30.0
-
-
 def receive(store: Store, caller: str, event: dict[str, Any]) -> int:
     """Record an event ``caller`` sent, acting on answers to this service's own requests; its record's number.
     A RequestCreatedEvent is only recorded here: :func:`answer` runs after the 200 has gone back."""
@@ -152,9 +133,11 @@ def _store_answer(store: Store, seq: int, event: dict[str, Any]) -> None:
     store.update_event(seq, "stored", json.dumps(counts))
 
 
-def answer(store: Store, outbox: Outbox, caller: str, event: dict[str, Any], own_source: str) -> None:
+def answer(store: Store, outbox: Outbox, caller: str, event: dict[str, Any], own_source: str,
+           wake: Callable[[], None] | None = None) -> None:  # fmt: skip
     """Answer a RequestCreatedEvent from ``caller``: the footprints shared with it that match, or a rejection,
-    sent to its host. Never raises: what happened is recorded on the events."""
+    put in the outbox for its host (:mod:`footprint.server._outbox` delivers it; ``wake`` tells the courier
+    at once). Never raises: what happened is recorded on the events."""
     request_id = str(event["id"])
     partner = store.partner(caller)
     if partner is None or not _same_host(str(event["source"]), partner.host):
@@ -180,31 +163,9 @@ def answer(store: Store, outbox: Outbox, caller: str, event: dict[str, Any], own
         kind = "RequestRejectedEvent"
     reply = {"type": f"{_PREFIX}{kind}{_SUFFIX}", "specversion": "1.0", "id": str(uuid.uuid4()), "source": own_source,
              "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "data": data}  # fmt: skip
-    seq = store.record_event("out", reply, partner.host, "sending")
-    deliver(store, outbox, seq, reply, partner.host, partner.client_id, partner.client_secret)
-
-
-def deliver(store: Store, outbox: Outbox, seq: int, event: dict[str, Any], host: str, client_id: str,
-            client_secret: str) -> bool:  # fmt: skip
-    """Send ``event`` to ``host``'s Action Events, retrying after each of ``outbox.delays``; record the
-    outcome on event ``seq``. Whether it was accepted."""
-    attempts = 0
-    error = ""
-    for delay in (0.0, *outbox.delays):
-        time.sleep(delay)
-        attempts += 1
-        try:
-            with PactClient(host, client_id, client_secret, verify=outbox.verify, timeout=outbox.timeout) as peer:
-                peer.send_event(event)
-        except FootprintError as e:
-            error = str(e)[:2000]
-            store.update_event(seq, "retrying", error, attempts)
-            continue
-        store.update_event(seq, "sent", f"accepted by {host}", attempts)
-        return True
-    store.update_event(seq, "failed", error, attempts)
-    log.warning("event %s to %s failed after %d attempts: %s", event.get("id"), host, attempts, error)
-    return False
+    store.enqueue(reply, caller, partner.host, time.time() + outbox.horizon)  # stored before any attempt
+    if wake is not None:
+        wake()
 
 
 def _same_host(source: str, host: str) -> bool:

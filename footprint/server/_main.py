@@ -10,7 +10,7 @@ import sys
 from fastapi import FastAPI
 
 from ._app import DEFAULT_MAX_BODY, create_app
-from ._events import Outbox
+from ._outbox import SPEC_HORIZON, Outbox
 
 __all__ = ["app"]
 
@@ -28,5 +28,9 @@ def app() -> FastAPI:
     return create_app(
         os.environ.get("FOOTPRINT_SERVER_DB", "ledger.db"),
         max_body_bytes=int(os.environ.get("FOOTPRINT_SERVER_MAX_BODY", DEFAULT_MAX_BODY)),
-        outbox=Outbox(verify=os.environ.get("FOOTPRINT_SERVER_PARTNER_CA") or True),
+        outbox=Outbox(
+            verify=os.environ.get("FOOTPRINT_SERVER_PARTNER_CA") or True,
+            horizon=float(os.environ.get("FOOTPRINT_SERVER_EVENT_HORIZON") or SPEC_HORIZON),
+            max_delay=float(os.environ.get("FOOTPRINT_SERVER_EVENT_MAX_DELAY") or 3600),
+        ),
     )

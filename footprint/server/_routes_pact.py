@@ -146,5 +146,5 @@ async def events(request: Request, caller: EventsCaller, store: StoreDep, later:
     await run_in_threadpool(receive, store, caller.name, event)
     if event_kind(event) == "RequestCreatedEvent":
         own = f"{str(request.base_url).rstrip('/')}/3/events"
-        later.add_task(answer, store, request.app.state.outbox, caller.name, event, own)
+        later.add_task(answer, store, request.app.state.outbox, caller.name, event, own, request.app.state.courier.wake)
     return Response(status_code=200)

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import secrets
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from .._ledger_schema import engine_url
 from ._errors import ServerError
 from ._sealed import SecretBox, missing_key, sealed
 
-__all__ = ["ClientRow", "EventRow", "PartnerRow", "ServerError", "Store"]
+__all__ = ["AttemptRow", "ClientRow", "EventRow", "OutboxRow", "PartnerRow", "ServerError", "Store"]
 
 _meta = sa.MetaData()
 
@@ -107,6 +108,34 @@ events = sa.Table(
     sa.Index("server_events_request", "request_event_id"),
 )
 
+#: Events waiting to be delivered (the outbox): one row per outgoing answer, written with its event before the
+#: first attempt, removed once the partner accepted it, kept as ``abandoned`` when its horizon ended (for
+#: ``footprint events retry``, which knows then whose credentials to use). Times are seconds since the epoch:
+#: ``due`` the next attempt, ``give_up`` the end of the retry horizon, ``claimed_until`` the lease of the
+#: worker sending it now (so that several workers never send one event twice at once).
+outbox = sa.Table(
+    "server_outbox",
+    _meta,
+    sa.Column("event_seq", sa.Integer, sa.ForeignKey("server_events.seq"), primary_key=True, autoincrement=False),
+    sa.Column("partner", sa.String(64), nullable=False),
+    sa.Column("due", sa.Double, nullable=False),
+    sa.Column("give_up", sa.Double, nullable=False),
+    sa.Column("claimed_until", sa.Double, nullable=True),
+    sa.Column("abandoned", sa.Boolean, nullable=False, default=False),
+    sa.Index("server_outbox_due", "abandoned", "due"),
+)
+
+#: Every attempt to deliver an event: when, and what came of it (``accepted`` or ``error`` with the reason).
+attempts = sa.Table(
+    "server_event_attempts",
+    _meta,
+    sa.Column("event_seq", sa.Integer, sa.ForeignKey("server_events.seq"), primary_key=True, autoincrement=False),
+    sa.Column("attempt", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("at", sa.Double, nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+)
+
 #: Products the service computes and publishes when a client it names asks for them by event: their PACT
 #: product ids, the clients, and the arguments of ``publish_products`` (JSON).
 offers = sa.Table(
@@ -146,6 +175,28 @@ class EventRow:
     detail: str
     attempts: int
     document: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """An event waiting in the outbox: for which partner, its next attempt and the end of its horizon
+    (seconds since the epoch), and the event as recorded."""
+
+    event: EventRow
+    partner: str
+    due: float
+    give_up: float
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    """One attempt to deliver an event: its number, when (seconds since the epoch), and its outcome."""
+
+    event_seq: int
+    attempt: int
+    at: float
+    outcome: str
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -340,7 +391,13 @@ class Store:
             conn.execute(events.update().where(events.c.seq == seq).values(**values))
 
     def events(
-        self, *, direction: str | None = None, event_id: str | None = None, request_event_id: str | None = None
+        self,
+        *,
+        direction: str | None = None,
+        event_id: str | None = None,
+        request_event_id: str | None = None,
+        seqs: Sequence[int] | None = None,
+        states: Sequence[str] | None = None,
     ) -> list[EventRow]:
         """The events recorded, oldest first, those matching every condition given."""
         q = sa.select(events).order_by(events.c.seq)
@@ -350,23 +407,111 @@ class Store:
             q = q.where(events.c.event_id == event_id)
         if request_event_id is not None:
             q = q.where(events.c.request_event_id == request_event_id)
+        if seqs is not None:
+            q = q.where(events.c.seq.in_(list(seqs)))
+        if states is not None:
+            q = q.where(events.c.state.in_(list(states)))
+        with self._tx() as conn:
+            return [_event_row(r) for r in conn.execute(q)]
+
+    # -- the outbox ---------------------------------------------------------------------------------------
+
+    def enqueue(self, event: dict[str, Any], partner: str, host: str, give_up: float) -> int:
+        """Record ``event`` to send to ``partner`` (at ``host``) and put it in the outbox, due now, in one
+        transaction: it is stored before any attempt. Its sequence number."""
+        now = now_utc()
+        with self._tx() as conn:
+            key: Any = conn.execute(
+                events.insert().values(
+                    direction="out", event_id=str(event["id"])[:200], type=str(event["type"])[:200], peer=host,
+                    request_event_id=None, state="queued", detail="", attempts=0, created=now, updated=now,
+                    document=json.dumps(event, ensure_ascii=False),
+                )
+            ).inserted_primary_key  # fmt: skip
+            seq = int(key[0])
+            conn.execute(outbox.insert().values(event_seq=seq, partner=partner, due=time.time(), give_up=give_up,
+                                                abandoned=False))  # fmt: skip
+        return seq
+
+    def requeue(self, seq: int, give_up: float) -> None:
+        """Put event ``seq`` back in the outbox, due now, with a new horizon (``footprint events retry``)."""
+        with self._tx() as conn:
+            found = conn.execute(
+                outbox.update().where(outbox.c.event_seq == seq)
+                .values(due=time.time(), give_up=give_up, abandoned=False, claimed_until=None)
+            ).rowcount  # fmt: skip
+            if found != 1:
+                raise ServerError(f"event {seq} was never in the outbox: only answers sent to partners are retried")
+            conn.execute(events.update().where(events.c.seq == seq).values(state="queued", updated=now_utc()))
+
+    def claim(self, now: float, lease: float, limit: int = 20, seqs: Sequence[int] | None = None) -> list[OutboxRow]:
+        """Claim the outbox rows due at ``now`` that no one else holds (each held for ``lease`` seconds), oldest
+        due first: only this caller sends them until it reports back or the lease ends."""
+        free = sa.or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now)
+        q = (
+            sa.select(outbox)
+            .where(outbox.c.abandoned.is_(False), outbox.c.due <= now, free)
+            .order_by(outbox.c.due)
+            .limit(limit)
+        )
+        if seqs is not None:
+            q = q.where(outbox.c.event_seq.in_(list(seqs)))
+        claimed = []
         with self._tx() as conn:
             rows = list(conn.execute(q))
-        return [
-            EventRow(
-                r.seq,
-                r.direction,
-                r.event_id,
-                r.type,
-                r.peer,
-                r.request_event_id,
-                r.state,
-                r.detail,
-                r.attempts,
-                json.loads(r.document),
+        for r in rows:
+            with self._tx() as conn:
+                got = conn.execute(
+                    outbox.update().where(outbox.c.event_seq == r.event_seq, free).values(claimed_until=now + lease)
+                ).rowcount
+            if got == 1:
+                claimed.append(r)
+        found = {e.seq: e for e in self.events(seqs=[r.event_seq for r in claimed])} if claimed else {}
+        return [OutboxRow(found[r.event_seq], r.partner, r.due, r.give_up) for r in claimed if r.event_seq in found]
+
+    def next_due(self) -> float | None:
+        """When the next outbox row can be sent (seconds since the epoch): its due time, or the end of the lease
+        of a worker sending it; None when the outbox is empty."""
+        held = sa.func.coalesce(outbox.c.claimed_until, 0.0)
+        two = sa.func.max if self.url.get_backend_name() == "sqlite" else sa.func.greatest  # of two values
+        ready: Any = two(outbox.c.due, held)
+        with self._tx() as conn:
+            due = conn.execute(sa.select(sa.func.min(ready)).where(outbox.c.abandoned.is_(False))).scalar()
+        return None if due is None else float(due)
+
+    def attempted(self, seq: int, attempt: int, outcome: str, detail: str, *, due: float | None) -> None:
+        """Record attempt number ``attempt`` of event ``seq``; then the event waits for ``due`` (seconds since
+        the epoch) in the outbox, or, with ``due`` None, is done: ``sent`` (out of the outbox) when accepted,
+        else ``failed`` (kept in the outbox as abandoned)."""
+        state = "sent" if outcome == "accepted" else "retrying" if due is not None else "failed"
+        with self._tx() as conn:
+            conn.execute(attempts.insert().values(event_seq=seq, attempt=attempt, at=time.time(), outcome=outcome,
+                                                  detail=detail[:2000]))  # fmt: skip
+            conn.execute(events.update().where(events.c.seq == seq)
+                         .values(state=state, detail=detail[:2000], attempts=attempt, updated=now_utc()))  # fmt: skip
+            if state == "sent":
+                conn.execute(outbox.delete().where(outbox.c.event_seq == seq))
+            elif due is None:
+                conn.execute(
+                    outbox.update().where(outbox.c.event_seq == seq).values(abandoned=True, claimed_until=None)
+                )
+            else:
+                conn.execute(outbox.update().where(outbox.c.event_seq == seq).values(due=due, claimed_until=None))
+
+    def attempts(self, seq: int) -> list[AttemptRow]:
+        """Every attempt to deliver event ``seq``, in order."""
+        with self._tx() as conn:
+            rows = list(
+                conn.execute(sa.select(attempts).where(attempts.c.event_seq == seq).order_by(attempts.c.attempt))
             )
-            for r in rows
-        ]
+        return [AttemptRow(r.event_seq, r.attempt, float(r.at), r.outcome, r.detail) for r in rows]
+
+    def outbox(self) -> dict[int, OutboxRow]:
+        """The events in the outbox (waiting, or abandoned: their event ``failed``), by sequence number."""
+        with self._tx() as conn:
+            rows = list(conn.execute(sa.select(outbox)))
+        found = {e.seq: e for e in self.events(seqs=[r.event_seq for r in rows])} if rows else {}
+        return {r.event_seq: OutboxRow(found[r.event_seq], r.partner, r.due, r.give_up) for r in rows}
 
     def add_offer(self, product_ids: Sequence[str], client_names: Sequence[str], arguments: dict[str, Any]) -> None:
         """Record products to compute on request for ``client_names`` (see :mod:`footprint.server._offers`)."""
@@ -481,6 +626,11 @@ class Store:
                 t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0)
                 for t in _meta.sorted_tables
             }
+
+
+def _event_row(r: Any) -> EventRow:
+    return EventRow(r.seq, r.direction, r.event_id, r.type, r.peer, r.request_event_id, r.state, r.detail,
+                    r.attempts, json.loads(r.document))  # fmt: skip
 
 
 def has_key(kind: str, values: Sequence[str]) -> Any:

@@ -1,0 +1,128 @@
+"""Delivering events that survive: answers to partners go through an outbox in the service's database.
+
+An answer (``RequestFulfilledEvent`` or ``RequestRejectedEvent``) is stored with its outbox row before the
+first attempt (:meth:`Store.enqueue`). A courier thread in every worker process claims the rows that are
+due (a lease in the database, so two workers never send one event at once), sends each to the partner's
+linked host with the credentials it issued, and records every attempt. A refused or unreachable host is
+tried again after a delay that doubles from ``first_delay`` up to ``max_delay``, until the ``horizon`` ends:
+PACT v3 asks the data owner to retry with exponential backoff and to abandon after 72 hours
+(RequestFulfilledEvent and PublishedEvent, "If the data recipient cannot be reached..."), the default here.
+What is in the outbox when the service stops is sent by the next one to start on the database;
+``footprint events retry`` puts an abandoned event back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .._errors import FootprintError
+from ..pact._client import PactClient, Verify
+from ._store import OutboxRow, Store
+
+__all__ = ["Courier", "Outbox", "deliver_due"]
+
+log = logging.getLogger("footprint.server.events")
+
+#: 72 hours: how long PACT v3 says to keep retrying an event a data recipient does not accept.
+SPEC_HORIZON = 72 * 3600.0
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """How events are sent to partners' hosts: the certificate check, the backoff (``first_delay`` doubling
+    after each failed attempt, at most ``max_delay``), how long to keep trying (``horizon``, from the moment
+    the event was stored), the timeout of one request and how often the courier looks for due events."""
+
+    verify: Verify = True
+    first_delay: float = 1.0
+    max_delay: float = 3600.0
+    horizon: float = SPEC_HORIZON
+    timeout: float = 30.0
+    poll: float = 5.0
+
+    def __post_init__(self) -> None:
+        for name in ("first_delay", "max_delay", "horizon", "timeout", "poll"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"Outbox.{name} must be a positive number of seconds, not {getattr(self, name)!r}")
+
+    def delay(self, attempts: int) -> float:
+        """The wait after ``attempts`` failed attempts: ``first_delay`` doubled each time, capped."""
+        return float(min(self.first_delay * 2.0 ** min(attempts - 1, 60), self.max_delay))
+
+    @property
+    def lease(self) -> float:
+        """How long a worker holds an event it is sending: time for discovery, token and post to time out."""
+        return 4 * self.timeout
+
+
+def deliver_due(store: Store, outbox: Outbox, seqs: Sequence[int] | None = None) -> list[tuple[int, str]]:
+    """Send the outbox's events that are due now (only ``seqs`` when given), each once; record each attempt.
+    The state of each event afterwards (``sent``, ``retrying`` or ``failed``), by sequence number."""
+    done = []
+    for row in store.claim(time.time(), outbox.lease, seqs=seqs):
+        done.append((row.event.seq, _attempt(store, outbox, row)))
+    return done
+
+
+def _attempt(store: Store, outbox: Outbox, row: OutboxRow) -> str:
+    attempt = row.event.attempts + 1
+    try:
+        partner = store.partner(row.partner)
+        if partner is None:
+            raise FootprintError(f"no host is linked to client {row.partner!r} any more")
+        with PactClient(partner.host, partner.client_id, partner.client_secret, verify=outbox.verify,
+                        timeout=outbox.timeout) as peer:  # fmt: skip
+            peer.send_event(row.event.document)
+    except FootprintError as e:
+        due = time.time() + outbox.delay(attempt)
+        if due > row.give_up:
+            detail = f"abandoned after {attempt} attempts, the last: {e}"
+            store.attempted(row.event.seq, attempt, "error", detail, due=None)
+            log.warning("event %s to %s: %s", row.event.event_id, row.event.peer, detail)
+            return "failed"
+        store.attempted(row.event.seq, attempt, "error", str(e), due=due)
+        return "retrying"
+    store.attempted(row.event.seq, attempt, "accepted", f"accepted by {partner.host}", due=None)
+    return "sent"
+
+
+class Courier:
+    """The thread of one worker process that delivers what is due in the outbox: it looks every
+    ``outbox.poll`` seconds, at the next due time when sooner, and at once when :meth:`wake` is called."""
+
+    def __init__(self, store: Store, outbox: Outbox) -> None:
+        self.store, self.outbox = store, outbox
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="footprint-courier", daemon=True)
+
+    def start(self) -> None:
+        """Start delivering (what an earlier process left in the outbox first)."""
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Look at the outbox now (an event was just stored)."""
+        self._wake.set()
+
+    def stop(self, wait: float = 10.0) -> None:
+        """Stop after the attempt under way (its outcome recorded); what is left stays in the outbox."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=wait)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                deliver_due(self.store, self.outbox)
+                due = self.store.next_due()
+            except Exception:  # the database unreachable for a moment: said in the log, tried again
+                log.exception("the outbox could not be read; trying again")
+                due = None
+            pause = self.outbox.poll if due is None else min(self.outbox.poll, max(due - time.time(), 0.0))
+            self._wake.wait(pause)

@@ -1,0 +1,163 @@
+"""Answers to partners survive: the outbox in the service's database, on SQLite and PostgreSQL, with real
+servers on loopback (uvicorn, HTTPS, httpx). The owner answers a request while the requester's host is down;
+the answer is stored before the first attempt, retried with backoff (short delays here: 0.2 s doubling to
+0.4 s), still waiting when the owner stops, and delivered by the owner started again once the requester's
+host is up. ``footprint events list|retry`` show and resend what was abandoned."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from server_support import free_port, postgres_schema, running, self_signed_cert, tls_client
+
+import footprint as fp
+from footprint.cli import main
+from footprint.server import Store, create_app
+from footprint.server._auth import hash_secret
+from footprint.server._outbox import Outbox
+from footprint.server._sealed import SecretBox, new_key
+
+ROOT = Path(__file__).resolve().parent.parent
+VALVE_ID = "urn:pact:valve-maker.example:supplier-id:sgv-5-10k"
+CREATED = "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3"
+KEY = new_key()
+BOX = SecretBox(KEY)
+
+
+def _until(what: Callable[[], Any], seconds: float = 30) -> Any:
+    """``what()`` once it is truthy, polling every 0.05 s; the test fails after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not (got := what()):
+        assert time.monotonic() < deadline, "not reached in time"
+        time.sleep(0.05)
+    return got
+
+
+def _client(store: Store, name: str) -> tuple[str, str]:
+    secret = f"secret-of-{name}-0123456789"
+    return store.add_client(name, hash_secret(secret), ["footprint:list", "footprint:read", "footprint:events"]), secret
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SimpleNamespace]:
+    """An owner sharing the valve's footprint with ``buyer``, linked to the requester's host at a port where
+    nothing listens yet; the requester's database, holding the request it sent (as request_footprints
+    records it)."""
+    pg = request.param == "postgresql"
+    with (
+        postgres_schema() if pg else nullcontext(str(tmp_path / "owner.db")) as owner_db,
+        postgres_schema() if pg else nullcontext(str(tmp_path / "requester.db")) as requester_db,
+    ):
+        owner, requester = Store(owner_db, box=BOX), Store(requester_db, box=BOX)
+        valve = fp.load_product(ROOT / "examples" / "subsea_gate_valve.yaml")
+        pf = fp.to_pact(fp.calculate(valve), company_name="Valve maker AS", company_ids=["valve-maker"],
+                        company_domain="valve-maker.example", reference_period=valve.reference_period,
+                        geography="NO", fossil_carbon_content=6.1)  # fmt: skip
+        buyer = _client(owner, "buyer")
+        owner.publish(pf, "sgv-5-10k", ["buyer"], None)
+        port = free_port()
+        requester_url = f"https://127.0.0.1:{port}"
+        owner.link_partner("buyer", requester_url, *_client(requester, "seller"))
+        request_event = {"specversion": "1.0", "id": str(uuid.uuid4()), "source": f"{requester_url}/3/events",
+                         "type": CREATED, "data": {"productId": [VALVE_ID]}}  # fmt: skip
+        requester.record_event("out", request_event, "https://owner.example", "sent")
+        yield SimpleNamespace(owner=owner, requester=requester, owner_db=owner_db, requester_db=requester_db,
+                              buyer=buyer, port=port, pf=pf, request=request_event,
+                              cert=self_signed_cert(tmp_path))  # fmt: skip
+        owner.close()
+        requester.close()
+
+
+def _ask(w: SimpleNamespace, owner_url: str) -> None:
+    """The buyer posts its request to the owner's Action Events: accepted at once (200)."""
+    with tls_client(owner_url, w.cert[0]) as c:
+        token = c.post("/auth/token", data={"grant_type": "client_credentials"}, auth=w.buyer).json()["access_token"]
+        r = c.post("/3/events", json=w.request,
+                   headers={"Authorization": f"Bearer {token}", "Content-Type": "application/cloudevents+json"})  # fmt: skip
+    assert r.status_code == 200
+
+
+def _answer(w: SimpleNamespace) -> Any:
+    out = [e for e in w.owner.events(direction="out") if e.type.endswith("RequestFulfilledEvent.3")]
+    return out[0] if out else None
+
+
+def test_an_answer_waits_for_a_host_that_comes_up_later_across_a_restart(world: SimpleNamespace) -> None:
+    """Requester down: the answer is in the outbox, each failed attempt recorded, waits doubling (0.2, 0.4,
+    0.4 s: capped). The owner stops with it still waiting; the requester's host comes up; the owner started
+    again on the same database delivers it (one more attempt, accepted), and the requester stores the valve's
+    footprint as the answer to its request."""
+    w = world
+    outbox = Outbox(verify=str(w.cert[0]), first_delay=0.2, max_delay=0.4, horizon=120, poll=0.1)
+    with running(create_app(w.owner_db, outbox=outbox, box=BOX), w.cert) as owner_url:
+        _ask(w, owner_url)
+        answer = _until(lambda: (a := _answer(w)) and a.attempts >= 3 and a)
+    answer = _answer(w)
+    failed = w.owner.attempts(answer.seq)
+    assert answer.state == "retrying"
+    assert answer.seq in w.owner.outbox()
+    assert [t.outcome for t in failed] == ["error"] * len(failed)
+    assert all(f"127.0.0.1:{w.port}" in t.detail for t in failed)
+    gaps = [b.at - a.at for a, b in itertools.pairwise(failed)]
+    assert all(g >= outbox.delay(n) - 0.01 for n, g in enumerate(gaps, start=1))  # 0.2, 0.4, 0.4 ... s
+    with (
+        running(create_app(w.requester_db, box=BOX), w.cert, port=w.port),
+        running(create_app(w.owner_db, outbox=outbox, box=BOX), w.cert),
+    ):
+        _until(lambda: _answer(w).state == "sent")
+        stored = _until(lambda: [e for e in w.requester.events(direction="in") if e.state == "stored"])
+    tries = w.owner.attempts(answer.seq)
+    assert [t.outcome for t in tries] == ["error"] * len(failed) + ["accepted"]
+    assert w.owner.outbox() == {}
+    assert stored[0].request_event_id == w.request["id"]
+    (got,) = fp.pulled_footprints(w.requester_db)
+    assert (got.id, got.via, got.document["pcf"]) == (w.pf["id"], "event", w.pf["pcf"])
+
+
+def _cli(*args: str) -> Any:
+    return CliRunner(env={"FOOTPRINT_SECRET_KEY": KEY}).invoke(main, list(args))
+
+
+def test_events_list_and_retry_resend_an_abandoned_answer(world: SimpleNamespace) -> None:
+    """With a 0.5 s horizon and the requester down, the answer is abandoned (failed); ``events list`` shows it;
+    once the requester's host is up, ``events retry SEQ`` sends it (state sent, one more attempt) and the
+    requester stores the footprint. Retrying an unknown event, a received one, or one already sent exits 1
+    naming it; neither or both of SEQ and --failed is a usage error."""
+    w = world
+    outbox = Outbox(verify=str(w.cert[0]), first_delay=0.1, max_delay=0.1, horizon=0.5, poll=0.05)
+    with running(create_app(w.owner_db, outbox=outbox, box=BOX), w.cert) as owner_url:
+        _ask(w, owner_url)
+        answer = _until(lambda: (a := _answer(w)) and a.state == "failed" and a)
+    r = _cli("events", "list", "--db", w.owner_db, "--state", "failed", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    (listed,) = json.loads(r.stdout)
+    assert (listed["seq"], listed["type"], listed["attempts"]) == (answer.seq, "RequestFulfilledEvent", answer.attempts)
+    assert "abandoned after" in listed["detail"]
+    received = w.owner.events(direction="in")[0].seq
+    for bad, named in (("999999", "no event 999999"), (str(received), f"event {received}")):
+        r = _cli("events", "retry", bad, "--db", w.owner_db)
+        assert r.exit_code == 1
+        assert named in r.stderr
+    assert _cli("events", "retry", "--db", w.owner_db).exit_code == 2
+    assert _cli("events", "retry", str(answer.seq), "--failed", "--db", w.owner_db).exit_code == 2
+    with running(create_app(w.requester_db, box=BOX), w.cert, port=w.port):
+        r = _cli("events", "retry", str(answer.seq), "--db", w.owner_db, "--partner-ca", str(w.cert[0]))
+        assert r.exit_code == 0, r.stderr
+        assert json.loads(r.stdout)[0]["state"] == "sent"
+        _until(lambda: [e for e in w.requester.events(direction="in") if e.state == "stored"])
+    assert w.owner.attempts(answer.seq)[-1].outcome == "accepted"
+    assert _answer(w).attempts == answer.attempts + 1
+    r = _cli("events", "retry", str(answer.seq), "--db", w.owner_db)
+    assert r.exit_code == 1
+    assert "not an answer in the outbox" in r.stderr
+    assert [p.id for p in fp.pulled_footprints(w.requester_db)] == [w.pf["id"]]
