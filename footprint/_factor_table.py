@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from ._energy_basis import is_energy
 from ._factor_rows import FactorRows
 from ._factors import _ID, _PREFOLD_SETS, BOUNDARIES, CATEGORIES, EmissionFactor, Uncertainty
-from ._substances import substance_column, substances
+from ._substances import BESIDE_CO2E, substance_column, substances
 from ._units import parse_unit
 
 if TYPE_CHECKING:
@@ -96,9 +96,12 @@ def _checked(df: pd.DataFrame) -> dict[str, Any] | None:
             out["gases"][g] = x
         elif col in df.columns:
             return None
-    has_gas = np.zeros(n, dtype=bool)
-    for x in out["gases"].values():
+    has_gas = np.zeros(n, dtype=bool)  # any substance: a row of per-gas values needs one
+    has_folded_gas = np.zeros(n, dtype=bool)  # one a pre-folded kg_CO2e may not stand beside
+    for g, x in out["gases"].items():
         has_gas |= ~np.isnan(x)
+        if g not in BESIDE_CO2E:
+            has_folded_gas |= ~np.isnan(x)
     co2e = np.full(n, np.nan) if get["kg_CO2e"] is None else _numbers(get["kg_CO2e"])
     gwp = get["gwp_set"] if get["gwp_set"] is not None else None
     if co2e is None:
@@ -106,7 +109,7 @@ def _checked(df: pd.DataFrame) -> dict[str, Any] | None:
     folded = ~np.isnan(co2e)
     set_ok = np.zeros(n, dtype=bool) if gwp is None else gwp.isin(_PREFOLD_SETS).to_numpy()
     set_empty = np.ones(n, dtype=bool) if gwp is None else (gwp == "").to_numpy()
-    if not np.all(np.where(folded, set_ok & ~has_gas, set_empty & has_gas)):
+    if not np.all(np.where(folded, set_ok & ~has_folded_gas, set_empty & has_gas)):
         return None
     out["co2e"], out["gwp_set"] = co2e, gwp
     if "primary_data_share" in df.columns:
