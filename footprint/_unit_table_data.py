@@ -1140,4 +1140,12 @@ BRIDGES: dict[tuple[str, str, str | None, str | None], tuple[float, tuple[str, .
     ("mt", "TJ", "0.8425 kg/L", "43.0 MJ/kg"): (0.043000000000000003, ("net_calorific_value=43.0 MJ/kg",)),
     ("t", "TJ", "0.8425 kg/L", "43.0 MJ/kg"): (0.043000000000000003, ("net_calorific_value=43.0 MJ/kg",)),
     ("tonne", "TJ", "0.8425 kg/L", "43.0 MJ/kg"): (0.043000000000000003, ("net_calorific_value=43.0 MJ/kg",)),
+    ("MT", "m3", "1 kg/L", None): (1.0000000000000002, ("density=1 kg/L",)),
+    ("g", "m3", "1 kg/L", None): (1.0000000000000002e-06, ("density=1 kg/L",)),
+    ("kg", "m3", "1 kg/L", None): (0.0010000000000000002, ("density=1 kg/L",)),
+    ("lb", "m3", "1 kg/L", None): (0.00045359237000000015, ("density=1 kg/L",)),
+    ("mg", "m3", "1 kg/L", None): (1.0000000000000003e-09, ("density=1 kg/L",)),
+    ("mt", "m3", "1 kg/L", None): (1.0000000000000002, ("density=1 kg/L",)),
+    ("t", "m3", "1 kg/L", None): (1.0000000000000002, ("density=1 kg/L",)),
+    ("tonne", "m3", "1 kg/L", None): (1.0000000000000002, ("density=1 kg/L",)),
 }

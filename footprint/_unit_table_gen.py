@@ -3,10 +3,10 @@ factors and the usual spellings, so that a command that meets only those never i
 
     python -m footprint._unit_table_gen      # rewrites footprint/_unit_table_data.py
 
-Run it after changing ``units.txt``, the unit rules of ``_units`` or a unit, density or net calorific value
-of a bundled factor; tests/test_unit_table.py rebuilds the table with pint and fails while the file
-differs. Every value is pint's own result (never derived here), so a conversion through the table is the
-same float pint gives.
+Run it after changing ``units.txt`` or the unit rules of ``_units`` (tests/test_unit_table.py rebuilds the
+table with pint and fails while an entry differs), and after adding bundled factors with other units,
+densities or net calorific values (until then those go to pint). Every value is pint's own result (never
+derived here), so a conversion through the table is the same float pint gives.
 """
 
 from __future__ import annotations
