@@ -13,7 +13,8 @@
 - A ``RequestFulfilledEvent`` answering a request this service sent stores its footprints, validated, as
   supplier footprints (:mod:`footprint.pact._pulled`); a ``RequestRejectedEvent`` is recorded for the
   requester to read. Events answering nothing this service asked are recorded and left alone.
-- A ``PublishedEvent`` is recorded.
+- A ``PublishedEvent`` from a linked partner has the footprints it names pulled from the partner's host
+  (:mod:`footprint.server._published`); from another client it is recorded and ignored.
 """
 
 from __future__ import annotations
@@ -34,7 +35,17 @@ from ._offers import compute_offer
 from ._outbox import Outbox
 from ._store import Store
 
-__all__ = ["EVENT_TYPES", "MAX_ANSWER", "answer", "check_event", "criteria", "event_kind", "receive"]
+__all__ = [
+    "EVENT_TYPES",
+    "MAX_ANSWER",
+    "MAX_PUBLISHED",
+    "answer",
+    "check_event",
+    "criteria",
+    "event_kind",
+    "receive",
+    "same_host",
+]
 
 log = logging.getLogger("footprint.server.events")
 
@@ -45,6 +56,8 @@ EVENT_TYPES = frozenset(f"{_PREFIX}{k}{_SUFFIX}" for k in _KINDS)
 _CRITERIA = {"productid", "companyid", "geography", "classification", "validon", "validafter", "validbefore", "status"}
 #: The most footprints one RequestFulfilledEvent carries.
 MAX_ANSWER = 100
+#: The most footprint ids one PublishedEvent may name (each is fetched from the partner's host).
+MAX_PUBLISHED = 100
 
 
 def event_kind(event: dict[str, Any]) -> str:
@@ -77,6 +90,23 @@ def check_event(event: Any) -> None:
     for field in need:
         if field not in data:
             raise bad(f"a {kind} carries data.{field}")
+    if kind == "PublishedEvent":
+        _check_pf_ids(data["pfIds"])
+
+
+def _check_pf_ids(ids: Any) -> None:
+    """400 unless ``ids`` is a list of at most MAX_PUBLISHED footprint ids, each a UUID (PACT v3
+    PublishedEvent.data.pfIds: ``format: uuid``; an id is put in the path of GetFootprint on the sender's host)."""
+    if not isinstance(ids, list) or len(ids) > MAX_PUBLISHED:
+        raise bad(f"data.pfIds must be a list of at most {MAX_PUBLISHED} footprint ids")
+    for n, pf_id in enumerate(ids):
+        try:
+            if not isinstance(pf_id, str) or len(pf_id) != 36:
+                raise ValueError
+            uuid.UUID(pf_id)
+        except ValueError:
+            raise bad(f"data.pfIds[{n}] must be a footprint id (a UUID such as "
+                      "7b1e4c9a-52a0-4a43-8f8b-0a0e1a2b3c4d)") from None  # fmt: skip
 
 
 def criteria(data: dict[str, Any]) -> dict[str, list[str]]:
@@ -140,7 +170,7 @@ def answer(store: Store, outbox: Outbox, caller: str, event: dict[str, Any], own
     at once). Never raises: what happened is recorded on the events."""
     request_id = str(event["id"])
     partner = store.partner(caller)
-    if partner is None or not _same_host(str(event["source"]), partner.host):
+    if partner is None or not same_host(str(event["source"]), partner.host):
         why = "no host linked to this client" if partner is None else f"source is not the linked host {partner.host}"
         store.record_event("out", {"id": "", "type": "", "data": {"requestEventId": request_id}}, caller,
                            "undeliverable", f"answer to {request_id} not sent: {why}")  # fmt: skip
@@ -168,7 +198,7 @@ def answer(store: Store, outbox: Outbox, caller: str, event: dict[str, Any], own
         wake()
 
 
-def _same_host(source: str, host: str) -> bool:
+def same_host(source: str, host: str) -> bool:
     """Whether an event's ``source`` (a URI reference, ``//host/path`` or ``https://host/path``) names the
     linked ``host`` (same host name and port; scheme-relative sources count as HTTPS)."""
     src = urlsplit(source if "://" in source else "https:" + source if source.startswith("//") else "")

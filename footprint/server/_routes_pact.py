@@ -17,6 +17,7 @@ from ._deps import EventsCaller, ListCaller, ReadCaller, StoreDep
 from ._events import answer, check_event, event_kind, receive
 from ._http import ApiError
 from ._openapi import EVENT_BODY, FootprintList, FootprintOne
+from ._published import pull_published
 
 __all__ = ["MAX_PAGE", "router"]
 
@@ -134,7 +135,8 @@ async def events(request: Request, caller: EventsCaller, store: StoreDep, later:
     """Accept a PACT event (CloudEvents 1.0, structured mode): checked, recorded and answered 200 with an empty
     body. A RequestCreatedEvent is answered afterwards with a RequestFulfilledEvent (the matching footprints
     shared with the caller) or a RequestRejectedEvent, sent to the caller's own host; a RequestFulfilledEvent
-    answering this service's request stores its footprints as supplier footprints."""
+    answering this service's request stores its footprints as supplier footprints; a PublishedEvent from a
+    partner linked to its host has the footprints it names pulled from there."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in ("application/cloudevents+json", "application/json"):
         raise ApiError(415, "BadRequest", "events are sent as application/cloudevents+json")
@@ -143,7 +145,9 @@ async def events(request: Request, caller: EventsCaller, store: StoreDep, later:
     except (ValueError, UnicodeDecodeError):
         raise bad("the body is not valid JSON") from None
     check_event(event)
-    await run_in_threadpool(receive, store, caller.name, event)
+    seq = await run_in_threadpool(receive, store, caller.name, event)
+    if event_kind(event) == "PublishedEvent":
+        later.add_task(pull_published, store, request.app.state.outbox, caller.name, event, seq)
     if event_kind(event) == "RequestCreatedEvent":
         own = f"{str(request.base_url).rstrip('/')}/3/events"
         later.add_task(answer, store, request.app.state.outbox, caller.name, event, own, request.app.state.courier.wake)
