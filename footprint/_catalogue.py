@@ -236,26 +236,9 @@ class ExplodedCatalogue:
     @cached_property
     def by_key_factor(self) -> _KeyFactor:
         """The rows summed per ((product, module), factor), grouped by (product, module): a sparse matrix
-        whose product with kg CO2e per factor unit gives every product's modules (made on first use, so
-        that each recalculation is a matrix-vector product)."""
-        n_f = len(self.catalogue.library)
-        key = self.row_key.astype(np.int64) * n_f + self.row_factor
-        uniq, inv = np.unique(key, return_inverse=True)
-        qty = np.bincount(inv.ravel(), weights=self.row_qty, minlength=len(uniq)).astype(np.float64)
-        seg_key = uniq // n_f
-        starts = np.flatnonzero(np.r_[True, seg_key[1:] != seg_key[:-1]]) if len(uniq) else np.zeros(0, np.intp)
-        finite = bool(np.isfinite(self.row_qty).all())
-        key = seg_key[starts].astype(np.intp)
-        n_p, n_m = self.catalogue.n_products, len(MODULES)
-        return _KeyFactor(
-            key=key,
-            cell=(key % n_m) * n_p + key // n_m,
-            starts=starts.astype(np.intp),
-            factor=(uniq % n_f).astype(np.intp),
-            qty=qty,
-            max_qty=float(np.abs(self.row_qty).max(initial=0.0)) if finite else np.inf,
-            modules_used=np.asarray(np.bincount(self.row_module, minlength=len(MODULES)) > 0, dtype=bool),
-        )
+        whose product with kg CO2e per factor unit gives every product's modules (so that each
+        recalculation is a matrix-vector product; made by :func:`explode_catalogue`)."""
+        return _key_factor(self, np.zeros(1, dtype=np.intp))
 
 
 @dataclass(frozen=True)
@@ -981,24 +964,39 @@ def _prepare(products: TableSource, bom: TableSource, activities: TableSource, l
 
 
 def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
-    """Every product's activities with their cumulative quantities: one vectorised step per BOM level."""
-    ex = explode(cat.bom, np.arange(cat.n_products, dtype=np.intp), cat.root, np.ones(cat.n_products), merge=False)
-    # activities are sorted by item (prepare_catalogue did it): each exploded node's are a contiguous run
-    rep, act = gather_runs(cat.act_offsets, ex.node)
-    row_product = ex.group[rep]
-    row_factor = cat.act_factor[act]
-    row_module = cat.act_module[act]
-    row_qty = ex.count[rep] * cat.act_qty[act]
+    """Every product's activities with their cumulative quantities: one vectorised step per BOM level, a
+    block of products at a time (so that the intermediate arrays of the whole catalogue never exist at once;
+    each product's rows come in the same order as from one explosion of every product)."""
+    csr = cat.bom.csr()
+    cols: dict[str, list[Any]] = {"product": [], "factor": [], "module": [], "qty": []}
+    for start in range(0, cat.n_products, _EXPLODE_BLOCK):
+        k = min(_EXPLODE_BLOCK, cat.n_products - start)
+        ex = explode(cat.bom, np.arange(k, dtype=np.intp), cat.root[start : start + k], np.ones(k), merge=False,
+                     csr=csr)  # fmt: skip
+        # activities are sorted by item (prepare_catalogue did it): each exploded node's are a contiguous run
+        rep, act = gather_runs(cat.act_offsets, ex.node)
+        cols["product"].append(ex.group[rep] + start)
+        cols["factor"].append(cat.act_factor[act])
+        cols["module"].append(cat.act_module[act])
+        cols["qty"].append(ex.count[rep] * cat.act_qty[act])
+    del csr
+    bounds = np.cumsum([0, *(len(p) for p in cols["qty"][:-1])], dtype=np.intp)  # where each block's rows start
+    rows = {name: _concatenate(parts, np.float64 if name == "qty" else np.intp) for name, parts in cols.items()}
+    row_product, row_factor, row_module, row_qty = rows["product"], rows["factor"], rows["module"], rows["qty"]
     # factors in use, and each row's position among them: a count and a gather, no sort
     used = np.flatnonzero(np.bincount(row_factor, minlength=len(cat.library)))
     position = np.zeros(len(cat.library), dtype=np.intp)
     position[used] = np.arange(len(used))
-    in_total = row_module != _D
     n_p, n_u = cat.n_products, len(used)
-    key = row_product[in_total] * n_u + position[row_factor[in_total]]
-    qty_pf = np.bincount(key, weights=row_qty[in_total], minlength=n_p * n_u).reshape(n_p, n_u).astype(np.float64)
+    qty_pf = np.zeros((n_p, n_u))
+    for i, (a, b) in enumerate(zip(bounds.tolist(), [*bounds[1:].tolist(), len(row_qty)], strict=True)):
+        start, stop = i * _EXPLODE_BLOCK, min((i + 1) * _EXPLODE_BLOCK, n_p)
+        in_total = row_module[a:b] != _D
+        key = (row_product[a:b][in_total] - start) * n_u + position[row_factor[a:b][in_total]]
+        block = np.bincount(key, weights=row_qty[a:b][in_total], minlength=(stop - start) * n_u)
+        qty_pf[start:stop] = block.reshape(stop - start, n_u)
     _log.debug("exploded %d product(s) into %d row(s) using %d factor(s)", cat.n_products, len(row_qty), len(used))
-    return ExplodedCatalogue(
+    out = ExplodedCatalogue(
         catalogue=cat,
         row_product=row_product,
         row_factor=row_factor,
@@ -1008,6 +1006,52 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
         used=used,
         qty_by_product_factor=qty_pf,
     )
+    out.__dict__["by_key_factor"] = _key_factor(out, bounds)  # made here, block by block: its peak is small
+    return out
+
+
+_EXPLODE_BLOCK = 1024  # products exploded at once
+
+
+def _key_factor(ex: ExplodedCatalogue, bounds: npt.NDArray[np.intp]) -> _KeyFactor:
+    """:attr:`ExplodedCatalogue.by_key_factor` from the rows, one block of rows at a time (``bounds``: where
+    each block starts; blocks hold whole products, so no (product, module) key spans two)."""
+    n_f, n_p, n_m = len(ex.catalogue.library), ex.catalogue.n_products, len(MODULES)
+    parts: dict[str, list[Any]] = {"seg": [], "starts": [], "factor": [], "qty": []}
+    done = 0
+    for a, b in zip(bounds.tolist(), [*bounds[1:].tolist(), len(ex.row_qty)], strict=True):
+        key = ex.row_key[a:b].astype(np.int64) * n_f + ex.row_factor[a:b]
+        uniq, inv = np.unique(key, return_inverse=True)
+        seg_key = uniq // n_f
+        starts = np.flatnonzero(np.r_[True, seg_key[1:] != seg_key[:-1]]) if len(uniq) else np.zeros(0, np.intp)
+        parts["seg"].append(seg_key[starts])
+        parts["starts"].append(starts + done)
+        parts["factor"].append(uniq % n_f)
+        parts["qty"].append(np.bincount(inv.ravel(), weights=ex.row_qty[a:b], minlength=len(uniq)))
+        done += len(uniq)
+    key = _concatenate(parts["seg"], np.intp)
+    finite = bool(np.isfinite(ex.row_qty).all())
+    return _KeyFactor(
+        key=key,
+        cell=(key % n_m) * n_p + key // n_m,
+        starts=_concatenate(parts["starts"], np.intp),
+        factor=_concatenate(parts["factor"], np.intp),
+        qty=_concatenate(parts["qty"], np.float64),
+        max_qty=float(np.abs(ex.row_qty).max(initial=0.0)) if finite else np.inf,
+        modules_used=np.asarray(np.bincount(ex.row_module, minlength=n_m) > 0, dtype=bool),
+    )
+
+
+def _concatenate(parts: list[Any], dtype: Any) -> Any:
+    """One array of ``parts``, each part released as soon as it is copied (the peak is the whole array and
+    one part, not the parts twice)."""
+    out = np.empty(sum(len(p) for p in parts), dtype=dtype)
+    at = 0
+    while parts:
+        part = parts.pop(0)
+        out[at : at + len(part)] = part
+        at += len(part)
+    return out
 
 
 def _factor_map(cat: Catalogue, library: FactorLibrary) -> npt.NDArray[np.intp] | None:

@@ -110,6 +110,7 @@ def explode(
     seed_count: FloatArray,
     max_depth: int | None = None,
     merge: bool = True,
+    csr: tuple[IntArray, IntArray, FloatArray] | None = None,
 ) -> Exploded:
     """Cumulative quantities of all nodes under each seed, summed over every path.
 
@@ -119,10 +120,12 @@ def explode(
     leaves go straight to the output. With ``merge`` the output has one row per distinct (group, node);
     without, a leaf reached along several paths may come in several rows (their counts add up).
 
+    ``csr``: ``bom.csr()`` when the caller already has it (exploding a block of seeds at a time).
+
     Raises ``ValueError`` if the graph has a cycle reachable from a seed (validate first with
     :func:`topological_levels` for a readable error).
     """
-    offsets, children, qty = bom.csr()
+    offsets, children, qty = bom.csr() if csr is None else csr
     degree = np.diff(offsets)
     limit = bom.n_nodes + 1 if max_depth is None else max_depth
     frontier = _aggregate(seed_group, seed_node, seed_count, bom.n_nodes)
