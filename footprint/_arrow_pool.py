@@ -1,12 +1,14 @@
-"""Arrow memory while a catalogue is prepared: the system allocator, which gives freed buffers back at once.
+"""Arrow memory for a large transient: the system allocator, which gives freed buffers back at once.
 
-Arrow's default pool (mimalloc or jemalloc) keeps freed buffers for reuse. Preparing a large catalogue reads
-and hashes column after column, each freed before the next, so what the pool keeps stacks up: about 50 MB of
-the load peak at a million BOM lines. :func:`lean_arrow_memory` makes the system allocator Arrow's default
-for the duration of a block and restores the previous one after, with a count so that blocks running at the
-same time in several threads restore it once, when the last one ends. Buffers keep the pool they came from,
-so arrays made inside the block stay valid after it. Nothing changes when pyarrow is not installed, or when
-``ARROW_DEFAULT_MEMORY_POOL`` names the pool the user wants.
+Arrow's default pool (mimalloc or jemalloc) keeps freed buffers for reuse. Hashing a million-line catalogue's
+item ids builds a hash table of tens of MB that is freed at once; kept by the pool, it stays in the peak of
+everything that follows. :func:`lean_arrow_memory` makes the system allocator Arrow's default for the
+duration of a block and restores the previous one after, with a count so that blocks running at the same
+time in several threads restore it once, when the last one ends. Buffers keep the pool they came from, so
+arrays made inside the block stay valid after it. It is kept to the hashing: the system allocator maps fresh
+pages for every buffer, which costs more CPU than the pool's reuse when a whole catalogue is read through it.
+Nothing changes when pyarrow is not installed, or when ``ARROW_DEFAULT_MEMORY_POOL`` names the pool the user
+wants.
 """
 
 from __future__ import annotations

@@ -594,7 +594,9 @@ def _encode_ids(columns: list[Any]) -> tuple[list[npt.NDArray[np.intp]], pd.Inde
     heads = [_run_heads(a) for a in arrays]
     parts = [a if h is None else a.take(pa.array(h)) for a, h in zip(arrays, heads, strict=True)]
     _release_arrow_memory()
-    enc = pc.dictionary_encode(pa.chunked_array([c for p in parts for c in p.chunks], type=pa.large_string()))
+    chunked = pa.chunked_array([c for p in parts for c in p.chunks], type=pa.large_string())
+    with lean_arrow_memory():  # the hash table's memory given back as soon as it is freed
+        enc = pc.dictionary_encode(chunked)
     del parts
     chunks = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in enc.chunks]
     dictionary = enc.chunks[-1].dictionary if enc.num_chunks else pa.array([], pa.large_string())
@@ -846,10 +848,7 @@ def prepare_catalogue(
     """
     expect_type(library, (FactorLibrary, type(None)), "library")
     lib = default_library() if library is None else library
-    if not any(isinstance(t, str | os.PathLike) for t in (products, bom, activities)):
-        return _prepare(products, bom, activities, lib)
-    with lean_arrow_memory():  # files are read and released column by column: give their memory back
-        return _prepare(products, bom, activities, lib)
+    return _prepare(products, bom, activities, lib)
 
 
 def _prepare(products: TableSource, bom: TableSource, activities: TableSource, lib: FactorLibrary) -> Catalogue:
