@@ -9,17 +9,22 @@ from ._app import create_app
 from ._auth import ALL_SCOPES
 from ._clients import add_client
 from ._offers import offer_products
+from ._outbox import Outbox
 from ._publish import publish_products
 from ._request import request_footprints
+from ._sealed import SecretBox, new_key
 from ._store import ServerError, Store
 from ._tls import self_signed_certificate, serve_in_thread
 
 __all__ = [
     "ALL_SCOPES",
+    "Outbox",
+    "SecretBox",
     "ServerError",
     "Store",
     "add_client",
     "create_app",
+    "new_key",
     "offer_products",
     "publish_products",
     "request_footprints",
