@@ -205,3 +205,23 @@ def test_fuzz_a_query_parameter_given_twice_is_refused(service: SimpleNamespace)
     assert (r.status_code, r.json()["code"]) == (400, "BadRequest")
     assert "'period' given 2 times" in r.json()["message"]
     assert service.client.get("/v1/ledger/rollup", params={"period": "2025"}, headers=service.auth).status_code == 200
+
+
+def test_fuzz_a_value_of_the_wrong_json_type_is_refused_not_coerced(service: SimpleNamespace) -> None:
+    """Found by the fuzzer: ``"gwp_values": {"x-schemathesis-additional": false}`` in a recorded result was
+    accepted (pydantic's lax mode read false as 0.0), though the document says a number. Bodies are now read
+    in strict mode, as JSON Schema reads them: that result, and a calculation with ``"quantity": "2"`` or
+    ``true``, are 400s naming the field, and nothing is recorded."""
+    result = json.loads(fp.calculate(fp.load_product(VALVE)).model_dump_json())
+    before = service.store.counts()
+    bad = {**result, "gwp_values": {"x-schemathesis-additional": False}}
+    r = service.client.post("/v1/ledger/record", json={"result": bad, "period": "2032"}, headers=service.auth)
+    assert (r.status_code, r.json()["code"]) == (400, "BadRequest"), r.text
+    assert [p["field"] for p in r.json()["problems"]] == ["body.result.gwp_values.x-schemathesis-additional"]
+    valve = fp.load_product(VALVE).model_dump(mode="json")
+    for quantity in ("2", True):
+        r = service.client.post("/v1/calculate", json={"product": valve, "quantity": quantity}, headers=service.auth)
+        assert (r.status_code, r.json()["code"]) == (400, "BadRequest"), r.text
+        assert [p["field"] for p in r.json()["problems"]] == ["body.quantity"]
+    assert service.client.post("/v1/calculate", json={"product": valve, "quantity": 2}, headers=service.auth).is_success
+    assert service.store.counts() == before

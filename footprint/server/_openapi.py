@@ -13,6 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict
 
 from ..pact._exchange import ProductFootprintV3
+from ._strict import BODY_MODELS
 
 __all__ = ["EVENT_BODY", "Error", "FootprintList", "FootprintOne", "OAuthError", "document_errors"]
 
@@ -133,6 +134,11 @@ def _document(schema: dict[str, Any]) -> dict[str, Any]:
         "description": "The client id and secret of `footprint clients add` (OAuth 2 client credentials)",
     }
     components = schema["components"].setdefault("schemas", {})
+    for name, model in sorted(BODY_MODELS.items()):  # bodies read by the routes themselves (strict JSON)
+        body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for sub, sub_schema in body.pop("$defs", {}).items():
+            components.setdefault(sub, sub_schema)
+        components.setdefault(name, body)
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
     error = Error.model_json_schema(ref_template="#/components/schemas/{model}")

@@ -7,7 +7,7 @@ answer is the library's :class:`~footprint.FootprintResult`, which carries ``inp
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,6 +24,7 @@ from .._result import FootprintResult
 from ._answers import Answers
 from ._deps import CalcCaller
 from ._http import ApiError
+from ._strict import body_document, strict_body
 
 __all__ = ["MAX_BATCH", "STALE_LIBRARY", "library_of", "router"]
 
@@ -34,12 +35,6 @@ MAX_BATCH = 50
 #: The 409 of a route whose request may name the factor library version it expects.
 STALE_LIBRARY: dict[int | str, dict[str, Any]] = {
     409: {"description": "BadRequest: the factor library version asked for is not the server's"}
-}
-_YAML = {
-    "requestBody": {"content": {"application/yaml": {"schema": {"$ref": "#/components/schemas/CalculateRequest"}}}}
-}
-_YAML_BATCH = {
-    "requestBody": {"content": {"application/yaml": {"schema": {"$ref": "#/components/schemas/BatchRequest"}}}}
 }
 
 
@@ -102,8 +97,15 @@ def _one(
         raise ApiError(400, "BadRequest", f"{where}: {e}") from None
 
 
-@router.post("/calculate", response_model=FootprintResult, responses=STALE_LIBRARY, openapi_extra=_YAML)
-async def calculate_product(body: CalculateRequest, request: Request, _caller: CalcCaller) -> Response:
+@router.post(
+    "/calculate",
+    response_model=FootprintResult,
+    responses=STALE_LIBRARY,
+    openapi_extra=body_document(CalculateRequest, yaml=True),
+)
+async def calculate_product(
+    body: Annotated[CalculateRequest, strict_body(CalculateRequest)], request: Request, _caller: CalcCaller
+) -> Response:
     """The lifecycle footprint of one product (``footprint.calculate``). The answer to a request identical to
     an earlier one (the same body, the same factor library) is the one already written."""
     raw = await request.body()  # as the route read it (a YAML body already turned into JSON)
@@ -123,8 +125,15 @@ def _answer(request: Request, body: CalculateRequest, raw: bytes) -> bytes:
     return answer
 
 
-@router.post("/calculate/batch", response_model=BatchResponse, responses=STALE_LIBRARY, openapi_extra=_YAML_BATCH)
-def calculate_batch(body: BatchRequest, request: Request, _caller: CalcCaller) -> BatchResponse:
+@router.post(
+    "/calculate/batch",
+    response_model=BatchResponse,
+    responses=STALE_LIBRARY,
+    openapi_extra=body_document(BatchRequest, yaml=True),
+)
+def calculate_batch(
+    body: Annotated[BatchRequest, strict_body(BatchRequest)], request: Request, _caller: CalcCaller
+) -> BatchResponse:
     """The footprints of several products, each on its own (``footprint.calculate`` per product)."""
     lib = library_of(request, body.factor_library_version)
     return BatchResponse(

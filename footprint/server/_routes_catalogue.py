@@ -25,6 +25,7 @@ from .._gwp import DEFAULT_GWP_SET, gwp_set
 from ._deps import CalcCaller
 from ._http import ApiError
 from ._routes_calc import STALE_LIBRARY, library_of
+from ._strict import body_document, strict_body
 
 __all__ = ["router"]
 
@@ -120,8 +121,11 @@ def _hidden(text: str, folder: Path) -> str:
     "/catalogue",
     response_model=CatalogueDocument,
     responses={400: {"description": "BadRequest: every problem with its table, row and column"}, **STALE_LIBRARY},
+    openapi_extra=body_document(CatalogueRequest),
 )
-def calculate_catalogue_route(body: CatalogueRequest, request: Request, _caller: CalcCaller) -> Response:
+def calculate_catalogue_route(
+    body: Annotated[CatalogueRequest, strict_body(CatalogueRequest)], request: Request, _caller: CalcCaller
+) -> Response:
     """Every product of a catalogue (``footprint.calculate_catalogue``), rolled up to families, suppliers and
     the cluster; the answer carries ``input_hash`` and ``factor_library_version``."""
     lib = library_of(request, body.factor_library_version)

@@ -5,7 +5,7 @@ service's own database; every route needs the ``footprint:ledger`` scope."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -15,6 +15,7 @@ from .._ledger import Ledger, Snapshot
 from .._result import FootprintResult
 from ._deps import LedgerCaller, StoreDep
 from ._http import ApiError
+from ._strict import body_document, strict_body
 
 __all__ = ["router"]
 
@@ -106,8 +107,10 @@ def _open(store: StoreDep) -> Ledger:
         raise ApiError(500, "InternalError", f"the ledger cannot be opened: {e}") from None
 
 
-@router.post("/record", response_model=SnapshotSummary, status_code=201)
-def record(body: RecordRequest, store: StoreDep, _caller: LedgerCaller) -> SnapshotSummary:
+@router.post("/record", response_model=SnapshotSummary, status_code=201, openapi_extra=body_document(RecordRequest))
+def record(
+    body: Annotated[RecordRequest, strict_body(RecordRequest)], store: StoreDep, _caller: LedgerCaller
+) -> SnapshotSummary:
     """Record a result for a period (``Ledger.record``): a new version of its product's footprint for that
     period, hash-chained to the one before; an unchanged result adds nothing and answers the latest."""
     with _open(store) as ledger:
