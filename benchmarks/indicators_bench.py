@@ -26,8 +26,6 @@ import json
 import os
 import platform
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import footprint as fp  # noqa: E402
 from benchmarks.portfolio import make_portfolio  # noqa: E402
+from benchmarks.timing import best_of  # noqa: E402
 
 RTOL = 1e-9
 EXTRA = {"NOx": 2e-3, "SO2": 5e-4, "NMVOC": 1e-4, "PM2_5": 3e-5, "PM10": 4e-5, "NH3": 1e-5, "CO": 6e-4,
@@ -53,16 +52,6 @@ def _library(base: fp.FactorLibrary) -> fp.FactorLibrary:
             f = f.model_copy(update={"gases": {**f.gases, **extra}})  # noqa: PLW2901
         out.append(f)
     return fp.FactorLibrary(out, name="synthetic with substances")
-
-
-def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
-    """Best wall and CPU time of ``repeat`` calls, and the last result."""
-    wall, cpu, out = float("inf"), float("inf"), None
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        out = fn()
-        wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
-    return wall, cpu, out
 
 
 def _reference(ex: fp.ExplodedCatalogue, chosen: tuple[fp.Indicator, ...]) -> np.ndarray:
@@ -120,12 +109,12 @@ def run(lines: int, repeat: int) -> dict[str, Any]:
         ex = fp.explode_catalogue(cat)
         return fp.calculate_catalogue(ex, gwp="AR6"), fp.catalogue_indicators(ex, "all")
 
-    gwp_s, gwp_cpu, res = _best(gwp, repeat)
-    all_s, all_cpu, (res_all, ind) = _best(every, repeat)
+    gwp_s, gwp_cpu, res = best_of(gwp, repeat)
+    all_s, all_cpu, (res_all, ind) = best_of(every, repeat)
     if not np.array_equal(res.by_product["total_kgco2e"].to_numpy(), res_all.by_product["total_kgco2e"].to_numpy()):
         raise AssertionError("the GWP totals of both paths differ")
     ex = fp.explode_catalogue(cat)
-    ind_s, ind_cpu, _ = _best(lambda: fp.catalogue_indicators(ex, "all"), repeat)
+    ind_s, ind_cpu, _ = best_of(lambda: fp.catalogue_indicators(ex, "all"), repeat)
     agreement = _agreement(ex, ind[0], chosen)
     return {
         "lines": len(cat.bom.edge_parent), "products": cat.n_products, "exploded_rows": len(ex.row_qty),

@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import footprint as fp  # noqa: E402
 from benchmarks.portfolio import make_portfolio  # noqa: E402
+from benchmarks.timing import best_of  # noqa: E402
 
 RTOL = 1e-9
 
@@ -89,26 +89,15 @@ def _agreement(pf: Any, cat: fp.Catalogue, res: fp.LeverResult, levers: list[fp.
     return worst
 
 
-def _best(fn: Any, repeat: int) -> tuple[float, float, Any]:
-    """Best wall time and best CPU time of ``repeat`` calls (the CPU time shows what a loaded machine's wall
-    time hides), and the last result."""
-    wall, cpu, out = float("inf"), float("inf"), None
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        out = fn()
-        wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
-    return wall, cpu, out
-
-
 def run(lines: int, scenarios: int, mc_levers: int, iterations: int, repeat: int, sample: int) -> dict[str, Any]:
     """Both measurements on one synthetic catalogue, with their agreement."""
     pf = make_portfolio(lines, seed=0)
     cat = fp.prepare_catalogue(pf.products, pf.bom, pf.activities, pf.library)
     levers = _levers(pf, cat, scenarios)
-    single_s, single_cpu, res = _best(lambda: fp.evaluate_catalogue_levers(cat, levers, iterations=1), repeat)
+    single_s, single_cpu, res = best_of(lambda: fp.evaluate_catalogue_levers(cat, levers, iterations=1), repeat)
     agreement = _agreement(pf, cat, res, levers, sample)
     mc = levers[:mc_levers]
-    mc_s, mc_cpu, mc_res = _best(lambda: fp.evaluate_catalogue_levers(cat, mc, iterations=iterations), repeat)
+    mc_s, mc_cpu, mc_res = best_of(lambda: fp.evaluate_catalogue_levers(cat, mc, iterations=iterations), repeat)
     for r in mc_res.rows:  # the same levers' exact savings, whatever the iterations; finite percentiles
         assert r["saving_kgco2e"] == next(x for x in res.rows if x["name"] == r["name"])["saving_kgco2e"]
         assert np.isfinite([r["saving_p5"], r["saving_p95"], r["p_saving_positive"]]).all()

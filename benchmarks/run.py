@@ -61,19 +61,12 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
-    """Best wall time and best CPU time of ``repeat`` calls, and the last result."""
-    wall, cpu, out = float("inf"), float("inf"), None
-    for _ in range(repeat):
-        t, c = time.perf_counter(), time.process_time()
-        out = fn()
-        wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
-    return wall, cpu, out
-
-
 def _timed(out: dict[str, Any], key: str, fn: Callable[[], Any], repeat: int) -> Any:
-    """Run :func:`_best`, store ``key`` (wall) and its ``_cpu`` twin, return the result."""
-    wall, cpu, res = _best(fn, repeat)
+    """Run :func:`benchmarks.timing.best_of`, store ``key`` (wall) and its ``_cpu`` twin, return the result."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.timing import best_of
+
+    wall, cpu, res = best_of(fn, repeat)
     out[key] = wall
     out[f"{key[:-2]}_cpu_s"] = cpu
     return res

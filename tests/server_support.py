@@ -5,6 +5,8 @@ their own, and clients."""
 from __future__ import annotations
 
 import ssl
+import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -43,3 +45,12 @@ def tls_client(base: str, cert: Path) -> httpx.Client:
 def postgres_schema() -> AbstractContextManager[str]:
     """The URL of a new PostgreSQL schema of its own (dropped afterwards); see conftest.postgres_schema."""
     return _postgres_schema("server_test")
+
+
+def wait_until(what: Callable[[], Any], seconds: float = 30) -> Any:
+    """``what()`` once it is truthy, polling every 0.05 s; the test fails after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not (got := what()):
+        assert time.monotonic() < deadline, "not reached in time"
+        time.sleep(0.05)
+    return got

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from server_support import free_port, postgres_schema, running, self_signed_cert, tls_client
+from server_support import free_port, postgres_schema, running, self_signed_cert, tls_client, wait_until
 
 import footprint as fp
 from footprint.cli import main
@@ -32,15 +31,6 @@ VALVE_ID = "urn:pact:valve-maker.example:supplier-id:sgv-5-10k"
 CREATED = "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3"
 KEY = new_key()
 BOX = SecretBox(KEY)
-
-
-def _until(what: Callable[[], Any], seconds: float = 30) -> Any:
-    """``what()`` once it is truthy, polling every 0.05 s; the test fails after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while not (got := what()):
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.05)
-    return got
 
 
 def _client(store: Store, name: str) -> tuple[str, str]:
@@ -101,7 +91,7 @@ def test_an_answer_waits_for_a_host_that_comes_up_later_across_a_restart(world: 
     outbox = Outbox(verify=str(w.cert[0]), first_delay=0.2, max_delay=0.4, horizon=120, poll=0.1)
     with running(create_app(w.owner_db, outbox=outbox, box=BOX), w.cert) as owner_url:
         _ask(w, owner_url)
-        answer = _until(lambda: (a := _answer(w)) and a.attempts >= 3 and a)
+        answer = wait_until(lambda: (a := _answer(w)) and a.attempts >= 3 and a)
     answer = _answer(w)
     failed = w.owner.attempts(answer.seq)
     assert answer.state == "retrying"
@@ -114,8 +104,8 @@ def test_an_answer_waits_for_a_host_that_comes_up_later_across_a_restart(world: 
         running(create_app(w.requester_db, box=BOX), w.cert, port=w.port),
         running(create_app(w.owner_db, outbox=outbox, box=BOX), w.cert),
     ):
-        _until(lambda: _answer(w).state == "sent")
-        stored = _until(lambda: [e for e in w.requester.events(direction="in") if e.state == "stored"])
+        wait_until(lambda: _answer(w).state == "sent")
+        stored = wait_until(lambda: [e for e in w.requester.events(direction="in") if e.state == "stored"])
     tries = w.owner.attempts(answer.seq)
     assert [t.outcome for t in tries] == ["error"] * len(failed) + ["accepted"]
     assert w.owner.outbox() == {}
@@ -137,7 +127,7 @@ def test_events_list_and_retry_resend_an_abandoned_answer(world: SimpleNamespace
     outbox = Outbox(verify=str(w.cert[0]), first_delay=0.1, max_delay=0.1, horizon=0.5, poll=0.05)
     with running(create_app(w.owner_db, outbox=outbox, box=BOX), w.cert) as owner_url:
         _ask(w, owner_url)
-        answer = _until(lambda: (a := _answer(w)) and a.state == "failed" and a)
+        answer = wait_until(lambda: (a := _answer(w)) and a.state == "failed" and a)
     r = _cli("events", "list", "--db", w.owner_db, "--state", "failed", "--format", "json")
     assert r.exit_code == 0, r.stderr
     (listed,) = json.loads(r.stdout)
@@ -154,7 +144,7 @@ def test_events_list_and_retry_resend_an_abandoned_answer(world: SimpleNamespace
         r = _cli("events", "retry", str(answer.seq), "--db", w.owner_db, "--partner-ca", str(w.cert[0]))
         assert r.exit_code == 0, r.stderr
         assert json.loads(r.stdout)[0]["state"] == "sent"
-        _until(lambda: [e for e in w.requester.events(direction="in") if e.state == "stored"])
+        wait_until(lambda: [e for e in w.requester.events(direction="in") if e.state == "stored"])
     assert w.owner.attempts(answer.seq)[-1].outcome == "accepted"
     assert _answer(w).attempts == answer.attempts + 1
     r = _cli("events", "retry", str(answer.seq), "--db", w.owner_db)

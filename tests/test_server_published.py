@@ -10,15 +10,14 @@ does. Events from other senders pull nothing.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from server_support import postgres_schema, running, self_signed_cert, tls_client
+from server_support import postgres_schema, running, self_signed_cert, tls_client, wait_until
 
 import footprint as fp
 from footprint.server import Store, create_app
@@ -35,14 +34,6 @@ SCOPES = ["footprint:list", "footprint:read", "footprint:events"]
 def _client(store: Store, name: str) -> tuple[str, str]:
     secret = f"secret-of-{name}-0123456789"
     return store.add_client(name, hash_secret(secret), SCOPES), secret
-
-
-def _until(what: Callable[[], Any], seconds: float = 30) -> Any:
-    deadline = time.monotonic() + seconds
-    while not (got := what()):
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.05)
-    return got
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -88,9 +79,9 @@ def _announce(h: SimpleNamespace, who: tuple[str, str] | None, event_id: str, pf
 
 
 def _settled(h: SimpleNamespace, event_id: str) -> Any:
-    return _until(lambda: [e for e in h.recipient.events(direction="in", event_id=event_id) if e.state != "received"])[
-        0
-    ]
+    return wait_until(
+        lambda: [e for e in h.recipient.events(direction="in", event_id=event_id) if e.state != "received"]
+    )[0]
 
 
 def test_a_published_event_from_a_linked_partner_pulls_its_footprints(hosts: SimpleNamespace) -> None:
