@@ -27,6 +27,25 @@ MIXES = {
     "electricity.grid.it.ember": (3.95, 118.59, 10.78, 0.0, 53.13, 22.22, 35.99, 17.23, 5.67),
     "electricity.grid.eu27.ember": (270.95, 432.11, 89.11, 649.55, 369.68, 491.21, 307.07, 156.85, 6.68),
     "electricity.grid.europe.ember": (530.36, 1101.32, 118.71, 945.56, 811.55, 596.68, 333.19, 200.06, 13.29),
+    # Read from owid/energy-data at commit e7897aed; "other renewables" of GB, BR and KR is 0: the file leaves
+    # other_renewable_exc_biofuel_electricity empty there and its other_renewable_electricity equals biofuel.
+    "electricity.grid.se.ember": (0.0, 0.11, 1.97, 50.67, 64.61, 40.45, 4.16, 10.18, 0.0),
+    "electricity.grid.gb.ember": (1.9, 86.3, 11.45, 40.59, 5.76, 83.28, 14.79, 40.09, 0.0),
+    "electricity.grid.nl.ember": (7.47, 44.29, 4.93, 3.57, 0.09, 33.48, 21.82, 6.68, 0.0),
+    "electricity.grid.es.ember": (2.58, 52.34, 10.41, 54.53, 34.41, 62.2, 58.29, 6.17, 0.01),
+    "electricity.grid.us.ember": (652.16, 1869.9, 30.47, 781.86, 237.04, 451.9, 303.75, 46.42, 17.52),
+    "electricity.grid.br.ember": (16.21, 48.76, 13.71, 15.78, 413.21, 108.49, 71.32, 58.24, 0.0),
+    "electricity.grid.kr.ember": (190.78, 178.35, 6.78, 188.75, 4.3, 3.36, 32.72, 20.34, 0.0),
+}
+# electricity_generation (TWh) of the rows above, as the file states it: each mix adds up to it.
+GENERATION = {
+    "electricity.grid.se.ember": 172.15,
+    "electricity.grid.gb.ember": 284.16,
+    "electricity.grid.nl.ember": 122.33,
+    "electricity.grid.es.ember": 280.94,
+    "electricity.grid.us.ember": 4391.02,
+    "electricity.grid.br.ember": 745.72,
+    "electricity.grid.kr.ember": 625.38,
 }
 # Efficiencies: coal and oil 44.2 %, gas 52.5 % (EU 2015/2402 Annex I, before 2016), nuclear 33 %, hydro, wind and
 # solar 100 %, biomass 33.0 % (S4), geothermal 10 % (physical energy content method).
@@ -64,14 +83,28 @@ def _product(activities: list[dict[str, object]]) -> fp.Product:
 
 
 def test_grid_electricity_counts_in_penrt_and_pert_and_other_grids_stay_not_covered() -> None:
-    """1,000 kWh of the Danish grid in A3: PENRT 847 MJ, PERT 4,682.7 MJ; 1,000 kWh of the Swedish grid, whose
-    mix was not derived, leaves its row not covered (never 0)."""
+    """1,000 kWh of the Danish grid in A3: PENRT 847 MJ, PERT 4,682.7 MJ; 1,000 kWh of NVE's delivered Norwegian
+    mix, which states no primary energy, leave its row not covered (never 0)."""
     acts = [{"factor": "electricity.grid.dk.ember", "quantity": "1000 kWh", "module": "A3"},
-            {"factor": "electricity.grid.se.ember", "quantity": "1000 kWh", "module": "A3"}]  # fmt: skip
+            {"factor": "electricity.grid.no.delivered.nve", "quantity": "1000 kWh", "module": "A3"}]  # fmt: skip
     res = fp.calculate(_product(acts), indicators="PENRT,PERT", prefolded="report")
     assert res.indicators["PENRT"].by_module["A3"] == pytest.approx(847.0, rel=1e-12)
     assert res.indicators["PERT"].by_module["A3"] == pytest.approx(4682.7, rel=1e-12)
-    assert res.indicators["PERT"].not_covered_factors == ["electricity.grid.se.ember"]
+    assert res.indicators["PERT"].not_covered_factors == ["electricity.grid.no.delivered.nve"]
+
+
+@pytest.mark.parametrize("factor_id", sorted(GENERATION))
+def test_grid_mix_adds_up_to_the_stated_generation(factor_id: str) -> None:
+    """Each mix read from owid-energy-data.csv adds up to its electricity_generation (Sweden: 0 + 0.11 + 1.97 +
+    50.67 + 64.61 + 40.45 + 4.16 + 10.18 + 0 = 172.15 TWh): no source was left out or read twice."""
+    assert math.fsum(MIXES[factor_id]) == pytest.approx(GENERATION[factor_id], abs=0.005)
+
+
+def test_swedish_grid_primary_energy_by_hand() -> None:
+    """Sweden 2024: PENRT 3.6 x (0.11/0.525 + 1.97/0.442 + 50.67/0.33) / 172.15 = 3.3085 MJ/kWh; PERT 3.6 x
+    (64.61 + 40.45 + 4.16 + 10.18/0.33) / 172.15 = 2.9291 MJ/kWh (owid-energy-data.csv, header efficiencies)."""
+    gases = fp.default_library().get("electricity.grid.se.ember").gases
+    assert (gases["PE_nonrenewable"], gases["PE_renewable"]) == (3.3085, 2.9291)
 
 
 def test_primary_energy_of_electricity_leaves_gwp_unchanged() -> None:
