@@ -27,8 +27,9 @@ MIXES = {
     "electricity.grid.it.ember": (3.95, 118.59, 10.78, 0.0, 53.13, 22.22, 35.99, 17.23, 5.67),
     "electricity.grid.eu27.ember": (270.95, 432.11, 89.11, 649.55, 369.68, 491.21, 307.07, 156.85, 6.68),
     "electricity.grid.europe.ember": (530.36, 1101.32, 118.71, 945.56, 811.55, 596.68, 333.19, 200.06, 13.29),
-    # Read from owid/energy-data at commit e7897aed; "other renewables" of GB, BR and KR is 0: the file leaves
-    # other_renewable_exc_biofuel_electricity empty there and its other_renewable_electricity equals biofuel.
+    # Read from owid/energy-data at commit e7897aed; "other renewables" of GB, BR, KR, CN, IN, JP and SG is 0: the
+    # file leaves other_renewable_exc_biofuel_electricity empty there and its other_renewable_electricity equals
+    # biofuel; Singapore's empty hydro and wind are 0 too (its renewables_electricity 2.94 = solar + bioenergy).
     "electricity.grid.se.ember": (0.0, 0.11, 1.97, 50.67, 64.61, 40.45, 4.16, 10.18, 0.0),
     "electricity.grid.gb.ember": (1.9, 86.3, 11.45, 40.59, 5.76, 83.28, 14.79, 40.09, 0.0),
     "electricity.grid.nl.ember": (7.47, 44.29, 4.93, 3.57, 0.09, 33.48, 21.82, 6.68, 0.0),
@@ -36,6 +37,11 @@ MIXES = {
     "electricity.grid.us.ember": (652.16, 1869.9, 30.47, 781.86, 237.04, 451.9, 303.75, 46.42, 17.52),
     "electricity.grid.br.ember": (16.21, 48.76, 13.71, 15.78, 413.21, 108.49, 71.32, 58.24, 0.0),
     "electricity.grid.kr.ember": (190.78, 178.35, 6.78, 188.75, 4.3, 3.36, 32.72, 20.34, 0.0),
+    "electricity.grid.pl.ember": (93.5, 20.46, 4.55, 0.0, 2.11, 25.89, 17.66, 7.95, 0.0),
+    "electricity.grid.cn.ember": (5827.6, 320.72, 88.88, 450.85, 1354.25, 997.04, 839.04, 208.5, 0.0),
+    "electricity.grid.in.ember": (1517.9, 56.44, 4.09, 54.7, 156.53, 81.54, 143.07, 22.25, 0.0),
+    "electricity.grid.jp.ember": (327.13, 346.24, 25.0, 84.91, 79.45, 11.54, 96.7, 45.42, 0.0),
+    "electricity.grid.sg.ember": (0.57, 54.93, 1.17, 0.0, 0.0, 0.0, 1.28, 1.66, 0.0),
 }
 # electricity_generation (TWh) of the rows above, as the file states it: each mix adds up to it.
 GENERATION = {
@@ -46,6 +52,11 @@ GENERATION = {
     "electricity.grid.us.ember": 4391.02,
     "electricity.grid.br.ember": 745.72,
     "electricity.grid.kr.ember": 625.38,
+    "electricity.grid.pl.ember": 172.12,
+    "electricity.grid.cn.ember": 10086.88,
+    "electricity.grid.in.ember": 2036.52,
+    "electricity.grid.jp.ember": 1016.39,
+    "electricity.grid.sg.ember": 59.61,
 }
 # Efficiencies: coal and oil 44.2 %, gas 52.5 % (EU 2015/2402 Annex I, before 2016), nuclear 33 %, hydro, wind and
 # solar 100 %, biomass 33.0 % (S4), geothermal 10 % (physical energy content method).
