@@ -35,9 +35,9 @@ _log = logging.getLogger("footprint")
 #: lists every footprint module reading the bundled files loads), and the data files they read.
 READER_MODULES = (
     "__init__.py", "_biogenic.py", "_energy_basis.py", "_engine.py", "_errors.py", "_factor_cache.py", "_factor_io.py",
-    "_factor_rows.py", "_factor_table.py", "_factors.py", "_gwp.py", "_limits.py", "_models.py", "_prefolded.py",
-    "_substances.py", "_tables.py", "_unit_table.py", "_unit_table_data.py", "_units.py", "factors/__init__.py",
-    "gwp.csv", "units.txt",
+    "_factor_rows.py", "_factor_table.py", "_factors.py", "_gwp.py", "_limits.py", "_matrix_file.py", "_models.py",
+    "_prefolded.py", "_substances.py", "_tables.py", "_unit_table.py", "_unit_table_data.py", "_units.py",
+    "factors/__init__.py", "gwp.csv", "units.txt",
 )  # fmt: skip
 
 

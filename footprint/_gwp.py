@@ -8,9 +8,6 @@ fossil methane value 30. Users load sets of their own from a file of the same la
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import GWPError, GWPFileError, Problem, expect_type
+from ._matrix_file import Rows, column_values, read_matrix
 
 __all__ = ["DEFAULT_GWP_SET", "GWPSet", "GWPSetName", "gases", "gwp_set", "gwp_sets", "load_gwp_set"]
 
@@ -82,27 +80,13 @@ class GWPSet:
             raise GWPError(f"GWP set {self.name} has no value for {', '.join(missing)}; add a row for each to its file")
 
 
-def _read_table(text: str, file: str) -> tuple[list[str], dict[str, dict[str, str]], list[tuple[int, list[str]]]]:
-    """Header set names, metadata rows and the gas rows (with their line numbers) of a GWP file."""
-    lines = text.splitlines()
-    start = 0
-    while start < len(lines) and (not lines[start].strip() or lines[start].lstrip().startswith("#")):
-        start += 1
-    if start == len(lines):
+def _read_table(text: str, file: str) -> tuple[list[str], dict[str, dict[str, str]], Rows]:
+    """Header set names, metadata rows (by set name) and the gas rows (with their line numbers) of a GWP file."""
+    table = read_matrix(text, lambda key: key in _META)
+    if table is None:
         raise GWPFileError([Problem("no header row", file=file, expected="a header 'gas,<set name>'")], what=file)
-    reader = csv.reader(io.StringIO("\n".join(lines[start:])))
-    header = [h.strip() for h in next(reader)]
-    meta: dict[str, dict[str, str]] = {}
-    rows: list[tuple[int, list[str]]] = []
-    for values in reader:
-        line = start + reader.line_num
-        if not any(v.strip() for v in values) or values[0].lstrip().startswith("#"):
-            continue
-        key = values[0].strip()
-        if key in _META:
-            meta[key] = {n: (values[i + 1].strip() if i + 1 < len(values) else "") for i, n in enumerate(header[1:])}
-        else:
-            rows.append((line, values))
+    header, cells, rows = table
+    meta = {key: {n: (v[i] if i < len(v) else "") for i, n in enumerate(header[1:])} for key, v in cells.items()}
     return header, meta, rows
 
 
@@ -119,35 +103,18 @@ def _parse(text: str, file: str, known_gases: tuple[str, ...] | None) -> dict[st
     for n in names:
         if not n or names.count(n) > 1:
             problems.append(Problem("set name empty or given twice", file=file, field=n or "(empty)", value=n))
-    values: dict[str, dict[str, float]] = {n: {} for n in names}
-    seen: set[str] = set()
-    for line, cells in rows:
-        gas = cells[0].strip()
-        if gas in seen:
-            problems.append(Problem("gas given twice", file=file, row=line, field="gas", value=gas))
-        seen.add(gas)
+
+    def gas_problems(line: int, gas: str, seen: set[str]) -> list[Problem]:
+        out = [Problem("gas given twice", file=file, row=line, field="gas", value=gas)] if gas in seen else []
         if known_gases is not None and gas not in known_gases:
-            problems.append(
+            out.append(
                 Problem("unknown gas", file=file, row=line, field="gas", value=gas, expected=", ".join(known_gases))
             )
-        if len(cells) != len(header):
-            problems.append(
-                Problem(f"row has {len(cells)} cells, the header {len(header)}", file=file, row=line, field=gas)
-            )
-            continue
-        for n, raw in zip(names, cells[1:], strict=True):
-            if not raw.strip():
-                continue
-            try:
-                x = float(raw)
-            except ValueError:
-                x = math.nan
-            if not math.isfinite(x):  # negative for a removal (CO2_biogenic_uptake: -1)
-                problems.append(
-                    Problem("not a GWP", file=file, row=line, field=n, value=raw, expected="a finite number")
-                )
-            else:
-                values[n][gas] = x
+        return out
+
+    columns, more = column_values(header, rows, file, gas_problems, "not a GWP")
+    problems += more
+    values = dict(zip(names, columns, strict=True))
     for n in names:
         if values[n].get("CO2") != 1.0:
             problems.append(

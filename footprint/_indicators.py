@@ -18,11 +18,8 @@ never as 0.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,6 +33,7 @@ import numpy.typing as npt
 
 from ._biogenic import GWP_INDICATORS
 from ._errors import IndicatorError, IndicatorFileError, Problem
+from ._matrix_file import Rows, column_values, read_matrix
 from ._substances import substances
 
 __all__ = [
@@ -135,25 +133,12 @@ def _product_indicators() -> tuple[Indicator, ...]:
     )  # fmt: skip
 
 
-def _read_table(text: str, file: str) -> tuple[list[str], dict[str, list[str]], list[tuple[int, list[str]]]]:
+def _read_table(text: str, file: str) -> tuple[list[str], dict[str, list[str]], Rows]:
     """Header, metadata rows and substance rows (with their line numbers) of an indicator file."""
-    lines = text.splitlines()
-    start = next((i for i, s in enumerate(lines) if s.strip() and not s.lstrip().startswith("#")), len(lines))
-    if start == len(lines):
+    table = read_matrix(text, lambda key: key.startswith("@"))
+    if table is None:
         raise IndicatorFileError([Problem("no header row", file=file, expected="'substance,<indicator id>,...'")])
-    reader = csv.reader(io.StringIO("\n".join(lines[start:])))
-    header = [h.strip() for h in next(reader)]
-    meta: dict[str, list[str]] = {}
-    rows: list[tuple[int, list[str]]] = []
-    for cells in reader:
-        if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
-            continue
-        key = cells[0].strip()
-        if key.startswith("@"):
-            meta[key] = [c.strip() for c in cells[1:]]
-        else:
-            rows.append((start + reader.line_num, cells))
-    return header, meta, rows
+    return table
 
 
 def _header_problems(header: list[str], meta: dict[str, list[str]], file: str) -> list[Problem]:
@@ -176,37 +161,17 @@ def _header_problems(header: list[str], meta: dict[str, list[str]], file: str) -
     return problems
 
 
-def _values(
-    header: list[str], rows: list[tuple[int, list[str]]], file: str
-) -> tuple[list[dict[str, float]], list[Problem]]:
+def _values(header: list[str], rows: Rows, file: str) -> tuple[list[dict[str, float]], list[Problem]]:
     """The characterisation factors of each column, and every problem of the substance rows."""
     known = substances()
-    out: list[dict[str, float]] = [{} for _ in header[1:]]
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for line, cells in rows:
-        sub = cells[0].strip()
-        if sub not in known or sub in seen:
-            problems.append(Problem("unknown substance or given twice", file=file, row=line, field="substance",
-                                    value=sub, expected=", ".join(known)))  # fmt: skip
-        seen.add(sub)
-        if len(cells) != len(header):
-            problems.append(Problem(f"row has {len(cells)} cells, the header {len(header)}", file=file, row=line,
-                                    field=sub))  # fmt: skip
-            continue
-        for k, raw in enumerate(cells[1:]):
-            if not raw.strip():
-                continue
-            try:
-                x = float(raw)
-            except ValueError:
-                x = math.nan
-            if not math.isfinite(x):
-                problems.append(Problem("not a characterisation factor", file=file, row=line, field=header[k + 1],
-                                        value=raw, expected="a finite number"))  # fmt: skip
-            else:
-                out[k][sub] = x
-    return out, problems
+
+    def substance_problems(line: int, sub: str, seen: set[str]) -> list[Problem]:
+        if sub in known and sub not in seen:
+            return []
+        return [Problem("unknown substance or given twice", file=file, row=line, field="substance", value=sub,
+                        expected=", ".join(known))]  # fmt: skip
+
+    return column_values(header, rows, file, substance_problems, "not a characterisation factor")
 
 
 def _parse(text: str, file: str) -> tuple[Indicator, ...]:
