@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from ._http import ApiError
-from ._store import footprints, has_key, parse_time, stamp
+from ._store import has_key, parse_time, stamp
+from ._tables import footprints
 
 __all__ = ["LISTS", "TIMES", "bad", "filters"]
 

@@ -1,6 +1,7 @@
-"""The service's own tables on SQLAlchemy Core: clients, the token key, published PACT footprints and who
-each one is shared with. One ``MetaData``, dialect-neutral queries: SQLite (a file, the default) or
-PostgreSQL (psycopg 3), chosen by URL, in the same database as the ledger."""
+"""The service's store on SQLAlchemy Core: clients, the token key, published PACT footprints and who each one
+is shared with, partners and events (the tables in :mod:`footprint.server._tables`, the outbox's queries in
+:mod:`footprint.server._outbox_store`). Dialect-neutral queries: SQLite (a file, the default) or PostgreSQL
+(psycopg 3), chosen by URL, in the same database as the ledger."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import json
 import os
 import re
 import secrets
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,133 +20,24 @@ import sqlalchemy as sa
 from .._ledger import Ledger
 from .._ledger_schema import engine_url
 from ._errors import ServerError
+from ._outbox_store import AttemptRow, OutboxQueries, OutboxRow
 from ._sealed import SecretBox, missing_key, sealed
+from ._tables import (
+    EventRow,
+    clients,
+    event_row,
+    events,
+    footprint_keys,
+    footprints,
+    metadata,
+    now_utc,
+    offers,
+    partners,
+    settings,
+    shares,
+)
 
 __all__ = ["AttemptRow", "ClientRow", "EventRow", "OutboxRow", "PartnerRow", "ServerError", "Store"]
-
-_meta = sa.MetaData()
-
-settings = sa.Table(
-    "server_settings",
-    _meta,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
-
-clients = sa.Table(
-    "server_clients",
-    _meta,
-    sa.Column("client_id", sa.String(64), primary_key=True),
-    sa.Column("name", sa.String(64), nullable=False, unique=True),
-    sa.Column("secret_hash", sa.Text, nullable=False),
-    sa.Column("scopes", sa.Text, nullable=False),
-    sa.Column("created", sa.String(32), nullable=False),
-)
-
-footprints = sa.Table(
-    "server_footprints",
-    _meta,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("id", sa.String(36), nullable=False, unique=True),
-    sa.Column("product_key", sa.Text, nullable=False),
-    # equal to product_key while the footprint is Active, NULL once Deprecated: one Active per product
-    sa.Column("active_key", sa.Text, nullable=True, unique=True),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("created", sa.String(32), nullable=False),
-    sa.Column("valid_from", sa.String(32), nullable=False),
-    sa.Column("valid_to", sa.String(32), nullable=False),
-    sa.Column("document", sa.Text, nullable=False),
-)
-
-#: Searchable values of a footprint, lower-cased: product ids, company ids, classifications, geographies.
-footprint_keys = sa.Table(
-    "server_footprint_keys",
-    _meta,
-    sa.Column("footprint_id", sa.String(36), sa.ForeignKey("server_footprints.id"), nullable=False),
-    sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("value", sa.Text, nullable=False),
-    sa.Index("server_footprint_keys_lookup", "kind", "value"),
-)
-
-shares = sa.Table(
-    "server_shares",
-    _meta,
-    sa.Column("footprint_id", sa.String(36), sa.ForeignKey("server_footprints.id"), primary_key=True),
-    sa.Column("client_name", sa.String(64), primary_key=True),
-)
-
-#: Where to send the answers to a client's requests: its own PACT host, and the credentials that host
-#: issued to this one (the secret sealed with the operator's key, :mod:`footprint.server._sealed`: the
-#: service must present it, so it cannot be hashed).
-partners = sa.Table(
-    "server_partners",
-    _meta,
-    sa.Column("client_name", sa.String(64), primary_key=True),
-    sa.Column("host", sa.Text, nullable=False),
-    sa.Column("client_id", sa.Text, nullable=False),
-    sa.Column("client_secret", sa.Text, nullable=False),
-    sa.Column("created", sa.String(32), nullable=False),
-)
-
-#: Every event received (``in``: ``peer`` is the client that sent it) and sent (``out``: ``peer`` is the host
-#: it went to), with what became of it (``state``, ``detail``).
-events = sa.Table(
-    "server_events",
-    _meta,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("direction", sa.String(3), nullable=False),
-    sa.Column("event_id", sa.Text, nullable=False),
-    sa.Column("type", sa.Text, nullable=False),
-    sa.Column("peer", sa.Text, nullable=False),
-    sa.Column("request_event_id", sa.Text, nullable=True),
-    sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("detail", sa.Text, nullable=False),
-    sa.Column("attempts", sa.Integer, nullable=False),
-    sa.Column("created", sa.String(32), nullable=False),
-    sa.Column("updated", sa.String(32), nullable=False),
-    sa.Column("document", sa.Text, nullable=False),
-    sa.Index("server_events_request", "request_event_id"),
-)
-
-#: Events waiting to be delivered (the outbox): one row per outgoing answer, written with its event before the
-#: first attempt, removed once the partner accepted it, kept as ``abandoned`` when its horizon ended (for
-#: ``footprint events retry``, which knows then whose credentials to use). Times are seconds since the epoch:
-#: ``due`` the next attempt, ``give_up`` the end of the retry horizon, ``claimed_until`` the lease of the
-#: worker sending it now (so that several workers never send one event twice at once).
-outbox = sa.Table(
-    "server_outbox",
-    _meta,
-    sa.Column("event_seq", sa.Integer, sa.ForeignKey("server_events.seq"), primary_key=True, autoincrement=False),
-    sa.Column("partner", sa.String(64), nullable=False),
-    sa.Column("due", sa.Double, nullable=False),
-    sa.Column("give_up", sa.Double, nullable=False),
-    sa.Column("claimed_until", sa.Double, nullable=True),
-    sa.Column("abandoned", sa.Boolean, nullable=False, default=False),
-    sa.Index("server_outbox_due", "abandoned", "due"),
-)
-
-#: Every attempt to deliver an event: when, and what came of it (``accepted`` or ``error`` with the reason).
-attempts = sa.Table(
-    "server_event_attempts",
-    _meta,
-    sa.Column("event_seq", sa.Integer, sa.ForeignKey("server_events.seq"), primary_key=True, autoincrement=False),
-    sa.Column("attempt", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("at", sa.Double, nullable=False),
-    sa.Column("outcome", sa.String(16), nullable=False),
-    sa.Column("detail", sa.Text, nullable=False),
-)
-
-#: Products the service computes and publishes when a client it names asks for them by event: their PACT
-#: product ids, the clients, and the arguments of ``publish_products`` (JSON).
-offers = sa.Table(
-    "server_offers",
-    _meta,
-    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("product_ids", sa.Text, nullable=False),
-    sa.Column("clients", sa.Text, nullable=False),
-    sa.Column("arguments", sa.Text, nullable=False),
-    sa.Column("created", sa.String(32), nullable=False),
-)
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -162,44 +53,6 @@ class PartnerRow:
 
 
 @dataclass(frozen=True)
-class EventRow:
-    """An event received or sent, and what became of it."""
-
-    seq: int
-    direction: str
-    event_id: str
-    type: str
-    peer: str
-    request_event_id: str | None
-    state: str
-    detail: str
-    attempts: int
-    document: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    """An event waiting in the outbox: for which partner, its next attempt and the end of its horizon
-    (seconds since the epoch), and the event as recorded."""
-
-    event: EventRow
-    partner: str
-    due: float
-    give_up: float
-
-
-@dataclass(frozen=True)
-class AttemptRow:
-    """One attempt to deliver an event: its number, when (seconds since the epoch), and its outcome."""
-
-    event_seq: int
-    attempt: int
-    at: float
-    outcome: str
-    detail: str
-
-
-@dataclass(frozen=True)
 class ClientRow:
     """A client as stored: its secret only as a salted hash."""
 
@@ -209,12 +62,7 @@ class ClientRow:
     scopes: tuple[str, ...]
 
 
-def now_utc() -> str:
-    """The current time as the service stores times: ISO 8601 in UTC, to the second, with ``Z``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class Store:
+class Store(OutboxQueries):
     """The service's tables in the ledger at ``db_url`` (the ledger and the tables are created when absent).
     Thread-safe: every method takes a pooled connection for one transaction. ``box`` seals partners'
     secrets; without one, the key is read from the environment when first needed."""
@@ -234,7 +82,7 @@ class Store:
             else:
                 self.engine = sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
             with self.engine.begin() as conn:
-                _meta.create_all(conn, checkfirst=True)
+                metadata.create_all(conn, checkfirst=True)
         except sa.exc.SQLAlchemyError as e:
             raise ServerError(f"cannot open the service database {self.display}: {e.__class__.__name__}") from None
 
@@ -412,106 +260,7 @@ class Store:
         if states is not None:
             q = q.where(events.c.state.in_(list(states)))
         with self._tx() as conn:
-            return [_event_row(r) for r in conn.execute(q)]
-
-    # -- the outbox ---------------------------------------------------------------------------------------
-
-    def enqueue(self, event: dict[str, Any], partner: str, host: str, give_up: float) -> int:
-        """Record ``event`` to send to ``partner`` (at ``host``) and put it in the outbox, due now, in one
-        transaction: it is stored before any attempt. Its sequence number."""
-        now = now_utc()
-        with self._tx() as conn:
-            key: Any = conn.execute(
-                events.insert().values(
-                    direction="out", event_id=str(event["id"])[:200], type=str(event["type"])[:200], peer=host,
-                    request_event_id=None, state="queued", detail="", attempts=0, created=now, updated=now,
-                    document=json.dumps(event, ensure_ascii=False),
-                )
-            ).inserted_primary_key  # fmt: skip
-            seq = int(key[0])
-            conn.execute(outbox.insert().values(event_seq=seq, partner=partner, due=time.time(), give_up=give_up,
-                                                abandoned=False))  # fmt: skip
-        return seq
-
-    def requeue(self, seq: int, give_up: float) -> None:
-        """Put event ``seq`` back in the outbox, due now, with a new horizon (``footprint events retry``)."""
-        with self._tx() as conn:
-            found = conn.execute(
-                outbox.update().where(outbox.c.event_seq == seq)
-                .values(due=time.time(), give_up=give_up, abandoned=False, claimed_until=None)
-            ).rowcount  # fmt: skip
-            if found != 1:
-                raise ServerError(f"event {seq} was never in the outbox: only answers sent to partners are retried")
-            conn.execute(events.update().where(events.c.seq == seq).values(state="queued", updated=now_utc()))
-
-    def claim(self, now: float, lease: float, limit: int = 20, seqs: Sequence[int] | None = None) -> list[OutboxRow]:
-        """Claim the outbox rows due at ``now`` that no one else holds (each held for ``lease`` seconds), oldest
-        due first: only this caller sends them until it reports back or the lease ends."""
-        free = sa.or_(outbox.c.claimed_until.is_(None), outbox.c.claimed_until < now)
-        q = (
-            sa.select(outbox)
-            .where(outbox.c.abandoned.is_(False), outbox.c.due <= now, free)
-            .order_by(outbox.c.due)
-            .limit(limit)
-        )
-        if seqs is not None:
-            q = q.where(outbox.c.event_seq.in_(list(seqs)))
-        claimed = []
-        with self._tx() as conn:
-            rows = list(conn.execute(q))
-        for r in rows:
-            with self._tx() as conn:
-                got = conn.execute(
-                    outbox.update().where(outbox.c.event_seq == r.event_seq, free).values(claimed_until=now + lease)
-                ).rowcount
-            if got == 1:
-                claimed.append(r)
-        found = {e.seq: e for e in self.events(seqs=[r.event_seq for r in claimed])} if claimed else {}
-        return [OutboxRow(found[r.event_seq], r.partner, r.due, r.give_up) for r in claimed if r.event_seq in found]
-
-    def next_due(self) -> float | None:
-        """When the next outbox row can be sent (seconds since the epoch): its due time, or the end of the lease
-        of a worker sending it; None when the outbox is empty."""
-        held = sa.func.coalesce(outbox.c.claimed_until, 0.0)
-        two = sa.func.max if self.url.get_backend_name() == "sqlite" else sa.func.greatest  # of two values
-        ready: Any = two(outbox.c.due, held)
-        with self._tx() as conn:
-            due = conn.execute(sa.select(sa.func.min(ready)).where(outbox.c.abandoned.is_(False))).scalar()
-        return None if due is None else float(due)
-
-    def attempted(self, seq: int, attempt: int, outcome: str, detail: str, *, due: float | None) -> None:
-        """Record attempt number ``attempt`` of event ``seq``; then the event waits for ``due`` (seconds since
-        the epoch) in the outbox, or, with ``due`` None, is done: ``sent`` (out of the outbox) when accepted,
-        else ``failed`` (kept in the outbox as abandoned)."""
-        state = "sent" if outcome == "accepted" else "retrying" if due is not None else "failed"
-        with self._tx() as conn:
-            conn.execute(attempts.insert().values(event_seq=seq, attempt=attempt, at=time.time(), outcome=outcome,
-                                                  detail=detail[:2000]))  # fmt: skip
-            conn.execute(events.update().where(events.c.seq == seq)
-                         .values(state=state, detail=detail[:2000], attempts=attempt, updated=now_utc()))  # fmt: skip
-            if state == "sent":
-                conn.execute(outbox.delete().where(outbox.c.event_seq == seq))
-            elif due is None:
-                conn.execute(
-                    outbox.update().where(outbox.c.event_seq == seq).values(abandoned=True, claimed_until=None)
-                )
-            else:
-                conn.execute(outbox.update().where(outbox.c.event_seq == seq).values(due=due, claimed_until=None))
-
-    def attempts(self, seq: int) -> list[AttemptRow]:
-        """Every attempt to deliver event ``seq``, in order."""
-        with self._tx() as conn:
-            rows = list(
-                conn.execute(sa.select(attempts).where(attempts.c.event_seq == seq).order_by(attempts.c.attempt))
-            )
-        return [AttemptRow(r.event_seq, r.attempt, float(r.at), r.outcome, r.detail) for r in rows]
-
-    def outbox(self) -> dict[int, OutboxRow]:
-        """The events in the outbox (waiting, or abandoned: their event ``failed``), by sequence number."""
-        with self._tx() as conn:
-            rows = list(conn.execute(sa.select(outbox)))
-        found = {e.seq: e for e in self.events(seqs=[r.event_seq for r in rows])} if rows else {}
-        return {r.event_seq: OutboxRow(found[r.event_seq], r.partner, r.due, r.give_up) for r in rows}
+            return [event_row(r) for r in conn.execute(q)]
 
     def add_offer(self, product_ids: Sequence[str], client_names: Sequence[str], arguments: dict[str, Any]) -> None:
         """Record products to compute on request for ``client_names`` (see :mod:`footprint.server._offers`)."""
@@ -624,13 +373,8 @@ class Store:
         with self._tx() as conn:
             return {
                 t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0)
-                for t in _meta.sorted_tables
+                for t in metadata.sorted_tables
             }
-
-
-def _event_row(r: Any) -> EventRow:
-    return EventRow(r.seq, r.direction, r.event_id, r.type, r.peer, r.request_event_id, r.state, r.detail,
-                    r.attempts, json.loads(r.document))  # fmt: skip
 
 
 def has_key(kind: str, values: Sequence[str]) -> Any:
