@@ -115,7 +115,7 @@ def _suggestion(steps: list[str]) -> str:
     for step, ids in rows.items():
         merged.setdefault(tuple(ids), []).append(step)
     named = "; ".join(f"{' or '.join(steps)}: {', '.join(ids)}" for ids, steps in merged.items())
-    return f" (bundled energy rows for steel and iron, fp.fabrication_activities: {named})"
+    return f" (bundled energy rows, fp.fabrication_activities; steel and iron unless the id names the metal: {named})"
 
 
 def _own_and_parents(item_id: str, items: dict[str, Item], parents: dict[str, list[str]]) -> list[Activity]:
