@@ -24,6 +24,7 @@ from ._engine import explode, gather_runs
 from ._errors import IncompatibleUnitsError, UnitError
 from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
+from ._lever_scope import item_mask, key_mask, module_mask
 from ._levers import Lever, LeverError, LeverFile, LeverResult, _combinations, _err, _pairs, lever_row
 from ._modules import MODULES
 
@@ -97,15 +98,6 @@ def _factor(ctx: _Context, lever: Lever, fid: str, fld: str) -> int:
     return ctx.positions[fid]
 
 
-def _ids(values: npt.NDArray[np.object_], given: str, lever: Lever, fld: str, what: str) -> npt.NDArray[np.bool_]:
-    hit = values == given
-    if not hit.any():
-        known = sorted(str(v) for v in values)
-        shown = ", ".join(known[:10]) + (" ..." if len(known) > 10 else "")
-        raise _err(lever, fld, f"unknown {what}", given, f"one of: {shown}")
-    return np.asarray(hit, dtype=bool)
-
-
 def _scope(ctx: _Context, lever: Lever) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """(products, activities) a lever's scope covers (each mask made once per distinct scope); every problem
     of the scope is a named error."""
@@ -130,27 +122,13 @@ def _scope(ctx: _Context, lever: Lever) -> tuple[npt.NDArray[np.bool_], npt.NDAr
     if sc.materials is not None:
         raise _err(lever, "scope.materials", "a catalogue has no materials; name the material's factor in 'from'",
                    sc.materials[0], "scope: {items: [...]} and from: FACTOR")  # fmt: skip
-    products = np.ones(cat.n_products, dtype=bool)
-    if sc.product is not None:
-        products &= _ids(cat.product_ids, sc.product, lever, "scope.product", "product")
-    if sc.family is not None:
-        products &= _ids(cat.family_ids, sc.family, lever, "scope.family", "family")[cat.family_of]
-    if sc.supplier is not None:
-        products &= _ids(cat.supplier_ids, sc.supplier, lever, "scope.supplier", "supplier")[cat.supplier_of]
+    products = key_mask(lever, "product", cat.product_ids, limit=10)
+    products &= key_mask(lever, "family", cat.family_ids, limit=10)[cat.family_of]
+    products &= key_mask(lever, "supplier", cat.supplier_ids, limit=10)[cat.supplier_of]
     acts = np.ones(len(cat.act_item), dtype=bool)
     if sc.items is not None:
-        pos = cat.item_ids.get_indexer(pd.Index(sc.items))
-        if (pos < 0).any():
-            bad = sc.items[int(np.flatnonzero(pos < 0)[0])]
-            raise _err(lever, "scope.items", "unknown item", bad, "the id of an item of the catalogue")
-        acts &= np.isin(cat.act_item, pos)
-    if sc.modules is not None:
-        bad_mods = [m for m in sc.modules if m not in MODULES]
-        if bad_mods:
-            raise _err(lever, "scope.modules", "unknown module", bad_mods[0], f"one of: {', '.join(MODULES)}")
-        acts &= np.isin(cat.act_module, [MODULES.index(m) for m in sc.modules])
-    else:  # module D (credits for avoided production) only when asked for by name
-        acts &= cat.act_module != _D
+        acts &= item_mask(lever, cat.item_ids.get_indexer(pd.Index(sc.items)), cat.act_item, "catalogue")
+    acts &= module_mask(lever, cat.act_module)
     ctx.masks[p_key], ctx.masks[a_key] = products, acts
     return products, acts
 

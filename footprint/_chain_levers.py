@@ -18,6 +18,7 @@ from ._catalogue_levers import delivery_weights
 from ._errors import Problem
 from ._factors import FactorLibrary, PrefoldedPolicy
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
+from ._lever_scope import ScopeKey, key_mask
 from ._levers import Lever, LeverError, LeverFile, LeverResult, _combinations, _err, apply_lever, lever_row
 from ._lifecycle import PreparedProduct, _evaluate, _slug, prepare_product
 from ._modules import CRADLE_TO_GATE, MODULES
@@ -122,14 +123,13 @@ def _covers(lever: Lever, prep: PreparedProduct) -> bool:
 def _check_scopes(levers: Sequence[Lever], preps: Sequence[PreparedProduct]) -> None:
     """Every product, family and supplier a scope names is one of the chain's, and every lever covers a
     product."""
-    known: dict[str, set[str | None]] = {"product": {p.product.id for p in preps}, "family": {p.product.family for p in preps},
-             "supplier": {p.product.supplier for p in preps}}  # fmt: skip
+    known: dict[ScopeKey, list[str | None]] = {
+        "product": [p.product.id for p in preps], "family": [p.product.family for p in preps],
+        "supplier": [p.product.supplier for p in preps],
+    }  # fmt: skip
     for lv in levers:
-        for key, values in known.items():
-            given = getattr(lv.scope, key)
-            if given is not None and given not in values:
-                raise _err(lv, f"scope.{key}", f"unknown {key}", given,
-                           f"one of: {', '.join(sorted(str(v) for v in values if v is not None))}")  # fmt: skip
+        for key, ids in known.items():
+            key_mask(lv, key, ids)  # the chain's products it names: checked here, matched by _covers
         if not any(_covers(lv, p) for p in preps):
             raise _err(lv, "scope", "the lever covers no product of the chain (its items, materials or factor "
                        "are in none of the products in its scope)", lv.scope.model_dump(exclude_none=True))  # fmt: skip

@@ -197,6 +197,8 @@ def _err(lever: Lever, field: str, message: str, value: object = None, expected:
 
 def _scope_rows(prep: PreparedProduct, lever: Lever) -> npt.NDArray[np.bool_]:
     """The activity rows a lever's scope covers (all problems of the scope are named)."""
+    from ._lever_scope import item_mask, material_mask, module_mask  # imported here: it imports this module
+
     sc = lever.scope
     if sc.family is not None or sc.supplier is not None or sc.catalogue:
         raise _err(lever, "scope", "family, supplier and catalogue scopes need a catalogue; levers apply to a product",
@@ -205,24 +207,11 @@ def _scope_rows(prep: PreparedProduct, lever: Lever) -> npt.NDArray[np.bool_]:
         raise _err(lever, "scope.product", "unknown product", sc.product, f"{prep.product.id!r}")
     rows = np.ones(len(prep.act_node), dtype=bool)
     if sc.items is not None:
-        bad = [i for i in sc.items if i not in prep.node_ids]
-        if bad:
-            raise _err(lever, "scope.items", "unknown item", bad[0], "the id of an item of the product")
-        rows &= np.isin(prep.act_node, [prep.node_ids.index(i) for i in sc.items])
+        pos = [prep.node_ids.index(i) if i in prep.node_ids else -1 for i in sc.items]
+        rows &= item_mask(lever, np.array(pos, dtype=np.intp), prep.act_node, "product")
     if sc.materials is not None:
-        known = {m.id for m in prep.product.materials}
-        bad = [m for m in sc.materials if m not in known]
-        if bad:
-            raise _err(lever, "scope.materials", "unknown material", bad[0], f"one of: {', '.join(sorted(known))}")
-        rows &= np.isin(prep.act_material, [prep.materials.index(m) for m in sc.materials if m in prep.materials])
-    if sc.modules is not None:
-        bad = [m for m in sc.modules if m not in MODULES]
-        if bad:
-            raise _err(lever, "scope.modules", "unknown module", bad[0], f"one of: {', '.join(MODULES)}")
-        rows &= np.isin(prep.act_module, [MODULES.index(m) for m in sc.modules])
-    else:  # module D (credits for avoided production) only when asked for by name
-        rows &= prep.act_module != _D
-    return rows
+        rows &= material_mask(lever, (m.id for m in prep.product.materials), prep.materials, prep.act_material)
+    return rows & module_mask(lever, prep.act_module)
 
 
 def _factor(prep: PreparedProduct, lever: Lever, fid: str, field: str) -> int:
