@@ -1,5 +1,5 @@
 """``footprint events list`` and ``footprint events retry``: the events the service received and sent, and
-its outbox of answers to partners (:mod:`footprint.server._outbox`)."""
+its outbox of answers to partners and of pulls partners announced (:mod:`footprint.server._outbox`)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _when(seconds: float | None) -> str:
 
 @click.group()
 def events() -> None:
-    """Events the service received and sent, and its outbox of answers to partners (docs/server.md)."""
+    """Events the service received and sent, and its outbox of answers and pulls (docs/server.md)."""
 
 
 @events.command("list")
@@ -69,7 +69,8 @@ def events_list(db: str, states: tuple[str, ...], direction: str | None, fmt: st
 
 @events.command("retry")
 @click.argument("seqs", nargs=-1, type=click.IntRange(1))
-@click.option("--failed", "every_failed", is_flag=True, help="Every answer abandoned (state failed).")
+@click.option("--failed", "every_failed", is_flag=True,
+              help="Every job abandoned (state failed or pull-failed).")  # fmt: skip
 @DB_OPT
 @KEY_FILE_OPT
 @click.option("--partner-ca", type=click.Path(exists=True, dir_okay=False),
@@ -78,8 +79,8 @@ def events_list(db: str, states: tuple[str, ...], direction: str | None, fmt: st
               help="Hours to keep retrying from now.")  # fmt: skip
 def events_retry(seqs: tuple[int, ...], every_failed: bool, db: str, secret_key_file: str | None,
                  partner_ca: str | None, horizon: float) -> None:  # fmt: skip
-    """Put answers SEQS (numbers from `events list`) back in the outbox with a new horizon, and try each once
-    now; a running service keeps retrying what is still not accepted. Prints each event's state as JSON.
+    """Put answers or pulls SEQS (numbers from `events list`) back in the outbox with a new horizon, and try
+    each once now; a running service keeps retrying what is still not accepted. Prints each event's state as JSON.
 
     \b
     Example:
@@ -112,7 +113,7 @@ def _retryable(store: Any, seqs: tuple[int, ...], every_failed: bool) -> list[in
     from .server._store import ServerError
 
     if every_failed:
-        return [e.seq for e in store.events(direction="out", states=["failed"]) if e.seq in store.outbox()]
+        return [e.seq for e in store.events(states=["failed", "pull-failed"]) if e.seq in store.outbox()]
     found = {e.seq: e for e in store.events(seqs=list(seqs))}
     waiting = store.outbox()
     for seq in seqs:
@@ -121,8 +122,9 @@ def _retryable(store: Any, seqs: tuple[int, ...], every_failed: bool) -> list[in
             raise ServerError(f"no event {seq}; `footprint events list` shows them")
         if seq not in waiting:
             raise ServerError(
-                f"event {seq} ({e.direction}, {e.state}) is not an answer in the outbox: nothing to retry"
+                f"event {seq} ({e.direction}, {e.state}) is not in the outbox (neither an answer to a partner nor "
+                "a pull it announced): nothing to retry"
             )
-        if e.state == "sent":
-            raise ServerError(f"event {seq} was accepted already")
+        if e.state in ("sent", "pulled"):
+            raise ServerError(f"event {seq} was done already ({e.state})")
     return list(seqs)

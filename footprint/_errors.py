@@ -174,7 +174,12 @@ class OutputError(FootprintError, OSError):
 
 class PactHostError(FootprintError, ConnectionError):
     """A partner's PACT host that cannot be reached, refuses the credentials, or answers a request with an
-    error or a body that is not PACT: the message names the URL, the HTTP status and the host's error code."""
+    error or a body that is not PACT: the message names the URL, the HTTP status and the host's error code;
+    ``status`` is that HTTP status when the host answered one (None when it could not be reached)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class MissingDependencyError(FootprintError, ImportError):

@@ -10,6 +10,8 @@ does. Events from other senders pull nothing.
 
 from __future__ import annotations
 
+import itertools
+import json
 from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
@@ -17,9 +19,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from server_support import postgres_schema, running, self_signed_cert, tls_client, wait_until
+from click.testing import CliRunner
+from server_support import free_port, postgres_schema, running, self_signed_cert, tls_client, wait_until
 
 import footprint as fp
+from footprint.cli import main
 from footprint.server import Store, create_app
 from footprint.server._auth import hash_secret
 from footprint.server._outbox import Outbox
@@ -29,11 +33,20 @@ ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = "org.wbcsd.pact.ProductFootprint.PublishedEvent.3"
 BOX = SecretBox(new_key())
 SCOPES = ["footprint:list", "footprint:read", "footprint:events"]
+SETTLED = ("pulled", "pull-failed", "ignored")
 
 
 def _client(store: Store, name: str) -> tuple[str, str]:
     secret = f"secret-of-{name}-0123456789"
     return store.add_client(name, hash_secret(secret), SCOPES), secret
+
+
+def _valve_footprint() -> dict[str, Any]:
+    """The example valve's PACT footprint, as the valve maker publishes it."""
+    valve = fp.load_product(ROOT / "examples" / "subsea_gate_valve.yaml")
+    return fp.to_pact(fp.calculate(valve), company_name="Valve maker AS", company_ids=["valve-maker"],
+                      company_domain="valve-maker.example", reference_period=valve.reference_period,
+                      geography="NO", fossil_carbon_content=6.1)  # fmt: skip
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -49,10 +62,7 @@ def hosts(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         owner, recipient = Store(owner_db, box=BOX), Store(recipient_db, box=BOX)
         buyer = _client(owner, "buyer")
         seller, stranger = _client(recipient, "seller"), _client(recipient, "stranger")
-        valve = fp.load_product(ROOT / "examples" / "subsea_gate_valve.yaml")
-        pf = fp.to_pact(fp.calculate(valve), company_name="Valve maker AS", company_ids=["valve-maker"],
-                        company_domain="valve-maker.example", reference_period=valve.reference_period,
-                        geography="NO", fossil_carbon_content=6.1)  # fmt: skip
+        pf = _valve_footprint()
         owner.publish(pf, "sgv-5-10k", ["buyer"], None)
         outbox = Outbox(verify=str(cert[0]), poll=0.1)
         with (
@@ -79,9 +89,10 @@ def _announce(h: SimpleNamespace, who: tuple[str, str] | None, event_id: str, pf
 
 
 def _settled(h: SimpleNamespace, event_id: str) -> Any:
-    return wait_until(
-        lambda: [e for e in h.recipient.events(direction="in", event_id=event_id) if e.state != "received"]
-    )[0]
+    """The PublishedEvent ``event_id`` once its pull is done, failed or ignored."""
+    return wait_until(lambda: [e for e in h.recipient.events(direction="in", event_id=event_id) if e.state in SETTLED])[
+        0
+    ]
 
 
 def test_a_published_event_from_a_linked_partner_pulls_its_footprints(hosts: SimpleNamespace) -> None:
@@ -155,3 +166,56 @@ def test_bad_published_events_are_refused_and_recorded_nowhere(
     assert r.status_code == status
     assert named in r.json()["message"].lower()
     assert (len(h.recipient.events()), len(fp.pulled_footprints(h.recipient_db))) == before
+
+
+@pytest.mark.parametrize("db", ["sqlite", "postgresql"])
+def test_a_pull_waits_for_a_partner_host_that_comes_up_later_across_a_restart(db: str, tmp_path: Path) -> None:
+    """The valve maker announces its footprint while its host is down: the skid builder accepts the event
+    (200) with its pull stored in the outbox, each failed attempt recorded with the host's address, waits
+    doubling (0.2, 0.4, 0.4 s: capped), shown by ``events list`` as retrying with a next attempt. The skid
+    builder stops with the pull still waiting; the valve maker's host comes up; the skid builder started again
+    on the same database pulls the footprint (one more attempt, ``pulled``) and the outbox is empty."""
+    cert = self_signed_cert(tmp_path)
+    port = free_port()
+    owner_url = f"https://127.0.0.1:{port}"
+    with (
+        postgres_schema() if db == "postgresql" else nullcontext(str(tmp_path / "owner.db")) as owner_db,
+        postgres_schema() if db == "postgresql" else nullcontext(str(tmp_path / "recipient.db")) as recipient_db,
+    ):
+        owner, recipient = Store(owner_db, box=BOX), Store(recipient_db, box=BOX)
+        pf = _valve_footprint()
+        buyer = _client(owner, "buyer")
+        owner.publish(pf, "sgv-5-10k", ["buyer"], None)
+        h = SimpleNamespace(recipient=recipient, cert=cert, seller=_client(recipient, "seller"))
+        recipient.link_partner("seller", owner_url, *buyer)
+        outbox = Outbox(verify=str(cert[0]), first_delay=0.2, max_delay=0.4, horizon=120, poll=0.1)
+        with running(create_app(recipient_db, outbox=outbox, box=BOX), cert) as h.recipient_url:
+            assert _announce(h, h.seller, "pub-later", [pf["id"]], f"{owner_url}/3/events").status_code == 200
+            wait_until(lambda: recipient.events(event_id="pub-later")[0].attempts >= 3)
+        (waiting,) = recipient.events(event_id="pub-later")
+        failed = recipient.attempts(waiting.seq)
+        assert waiting.state == "retrying"
+        assert [t.outcome for t in failed] == ["error"] * len(failed)
+        assert all(f"127.0.0.1:{port}" in t.detail for t in failed)
+        gaps = [b.at - a.at for a, b in itertools.pairwise(failed)]
+        assert all(g >= outbox.delay(n) - 0.01 for n, g in enumerate(gaps, start=1))
+        r = CliRunner().invoke(
+            main, ["events", "list", "--db", recipient_db, "--state", "retrying", "--format", "json"]
+        )
+        (listed,) = json.loads(r.stdout)
+        assert (listed["seq"], listed["type"], listed["direction"]) == (waiting.seq, "PublishedEvent", "in")
+        assert listed["next_attempt"]
+        assert listed["give_up"]
+        assert fp.pulled_footprints(recipient_db) == []
+        with (
+            running(create_app(owner_db, box=BOX), cert, port=port),
+            running(create_app(recipient_db, outbox=outbox, box=BOX), cert),
+        ):
+            done = wait_until(lambda: (e := recipient.events(event_id="pub-later")[0]).state == "pulled" and e)
+        assert [t.outcome for t in recipient.attempts(waiting.seq)] == ["error"] * len(failed) + ["pulled"]
+        assert '"new": ["' + pf["id"] in done.detail
+        assert recipient.outbox() == {}
+        (got,) = fp.pulled_footprints(recipient_db)
+        assert (got.id, got.host, got.via, got.document["pcf"]) == (pf["id"], owner_url, "published", pf["pcf"])
+        owner.close()
+        recipient.close()

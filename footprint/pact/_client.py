@@ -162,7 +162,7 @@ class PactClient:
             headers["Authorization"] = f"Bearer {self.token()}"
             r = self._request(method, url, headers=headers, what=what, ok=None, **kw)
         if not 200 <= r.status_code < 300:
-            raise PactHostError(_refusal(r, what))
+            raise PactHostError(_refusal(r, what), r.status_code)
         return r
 
     def _request(self, method: str, url: str, *, what: str, ok: bool | None = True, **kw: Any) -> Any:
@@ -173,7 +173,7 @@ class PactClient:
         except httpx.HTTPError as e:
             raise PactHostError(f"{url}: {what} failed: {e.__class__.__name__}: {e}") from None
         if ok and not 200 <= r.status_code < 300:
-            raise PactHostError(_refusal(r, what))
+            raise PactHostError(_refusal(r, what), r.status_code)
         return r
 
     @staticmethod

@@ -13,8 +13,9 @@
 - A ``RequestFulfilledEvent`` answering a request this service sent stores its footprints, validated, as
   supplier footprints (:mod:`footprint.pact._pulled`); a ``RequestRejectedEvent`` is recorded for the
   requester to read. Events answering nothing this service asked are recorded and left alone.
-- A ``PublishedEvent`` from a linked partner has the footprints it names pulled from the partner's host
-  (:mod:`footprint.server._published`); from another client it is recorded and ignored.
+- A ``PublishedEvent`` from a linked partner is stored with a job in the outbox, and the footprints it names
+  are pulled from the partner's host, retried like an answer (:mod:`footprint.server._published`); from
+  another client it is recorded and ignored.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from .._errors import FootprintError
 from ..pact._pulled import store_pulled
 from ._criteria import LISTS, bad, filters
 from ._offers import compute_offer
-from ._outbox import Outbox
+from ._outbox import SPEC_HORIZON, Outbox
+from ._published import same_host
 from ._store import Store
 
 __all__ = [
@@ -136,14 +137,28 @@ def criteria(data: dict[str, Any]) -> dict[str, list[str]]:
     return out
 
 
-def receive(store: Store, caller: str, event: dict[str, Any]) -> int:
+def receive(store: Store, caller: str, event: dict[str, Any], horizon: float = SPEC_HORIZON) -> int:
     """Record an event ``caller`` sent, acting on answers to this service's own requests; its record's number.
-    A RequestCreatedEvent is only recorded here: :func:`answer` runs after the 200 has gone back."""
+    A RequestCreatedEvent is only recorded here: :func:`answer` runs after the 200 has gone back. A
+    PublishedEvent from a linked partner is stored with its pull in the outbox (kept for ``horizon`` seconds),
+    for the courier to do; from anyone else it is recorded as ``ignored``."""
     kind = event_kind(event)
+    if kind == "PublishedEvent":
+        return _queue_pull(store, caller, event, horizon)
     seq = store.record_event("in", event, caller, "received")
     if kind == "RequestFulfilledEvent":
         _store_answer(store, seq, event)
     return seq
+
+
+def _queue_pull(store: Store, caller: str, event: dict[str, Any], horizon: float) -> int:
+    """Store a PublishedEvent with the job of pulling its footprints, in one transaction, when ``caller`` is
+    linked to the host its ``source`` names; else record it as ``ignored``, saying why."""
+    host = store.partner_host(caller)
+    if host is None or not same_host(str(event["source"]), host):
+        why = "no host is linked to this client" if host is None else f"source is not the linked host {host}"
+        return store.record_event("in", event, caller, "ignored", f"nothing pulled: {why}")
+    return store.enqueue(event, caller, caller, time.time() + horizon, direction="in")
 
 
 def _store_answer(store: Store, seq: int, event: dict[str, Any]) -> None:
@@ -196,17 +211,3 @@ def answer(store: Store, outbox: Outbox, caller: str, event: dict[str, Any], own
     store.enqueue(reply, caller, partner.host, time.time() + outbox.horizon)  # stored before any attempt
     if wake is not None:
         wake()
-
-
-def same_host(source: str, host: str) -> bool:
-    """Whether an event's ``source`` (a URI reference, ``//host/path`` or ``https://host/path``) names the
-    linked ``host`` (same host name and port; scheme-relative sources count as HTTPS)."""
-    src = urlsplit(source if "://" in source else "https:" + source if source.startswith("//") else "")
-    dst = urlsplit(host)
-    ports = {"https": 443, "http": 80}
-    try:
-        return (src.hostname or "").lower() == (dst.hostname or "").lower() != "" and (
-            src.port or ports.get(src.scheme)
-        ) == (dst.port or ports.get(dst.scheme))
-    except ValueError:
-        return False

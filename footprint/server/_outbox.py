@@ -1,14 +1,17 @@
-"""Delivering events that survive: answers to partners go through an outbox in the service's database.
+"""Delivering events that survive: answers to partners, and pulls announced by partners, go through an outbox
+in the service's database.
 
 An answer (``RequestFulfilledEvent`` or ``RequestRejectedEvent``) is stored with its outbox row before the
-first attempt (:meth:`Store.enqueue`). A courier thread in every worker process claims the rows that are
-due (a lease in the database, so two workers never send one event at once), sends each to the partner's
-linked host with the credentials it issued, and records every attempt. A refused or unreachable host is
-tried again after a delay that doubles from ``first_delay`` up to ``max_delay``, until the ``horizon`` ends:
-PACT v3 asks the data owner to retry with exponential backoff and to abandon after 72 hours
-(RequestFulfilledEvent and PublishedEvent, "If the data recipient cannot be reached..."), the default here.
-What is in the outbox when the service stops is sent by the next one to start on the database;
-``footprint events retry`` puts an abandoned event back.
+first attempt (:meth:`Store.enqueue`); so is a ``PublishedEvent`` received from a linked partner, whose job
+is to pull the footprints it names (:mod:`footprint.server._published`). A courier thread in every worker
+process claims the rows that are due (a lease in the database, so two workers never do one job at once),
+does each (sends the event to the partner's linked host, or pulls from it, with the credentials that host
+issued), and records every attempt. A refused or unreachable host is tried again after a delay that doubles
+from ``first_delay`` up to ``max_delay``, until the ``horizon`` ends: PACT v3 asks the data owner to retry
+with exponential backoff and to abandon after 72 hours (RequestFulfilledEvent and PublishedEvent, "If the
+data recipient cannot be reached..."), the default here, and pulls use the same. What is in the outbox when
+the service stops is done by the next one to start on the database; ``footprint events retry`` puts an
+abandoned job back.
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ from dataclasses import dataclass
 
 from .._errors import FootprintError
 from ..pact._client import PactClient, Verify
-from ._store import OutboxRow, Store
+from ._errors import NotRetriedError
+from ._outbox_store import OutboxRow
+from ._published import pull_published
+from ._store import Store
 
 __all__ = ["Courier", "Outbox", "deliver_due"]
 
@@ -60,8 +66,9 @@ class Outbox:
 
 
 def deliver_due(store: Store, outbox: Outbox, seqs: Sequence[int] | None = None) -> list[tuple[int, str]]:
-    """Send the outbox's events that are due now (only ``seqs`` when given), each once; record each attempt.
-    The state of each event afterwards (``sent``, ``retrying`` or ``failed``), by sequence number."""
+    """Do the outbox's jobs that are due now (only ``seqs`` when given), each once; record each attempt. The
+    state of each event afterwards (``sent``, ``retrying`` or ``failed``; for a pull ``pulled``, ``retrying``
+    or ``pull-failed``), by sequence number."""
     done = []
     for row in store.claim(time.time(), outbox.lease, seqs=seqs):
         done.append((row.event.seq, _attempt(store, outbox, row)))
@@ -69,25 +76,39 @@ def deliver_due(store: Store, outbox: Outbox, seqs: Sequence[int] | None = None)
 
 
 def _attempt(store: Store, outbox: Outbox, row: OutboxRow) -> str:
+    """One attempt at the job ``row``: send an event (``out``) or pull what a PublishedEvent names (``in``),
+    recorded; the event's state afterwards."""
     attempt = row.event.attempts + 1
+    pull = row.event.direction == "in"
+    done, failed, outcome = ("pulled", "pull-failed", "pulled") if pull else ("sent", "failed", "accepted")
     try:
-        partner = store.partner(row.partner)
-        if partner is None:
-            raise FootprintError(f"no host is linked to client {row.partner!r} any more")
-        with PactClient(partner.host, partner.client_id, partner.client_secret, verify=outbox.verify,
-                        timeout=outbox.timeout) as peer:  # fmt: skip
-            peer.send_event(row.event.document)
+        detail = pull_published(store, outbox, row) if pull else _send(store, outbox, row)
+    except NotRetriedError as e:
+        store.attempted(row.event.seq, attempt, "refused", str(e), due=None, state=failed)
+        log.warning("event %s (%s): %s", row.event.event_id, row.event.peer, e)
+        return failed
     except FootprintError as e:
         due = time.time() + outbox.delay(attempt)
         if due > row.give_up:
             detail = f"abandoned after {attempt} attempts, the last: {e}"
-            store.attempted(row.event.seq, attempt, "error", detail, due=None)
-            log.warning("event %s to %s: %s", row.event.event_id, row.event.peer, detail)
-            return "failed"
-        store.attempted(row.event.seq, attempt, "error", str(e), due=due)
+            store.attempted(row.event.seq, attempt, "error", detail, due=None, state=failed)
+            log.warning("event %s (%s): %s", row.event.event_id, row.event.peer, detail)
+            return failed
+        store.attempted(row.event.seq, attempt, "error", str(e), due=due, state="retrying")
         return "retrying"
-    store.attempted(row.event.seq, attempt, "accepted", f"accepted by {partner.host}", due=None)
-    return "sent"
+    store.attempted(row.event.seq, attempt, outcome, detail, due=None, state=done)
+    return done
+
+
+def _send(store: Store, outbox: Outbox, row: OutboxRow) -> str:
+    """Send the event of ``row`` to its partner's host; what the attempt came to."""
+    partner = store.partner(row.partner)
+    if partner is None:
+        raise FootprintError(f"no host is linked to client {row.partner!r} any more")
+    with PactClient(partner.host, partner.client_id, partner.client_secret, verify=outbox.verify,
+                    timeout=outbox.timeout) as peer:  # fmt: skip
+        peer.send_event(row.event.document)
+    return f"accepted by {partner.host}"
 
 
 class Courier:

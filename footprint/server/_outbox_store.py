@@ -16,7 +16,10 @@ import sqlalchemy as sa
 from ._errors import ServerError
 from ._tables import EventRow, attempts, events, now_utc, outbox
 
-__all__ = ["AttemptRow", "OutboxQueries", "OutboxRow"]
+__all__ = ["DONE", "AttemptRow", "OutboxQueries", "OutboxRow"]
+
+#: The states of an event whose outbox job succeeded: an answer accepted, a published event's footprints pulled.
+DONE = frozenset({"sent", "pulled"})
 
 
 @dataclass(frozen=True)
@@ -53,14 +56,16 @@ class OutboxQueries:
     def events(self, *, seqs: Sequence[int] | None = None) -> list[EventRow]:
         raise NotImplementedError  # pragma: no cover - Store's
 
-    def enqueue(self, event: dict[str, Any], partner: str, host: str, give_up: float) -> int:
-        """Record ``event`` to send to ``partner`` (at ``host``) and put it in the outbox, due now, in one
-        transaction: it is stored before any attempt. Its sequence number."""
+    def enqueue(self, event: dict[str, Any], partner: str, peer: str, give_up: float, direction: str = "out") -> int:
+        """Record ``event`` and put it in the outbox, due now, in one transaction: it is stored before any
+        attempt. Its sequence number. An event to send (``direction`` ``"out"``) goes to ``partner``'s host
+        ``peer``; an event received (``"in"``, a PublishedEvent from client ``partner``, ``peer`` the same)
+        has the footprints it names pulled from ``partner``'s host."""
         now = now_utc()
         with self._tx() as conn:
             key: Any = conn.execute(
                 events.insert().values(
-                    direction="out", event_id=str(event["id"])[:200], type=str(event["type"])[:200], peer=host,
+                    direction=direction, event_id=str(event["id"])[:200], type=str(event["type"])[:200], peer=peer,
                     request_event_id=None, state="queued", detail="", attempts=0, created=now, updated=now,
                     document=json.dumps(event, ensure_ascii=False),
                 )
@@ -78,7 +83,9 @@ class OutboxQueries:
                 .values(due=time.time(), give_up=give_up, abandoned=False, claimed_until=None)
             ).rowcount  # fmt: skip
             if found != 1:
-                raise ServerError(f"event {seq} was never in the outbox: only answers sent to partners are retried")
+                raise ServerError(
+                    f"event {seq} was never in the outbox: only answers to partners and pulls are retried"
+                )
             conn.execute(events.update().where(events.c.seq == seq).values(state="queued", updated=now_utc()))
 
     def claim(self, now: float, lease: float, limit: int = 20, seqs: Sequence[int] | None = None) -> list[OutboxRow]:
@@ -116,17 +123,21 @@ class OutboxQueries:
             due = conn.execute(sa.select(sa.func.min(ready)).where(outbox.c.abandoned.is_(False))).scalar()
         return None if due is None else float(due)
 
-    def attempted(self, seq: int, attempt: int, outcome: str, detail: str, *, due: float | None) -> None:
+    def attempted(
+        self, seq: int, attempt: int, outcome: str, detail: str, *, due: float | None, state: str | None = None
+    ) -> None:
         """Record attempt number ``attempt`` of event ``seq``; then the event waits for ``due`` (seconds since
         the epoch) in the outbox, or, with ``due`` None, is done: ``sent`` (out of the outbox) when accepted,
-        else ``failed`` (kept in the outbox as abandoned)."""
-        state = "sent" if outcome == "accepted" else "retrying" if due is not None else "failed"
+        else ``failed`` (kept in the outbox as abandoned). ``state`` names the event's state instead (a pull
+        is ``pulled`` when done, out of the outbox, or ``pull-failed``)."""
+        if state is None:
+            state = "sent" if outcome == "accepted" else "retrying" if due is not None else "failed"
         with self._tx() as conn:
             conn.execute(attempts.insert().values(event_seq=seq, attempt=attempt, at=time.time(), outcome=outcome,
                                                   detail=detail[:2000]))  # fmt: skip
             conn.execute(events.update().where(events.c.seq == seq)
                          .values(state=state, detail=detail[:2000], attempts=attempt, updated=now_utc()))  # fmt: skip
-            if state == "sent":
+            if state in DONE:
                 conn.execute(outbox.delete().where(outbox.c.event_seq == seq))
             elif due is None:
                 conn.execute(

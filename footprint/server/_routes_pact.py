@@ -17,7 +17,6 @@ from ._deps import EventsCaller, ListCaller, ReadCaller, StoreDep
 from ._events import answer, check_event, event_kind, receive
 from ._http import ApiError
 from ._openapi import EVENT_BODY, FootprintList, FootprintOne
-from ._published import pull_published
 
 __all__ = ["MAX_PAGE", "router"]
 
@@ -145,9 +144,9 @@ async def events(request: Request, caller: EventsCaller, store: StoreDep, later:
     except (ValueError, UnicodeDecodeError):
         raise bad("the body is not valid JSON") from None
     check_event(event)
-    seq = await run_in_threadpool(receive, store, caller.name, event)
+    await run_in_threadpool(receive, store, caller.name, event, request.app.state.outbox.horizon)
     if event_kind(event) == "PublishedEvent":
-        later.add_task(pull_published, store, request.app.state.outbox, caller.name, event, seq)
+        request.app.state.courier.wake()  # its pull is in the outbox
     if event_kind(event) == "RequestCreatedEvent":
         own = f"{str(request.base_url).rstrip('/')}/3/events"
         later.add_task(answer, store, request.app.state.outbox, caller.name, event, own, request.app.state.courier.wake)

@@ -194,6 +194,12 @@ class Store(OutboxQueries):
             self.seal_partners()
         return PartnerRow(row.client_name, row.host, row.client_id, secret)
 
+    def partner_host(self, name: str) -> str | None:
+        """The PACT host linked to client ``name`` (no credentials opened: no key needed), or None."""
+        with self._tx() as conn:
+            host = conn.execute(sa.select(partners.c.host).where(partners.c.client_name == name)).scalar()
+        return None if host is None else str(host)
+
     def seal_partners(self) -> int:
         """Seal every partner secret still stored in clear (by a version before sealing); how many. On
         SQLite the freed bytes are overwritten and the write-ahead log emptied, so no clear copy stays in

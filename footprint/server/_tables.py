@@ -98,9 +98,10 @@ events = sa.Table(
     sa.Index("server_events_request", "request_event_id"),
 )
 
-#: Events waiting to be delivered (the outbox): one row per outgoing answer, written with its event before the
-#: first attempt, removed once the partner accepted it, kept as ``abandoned`` when its horizon ended (for
-#: ``footprint events retry``, which knows then whose credentials to use). Times are seconds since the epoch:
+#: Jobs waiting to be done (the outbox): one row per event to send (``out``) or per PublishedEvent received whose
+#: footprints are to be pulled from the partner's host (``in``), written with its event before the first
+#: attempt, removed once done, kept as ``abandoned`` when its horizon ended or it cannot succeed (for
+#: ``footprint events retry``, which knows then whose credentials to use: ``partner``). Times are seconds since the epoch:
 #: ``due`` the next attempt, ``give_up`` the end of the retry horizon, ``claimed_until`` the lease of the
 #: worker sending it now (so that several workers never send one event twice at once).
 outbox = sa.Table(
