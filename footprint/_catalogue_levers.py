@@ -25,7 +25,7 @@ from ._errors import IncompatibleUnitsError, UnitError
 from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
 from ._lever_scope import item_mask, key_mask, module_mask
-from ._levers import Lever, LeverError, LeverFile, LeverResult, _combinations, _err, _pairs, lever_row
+from ._levers import Lever, LeverError, LeverFile, LeverResult, _check_iterations, _err, _pairs, _scenarios, lever_row
 from ._modules import MODULES
 
 if TYPE_CHECKING:
@@ -405,19 +405,11 @@ def evaluate_catalogue_levers(
     ``saving_by_supplier`` is over each supplier's deliveries (gross). The cost of a lever is its cost per
     declared unit times the units made (gross) of the products it changes.
     """
-    if not (isinstance(iterations, int) and iterations >= 1):
-        from ._errors import Problem
-
-        raise LeverError([Problem("iterations must be a whole number >= 1", field="iterations", value=iterations)],
-                         what="evaluate_catalogue_levers")  # fmt: skip
+    _check_iterations(iterations, "evaluate_catalogue_levers")
     ex = catalogue if isinstance(catalogue, ExplodedCatalogue) else None
     cat: Catalogue = catalogue.catalogue if isinstance(catalogue, ExplodedCatalogue) else catalogue
     gs = gwp_set(gwp)
-    lv_list = list(levers.levers) if isinstance(levers, LeverFile) else list(levers)
-    by_name = {lv.name: lv for lv in lv_list}
-    combos = [[n] for n in by_name] + _combinations(lv_list, combine)
-    if isinstance(levers, LeverFile):
-        combos += [c for c in levers.combinations if c not in combos]
+    _, by_name, combos = _scenarios(levers, combine)
     weight, gross, basis = _weights(cat, ex, deliveries, period, suppliers, gs, prefolded)
     rows = _explode_rows(cat)
     co2e, _ = cat.library.co2e_vector(gs, prefolded, used=np.unique(cat.act_factor))

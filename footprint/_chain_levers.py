@@ -15,11 +15,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ._catalogue_levers import delivery_weights
-from ._errors import Problem
 from ._factors import FactorLibrary, PrefoldedPolicy
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
 from ._lever_scope import ScopeKey, key_mask
-from ._levers import Lever, LeverError, LeverFile, LeverResult, _combinations, _err, apply_lever, lever_row
+from ._levers import Lever, LeverFile, LeverResult, _check_iterations, _err, _scenarios, apply_lever, lever_row
 from ._lifecycle import PreparedProduct, _evaluate, _slug, prepare_product
 from ._modules import CRADLE_TO_GATE, MODULES
 
@@ -201,15 +200,9 @@ def evaluate_chain_levers(
     is over each supplier's deliveries (gross). A lever's cost is its cost per declared unit times the units
     made (gross) of the products it changes directly.
     """
-    if not (isinstance(iterations, int) and iterations >= 1):
-        raise LeverError([Problem("iterations must be a whole number >= 1", field="iterations", value=iterations)],
-                         what="evaluate_chain_levers")  # fmt: skip
+    _check_iterations(iterations, "evaluate_chain_levers")
     gs = gwp_set(gwp)
-    lv_list = list(levers.levers) if isinstance(levers, LeverFile) else list(levers)
-    by_name = {lv.name: lv for lv in lv_list}
-    combos = [[n] for n in by_name] + _combinations(lv_list, combine)
-    if isinstance(levers, LeverFile):
-        combos += [c for c in levers.combinations if c not in combos]
+    lv_list, by_name, combos = _scenarios(levers, combine)
     preps, links = _prepared(products, library, gs, prefolded)
     _check_scopes(lv_list, preps)
     ids = [p.product.id for p in preps]

@@ -516,6 +516,26 @@ def _combinations(levers: Sequence[Lever], combine: str | Sequence[Sequence[str]
     return out
 
 
+def _scenarios(
+    levers: LeverFile | Sequence[Lever], combine: str | Sequence[Sequence[str]] | None
+) -> tuple[list[Lever], dict[str, Lever], list[list[str]]]:
+    """The levers, the levers by name and the scenarios to evaluate (lists of lever names): each lever alone,
+    the combinations ``combine`` asks for, then those of the lever file not already among them."""
+    lv_list = list(levers.levers) if isinstance(levers, LeverFile) else list(levers)
+    by_name = {lv.name: lv for lv in lv_list}
+    combos = [[n] for n in by_name] + _combinations(lv_list, combine)
+    if isinstance(levers, LeverFile):
+        combos += [c for c in levers.combinations if c not in combos]
+    return lv_list, by_name, combos
+
+
+def _check_iterations(iterations: object, what: str) -> None:
+    """Monte Carlo iterations are a whole number >= 1 (a LeverError naming ``what``, the function called)."""
+    if not (isinstance(iterations, int) and iterations >= 1):
+        raise LeverError([Problem("iterations must be a whole number >= 1", field="iterations", value=iterations)],
+                         what=what)  # fmt: skip
+
+
 def _combined_cost(levers: Sequence[Lever], units: Sequence[float] | None = None) -> dict[str, str | float] | None:
     """The cost of levers applied together, all in one currency (None if none is costed, or if they are
     costed in different currencies): per declared unit the sum of their costs, and in ``total`` each lever's
@@ -589,14 +609,8 @@ def evaluate_levers(
     """
     prep = product if isinstance(product, PreparedProduct) else prepare_product(product, library)
     gs = gwp_set(gwp)
-    if not (isinstance(iterations, int) and iterations >= 1):
-        raise LeverError([Problem("iterations must be a whole number >= 1", field="iterations", value=iterations)],
-                         what="evaluate_levers")  # fmt: skip
-    lv_list = list(levers.levers) if isinstance(levers, LeverFile) else list(levers)
-    by_name = {lv.name: lv for lv in lv_list}
-    combos = [[n] for n in by_name] + _combinations(lv_list, combine)
-    if isinstance(levers, LeverFile):
-        combos += [c for c in levers.combinations if c not in combos]
+    _check_iterations(iterations, "evaluate_levers")
+    _, by_name, combos = _scenarios(levers, combine)
     base, base_mod, base_mc = _scenario(prep, gs, prefolded, iterations, seed)
     rows: list[dict[str, Any]] = []
     for combo in combos:
