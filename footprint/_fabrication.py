@@ -47,6 +47,18 @@ class FabricationEnergy:
     proxy: bool
     quality: int
     notes: str
+    per: str = "t"
+    """The unit of what the intensity is per: ``t`` (a tonne of the row's basis; ``per_tonne`` then means what it
+    says) or ``m2`` (a square metre of surface, for blast cleaning before painting; ``per_tonne`` holds the
+    intensity per m2)."""
+
+
+#: Carriers bought as energy (their activities are manufacturing, A3); any other carrier is a material that ends in
+#: the product (zinc taken up in galvanizing), an activity in A1. Fuels may carry a heating-value basis.
+_ENERGY_CARRIERS = frozenset({"electricity", "natural gas", "fuel oil"})
+_FUELS = _ENERGY_CARRIERS - {"electricity"}
+#: What ``per`` may be: the unit it converts to, the quantity the amount must then be and an example.
+_PER = {"t": ("t", "mass", "a mass such as '1.48 t'"), "m2": ("m**2", "area", "an area such as '25 m2'")}
 
 
 @cache
@@ -69,8 +81,10 @@ def fabrication_activities(
     """Activities (module A3) for the energy of fabrication ``process`` (an id of :func:`fabrication_energy`,
     or the prefix that groups the carriers of one source: ``"forging.closed-die"`` gives one activity per
     carrier) applied to ``mass`` (``"1.48 t"``, ``"1480 kg"``) of what the row's ``basis`` names: the product, the
-    metal melted, the weld metal deposited, or the steel removed as chips (gross minus net mass). ``factors`` names the factor for each carrier the rows use (``electricity``,
-    ``natural gas``, ``fuel oil``): the plant's grid and fuel, never assumed. Each activity's name says the
+    metal melted, the weld metal deposited, or the metal removed as chips (gross minus net mass); for a row per m2
+    (``per``), ``mass`` is the area of surface (``"25 m2"``). Energy carriers give A3 activities; a material carrier
+    (the zinc a galvanizing bath consumes) gives an A1 activity, since it ends in the product. ``factors`` names the factor for each carrier the rows use (``electricity``,
+    ``natural gas``, ``fuel oil``, ``zinc``): the plant's grid, fuel and material, never assumed. Each activity's name says the
     process, the carrier, the intensity and its source. A fuel energy carries the heating-value basis its source
     fixes (``"6.455 GJ net"``); for a row whose source does not say, ``energy_basis`` states the basis you
     know it on, else the activity is refused against a fuel factor per unit of energy (docs/factors.md)."""
@@ -79,11 +93,7 @@ def fabrication_activities(
     if not rows:
         known = ", ".join(r.id for r in fabrication_energy())
         raise InputError([Problem("unknown fabrication process", field="process", value=process, expected=known)])
-    try:
-        tonnes = parse_quantity(mass).to("t").magnitude
-    except (UnitError, ValueError, TypeError) as exc:
-        problem = Problem(f"mass is not a mass ({exc})", field="mass", value=mass, expected="a mass such as '1.48 t'")
-        raise InputError([problem], what=f"fabrication activities for {process}") from None
+    amount = _amount(process, rows, mass)
     missing = sorted({r.carrier for r in rows} - set(factors))
     problems += [
         Problem("no factor for this carrier", field="factors", value=c, expected=f"a factor id for {c} of the plant")
@@ -94,15 +104,37 @@ def fabrication_activities(
     out = []
     for r in rows:
         value, unit = r.per_tonne.split(" ", 1)
-        if energy_basis and r.carrier != "electricity" and split_basis(unit)[1] is None:
+        if energy_basis and r.carrier in _FUELS and split_basis(unit)[1] is None:
             unit = f"{unit} {energy_basis}"
         fid = factors[r.carrier]
         out.append(
             Activity(
                 name=f"{r.process}: {r.carrier} {r.per_tonne} per {r.basis} ({r.source}, {r.edition})",
                 factor=fid if isinstance(fid, str) else list(fid),
-                quantity=f"{float(value) * tonnes!r} {unit}",
-                module="A3",
+                quantity=f"{float(value) * amount!r} {unit}",
+                module="A3" if r.carrier in _ENERGY_CARRIERS else "A1",
             )
         )
     return out
+
+
+def _amount(process: str, rows: list[FabricationEnergy], given: str) -> float:
+    """``given`` (a mass, or an area for rows per m2) in the unit the rows are per; rows per different units are
+    refused together, since one amount cannot be both."""
+    what = f"fabrication activities for {process}"
+    pers = sorted({r.per for r in rows})
+    if len(pers) > 1:
+        ids = ", ".join(f"{r.id} (per {r.per})" for r in rows)
+        problem = Problem("rows per different units", field="process", value=process, expected=f"one of {ids}")
+        raise InputError([problem], what=what)
+    unit, kind, example = _PER[pers[0]]
+    try:
+        return float(parse_quantity(given).to(unit).magnitude)
+    except (UnitError, ValueError, TypeError) as exc:
+        problem = Problem(
+            f"{kind} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind} ({exc})",
+            field="mass",
+            value=given,
+            expected=example,
+        )
+        raise InputError([problem], what=what) from None
