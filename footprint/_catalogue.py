@@ -42,6 +42,7 @@ from ._factor_io import default_library
 from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
 from ._finite import check_catalogue
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
+from ._id_codes import category_codes, encode_categorical_ids, first_appearance
 from ._modules import CRADLE_TO_GATE, MODULES, default_module
 from ._tables import TABLES, column_problems, quantities, to_canonical, where_rows
 
@@ -582,15 +583,20 @@ def _run_heads(arr: Any) -> npt.NDArray[np.intp] | None:
 def _encode_ids(columns: list[Any]) -> tuple[list[npt.NDArray[np.intp]], pd.Index]:
     """Integer codes of several id columns in one numbering (-1 for an empty cell), and the distinct ids in
     order of first appearance. Arrow-backed string columns are hashed once, all together (one hash table over
-    all their chunks, no copy of them), each run of a repeated value once; other columns are factorised one
-    by one and their distinct values unified."""
+    all their chunks, no copy of them), each run of a repeated value once; categorical columns of text are
+    coded from their categories (see :mod:`footprint._id_codes`); other columns are factorised one by one and
+    their distinct values unified."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
     arrays = [_arrow_strings(c) for c in columns]
     if any(a is None for a in arrays):
-        return _unify([_codes(c) for c in columns])
+        categorical = [category_codes(c) if a is None else a for c, a in zip(columns, arrays, strict=True)]
+        if any(c is None for c in categorical):  # ids of another type: as text, numbered as plain text
+            coded, distinct = _unify([_codes(c) for c in columns])
+            return first_appearance(coded, distinct) if any(_is_categorical(c) for c in columns) else (coded, distinct)
+        return encode_categorical_ids(categorical)
     heads = [_run_heads(a) for a in arrays]
     parts = [a if h is None else a.take(pa.array(h)) for a, h in zip(arrays, heads, strict=True)]
     _release_arrow_memory()
@@ -610,6 +616,12 @@ def _encode_ids(columns: list[Any]) -> tuple[list[npt.NDArray[np.intp]], pd.Inde
         out.append(c.astype(np.intp) if h is None else np.repeat(c.astype(np.intp), np.diff(np.append(h, len(a)))))
         start += n
     return out, pd.Index(pd.array(dictionary, dtype=columns[0].dtype))
+
+
+def _is_categorical(series: Any) -> bool:
+    import pandas as pd
+
+    return isinstance(getattr(series, "dtype", None), pd.CategoricalDtype)
 
 
 def _numbers(series: pd.Series) -> npt.NDArray[np.float64]:

@@ -1,0 +1,106 @@
+"""Item ids that arrive as categorical columns: coded from their categories, hashing only distinct ids.
+
+A catalogue's item ids (the BOM's parents and children, the activities' items, the product roots) are coded
+as one numbering, in order of first appearance down those columns. Plain text columns are hashed cell by
+cell (see ``_encode_ids`` in ``footprint/_catalogue.py``). A pandas categorical column already holds integer
+codes into its categories: when every id column shares the same categories (one ``CategoricalDtype`` of the
+item master), the codes are the numbering and nothing is hashed; otherwise only the categories (and any plain
+column) are hashed together and each column's codes mapped through them with numpy. Either way the codes are
+then renumbered in order of first appearance, which leaves out categories no row uses and gives the numbering
+the plain text columns give, so that both forms prepare equal catalogues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["category_codes", "encode_categorical_ids", "first_appearance"]
+
+
+def category_codes(series: Any) -> tuple[npt.NDArray[np.integer[Any]], Any] | None:
+    """Codes (-1 for an empty cell) and categories (as an Arrow large-string array) of a pandas categorical
+    column of text; ``None`` for any other column."""
+    import pandas as pd
+
+    dtype = getattr(series, "dtype", None)
+    if not isinstance(dtype, pd.CategoricalDtype) or not pd.api.types.is_string_dtype(dtype.categories):
+        return None
+    import pyarrow as pa
+
+    values = pa.chunked_array([pa.array(dtype.categories.array)]).combine_chunks()
+    if not len(values):
+        values = pa.array([], pa.large_string())
+    elif pa.types.is_string(values.type):
+        values = values.cast(pa.large_string())
+    if not pa.types.is_large_string(values.type):
+        return None
+    return series.cat.codes.to_numpy(), values
+
+
+def encode_categorical_ids(
+    parts: list[tuple[npt.NDArray[np.integer[Any]], Any] | Any],
+) -> tuple[list[npt.NDArray[np.intp]], pd.Index]:
+    """Codes of several id columns in one numbering (-1 for an empty cell) and the distinct ids in order of
+    first appearance. Each part is a categorical column's ``(codes, categories)`` or a plain column's Arrow
+    large strings. Categories shared by every part are used as they are; otherwise the categories and the
+    plain columns are hashed together (one Arrow hash table) and the codes mapped through the result."""
+    import pyarrow as pa
+
+    cats = [p for p in parts if isinstance(p, tuple)]
+    shared = len(cats) == len(parts) and all(c[1] is cats[0][1] or c[1].equals(cats[0][1]) for c in cats[1:])
+    if shared:
+        return first_appearance([p[0] for p in parts], cats[0][1])
+    import pyarrow.compute as pc
+
+    from ._arrow_pool import lean_arrow_memory
+
+    hashed = [p[1] if isinstance(p, tuple) else p for p in parts]
+    chunked = pa.chunked_array(
+        [c for h in hashed for c in (h.chunks if isinstance(h, pa.ChunkedArray) else [h])], type=pa.large_string()
+    )
+    with lean_arrow_memory():  # the hash table's memory given back as soon as it is freed
+        enc = pc.dictionary_encode(chunked)
+    dictionary = enc.chunks[-1].dictionary if enc.num_chunks else pa.array([], pa.large_string())
+    flat = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in enc.chunks] or [[]])
+    del enc
+    out, start = [], 0
+    for p, h in zip(parts, hashed, strict=True):
+        c = flat[start : start + len(h)].astype(np.intp)
+        start += len(h)
+        out.append(np.append(c, -1)[p[0]] if isinstance(p, tuple) else c)  # code -1 picks the appended -1
+    return first_appearance(out, dictionary)
+
+
+def first_appearance(codes: Sequence[npt.NDArray[Any]], values: Any) -> tuple[list[npt.NDArray[np.intp]], pd.Index]:
+    """The codes renumbered in order of each value's first appearance down the columns, one after the other
+    (-1 stays -1), and the values so ordered as a text index: values no row uses are left out. The first
+    position of each value is a minimum per value, its new number its rank among them."""
+    import pandas as pd
+
+    n_values = len(values)
+    starts = np.cumsum([0, *(len(c) for c in codes)])
+    total = int(starts[-1])
+    first = np.full(n_values, total, dtype=np.int64)
+    for c, start in zip(codes, starts[:-1], strict=False):
+        if len(c) and c.min() < 0:
+            rows = np.flatnonzero(c >= 0)
+            np.minimum.at(first, c[rows], rows + start)
+        else:
+            np.minimum.at(first, c, np.arange(start, start + len(c)))
+    is_first = np.zeros(total, dtype=bool)
+    is_first[first[first < total]] = True
+    heads = np.flatnonzero(is_first)  # the first position of every value used, in order
+    cut = np.searchsorted(heads, starts)
+    order = np.concatenate(
+        [np.zeros(0, dtype=np.intp)] + [c[heads[cut[k] : cut[k + 1]] - starts[k]] for k, c in enumerate(codes)]
+    ).astype(np.intp)  # the values used, in order of first appearance
+    new = np.full(n_values + 1, -1, dtype=np.intp)  # the last entry: code -1 stays -1
+    new[order] = np.arange(len(order), dtype=np.intp)
+    return [new[c] for c in codes], pd.Index(pd.array(values.take(order), dtype="str"))

@@ -1,0 +1,217 @@
+"""Item ids given as pandas categoricals (one item master's categories shared by every id column, each column's
+own categories, or some columns categorical and some plain text) prepare the same catalogue as plain text:
+the same item numbering, the same arrays, results equal to the last bit; bad ids are named with their table,
+row and field as for plain text."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import footprint as fp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.portfolio import make_portfolio
+from tests.test_catalogue import LIB, tables
+
+Tables = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
+_ARRAYS = ("root", "act_item", "act_factor", "act_qty", "act_module", "act_offsets", "act_pair")
+_ID_COLUMNS = (("products", "root"), ("bom", "parent"), ("bom", "child"), ("activities", "item"))
+
+
+def _with_roots(t: Tables) -> Tables:
+    p, b, a = t
+    return (p if "root" in p.columns else p.assign(root=p["product"])), b, a
+
+
+def _convert(t: Tables, dtypes: dict[tuple[str, str], object]) -> Tables:
+    """The tables with the named (table, column)s converted to the given dtypes."""
+    frames = dict(zip(("products", "bom", "activities"), _with_roots(t), strict=True))
+    for (table, column), dtype in dtypes.items():
+        frames[table] = frames[table].astype({column: dtype})
+    return frames["products"], frames["bom"], frames["activities"]
+
+
+def _item_master(t: Tables, extra: tuple[str, ...] = (), seed: int = 0) -> pd.CategoricalDtype:
+    """One CategoricalDtype for every id column: all ids (and unused extras) in a shuffled order."""
+    p, b, a = _with_roots(t)
+    ids = pd.unique(pd.concat([b["parent"], b["child"], a["item"], p["root"]], ignore_index=True).dropna())
+    values = np.array([*ids, *extra], dtype=object)
+    np.random.default_rng(seed).shuffle(values)
+    return pd.CategoricalDtype(pd.Index(values, dtype="str"))
+
+
+def shared(t: Tables) -> Tables:
+    """Every id column with the item master's categories, which hold an id no row uses."""
+    dtype = _item_master(t, extra=("UNUSED",))
+    return _convert(t, dict.fromkeys(_ID_COLUMNS, dtype))
+
+
+def own(t: Tables) -> Tables:
+    """Every id column categorical with its own categories."""
+    return _convert(t, dict.fromkeys(_ID_COLUMNS, "category"))
+
+
+def mixed(t: Tables) -> Tables:
+    """The BOM's children and the activities' items categorical, parents and roots plain text."""
+    return _convert(t, dict.fromkeys(_ID_COLUMNS[2:], "category"))
+
+
+FORMS: dict[str, Callable[[Tables], Tables]] = {"shared": shared, "own": own, "mixed": mixed}
+
+
+def assert_same_catalogue(got: fp.Catalogue, want: fp.Catalogue) -> None:
+    """The same item ids in the same order, the same coded arrays and BOM, element for element."""
+    assert list(got.item_ids) == list(want.item_ids)
+    for name in _ARRAYS:
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+    for name in ("edge_parent", "edge_child", "edge_qty"):
+        np.testing.assert_array_equal(getattr(got.bom, name), getattr(want.bom, name), err_msg=name)
+    assert got.pairs == want.pairs
+
+
+def assert_same_results(got: fp.Catalogue, want: fp.Catalogue, lib: fp.FactorLibrary) -> None:
+    r_got = fp.calculate_catalogue(fp.explode_catalogue(got))
+    r_want = fp.calculate_catalogue(fp.explode_catalogue(want))
+    for name in ("by_product", "by_supplier", "by_family", "cluster"):
+        pd.testing.assert_frame_equal(getattr(r_got, name), getattr(r_want, name), check_exact=True, obj=name)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_hand_derived_totals_through_categorical_ids(form: str) -> None:
+    """The hand-derived totals of tests/test_catalogue.py (P1 = 108.1, P2 = 4.1273, P3 = 3 kg CO2e) with the
+    item ids as categoricals."""
+    r = fp.calculate_catalogue(fp.prepare_catalogue(*FORMS[form](tables()), LIB))
+    tot = r.by_product["total_kgco2e"]
+    assert tot["P1"] == pytest.approx(108.1, rel=1e-12)
+    assert tot["P2"] == pytest.approx(4.1273, rel=1e-12)
+    assert tot["P3"] == pytest.approx(3.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_portfolio_prepares_alike_from_categoricals(form: str, tmp_path: Path) -> None:
+    """A 3,000-line synthetic portfolio: categorical ids, in memory and written to Parquet (which keeps the
+    categories), give the plain text's catalogue and exactly its results (the item numbering decides the
+    order of sums, so equal numbers need the same numbering)."""
+    pf = make_portfolio(3000, seed=5)
+    plain = (pf.products, pf.bom, pf.activities)
+    want = fp.prepare_catalogue(*plain, pf.library)
+    frames = FORMS[form](plain)
+    paths = [tmp_path / f"{n}.parquet" for n in ("products", "bom", "activities")]
+    for path, df in zip(paths, frames, strict=True):
+        df.to_parquet(path)
+    for source in (frames, paths):
+        got = fp.prepare_catalogue(*source, pf.library)
+        assert_same_catalogue(got, want)
+        assert_same_results(got, want, pf.library)
+
+
+_ID = st.text(alphabet="AB-z09é ", min_size=1, max_size=4)
+
+
+@st.composite
+def catalogues(draw: st.DrawFn) -> Tables:
+    """A random acyclic catalogue: items numbered 0..n-1 that hold only items of higher numbers, random text
+    ids, activities in kg of steel or kWh of grid, products rooted at some items (each root used)."""
+    n = draw(st.integers(2, 10))
+    names = draw(st.lists(_ID, min_size=n, max_size=n, unique=True))
+    edges = draw(st.lists(st.tuples(st.integers(0, n - 2), st.integers(1, n - 1)), max_size=25))
+    edges = [(i, j) for i, j in edges if i < j]
+    acts = draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.sampled_from([("steel", "kg"), ("grid", "kWh")]), st.integers(0, 50)),
+            min_size=1,
+            max_size=15,
+        )
+    )
+    named = sorted({i for e in edges for i in e} | {k for k, _, _ in acts})
+    roots = draw(st.lists(st.sampled_from(named), min_size=1, max_size=4, unique=True))
+    products = pd.DataFrame({"product": [f"P{k}" for k in roots], "root": [names[k] for k in roots]})
+    bom = pd.DataFrame(
+        {"parent": [names[i] for i, _ in edges], "child": [names[j] for _, j in edges], "quantity": 1.0}
+        | ({} if edges else {"parent": pd.Series([], dtype="str"), "child": pd.Series([], dtype="str")})
+    )
+    activities = pd.DataFrame(
+        {
+            "item": [names[k] for k, _, _ in acts],
+            "factor": [f for _, (f, _), _ in acts],
+            "amount": [float(x) for _, _, x in acts],
+            "unit": [u for _, (_, u), _ in acts],
+        }
+    )
+    return products.astype({"product": "str", "root": "str"}), bom.astype({"parent": "str", "child": "str"}), activities
+
+
+@settings(max_examples=150, deadline=None)
+@given(catalogues(), st.sampled_from(sorted(FORMS)), st.integers(0, 2**32 - 1))
+def test_categorical_ids_equal_plain_text(t: Tables, form: str, seed: int) -> None:
+    """For any acyclic catalogue, any way of giving its ids as categoricals (the shared categories shuffled by
+    ``seed``, with an id no row uses) prepares the plain text's catalogue and exactly its results."""
+    want = fp.prepare_catalogue(*t, LIB)
+    frames = (
+        _convert(t, dict.fromkeys(_ID_COLUMNS, _item_master(t, ("UNUSED",), seed)))
+        if form == "shared"
+        else FORMS[form](t)
+    )
+    got = fp.prepare_catalogue(*frames, LIB)
+    assert_same_catalogue(got, want)
+    assert_same_results(got, want, LIB)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_empty_child_through_categoricals_is_named(form: str) -> None:
+    """An empty child cell (a missing value in a categorical column) is named with its table, field and row
+    (position 3, counted from 0), as for plain text."""
+    p, b, a = tables()
+    b.loc[3, "child"] = None
+    with pytest.raises(fp.ProductError) as info:
+        fp.prepare_catalogue(*FORMS[form]((p, b, a)), LIB)
+    (problem,) = [pr for pr in info.value.problems if pr.field == "child"]
+    assert (problem.file, problem.row) == ("bom", 3)
+    assert "item id is empty" in problem.message
+
+
+def test_root_only_in_the_item_master_is_named() -> None:
+    """A product root that the shared categories hold but no BOM line or activity uses is no item: the problem
+    names the products table, the root field, the row (position 1) and the id."""
+    p, b, a = _with_roots(tables())
+    p.loc[1, "root"] = "GHOST"
+    with pytest.raises(fp.ProductError) as info:
+        fp.prepare_catalogue(*shared((p, b, a)), LIB)
+    (problem,) = [pr for pr in info.value.problems if pr.field == "root"]
+    assert (problem.file, problem.row, problem.value) == ("products", 1, "GHOST")
+    assert "product root is no item" in problem.message
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_cycle_through_categoricals_names_its_items(form: str) -> None:
+    """BOLT holding P1 closes the cycle P1 -> KIT -> BOLT -> P1: the error names those ids."""
+    p, b, a = tables()
+    b = pd.concat([b, pd.DataFrame({"parent": ["BOLT"], "child": ["P1"], "quantity": [1.0]})], ignore_index=True)
+    with pytest.raises(fp.CycleError) as info:
+        fp.prepare_catalogue(*FORMS[form]((p, b, a)), LIB)
+    assert set(info.value.cycle) == {"P1", "KIT", "BOLT"}
+
+
+def test_integer_ids_as_categoricals_number_as_plain_integers() -> None:
+    """Item ids that are integers (categories of numbers, sorted, so that category order differs from the
+    order of first appearance) give the catalogue the plain integer columns give."""
+    p, b, a = _with_roots(tables())
+    number = {"P1": 30, "P2": 20, "P3": 10, "KIT": 5, "BODY": 7, "BOLT": 1}
+    p, b, a = (
+        p.assign(root=p["root"].map(number)),
+        b.assign(parent=b["parent"].map(number), child=b["child"].map(number)),
+        a.assign(item=a["item"].map(number)),
+    )
+    want = fp.prepare_catalogue(p, b, a, LIB)
+    got = fp.prepare_catalogue(*_convert((p, b, a), dict.fromkeys(_ID_COLUMNS, "category")), LIB)
+    assert_same_catalogue(got, want)
+    assert_same_results(got, want, LIB)
