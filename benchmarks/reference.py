@@ -19,6 +19,7 @@ unit, times the factor's kg CO2e per unit.
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from collections import defaultdict
@@ -145,8 +146,39 @@ def floor(
 def floor_matvec(indptr: IntArray, indices: IntArray, data: FloatArray, co2e_per_factor: FloatArray) -> FloatArray:
     """kg CO2e per product as a sparse matrix-vector product: a CSR matrix of products x factors (quantity
     of each factor per product) times kg CO2e per factor unit; one gather, one multiply, one segmented sum."""
-    out = np.add.reduceat(data * co2e_per_factor[indices], indptr[:-1]) if len(data) else np.zeros(len(indptr) - 1)
+    out = (
+        np.add.reduceat(data * np.take(co2e_per_factor, indices), indptr[:-1])
+        if len(data)
+        else np.zeros(len(indptr) - 1)
+    )
     out[indptr[:-1] == indptr[1:]] = 0.0  # reduceat copies the next value for an empty row
+    return out
+
+
+def row_chunks(indptr: IntArray, chunk: int = 1 << 15) -> list[tuple[int, int, int, int, IntArray]]:
+    """Whole rows of a CSR matrix cut into chunks of about ``chunk`` entries: (first entry, end entry, first
+    row, end row, where each non-empty row starts within its chunk, its position among the chunk's rows)."""
+    n_rows, nnz = len(indptr) - 1, int(indptr[-1])
+    first = np.unique(np.searchsorted(indptr[:-1], np.arange(0, nnz, chunk), side="right") - 1)
+    bounds = [*first.tolist(), n_rows]
+    out = []
+    for r, s in itertools.pairwise(bounds):
+        starts = indptr[r:s]
+        full = np.flatnonzero(starts < indptr[r + 1 : s + 1])
+        out.append((int(indptr[r]), int(indptr[s]), r, s, np.stack([starts[full] - indptr[r], full])))
+    return out
+
+
+def floor_matvec_chunked(
+    chunks: list[tuple[int, int, int, int, IntArray]], indices: IntArray, data: FloatArray, co2e_per_factor: FloatArray
+) -> FloatArray:
+    """:func:`floor_matvec` a cache-sized chunk of whole rows at a time (``chunks`` of :func:`row_chunks`,
+    made with the matrix): the gathered and multiplied values never leave the cache."""
+    out = np.zeros(chunks[-1][3] if chunks else 0)
+    for a, b, r, _, (starts, rows) in chunks:
+        part = np.take(co2e_per_factor, indices[a:b])
+        part *= data[a:b]
+        out[r + rows] = np.add.reduceat(part, starts)
     return out
 
 

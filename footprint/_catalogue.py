@@ -15,7 +15,7 @@ import logging
 import os
 import sys
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,8 @@ from ._modules import CRADLE_TO_GATE, MODULES, default_module
 from ._tables import TABLES, column_problems, quantities, to_canonical, where_rows
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
     from ._product import Product
@@ -119,17 +121,20 @@ class Catalogue:
         )
 
     @cached_property
-    def groups(self) -> dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None]:
-        """Per grouping (``supplier``, ``family``): the products in group order (stable) and where each
-        group's run starts, so that a roll-up is one gather and one segmented sum; None where a group has no
-        product (made once)."""
-        out: dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None] = {}
+    def groups(self) -> dict[str, tuple[npt.NDArray[np.intp] | None, npt.NDArray[np.intp]] | None]:
+        """Per grouping (``supplier``, ``family``): the products in group order (stable; None when that is
+        the catalogue's order) and where each group's run starts, so that a roll-up is one gather and one
+        segmented sum; None where a group has no product (made once)."""
+        out: dict[str, tuple[npt.NDArray[np.intp] | None, npt.NDArray[np.intp]] | None] = {}
         for name, codes, n in (("supplier", self.supplier_of, len(self.supplier_ids)),
                                ("family", self.family_of, len(self.family_ids))):  # fmt: skip
             counts = np.bincount(codes, minlength=n)
             starts = np.zeros(n, dtype=np.intp)
             np.cumsum(counts[:-1], out=starts[1:])
-            out[name] = (np.argsort(codes, kind="stable"), starts) if n and counts.all() else None
+            order: npt.NDArray[np.intp] | None = np.argsort(codes, kind="stable")
+            if order is not None and (order == np.arange(len(order))).all():
+                order = None  # the products come grouped already: no gather
+            out[name] = (order, starts) if n and counts.all() else None
         return out
 
     @cached_property
@@ -235,6 +240,12 @@ class ExplodedCatalogue:
     qty_by_product_factor: npt.NDArray[np.float64]
 
     @cached_property
+    def abs_qty_sum(self) -> float:
+        """The sum of every row's absolute quantity (infinite or NaN where a row is): bounds every partial sum
+        a calculation takes, so that under it no table can overflow (made by :func:`explode_catalogue`)."""
+        return _abs_sum(self.row_qty)
+
+    @cached_property
     def by_key_factor(self) -> _KeyFactor:
         """The rows summed per ((product, module), factor), grouped by (product, module): a sparse matrix
         whose product with kg CO2e per factor unit gives every product's modules (so that each
@@ -257,12 +268,66 @@ class _KeyFactor:
     max_qty: float
     modules_used: npt.NDArray[np.bool_]
 
+    @cached_property
+    def chunks(self) -> list[tuple[int, int, int, int]]:
+        """The entries cut into chunks of whole runs of about :data:`_CHUNK` entries, so that a pass over
+        them keeps its temporaries in cache: (first entry, end entry, first run, end run) of each."""
+        n, runs = len(self.qty), len(self.starts)
+        first = np.unique(np.searchsorted(self.starts, np.arange(0, n, _CHUNK), side="right") - 1)
+        run_at, entry_at = [*first.tolist(), runs], [*self.starts[first].tolist(), n]
+        return [(entry_at[i], entry_at[i + 1], run_at[i], run_at[i + 1]) for i in range(len(first))]
+
+    @cached_property
+    def local_starts(self) -> npt.NDArray[np.intp]:
+        """Where each run starts within its chunk (:attr:`chunks`)."""
+        out = self.starts.copy()
+        for a, _, r, s in self.chunks:
+            out[r:s] -= a
+        return out
+
+
+_CHUNK = 1 << 15  # entries of a chunk: its quantities, factors and products (768 kB) stay in a core's cache
+
+
+class _Deferred:
+    """A result table not computed yet: ``make()`` computes it (a picklable callable, so that a result can
+    be pickled before the table is read)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], pd.DataFrame]) -> None:
+        self.make = make
+
+
+class _DeferredTable:
+    """A field of :class:`CatalogueResult` that may hold a :class:`_Deferred`: the table is computed when it is
+    first read, then kept (a data descriptor over the instance's ``__dict__``; no default)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> pd.DataFrame:
+        if obj is None:
+            raise AttributeError(self.name)
+        value = obj.__dict__[self.name]
+        if isinstance(value, _Deferred):
+            value = value.make()
+            obj.__dict__[self.name] = value
+        return value  # type: ignore[no-any-return]
+
+    def __set__(self, obj: Any, value: pd.DataFrame | _Deferred) -> None:
+        obj.__dict__[self.name] = value
+
 
 @dataclass(frozen=True)
 class CatalogueResult:
     """Footprints of every product, supplier and the cluster, in kg CO2e per product unit (products) and
     summed over one unit of each product (suppliers, cluster). Columns: ``total_kgco2e`` (A1-C4),
-    ``cradle_to_gate_kgco2e`` (A1-A3), ``module_d_kgco2e`` (apart), then one column per module present."""
+    ``cradle_to_gate_kgco2e`` (A1-A3), ``module_d_kgco2e`` (apart), then one column per module present.
+
+    ``by_product_gas`` and ``products`` may be computed when first read (:func:`calculate_catalogue` leaves
+    them so: a recalculation computes the modules, totals and roll-ups; the gases' table, the same numbers
+    whenever it is read, only if asked for)."""
 
     gwp_set: str
     by_product: pd.DataFrame
@@ -354,6 +419,9 @@ class CatalogueResult:
 
         return catalogue_html(self)
 
+
+for _name in ("by_product_gas", "products"):  # set after the dataclass is made: these fields have no default
+    setattr(CatalogueResult, _name, _DeferredTable(_name))
 
 _log = logging.getLogger(__name__)
 _TABLES = ("by_product", "by_product_gas", "by_supplier", "by_family", "cluster", "products")
@@ -1018,6 +1086,8 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
         qty_by_product_factor=qty_pf,
     )
     out.__dict__["by_key_factor"] = _key_factor(out, bounds)  # made here, block by block: its peak is small
+    out.__dict__["abs_qty_sum"] = _abs_sum(row_qty)
+    out.by_key_factor.local_starts  # noqa: B018 - the chunks of a recalculation, made once here
     return out
 
 
@@ -1041,16 +1111,26 @@ def _key_factor(ex: ExplodedCatalogue, bounds: npt.NDArray[np.intp]) -> _KeyFact
         parts["qty"].append(np.bincount(inv.ravel(), weights=ex.row_qty[a:b], minlength=len(uniq)))
         done += len(uniq)
     key = _concatenate(parts["seg"], np.intp)
-    finite = bool(np.isfinite(ex.row_qty).all())
+    q = ex.row_qty
+    largest = [float(np.abs(q[i : i + _SUM_BLOCK]).max()) for i in range(0, len(q), _SUM_BLOCK)]  # no full copy
+    finite = bool(np.isfinite(largest).all())
     return _KeyFactor(
         key=key,
         cell=(key % n_m) * n_p + key // n_m,
         starts=_concatenate(parts["starts"], np.intp),
         factor=_concatenate(parts["factor"], np.intp),
         qty=_concatenate(parts["qty"], np.float64),
-        max_qty=float(np.abs(ex.row_qty).max(initial=0.0)) if finite else np.inf,
+        max_qty=max(largest, default=0.0) if finite else np.inf,
         modules_used=np.asarray(np.bincount(ex.row_module, minlength=n_m) > 0, dtype=bool),
     )
+
+
+def _abs_sum(values: npt.NDArray[np.float64]) -> float:
+    """The sum of absolute values, a block at a time (no array of them all)."""
+    return float(sum(np.abs(values[i : i + _SUM_BLOCK]).sum() for i in range(0, len(values), _SUM_BLOCK)))
+
+
+_SUM_BLOCK = 1 << 16
 
 
 def _concatenate(parts: list[Any], dtype: Any) -> Any:
@@ -1131,7 +1211,7 @@ def rollup(cat: Catalogue, by_product: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
     frames = []
     for name in ("supplier", "family"):  # each group's products summed in catalogue order, as bincount adds
         order, starts = groups[name]  # type: ignore[misc]
-        sums = np.add.reduceat(values[order], starts, axis=0)
+        sums = np.add.reduceat(values if order is None else values[order], starts, axis=0)
         frames.append(pd.DataFrame(sums, index=indexes[name], columns=by_product.columns, copy=False))
     return frames[0], frames[1], _cluster(frames[0])
 
@@ -1210,48 +1290,83 @@ def calculate_catalogue(
     used = ex.used if fmap is None else fmap[ex.used]
     co2e_lib, mismatched = lib.co2e_vector(gs, prefolded, used=used)
     co2e = co2e_lib if fmap is None else co2e_lib[np.maximum(fmap, 0)]
-    n_p, n_m = cat.n_products, len(MODULES)
-    kf = ex.by_key_factor
+    per_mod = _modules(ex, co2e)
+    weights, gases_used = _gas_weights(lib, gs, used, co2e_lib[used])
+    # every cell of every table is a sum of row quantities times factor values: under this bound none overflows
+    largest = max(float(np.abs(co2e[ex.used]).max(initial=0.0)), float(np.abs(weights).max(initial=0.0)))
+    finite = bool(ex.abs_qty_sum * largest < 1e300)  # False for NaN
+    per_gas: Any = partial(_gas_sums, ex.qty_by_product_factor, weights, gases_used)
+    out = result_tables(cat, lib, gs, per_mod, ex.by_key_factor.modules_used, per_gas if finite else per_gas(),
+                        gases_used, mismatched, prefolded)  # fmt: skip
+    if not finite:
+        _check(ex, lib, co2e, fmap, out)
+    _log.debug("calculated %d product(s) under %s with library %s", cat.n_products, gs.name, lib.version)
+    return out
+
+
+def _modules(ex: ExplodedCatalogue, co2e: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """kg CO2e per (product, module): the (key, factor) matrix times kg CO2e per factor unit (a gather, a
+    multiply and a segmented sum, a cache-sized chunk at a time), as a products x modules view of a
+    module-major array."""
+    kf, n_p, n_m = ex.by_key_factor, ex.catalogue.n_products, len(MODULES)
+    sums, local = np.empty(len(kf.starts)), kf.local_starts
+    for a, b, r, s in kf.chunks:  # a chunk at a time: the same sums as over every entry at once
+        part = np.take(co2e, kf.factor[a:b])
+        part *= kf.qty[a:b]
+        sums[r:s] = np.add.reduceat(part, local[r:s])
     flat = np.zeros(n_p * n_m)
-    if len(kf.qty):
-        flat[kf.cell] = np.add.reduceat(kf.qty * co2e[kf.factor], kf.starts)
-    per_mod = flat.reshape(n_m, n_p).T  # (products x modules), each module's column contiguous
+    flat[kf.cell] = sums
+    return flat.reshape(n_m, n_p).T  # each module's column contiguous
+
+
+def _check(
+    ex: ExplodedCatalogue,
+    lib: FactorLibrary,
+    co2e: npt.NDArray[np.float64],
+    fmap: npt.NDArray[np.intp] | None,
+    out: CatalogueResult,
+) -> None:
+    """Every row and table cell checked, naming what is not finite (when the bound of
+    :func:`calculate_catalogue` cannot rule an overflow out)."""
     # rows whose quantity and factor are finite and whose product cannot overflow need no row-by-row check
-    peak = float(np.abs(co2e[ex.used]).max(initial=0.0)) * kf.max_qty
+    peak = float(np.abs(co2e[ex.used]).max(initial=0.0)) * ex.by_key_factor.max_qty
     kg, row_factor = None, ex.row_factor
     if not (np.isfinite(peak) and peak < 1e300):
         kg = ex.row_qty * co2e[ex.row_factor]
         row_factor = row_factor if fmap is None else fmap[row_factor]
-    per_gas, gases_used = _gases(ex, lib, gs, used, co2e_lib[used])
-    out = result_tables(cat, lib, gs, per_mod, kf.modules_used, per_gas, gases_used, mismatched, prefolded)
     tables = {"product": out.by_product, "product gas": out.by_product_gas, "supplier": out.by_supplier,
               "family": out.by_family, "cluster": out.cluster}  # fmt: skip
     check_catalogue(ex, lib, row_factor, kg, tables)
-    _log.debug("calculated %d product(s) under %s with library %s", n_p, gs.name, lib.version)
-    return out
 
 
-def _gases(
-    ex: ExplodedCatalogue, lib: FactorLibrary, gs: GWPSet, used: npt.NDArray[np.intp], co2e: npt.NDArray[np.float64]
+def _gas_weights(
+    lib: FactorLibrary, gs: GWPSet, used: npt.NDArray[np.intp], co2e: npt.NDArray[np.float64]
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """kg CO2e per (product, gas, then the pre-folded CO2e) outside module D, and which of those columns a
-    factor in use has: the quantity per (product, factor in use) times each factor's CO2e per gas (``used``:
-    the factors in use as positions in ``lib``; ``co2e``: their kg CO2e per unit), one dot product a gas."""
-    q = ex.qty_by_product_factor
+    """kg CO2e per unit of each factor in use for each gas, then its pre-folded CO2e (``used``: the factors in
+    use as positions in ``lib``; ``co2e``: their kg CO2e per unit), and which of those columns a factor in use
+    has."""
     gm = lib.gas_matrix[used]
     present = np.asarray(gm.any(axis=0), dtype=bool)
     pre = lib.prefolded[0][used]
     weights = np.zeros((len(used), len(present) + 1))
     weights[:, :-1] = gm * gs.vector()
     weights[pre, -1] = co2e[pre]
-    shown = np.append(present, pre.any())
-    cols = np.flatnonzero(shown)
+    return weights, np.append(present, pre.any())
+
+
+def _gas_sums(
+    q: npt.NDArray[np.float64], weights: npt.NDArray[np.float64], shown: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.float64]:
+    """kg CO2e per (product, gas, then the pre-folded CO2e) outside module D: the quantity per (product, factor
+    in use) ``q`` times each factor's CO2e per gas (``weights`` of :func:`_gas_weights`), one dot product a
+    gas shown."""
     per_gas = np.zeros((len(q), len(shown)), order="F")  # columns contiguous, as the table keeps them
+    cols = np.flatnonzero(shown).tolist()
     for i in range(0, len(q), _BLOCK):  # a block of rows stays in cache while each gas's dot product reads it
         block = q[i : i + _BLOCK]
-        for j in cols.tolist():
+        for j in cols:
             per_gas[i : i + _BLOCK, j] = block @ weights[:, j]
-    return per_gas, shown
+    return per_gas
 
 
 _BLOCK = 256  # rows of products x factors read at once: 256 x 200 factors is 400 kB, within a core's cache
@@ -1263,14 +1378,15 @@ def result_tables(
     gs: GWPSet,
     per_mod: npt.NDArray[np.float64],
     modules_used: npt.NDArray[np.bool_],
-    per_gas: npt.NDArray[np.float64],
+    per_gas: npt.NDArray[np.float64] | Callable[[], npt.NDArray[np.float64]],
     gases_used: npt.NDArray[np.bool_],
     mismatched: list[str],
     prefolded: PrefoldedPolicy,
 ) -> CatalogueResult:
     """The result tables of a catalogue from kg CO2e per (product, module) and per (product, gas, then the
     pre-folded CO2e): a module's column is shown when it has a row, a gas's when a factor in use has it. The
-    A1-C4 total is the sum of its modules (module D apart, never added then taken away)."""
+    A1-C4 total is the sum of its modules (module D apart, never added then taken away). ``per_gas`` may be a
+    function that computes it: the gases' table is then made when first read."""
     import pandas as pd
 
     present = np.flatnonzero(modules_used).tolist()  # a module holds a value only where it has rows
@@ -1285,23 +1401,44 @@ def result_tables(
     values[:, 2] = per_mod[:, _D]
     index = cat.indexes["product"]
     by_product = pd.DataFrame(values, index=index, columns=labels(tuple(columns)), copy=False)
-    names = (*gases(), "CO2e (pre-folded)")
-    shown = np.flatnonzero(gases_used)
-    by_gas = pd.DataFrame(
-        np.asfortranarray(per_gas[:, shown]), index=index, columns=labels(tuple(names[k] for k in shown)), copy=False
+    by_gas: pd.DataFrame | _Deferred = (
+        _Deferred(partial(_gas_table, per_gas, gases_used, index))
+        if callable(per_gas)
+        else _gas_table(per_gas, gases_used, index)
     )
     by_supplier, by_family, cluster = rollup(cat, by_product)
     return CatalogueResult(
         gwp_set=gs.name,
         by_product=by_product,
-        by_product_gas=by_gas,
+        by_product_gas=by_gas,  # type: ignore[arg-type]
         by_supplier=by_supplier,
         by_family=by_family,
         cluster=cluster,
-        products=cat.product_table.copy(deep=False),
+        products=_Deferred(partial(_products_table, cat)),  # type: ignore[arg-type]
         prefolded_factors=list(mismatched),
         factor_library_version=lib.version,
         catalogue=cat,
         library=lib,
         prefolded=prefolded,
     )
+
+
+def _gas_table(
+    per_gas: npt.NDArray[np.float64] | Callable[[], npt.NDArray[np.float64]],
+    gases_used: npt.NDArray[np.bool_],
+    index: pd.Index,
+) -> pd.DataFrame:
+    """The gases' table: the columns of ``per_gas`` (or of what it computes) that a factor in use has."""
+    import pandas as pd
+
+    values = per_gas() if callable(per_gas) else per_gas
+    names = (*gases(), "CO2e (pre-folded)")
+    shown = np.flatnonzero(gases_used)
+    return pd.DataFrame(
+        np.asfortranarray(values[:, shown]), index=index, columns=labels(tuple(names[k] for k in shown)), copy=False
+    )
+
+
+def _products_table(cat: Catalogue) -> pd.DataFrame:
+    """Each product's supplier and family: a shallow copy of the catalogue's table."""
+    return cat.product_table.copy(deep=False)

@@ -16,7 +16,18 @@ from footprint._engine import BomArrays, topological_levels
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.portfolio import SOURCE, Portfolio, make_portfolio
-from benchmarks.reference import co2e_per_factor, csr, flatten, floor, floor_matvec, naive, naive_input, naive_walk
+from benchmarks.reference import (
+    co2e_per_factor,
+    csr,
+    flatten,
+    floor,
+    floor_matvec,
+    floor_matvec_chunked,
+    naive,
+    naive_input,
+    naive_walk,
+    row_chunks,
+)
 
 SMALL = 2000
 
@@ -193,6 +204,10 @@ def test_references_match_a_hand_derived_portfolio() -> None:
     got = floor(*rows, co2e_per_factor(lib, "AR6"), 2)
     assert _relative(got, want) < 1e-12
     assert _relative(floor_matvec(*csr(*rows, 2, 3), co2e_per_factor(lib, "AR6")), want) < 1e-12
+    indptr, indices, data = csr(*rows, 2, 3)
+    for chunk in (1, 2, 1 << 15):  # a chunk of one entry, of a few, of every entry: the same totals
+        got = floor_matvec_chunked(row_chunks(indptr, chunk), indices, data, co2e_per_factor(lib, "AR6"))
+        assert _relative(got, want) < 1e-12
 
 
 @pytest.mark.parametrize("gwp", ["AR6", "AR5"])
