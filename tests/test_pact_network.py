@@ -10,6 +10,7 @@ primary data, each with the valve's own primary data share s, so the skid's shar
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from decimal import Decimal
@@ -21,19 +22,11 @@ from server_support import postgres_schema, running, self_signed_cert
 import footprint as fp
 from footprint.server import add_client, create_app, publish_products
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from examples.pact_pull import SKID  # the skid product file, as the example builds it
+
 ROOT = Path(__file__).resolve().parent.parent
-SKID = """\
-id: skid-2v
-name: Valve skid
-declared_unit: 1 piece
-reference_period: {start: 2025-01-01, end: 2025-12-31}
-region: "NO"
-items:
-  - id: skid
-    activities:
-      - {factor: pact.valve-maker-as.subsea-gate-valve-sgv-5, quantity: 2 piece, module: A1, primary: true}
-      - {factor: electricity.grid.no.ember, quantity: 1000 kWh, module: A3}
-"""
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
