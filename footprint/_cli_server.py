@@ -158,11 +158,8 @@ def _offer(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...],
     if not share_with:
         raise click.UsageError("--on-request needs --share-with: the clients who may request the products")
     try:
-        ids = offer_products(
-            db, product_files, company_name=pact["company_name"], company_ids=pact["company_ids"],
-            share_with=share_with, factor_files=factors, gwp=gwp, prefolded=prefolded, period=pact["period"],
-            geography=pact["geography"], pact_options={"product_ids": pact["product_ids"], **pact["to_pact"]},
-        )  # fmt: skip
+        ids = offer_products(db, product_files, share_with=share_with, factor_files=factors, gwp=gwp,
+                             prefolded=prefolded, **_pact_arguments(pact))  # fmt: skip
     except FootprintError as e:
         fail(e)
     click.echo(json.dumps({"offered": ids, "to": list(share_with)}))
@@ -233,13 +230,17 @@ def clients_new_key() -> None:
 @PREFOLDED_OPT
 @click.option("--on-request", is_flag=True,
               help="Publish nothing now: compute and publish when a --share-with client requests it by event.")  # fmt: skip
+@click.option("--announce", metavar="URL",
+              help="This service's public address (https://...): send each client the footprints are shared with "
+              "that is linked to its own host (clients link) a PACT PublishedEvent naming them, through the "
+              "outbox; `footprint serve` on the same database delivers it.")  # fmt: skip
 @pact_options
 def publish(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...], factors: tuple[str, ...], gwp: str,
-            prefolded: Any, on_request: bool, pact: dict[str, Any]) -> None:  # fmt: skip
+            prefolded: Any, on_request: bool, announce: str | None, pact: dict[str, Any]) -> None:  # fmt: skip
     """Compute products and publish them as PACT v3.0.3 footprints on the service, shared with clients.
 
     A product published again supersedes its footprint: the new one names the old in precedingPfIds, the
-    old one turns Deprecated. Prints the ids published.
+    old one turns Deprecated. Prints the ids published (with --announce, and the clients told).
 
     \b
     Example:
@@ -253,17 +254,41 @@ def publish(product_files: tuple[str, ...], db: str, share_with: tuple[str, ...]
     if not pact["company_name"] or not pact["company_ids"]:
         raise click.UsageError("publish needs --company-name and --company-id")
     if on_request:
+        if announce:
+            raise click.UsageError("--announce does not go with --on-request: the answer to the request is the event")
         _offer(product_files, db, share_with, factors, gwp, prefolded, pact)
         return
     try:
         lib = load_factors(*factors).merge(default_library()) if factors else default_library()
-        pfs = publish_products(
-            db, product_files, company_name=pact["company_name"], company_ids=pact["company_ids"],
-            share_with=share_with, library=lib, gwp=gwp, prefolded=prefolded, period=pact["period"],
-            geography=pact["geography"], pact_options={"product_ids": pact["product_ids"], **pact["to_pact"]},
-        )  # fmt: skip
+        pfs = publish_products(db, product_files, share_with=share_with, library=lib, gwp=gwp, prefolded=prefolded,
+                               announce=announce, **_pact_arguments(pact))  # fmt: skip
+        told = _told(db, pfs) if announce else None
     except FootprintError as e:
         fail(e)
     for pf in pfs:
-        click.echo(json.dumps({"id": pf["id"], "productIds": pf["productIds"], "status": pf["status"],
-                               "precedingPfIds": pf.get("precedingPfIds", [])}))  # fmt: skip
+        line = {"id": pf["id"], "productIds": pf["productIds"], "status": pf["status"],
+                "precedingPfIds": pf.get("precedingPfIds", [])}  # fmt: skip
+        click.echo(json.dumps(line if told is None else {**line, "announcedTo": told[pf["id"]]}))
+
+
+def _pact_arguments(pact: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of ``publish_products`` and ``offer_products`` that the PACT options give."""
+    return {"company_name": pact["company_name"], "company_ids": pact["company_ids"], "period": pact["period"],
+            "geography": pact["geography"], "pact_options": {"product_ids": pact["product_ids"], **pact["to_pact"]}}  # fmt: skip
+
+
+def _told(db: str, pfs: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """For each footprint published, the clients it was announced to: those it is shared with that are
+    linked to their own host (as :func:`footprint.server._announce.announce` picks them)."""
+    from .server._announce import linked
+    from .server._store import Store
+
+    store = Store(db)
+    try:
+        told = {}
+        for pf in pfs:
+            found = store.footprint(pf["id"])
+            told[pf["id"]] = sorted(linked(store, sorted(found[1]) if found else []))
+        return told
+    finally:
+        store.close()

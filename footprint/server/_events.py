@@ -33,7 +33,7 @@ from ..pact._pulled import store_pulled
 from ._criteria import LISTS, bad, filters
 from ._offers import compute_offer
 from ._outbox import SPEC_HORIZON, Outbox
-from ._published import same_host
+from ._published import MAX_PUBLISHED, same_host
 from ._store import Store
 
 __all__ = [
@@ -57,8 +57,6 @@ EVENT_TYPES = frozenset(f"{_PREFIX}{k}{_SUFFIX}" for k in _KINDS)
 _CRITERIA = {"productid", "companyid", "geography", "classification", "validon", "validafter", "validbefore", "status"}
 #: The most footprints one RequestFulfilledEvent carries.
 MAX_ANSWER = 100
-#: The most footprint ids one PublishedEvent may name (each is fetched from the partner's host).
-MAX_PUBLISHED = 100
 
 
 def event_kind(event: dict[str, Any]) -> str:

@@ -1,6 +1,7 @@
 """Publishing: products computed with the library, turned into PACT v3 footprints (``to_pact``) and stored
 for the PACT host, shared with named clients. A product published again supersedes its previous footprint:
-the new one lists it in ``precedingPfIds`` and the old one turns Deprecated."""
+the new one lists it in ``precedingPfIds`` and the old one turns Deprecated. Partners linked to their own
+host can be told with a PublishedEvent (``announce``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from .._ledger import Ledger
 from .._product_io import load_product
 from .._suppliers import calculate_chain
 from ..pact._exchange import to_pact
+from ._announce import announce as announce_published
+from ._announce import source_url
 from ._store import Store
 
 __all__ = ["publish_products"]
@@ -33,6 +36,7 @@ def publish_products(
     period: tuple[date, date] | None = None,
     geography: str | None = None,
     dry_run: bool = False,
+    announce: str | None = None,
 ) -> list[dict[str, Any]]:
     """Compute the products of ``product_files`` (as one supply chain), publish each as a PACT v3.0.3
     footprint shared with the clients ``share_with``, and return the footprints published.
@@ -42,7 +46,13 @@ def publish_products(
     first recorded in the ledger (period: the reference period, see :func:`ledger_period`), with a note
     naming the PACT footprint id, so every footprint served has its full result in the ledger. With
     ``dry_run`` everything is computed and checked and nothing is stored.
+
+    ``announce`` is the service's public address (``https://...``): each client the footprints are shared
+    with that is linked to its own host (``footprint clients link``) is then sent a PACT PublishedEvent
+    naming them (and the footprints they supersede), through the outbox: a service running on the database
+    delivers it (:mod:`footprint.server._announce`). Without it, no event is sent.
     """
+    source = source_url(announce) if announce is not None else None  # checked before anything is computed
     products = [load_product(f) for f in product_files]
     results = calculate_chain(products, library, gwp=gwp_set(gwp), prefolded=prefolded)
     store = Store(db_url)
@@ -65,8 +75,12 @@ def publish_products(
             for pf, key, _ in staged:
                 ref = pf["pcf"]["referencePeriodStart"][:10], pf["pcf"]["referencePeriodEnd"][:10]
                 ledger.record(results[key], ledger_period(*ref), note=f"published as PACT footprint {pf['id']}")
+        shared: dict[str, list[str]] = {}
         for pf, key, supersedes in staged:
-            store.publish(pf, key, share_with, supersedes)
+            for name in store.publish(pf, key, share_with, supersedes):
+                shared.setdefault(name, []).extend([pf["id"], *([supersedes] if supersedes else [])])
+        if source is not None:
+            announce_published(store, source, shared)
         return [pf for pf, _, _ in staged]
     finally:
         store.close()

@@ -31,7 +31,12 @@ if TYPE_CHECKING:
     from ._outbox import Outbox
     from ._store import Store
 
-__all__ = ["pull_published", "same_host"]
+__all__ = ["MAX_PUBLISHED", "PUBLISHED_TYPE", "pull_published", "same_host"]
+
+#: The type of a PACT v3.0.3 PublishedEvent (openapi.yaml, components.schemas.PublishedEvent).
+PUBLISHED_TYPE = "org.wbcsd.pact.ProductFootprint.PublishedEvent.3"
+#: The most footprint ids one PublishedEvent may name (each is fetched from the partner's host).
+MAX_PUBLISHED = 100
 
 #: Statuses of GetFootprint worth trying again: token expired or refused, timeout, too many requests.
 _TRANSIENT = frozenset({401, 408, 429})

@@ -290,9 +290,12 @@ class Store(OutboxQueries):
             doc = conn.execute(sa.select(footprints.c.document).where(footprints.c.active_key == product_key)).scalar()
         return None if doc is None else dict(json.loads(doc))
 
-    def publish(self, pf: dict[str, Any], product_key: str, share_with: Sequence[str], supersedes: str | None) -> None:
+    def publish(
+        self, pf: dict[str, Any], product_key: str, share_with: Sequence[str], supersedes: str | None
+    ) -> set[str]:
         """Store the PACT footprint ``pf`` for ``product_key``, shared with the clients ``share_with`` and
-        with those of the footprint it ``supersedes`` (which turns Deprecated), in one transaction."""
+        with those of the footprint it ``supersedes`` (which turns Deprecated), in one transaction; the names
+        of the clients it is shared with."""
         self.check_clients(share_with)
         valid_from, valid_to = validity(pf)
         try:
@@ -317,6 +320,7 @@ class Store(OutboxQueries):
                 f"product {product_key!r} was published by someone else meanwhile (or id {pf['id']} exists); "
                 "publish again"
             ) from None
+        return names
 
     def _deprecate(self, conn: sa.Connection, pf_id: str, product_key: str) -> set[str]:
         row = conn.execute(

@@ -1,0 +1,75 @@
+"""PublishedEvents sent: when footprints are published with an announcing address (``footprint publish
+--announce URL``, ``publish_products(announce=...)``), each client they are shared with that is linked to its
+own PACT host (``footprint clients link``) is told with a PACT v3 ``PublishedEvent`` (CloudEvents 1.0,
+structured mode, ``data.pfIds``: the footprints published for it and those they supersede, now Deprecated).
+
+PACT v3 leaves it to the data owner when to send one ("triggered by the data owner and send to relevant
+data recipients"), so the service sends none unless asked. Each event is stored in the outbox
+(:mod:`footprint.server._outbox`) and delivered by a running service on the same database, retried with
+exponential backoff for up to 72 hours as the specification asks ("If the data recipient cannot be reached
+by the data owner, the data owner SHOULD retry ... It SHOULD abandon sending the event after 72 hours").
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ..pact._client import base_url
+from ._published import MAX_PUBLISHED, PUBLISHED_TYPE
+
+if TYPE_CHECKING:
+    from ._store import Store
+
+__all__ = ["Announced", "announce", "linked", "published_event", "source_url"]
+
+#: 72 hours: how long PACT v3 says to keep trying to deliver a PublishedEvent.
+HORIZON = 72 * 3600.0
+
+
+@dataclass(frozen=True)
+class Announced:
+    """A PublishedEvent put in the outbox: for which client, at which host, the footprint ids, its record."""
+
+    partner: str
+    host: str
+    pf_ids: tuple[str, ...]
+    seq: int
+
+
+def source_url(url: str) -> str:
+    """The ``source`` of the PublishedEvents of the service at ``url`` (its public address, HTTPS as PACT
+    requires): its Action Events endpoint, where partners check it against the host they linked."""
+    return base_url(url) + "/3/events"
+
+
+def linked(store: Store, names: Sequence[str]) -> dict[str, str]:
+    """The clients of ``names`` linked to their own host: each one's host, by name (the others are told
+    nothing: no host to tell)."""
+    hosts = {n: store.partner_host(n) for n in sorted(set(names))}
+    return {n: h for n, h in hosts.items() if h is not None}
+
+
+def announce(store: Store, source: str, shared: Mapping[str, Sequence[str]],
+             horizon: float = HORIZON) -> list[Announced]:  # fmt: skip
+    """Put a PublishedEvent from ``source`` (see :func:`source_url`) in the outbox for each client of
+    ``shared`` linked to its host, naming the footprint ids shared with it (at most MAX_PUBLISHED per event:
+    more go in several); what was put there."""
+    out = []
+    for name, host in linked(store, list(shared)).items():
+        ids = list(dict.fromkeys(shared[name]))
+        for start in range(0, len(ids), MAX_PUBLISHED):
+            chunk = ids[start : start + MAX_PUBLISHED]
+            seq = store.enqueue(published_event(source, chunk), name, host, time.time() + horizon)
+            out.append(Announced(name, host, tuple(chunk), seq))
+    return out
+
+
+def published_event(source: str, pf_ids: Sequence[str]) -> dict[str, Any]:
+    """A PACT v3 PublishedEvent (openapi.yaml, components.schemas.PublishedEvent) naming ``pf_ids``."""
+    return {"type": PUBLISHED_TYPE, "specversion": "1.0", "id": str(uuid.uuid4()), "source": source,
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "data": {"pfIds": list(pf_ids)}}  # fmt: skip
