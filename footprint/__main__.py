@@ -1,5 +1,5 @@
 """``python -m footprint``: the command line, as the ``footprint`` script runs it."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="footprint")
+run()

@@ -33,11 +33,10 @@ An :class:`InputError` carries its :class:`Problem` list: file, row, field, valu
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 __all__ = [
     "CurrencyError",
@@ -84,6 +83,8 @@ def row_problems(
     """One :class:`Problem` per row of a table where ``mask`` holds; data row ``i`` is file line
     ``first_row + i`` (or DataFrame position ``i`` with ``first_row=0, row_label="position"``), and
     ``values[i]`` (when given) the value found there."""
+    import numpy as np  # on use: the command line reports errors without loading numpy
+
     return [
         Problem(message, file=file, row=first_row + int(i), field=field,
                 value=None if values is None else values[int(i)], expected=expected, row_label=row_label)
@@ -93,7 +94,8 @@ def row_problems(
 
 def plain(value: object) -> object:
     """A numpy scalar as the Python value it holds (``np.float64(-1.0)`` shows as ``-1.0``)."""
-    return value.item() if isinstance(value, np.generic) else value
+    np = sys.modules.get("numpy")  # no numpy scalar can exist before numpy is loaded
+    return value.item() if np is not None and isinstance(value, np.generic) else value
 
 
 class FootprintError(Exception):

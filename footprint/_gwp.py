@@ -14,13 +14,14 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Literal, TypeAlias
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Final, Literal, TypeAlias
 
 from ._errors import GWPError, GWPFileError, Problem, expect_type
 from ._matrix_file import Rows, column_values, read_matrix
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = ["DEFAULT_GWP_SET", "GWPSet", "GWPSetName", "gases", "gwp_set", "gwp_sets", "load_gwp_set"]
 
@@ -64,6 +65,8 @@ class GWPSet:
 
     def vector(self) -> npt.NDArray[np.float64]:
         """The GWPs in the order of :func:`gases` (0 for a gas the set has no value for)."""
+        import numpy as np  # on use: the command line names the sets (--gwp) without loading numpy
+
         return np.array([self.values.get(g, 0.0) for g in gases()], dtype=np.float64)
 
     def missing(self, used: Mapping[str, float] | None = None) -> list[str]:

@@ -6,25 +6,22 @@ Exit codes: 0 success; 1 bad input (the report lists every problem: file, row, f
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
-from ._cli_events import events
-from ._cli_ledger import ledger
 from ._cli_options import PREFOLDED_OPT, pact_options
-from ._cli_pull import pull
-from ._cli_server import clients, publish, serve
 from ._errors import FootprintError, InputError, Problem, ProductError
 from ._gwp import DEFAULT_GWP_SET, gwp_set, gwp_sets, load_gwp_set
 from ._limits import Limits, use_decimal, use_limits
 from ._modules import MODULE_NAMES
-from ._output import atomic_outputs, confined, output_name, output_names, write_atomic
 from .report._formula import csv_text
 
 if TYPE_CHECKING:
@@ -32,7 +29,7 @@ if TYPE_CHECKING:
     from ._factors import FactorLibrary, PrefoldedPolicy
     from ._result import FootprintResult
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 EXIT_INPUT = 1
 F = TypeVar("F", bound=Callable[..., Any])
@@ -134,7 +131,33 @@ def _limit(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     return Limits().relaxed(**changes)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose commands in ``lazy`` (name: ``"module:attribute"``, relative to footprint) are imported on
+    first use, so that a command does not import the modules of the others (``calc`` loads no server, ledger or
+    PACT client code). ``--help`` lists them all, importing each for its summary."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, the lazy ones without importing them."""
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command called ``cmd_name``, imported now when it is a lazy one."""
+        if cmd_name in self.lazy:
+            module, _, attr = self.lazy.pop(cmd_name).partition(":")
+            self.add_command(getattr(importlib.import_module(module, "footprint"), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=_LazyGroup,
+    lazy={"ledger": "._cli_ledger:ledger", "serve": "._cli_server:serve", "clients": "._cli_server:clients",
+          "events": "._cli_events:events", "publish": "._cli_server:publish"},
+    context_settings={"help_option_names": ["-h", "--help"]},
+)  # fmt: skip
 @click.version_option(package_name="footprint")
 @click.option(
     "--decimal", type=click.Choice([".", ","]), default=None,
@@ -206,6 +229,8 @@ _PREFOLDED_OPT = PREFOLDED_OPT
 
 def _write(text: str, output: str | None) -> None:
     if output:
+        from ._output import write_atomic
+
         write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
     else:
@@ -640,6 +665,7 @@ def export(
           --fossil-carbon-content 6.1 -o valve.pact.json
       footprint export examples/subsea_gate_valve.yaml --to excel -o valve.xlsx
     """
+    from ._output import atomic_outputs, confined, output_names
     from ._product_io import load_product
     from .pact._exchange import to_pact
 
@@ -712,6 +738,7 @@ def report(
       footprint report examples/subsea_gate_valve.yaml -o valve.html --excel valve.xlsx --charts charts/
       footprint report examples/subsea_gate_valve.yaml -o valve.html --indicators en15804
     """
+    from ._output import atomic_outputs, confined, output_name
     from ._product_io import load_product
     from .report._pages import chart_hotspots, chart_modules, excel_report, html_report, save_chart
 
@@ -844,6 +871,7 @@ def suppliers(
             ]
             click.echo(_table(rows, ("period", "kg CO2e", "target path", "reduction", "on track"), {1, 2, 3}))
     if html:
+        from ._output import write_atomic
         from .report._pages import html_supplier_report
 
         write_atomic(html, html_supplier_report(sf, targets=parsed))
@@ -1081,7 +1109,7 @@ def _pact_files(paths: Sequence[str]) -> list[Any]:
     return out
 
 
-@main.group()
+@main.group(cls=_LazyGroup, lazy={"pull": "._cli_pull:pull"})
 def pact() -> None:
     """Read partners' PACT footprints: check them, import them as supplier factors for bills of materials, or
     pull them from a partner's PACT host.
@@ -1149,12 +1177,21 @@ def pact_import(files: tuple[str, ...], target: str | None) -> None:
         _write(json.dumps({"data": data}, indent=2, ensure_ascii=False), target)
 
 
-pact.add_command(pull)
-main.add_command(ledger)
-main.add_command(serve)
-main.add_command(clients)
-main.add_command(events)
-main.add_command(publish)
+#: What the ``footprint`` program sets in its environment before it loads anything, unless already set: one
+#: BLAS thread (a command's matrices are small; starting and stopping OpenBLAS's thread pool cost more CPU
+#: than it saves), and no discovery of pydantic plugins (it imports ``importlib.metadata`` and reads the
+#: entry points of every installed distribution; ``PYDANTIC_DISABLE_PLUGINS=`` (empty) loads them again).
+PROGRAM_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1", "PYDANTIC_DISABLE_PLUGINS": "__all__"}
+
+
+def run() -> None:
+    """The ``footprint`` program (and ``python -m footprint``): :data:`PROGRAM_ENVIRONMENT`, then :func:`main`.
+
+    Only the program sets them: code that calls :func:`main` (tests, a notebook) keeps its own environment."""
+    for name, value in PROGRAM_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    main(prog_name="footprint")
+
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()
