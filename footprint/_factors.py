@@ -142,9 +142,12 @@ class Uncertainty(CheckedModel):
 
 class _Source(BaseModel):
     """The source a factor is taken from: publication, edition, table, region, licence and system boundary (the
-    fields :class:`Provenance` and :class:`EmissionFactor` share)."""
+    fields :class:`Provenance` and :class:`EmissionFactor` share).
 
-    model_config = ConfigDict(frozen=True)
+    The factor models are built on first use (``defer_build``, inherited): a calculation whose factors come
+    from the cache of the bundled library (:mod:`._factor_cache`) never validates one, so never builds them."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     source: str
     source_url: str | None = None
@@ -158,6 +161,8 @@ class _Source(BaseModel):
 class _Emissions(CheckedModel):
     """What one factor measures: its activity (id, name, category, unit) and emissions per unit, per gas or
     pre-folded (see :class:`EmissionFactor`)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     id: str
     name: str
@@ -334,7 +339,7 @@ def prefolded_message(factors: Sequence[EmissionFactor], wanted: str) -> str:
 class Conversion(CheckedModel):
     """How an activity's unit was brought to its factor's unit."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     error: ClassVar[type[InputError]] = FactorError
 
     from_unit: str
@@ -460,7 +465,7 @@ def bridged_conversion(unit: str, to_unit: str, density: str | None, ncv: str | 
 class Emissions(BaseModel):
     """The emissions of one activity under one factor."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     factor_id: str
     activity_amount: float

@@ -1047,7 +1047,7 @@ def calculate(
         "calculated %s under %s: %d contribution(s), %.6g kg CO2e, library %s",
         prep.product.id, gs.name, len(c_kg), total, prep.library_version,
     )  # fmt: skip
-    return FootprintResult(
+    return FootprintResult.model_construct(
         product_id=prep.product.id,
         product_name=prep.product.name,
         supplier=prep.product.supplier,
@@ -1107,7 +1107,7 @@ def _contributions(
         fac = lib.factor_at(f)
         mat = int(prep.act_material[a])
         contributions.append(
-            Contribution(
+            Contribution.model_construct(
                 path=paths[int(node_of_c[k])],
                 item=prep.node_ids[int(node_of_c[k])],
                 paths=npaths[int(node_of_c[k])],

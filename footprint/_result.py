@@ -1,4 +1,9 @@
-"""The result of a lifecycle calculation, as pydantic data with pandas views."""
+"""The result of a lifecycle calculation, as pydantic data with pandas views.
+
+The models are built on first use (``defer_build``): :func:`calculate` fills them from arrays it has checked,
+without validation (``model_construct``), so a ``footprint calc`` that prints tables never builds their
+validators; printing JSON builds the serializer then.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ class Contribution(BaseModel):
     company's own activities and generic factors, a supplier footprint's own primary data share for it.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     path: str
     item: str
@@ -85,7 +90,7 @@ class IndicatorResult(BaseModel):
     rows that cover it. ``None`` means no row covers it (never 0); ``not_covered_rows`` counts, per module, the
     rows left out and ``not_covered_factors`` names their factors."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str
     name: str
@@ -122,7 +127,7 @@ class FootprintResult(BaseModel):
     biogenic CO2 uptake, with each supplier footprint's own share carried forward.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     product_id: str
     product_name: str | None
