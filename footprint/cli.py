@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 bad input (the report lists every problem: file, row, f
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -1179,18 +1180,23 @@ def pact_import(files: tuple[str, ...], target: str | None) -> None:
 
 #: What the ``footprint`` program sets in its environment before it loads anything, unless already set: one
 #: BLAS thread (a command's matrices are small; starting and stopping OpenBLAS's thread pool cost more CPU
-#: than it saves), and no discovery of pydantic plugins (it imports ``importlib.metadata`` and reads the
-#: entry points of every installed distribution; ``PYDANTIC_DISABLE_PLUGINS=`` (empty) loads them again).
-PROGRAM_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1", "PYDANTIC_DISABLE_PLUGINS": "__all__"}
+#: than it saves).
+PROGRAM_ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1"}
 
 
 def run() -> None:
     """The ``footprint`` program (and ``python -m footprint``): :data:`PROGRAM_ENVIRONMENT`, then :func:`main`.
 
-    Only the program sets them: code that calls :func:`main` (tests, a notebook) keeps its own environment."""
+    Only the program sets them: code that calls :func:`main` (tests, a notebook) keeps its own environment.
+    Once the command has finished, its objects are frozen out of the garbage collector (``gc.freeze``): the
+    interpreter's collections on the way out would only walk objects the exit frees anyway, a sixth of a
+    short command's CPU time. Exit handlers still run and files are closed as before."""
     for name, value in PROGRAM_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
-    main(prog_name="footprint")
+    try:
+        main(prog_name="footprint")
+    finally:
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
