@@ -113,6 +113,7 @@ if TYPE_CHECKING:  # the names as mypy and editors see them; at run time each lo
         nox_table,
         read_nox_rates,
     )
+    from ._paint import paint_activities
     from ._partitioned import partition_catalogue
     from ._per_piece import per_piece_factor
     from ._product import (
@@ -222,6 +223,7 @@ _NAMES_OF: dict[str, tuple[str, ...]] = {
     ),
     "._en15804": ("en15804_table",),
     "._fabrication": ("FabricationEnergy", "fabrication_activities", "fabrication_energy"),
+    "._paint": ("paint_activities",),
     "._factor_io": ("default_library", "load_factors"),
     "._factors": (
         "BOUNDARIES",
@@ -512,6 +514,7 @@ __all__ = [
     "nox_rates",
     "nox_table",
     "pact_factors",
+    "paint_activities",
     "partition_catalogue",
     "pedigree_gsd",
     "per_piece_factor",
