@@ -14,25 +14,19 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lever_support import factor, lever
 
 import footprint as fp
 from footprint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-PROV = {"source": "test", "edition": "1", "region": "GLO", "licence": "CC0-1.0", "boundary": "cradle-to-gate"}
-
-
-def _f(fid: str, unit: str, co2: float, category: str = "material", unc: str = "lognormal gsd=1") -> fp.EmissionFactor:
-    return fp.EmissionFactor(id=fid, name=fid, category=category, unit=unit, gases={"CO2": co2},  # type: ignore[arg-type]
-                             uncertainty=fp.Uncertainty.parse(unc), **PROV)  # fmt: skip
-
 
 LIB = fp.FactorLibrary(
     [
-        _f("steel", "kg", 2.0), _f("steel-eaf", "kg", 0.7), _f("steel-t", "t", 1900.0), _f("rubber", "kg", 3.0),
-        _f("grid", "kWh", 0.4, "electricity"), _f("green", "kWh", 0.02, "electricity"),
-        _f("truck", "t*km", 0.1, "freight"), _f("ship", "t*km", 0.015, "freight"),
-        _f("landfill", "kg", 0.5, "waste"), _f("recycle", "kg", 0.02, "waste"),
+        factor("steel", "kg", 2.0), factor("steel-eaf", "kg", 0.7), factor("steel-t", "t", 1900.0),
+        factor("rubber", "kg", 3.0), factor("grid", "kWh", 0.4, "electricity"), factor("green", "kWh", 0.02, "electricity"),
+        factor("truck", "t*km", 0.1, "freight"), factor("ship", "t*km", 0.015, "freight"),
+        factor("landfill", "kg", 0.5, "waste"), factor("recycle", "kg", 0.02, "waste"),
     ]
 )  # fmt: skip
 
@@ -80,10 +74,6 @@ def product(
                 "credit": {"virgin": "steel", "secondary": "steel-eaf"}}],
         }
     )  # fmt: skip
-
-
-def lever(**kw: Any) -> fp.Lever:
-    return fp.Lever.model_validate({"name": "x", **kw})
 
 
 def total(p: fp.Product) -> float:
@@ -202,7 +192,7 @@ def test_a_lever_then_its_inverse_restores_the_baseline_bit_for_bit(k: int, targ
 def test_a_lower_factor_without_spread_saves_surely(value: float) -> None:
     """Steel 2.0 -> ``value`` < 2, both without spread: every iteration saves (quantities drawn in common),
     P(saving > 0) = 1."""
-    lib = LIB.merge(fp.FactorLibrary([_f("lower", "kg", value)]))
+    lib = LIB.merge(fp.FactorLibrary([factor("lower", "kg", value)]))
     res = fp.evaluate_levers(product(), [lever(kind="substitute_factor", **{"from": "steel", "to": "lower"})], lib,
                              iterations=50)  # fmt: skip
     assert res.rows[0]["p_saving_positive"] == 1.0
@@ -211,7 +201,7 @@ def test_a_lower_factor_without_spread_saves_surely(value: float) -> None:
 def test_savings_within_the_noise_are_shown_as_such() -> None:
     """A factor 1 % lower but with GSD 1.5 of its own: P(saving > 0) is far from 1 and the 90 % interval of the
     saving straddles zero."""
-    lib = LIB.merge(fp.FactorLibrary([_f("noisy", "kg", 1.98, unc="lognormal gsd=1.5")]))
+    lib = LIB.merge(fp.FactorLibrary([factor("noisy", "kg", 1.98, unc="lognormal gsd=1.5")]))
     res = fp.evaluate_levers(product(), [lever(kind="substitute_factor", **{"from": "steel", "to": "noisy"})], lib,
                              iterations=2000)  # fmt: skip
     row = res.rows[0]

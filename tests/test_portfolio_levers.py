@@ -14,24 +14,18 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lever_support import factor, lever
 
 import footprint as fp
 from footprint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-PROV = {"source": "test", "edition": "1", "region": "GLO", "licence": "CC0-1.0", "boundary": "cradle-to-gate"}
-
-
-def _f(fid: str, unit: str, co2: float, category: str = "material", unc: str = "lognormal gsd=1") -> fp.EmissionFactor:
-    return fp.EmissionFactor(id=fid, name=fid, category=category, unit=unit, gases={"CO2": co2},  # type: ignore[arg-type]
-                             uncertainty=fp.Uncertainty.parse(unc), **PROV)  # fmt: skip
-
 
 LIB = fp.FactorLibrary(
     [
-        _f("steel", "kg", 2.0), _f("steel-eaf", "kg", 0.7), _f("steel-t", "t", 2000.0),
-        _f("grid", "kWh", 0.4, "electricity"), _f("green", "kWh", 0.02, "electricity"),
-        _f("truck", "t*km", 0.1, "freight"), _f("ship", "t*km", 0.015, "freight"),
+        factor("steel", "kg", 2.0), factor("steel-eaf", "kg", 0.7), factor("steel-t", "t", 2000.0),
+        factor("grid", "kWh", 0.4, "electricity"), factor("green", "kWh", 0.02, "electricity"),
+        factor("truck", "t*km", 0.1, "freight"), factor("ship", "t*km", 0.015, "freight"),
     ]
 )  # fmt: skip
 
@@ -50,10 +44,6 @@ ACTS = pd.DataFrame(
     }
 )
 CAT = fp.prepare_catalogue(PRODUCTS, BOM, ACTS.replace("", None), LIB)
-
-
-def lever(**kw: Any) -> fp.Lever:
-    return fp.Lever.model_validate({"name": "x", **kw})
 
 
 EAF = {"kind": "substitute_factor", "from": "steel", "to": "steel-eaf"}
