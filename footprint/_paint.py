@@ -81,7 +81,7 @@ def _coat_mass(index: int, coat: object, problems: list[Problem]) -> float:
             Problem("not a mapping", field=where, value=coat, expected="a mapping of " + ", ".join(_COAT_KEYS))
         )
         return math.nan
-    unknown = sorted(set(map(str, coat)) - set(_COAT_KEYS))
+    unknown = [k for k in coat if k not in _COAT_KEYS]
     problems += [
         Problem("unknown key", field=f"{where}.{k}", value=coat[k], expected=", ".join(_COAT_KEYS)) for k in unknown
     ]

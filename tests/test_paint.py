@@ -91,3 +91,10 @@ def test_the_coated_example_paint_by_hand() -> None:
     rows = [c for c in scope["result"].contributions if c.factor_id == COATING]
     assert sum(c.kgco2e for c in rows) == pytest.approx(23.811702, rel=1e-6)
     assert {c.module for c in rows} == {"A1"}
+
+
+def test_a_key_that_is_not_a_string_is_named_not_a_traceback() -> None:
+    """A coat mapping with a numeric key (a spreadsheet column number) is an unknown key, reported by name."""
+    with pytest.raises(fp.InputError) as info:
+        fp.paint_activities("18 m2", [{**PRIMER, 3: "x"}], COATING, transfer_efficiency=0.6)  # type: ignore[dict-item]
+    assert [p.field for p in info.value.problems] == ["coats[0].3"]
