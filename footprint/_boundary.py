@@ -13,6 +13,7 @@ forming and casting are alternative ways of giving metal its shape: covering one
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ._factors import FactorLibrary
 from ._product import Activity, Item, Product
@@ -48,9 +49,22 @@ def _activity_text(act: Activity, library: FactorLibrary) -> str:
 _COVER_RES = {step: re.compile("|".join(words)) for step, words in _COVERS.items()}
 
 
+@lru_cache(maxsize=4096)
+def _steps_named(text: str) -> frozenset[str]:
+    """The steps an activity's text names (a text is searched once, however many parts it applies to)."""
+    return frozenset(step for step, pattern in _COVER_RES.items() if pattern.search(text))
+
+
 def _covered(texts: list[str]) -> set[str]:
-    steps = {step for step, pattern in _COVER_RES.items() if any(pattern.search(t) for t in texts)}
+    steps: set[str] = set().union(*map(_steps_named, texts))
     return steps | _SHAPING if steps & _SHAPING else steps
+
+
+@lru_cache(maxsize=4096)
+def _excluded(notes: str) -> tuple[str, ...]:
+    """The fabrication steps a factor's notes say it excludes, in their order, each once."""
+    found = _EXCLUDES.search(notes)
+    return tuple(dict.fromkeys(s.lower() for s in _STEP.findall(found.group(1)))) if found else ()
 
 
 def fabrication_flags(product: Product, library: FactorLibrary) -> list[str]:
@@ -74,8 +88,7 @@ def fabrication_flags(product: Product, library: FactorLibrary) -> list[str]:
         covered = _covered(texts)
         for fid in [mat.factor] if isinstance(mat.factor, str) else mat.factor:
             notes = library[fid].notes if fid in library else None
-            found = _EXCLUDES.search(notes or "")
-            steps = list(dict.fromkeys(s.lower() for s in _STEP.findall(found.group(1)))) if found else []
+            steps = list(_excluded(notes or ""))
             left = [s for s in steps if s not in covered]
             if left:
                 missing[fid] = sorted(set(missing.get(fid, [])) | set(left), key=steps.index)

@@ -1098,40 +1098,48 @@ def _contributions(
     ids, values = chosen
     per_row = [[None if math.isnan(x) else x for x in row] for row in values.tolist()] if len(ids) else []
     lib = prep.library
-    c_act, c_mod, c_qty, c_fac, c_kg = ev.act, ev.module, ev.qty, ev.factor, ev.kgco2e
     paths, npaths = _paths(prep)
-    node_of_c = prep.act_node[c_act]
+    # plain Python numbers, converted once per array rather than once per element
+    acts, facs, mods, qtys, kgs = (a.tolist() for a in (ev.act, ev.factor, ev.module, ev.qty, ev.kgco2e))
+    nodes, shares = prep.act_node[ev.act].tolist(), share.tolist()
+    bio, luluc, uptake = (s.tolist() for s in split)
+    act_material, act_kind, act_label = prep.act_material.tolist(), prep.act_kind.tolist(), prep.act_label.tolist()
+    act_primary = prep.act_primary.tolist()
+    of_factor: dict[int, tuple[EmissionFactor, str]] = {}  # each factor and its library, looked up once
     contributions = []
-    for k in range(len(c_act)):
-        a, f, mod = int(c_act[k]), int(c_fac[k]), MODULES[int(c_mod[k])]
-        fac = lib.factor_at(f)
-        mat = int(prep.act_material[a])
+    for k, a in enumerate(acts):
+        f, mod, node = facs[k], MODULES[mods[k]], nodes[k]
+        if f not in of_factor:
+            fac = lib.factor_at(f)
+            of_factor[f] = fac, lib.origin(fac.id)
+        fac, origin = of_factor[f]
+        mat = act_material[a]
         contributions.append(
             Contribution.model_construct(
-                path=paths[int(node_of_c[k])],
-                item=prep.node_ids[int(node_of_c[k])],
-                paths=npaths[int(node_of_c[k])],
+                path=paths[node],
+                item=prep.node_ids[node],
+                paths=npaths[node],
                 module=mod,
                 ghg_stage=ghg_stage(mod),
-                kind=KINDS[int(prep.act_kind[a])],
-                label=prep.labels[int(prep.act_label[a])],
+                kind=KINDS[act_kind[a]],
+                label=prep.labels[act_label[a]],
                 factor_id=fac.id,
                 material=prep.materials[mat] if mat >= 0 else None,
-                quantity=float(c_qty[k]),
+                quantity=qtys[k],
                 unit=fac.unit,
-                kgco2e=float(c_kg[k]),
-                data_source="primary" if prep.act_primary[a] or fac.primary_data_share is not None else "secondary",
-                library=lib.origin(fac.id),
+                kgco2e=kgs[k],
+                data_source="primary" if act_primary[a] or fac.primary_data_share is not None else "secondary",
+                library=origin,
                 source=fac.source,
                 edition=fac.edition,
                 table=fac.table,
                 licence=fac.licence,
                 supplier=fac.supplier,
                 footprint_id=fac.footprint_id,
-                primary_share=float(share[k]),
-                kgco2e_biogenic=float(split[0][k]),
-                kgco2e_luluc=float(split[1][k]),
-                kgco2e_uptake=float(split[2][k]),
+                primary_share=shares[k],
+                kgco2e_biogenic=bio[k],
+                kgco2e_luluc=luluc[k],
+                kgco2e_uptake=uptake[k],
                 indicators=dict(zip(ids, per_row[k], strict=True)) if ids else {},
             )
         )
