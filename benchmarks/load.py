@@ -109,12 +109,14 @@ def free_port() -> int:
 
 @contextmanager
 def serving(url: str, workers: int, log: Path) -> Any:
-    """``footprint serve`` in its own process group; yields (base URL, process)."""
+    """``footprint serve`` in its own process group (with ``OPTIONS["calc_processes"]`` calculation processes
+    per worker); yields (base URL, process)."""
     port = free_port()
     cmd = [sys.executable, "-m", "footprint", "serve", "--db", url, "--insecure-http", "--host", "127.0.0.1",
            "--port", str(port), "--workers", str(workers)]  # fmt: skip
     with log.open("w") as err:
-        proc = subprocess.Popen(cmd, stderr=err, stdout=subprocess.DEVNULL, start_new_session=True)
+        env = {**os.environ, "FOOTPRINT_SERVER_CALC_PROCESSES": str(OPTIONS["calc_processes"])}
+        proc = subprocess.Popen(cmd, stderr=err, stdout=subprocess.DEVNULL, start_new_session=True, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, proc)
@@ -179,8 +181,9 @@ def _request(kind: str, i: int, ids: list[str]) -> tuple[str, str, dict[str, Any
 
 
 CALC_BODY = json.dumps({"product": _valve_json(), "prefolded": "report"}).encode()
-#: ``distinct``: whether every calculate request is a distinct one (``--distinct-calculations``).
-OPTIONS = {"distinct": False}
+#: ``distinct``: whether every calculate request is a distinct one (``--distinct-calculations``);
+#: ``calc_processes``: calculation processes per worker (``--calc-processes``; 0: the worker's thread pool).
+OPTIONS = {"distinct": False, "calc_processes": 1}
 
 
 class RawClient:
@@ -310,6 +313,12 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine has been busy so far (from /proc/stat: all but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def percentiles(values: list[float]) -> dict[str, float]:
     """p50, p90, p99 and max of ``values`` (nearest rank), in ms to 0.1."""
     if not values:
@@ -364,6 +373,18 @@ def _workers(master: int) -> list[int]:
         if b"resource_tracker" not in cmd:
             found.append(int(child))
     return found
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid``: uvicorn's workers and their calculation processes (started by any of a
+    process's threads: /proc lists children by the thread that started them)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return [p for c in children for p in (c, *_descendants(c))]
 
 
 def kill_check(url: str, base: str, server: subprocess.Popen[bytes], bearer: str, after: int) -> dict[str, Any]:
@@ -432,6 +453,7 @@ def run(
     second; its report."""
     mode = {"mode": "closed loop", "clients": clients} if rate is None else {"mode": "open loop", "rate_rps": rate}
     mode["distinct_calculations"] = OPTIONS["distinct"]
+    mode["calc_processes_per_worker"] = OPTIONS["calc_processes"]
     report: dict[str, Any] = {"database": kind, **mode, "requests": requests, "workers": workers,
                               "footprints": footprints, "mix": {k: MIX.count(k) / len(MIX) for k in set(MIX)},
                               "conditions": conditions()}  # fmt: skip
@@ -442,14 +464,22 @@ def run(
             bearer = token(base, setup["client_id"])
             asyncio.run(load(base, bearer, setup["ids"], workers * 2, 20 * len(MIX)))  # warm every worker
             warm = len(log.read_text().splitlines())
-            pids = [server.pid, *_workers(server.pid)]
-            cpu0, own0 = cpu_seconds(pids), time.process_time()
+            pids = [server.pid, *_descendants(server.pid)]  # the calculation processes too
+            cpu0, own0, busy0 = cpu_seconds(pids), time.process_time(), machine_busy_seconds()
             if rate is None:
                 got = asyncio.run(load(base, bearer, setup["ids"], clients, requests))
             else:
                 got = asyncio.run(load_open(base, bearer, setup["ids"], rate, requests))
             server_cpu, client_cpu = cpu_seconds(pids) - cpu0, time.process_time() - own0
+            busy = machine_busy_seconds() - busy0
             report["conditions"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+            # the machine's CPU during the run: this service's processes, this load generator, and everything
+            # else (other work on the machine; PostgreSQL's own processes are counted there too)
+            report["conditions"]["cpu_s_during_run"] = {
+                "cores_x_wall": round((os.cpu_count() or 1) * got["wall_s"], 1), "busy": round(busy, 1),
+                "server": round(server_cpu, 1), "load_generator": round(client_cpu, 1),
+                "other": round(busy - server_cpu - client_cpu, 1),
+            }  # fmt: skip
             # CPU per request of the server's processes and of this load generator (the same 2 cores serve both)
             report["cpu_ms_per_request"] = {"server": round(server_cpu / requests * 1000, 2),
                                             "client": round(client_cpu / requests * 1000, 2)}  # fmt: skip
@@ -478,6 +508,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, help="open loop: requests arriving per second (instead of --clients)")
     parser.add_argument("--distinct-calculations", action="store_true",
                         help="each calculate request asks for another quantity, so every one is calculated")  # fmt: skip
+    parser.add_argument("--calc-processes", type=int, default=1,
+                        help="calculation processes per worker (0: calculate in the worker's thread pool)")  # fmt: skip
     parser.add_argument("--out", type=Path, help="write the report (JSON) here as well")
     parser.add_argument("--publisher", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -486,7 +518,10 @@ def main() -> None:
         return
     if args.rate is not None and args.rate <= 0:
         parser.error(f"--rate must be a positive number of requests per second; got {args.rate}")
+    if args.calc_processes < 0:
+        parser.error(f"--calc-processes must be 0 or more; got {args.calc_processes}")
     OPTIONS["distinct"] = args.distinct_calculations
+    OPTIONS["calc_processes"] = args.calc_processes
     report = run(args.db, args.clients, args.requests, args.workers, args.footprints, args.kill_after, args.rate)
     text = json.dumps(report, indent=2)
     print(text)

@@ -6,12 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from .._factors import FactorLibrary
 from . import _routes_auth, _routes_calc, _routes_catalogue, _routes_ledger, _routes_pact
 from ._answers import DEFAULT_KEPT_ANSWERS, Answers
 from ._bodies import CalcBodies
+from ._calculator import Calculator
 from ._deps import known_query
 from ._http import AccessLog, BodyLimit, install_error_handlers
 from ._openapi import document_errors
@@ -36,6 +38,7 @@ def create_app(
     outbox: Outbox | None = None,
     box: SecretBox | None = None,
     kept_answers: int = DEFAULT_KEPT_ANSWERS,
+    calc_processes: int = 0,
 ) -> FastAPI:
     """The footprint service on the database ``db_url`` (an SQLite file path or URL, or a PostgreSQL URL).
 
@@ -46,18 +49,23 @@ def create_app(
     credentials stored in clear by an older version are sealed at start). The service's tables are created
     when absent; the token key comes from ``FOOTPRINT_SERVER_SECRET`` or is kept in the database.
     ``kept_answers`` is how many answers of ``/v1/calculate`` each worker keeps for identical requests
-    (0: none).
+    (0: none). ``calc_processes`` child processes compute the calculation requests while the application
+    runs, so that a calculation never holds the event loop that serves other requests (0: the thread pool,
+    which suits tests and embedding; ``footprint serve`` starts one per worker).
     """
     store = Store(db_url, box=box or SecretBox.from_environment())
     if store.has_box():
         store.seal_partners()
 
     courier = Courier(store, outbox or Outbox())
+    calculator = Calculator(library, calc_processes)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         courier.start()  # what an earlier process left in the outbox goes first
+        await run_in_threadpool(calculator.start)
         yield
+        calculator.stop()
         courier.stop()
         store.close()
 
@@ -73,6 +81,7 @@ def create_app(
     app.state.token_ttl = token_ttl
     app.state.library = library
     app.state.answers = Answers(kept_answers)
+    app.state.calculator = calculator
     app.state.outbox = courier.outbox
     app.state.courier = courier
     install_error_handlers(app)

@@ -32,8 +32,9 @@ _BEARER = {"WWW-Authenticate": 'Bearer realm="footprint"'}
 _SCHEME = HTTPBearer(auto_error=False, scheme_name="bearerToken", description="A token from POST /auth/token")
 
 
-def get_store(request: Request) -> Store:
-    """The store the application was created with."""
+async def get_store(request: Request) -> Store:
+    """The store the application was created with (a coroutine: FastAPI would run a plain function in the
+    thread pool, a hop to a thread and back on every request for an attribute read)."""
     store: Store = request.app.state.store
     return store
 

@@ -16,7 +16,8 @@ __all__ = ["app"]
 
 
 def app() -> FastAPI:
-    """The service for the database in ``FOOTPRINT_SERVER_DB``; its logs (access lines, errors) go to
+    """The service for the database in ``FOOTPRINT_SERVER_DB``, with ``FOOTPRINT_SERVER_CALC_PROCESSES``
+    calculation processes (default 1); its logs (access lines, errors) go to
     standard error, one line each, in every worker process."""
     logger = logging.getLogger("footprint.server")
     if not logger.handlers:
@@ -28,6 +29,7 @@ def app() -> FastAPI:
     return create_app(
         os.environ.get("FOOTPRINT_SERVER_DB", "ledger.db"),
         max_body_bytes=int(os.environ.get("FOOTPRINT_SERVER_MAX_BODY", DEFAULT_MAX_BODY)),
+        calc_processes=int(os.environ.get("FOOTPRINT_SERVER_CALC_PROCESSES", "1")),
         outbox=Outbox(
             verify=os.environ.get("FOOTPRINT_SERVER_PARTNER_CA") or True,
             horizon=float(os.environ.get("FOOTPRINT_SERVER_EVENT_HORIZON") or SPEC_HORIZON),

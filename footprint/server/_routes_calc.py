@@ -10,18 +10,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
+from pydantic import BaseModel
 
 from .. import __version__
-from .._errors import FootprintError, InputError
 from .._factor_io import default_library
-from .._factors import DEFAULT_PREFOLDED, EmissionFactor, FactorLibrary, PrefoldedPolicy
-from .._gwp import DEFAULT_GWP_SET, gwp_set
-from .._lifecycle import calculate
-from .._product import Product
+from .._factors import EmissionFactor, FactorLibrary
+from .._gwp import DEFAULT_GWP_SET
 from .._result import FootprintResult
 from ._answers import Answers
+from ._calculator import MAX_BATCH, BatchRequest, BatchResponse, CalculateRequest, Calculator
 from ._deps import CalcCaller
 from ._http import ApiError
 from ._strict import body_document, strict_body
@@ -30,42 +27,10 @@ __all__ = ["MAX_BATCH", "STALE_LIBRARY", "library_of", "router"]
 
 router = APIRouter(prefix="/v1", tags=["calculation"])
 
-#: The most products one batch request may hold.
-MAX_BATCH = 50
 #: The 409 of a route whose request may name the factor library version it expects.
 STALE_LIBRARY: dict[int | str, dict[str, Any]] = {
     409: {"description": "BadRequest: the factor library version asked for is not the server's"}
 }
-
-
-class CalculateRequest(BaseModel):
-    """A product to calculate, with the GWP set, the policy for prefolded factors and, optionally, the factor
-    library version the caller expects (refused when the server's differs)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    product: Product
-    gwp: str = DEFAULT_GWP_SET
-    prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED
-    quantity: float = 1.0
-    factor_library_version: str | None = None
-
-
-class BatchRequest(BaseModel):
-    """Several products, each calculated on its own, under one GWP set."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    products: list[Product] = Field(min_length=1, max_length=MAX_BATCH)
-    gwp: str = DEFAULT_GWP_SET
-    prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED
-    factor_library_version: str | None = None
-
-
-class BatchResponse(BaseModel):
-    """The results of a batch, in the order of the products."""
-
-    results: list[FootprintResult]
 
 
 class FactorList(BaseModel):
@@ -84,19 +49,6 @@ def library_of(request: Request, expected: str | None) -> FactorLibrary:
     return lib
 
 
-def _one(
-    product: Product, lib: FactorLibrary, gwp: str, prefolded: Any, quantity: float, where: str
-) -> FootprintResult:
-    if product.bom is not None:
-        raise ApiError(400, "BadRequest", f"{where}: the service reads no BOM files; send the product's items")
-    try:
-        return calculate(product, lib, gwp=gwp_set(gwp), prefolded=prefolded, quantity=quantity)
-    except InputError as e:
-        raise ApiError(400, "BadRequest", f"{where}: {e}", problems=e.to_records()) from None
-    except FootprintError as e:
-        raise ApiError(400, "BadRequest", f"{where}: {e}") from None
-
-
 @router.post(
     "/calculate",
     response_model=FootprintResult,
@@ -107,22 +59,18 @@ async def calculate_product(
     body: Annotated[CalculateRequest, strict_body(CalculateRequest)], request: Request, _caller: CalcCaller
 ) -> Response:
     """The lifecycle footprint of one product (``footprint.calculate``). The answer to a request identical to
-    an earlier one (the same body, the same factor library) is the one already written."""
+    an earlier one (the same body, the same factor library) is the one already written; a new one is
+    calculated away from the event loop (:mod:`footprint.server._calculator`)."""
     raw = await request.body()  # as the route read it (a YAML body already turned into JSON)
-    return Response(await run_in_threadpool(_answer, request, body, raw), media_type="application/json")
-
-
-def _answer(request: Request, body: CalculateRequest, raw: bytes) -> bytes:
-    """The JSON answer to ``body``: kept from an identical request, or calculated, written once and kept."""
     lib = library_of(request, body.factor_library_version)
     answers: Answers = request.app.state.answers
     key = answers.key(lib.version, raw)
     answer = answers.get(key)
     if answer is None:
-        result = _one(body.product, lib, body.gwp, body.prefolded, body.quantity, "product")
-        answer = result.model_dump_json().encode()
+        calculator: Calculator = request.app.state.calculator
+        answer = await calculator.answer("one", raw)
         answers.put(key, answer)
-    return answer
+    return Response(answer, media_type="application/json")
 
 
 @router.post(
@@ -131,14 +79,14 @@ def _answer(request: Request, body: CalculateRequest, raw: bytes) -> bytes:
     responses=STALE_LIBRARY,
     openapi_extra=body_document(BatchRequest, yaml=True),
 )
-def calculate_batch(
+async def calculate_batch(
     body: Annotated[BatchRequest, strict_body(BatchRequest)], request: Request, _caller: CalcCaller
-) -> BatchResponse:
-    """The footprints of several products, each on its own (``footprint.calculate`` per product)."""
-    lib = library_of(request, body.factor_library_version)
-    return BatchResponse(
-        results=[_one(p, lib, body.gwp, body.prefolded, 1.0, f"products[{k}]") for k, p in enumerate(body.products)]
-    )
+) -> Response:
+    """The footprints of several products, each on its own (``footprint.calculate`` per product), calculated
+    away from the event loop."""
+    library_of(request, body.factor_library_version)
+    calculator: Calculator = request.app.state.calculator
+    return Response(await calculator.answer("batch", await request.body()), media_type="application/json")
 
 
 @router.get("/factors", response_model=FactorList)

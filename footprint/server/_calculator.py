@@ -1,0 +1,194 @@
+"""Where ``POST /v1/calculate`` and ``POST /v1/calculate/batch`` compute: in a child process of the worker, or
+in its thread pool.
+
+A calculation of the valve is several milliseconds of CPU in Python and numpy. In a thread of the worker it
+holds the interpreter lock, and the event loop, serving lists and gets meanwhile, gets the lock back only
+after a switch interval (5 ms) at each step of a request (reading it, the token check, the database call,
+writing the answer): a get arriving during a calculation waited for it. In a child process the operating
+system shares the cores, and a calculation never holds the worker's loop.
+
+The child reads the request body as the route did (JSON, strict), calculates and writes the answer's JSON;
+only bytes cross between the processes. A refused product comes back as the error the route answers (status,
+code, message, problems), never as a traceback. A child that died (killed, out of memory) is replaced and
+the request tried once more in the new one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from .._errors import FootprintError, InputError
+from .._factor_io import default_library
+from .._factors import DEFAULT_PREFOLDED, FactorLibrary, PrefoldedPolicy
+from .._gwp import DEFAULT_GWP_SET, gwp_set
+from .._lifecycle import calculate
+from .._product import Product
+from .._result import FootprintResult
+from ._http import ApiError
+
+__all__ = ["MAX_BATCH", "BatchRequest", "BatchResponse", "CalculateRequest", "Calculator", "calculate_one"]
+
+log = logging.getLogger("footprint.server.error")
+
+#: The most products one batch request may hold.
+MAX_BATCH = 50
+
+
+class CalculateRequest(BaseModel):
+    """A product to calculate, with the GWP set, the policy for prefolded factors and, optionally, the factor
+    library version the caller expects (refused when the server's differs)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    product: Product
+    gwp: str = DEFAULT_GWP_SET
+    prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED
+    quantity: float = 1.0
+    factor_library_version: str | None = None
+
+
+class BatchRequest(BaseModel):
+    """Several products, each calculated on its own, under one GWP set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    products: list[Product] = Field(min_length=1, max_length=MAX_BATCH)
+    gwp: str = DEFAULT_GWP_SET
+    prefolded: PrefoldedPolicy = DEFAULT_PREFOLDED
+    factor_library_version: str | None = None
+
+
+class BatchResponse(BaseModel):
+    """The results of a batch, in the order of the products."""
+
+    results: list[FootprintResult]
+
+
+def calculate_one(
+    product: Product, lib: FactorLibrary, gwp: str, prefolded: Any, quantity: float, where: str
+) -> FootprintResult:
+    """``footprint.calculate`` of one product of a request; a refused product is a 400 naming ``where``."""
+    if product.bom is not None:
+        raise ApiError(400, "BadRequest", f"{where}: the service reads no BOM files; send the product's items")
+    try:
+        return calculate(product, lib, gwp=gwp_set(gwp), prefolded=prefolded, quantity=quantity)
+    except InputError as e:
+        raise ApiError(400, "BadRequest", f"{where}: {e}", problems=e.to_records()) from None
+    except FootprintError as e:
+        raise ApiError(400, "BadRequest", f"{where}: {e}") from None
+
+
+#: What a computation gives back across the process boundary: the answer's JSON, or the error to answer
+#: (status, code, message, problems).
+Outcome = tuple[bytes | None, tuple[int, str, str, list[dict[str, Any]] | None] | None]
+
+
+def compute(kind: str, raw: bytes, lib: FactorLibrary | None = None) -> Outcome:
+    """The JSON answer to a request body ``raw`` (already checked by the route) of ``kind`` ``"one"`` or
+    ``"batch"``, with ``lib`` (default: the child's library); or the error to answer."""
+    lib = lib if lib is not None else _CHILD["library"]
+    try:
+        if kind == "one":
+            one = CalculateRequest.model_validate_json(raw, strict=True)
+            result = calculate_one(one.product, lib, one.gwp, one.prefolded, one.quantity, "product")
+            return result.model_dump_json().encode(), None
+        many = BatchRequest.model_validate_json(raw, strict=True)
+        results = [calculate_one(p, lib, many.gwp, many.prefolded, 1.0, f"products[{k}]")
+                   for k, p in enumerate(many.products)]  # fmt: skip
+        return BatchResponse(results=results).model_dump_json().encode(), None
+    except ApiError as e:
+        return None, (e.status, e.code, e.message, e.problems)
+
+
+#: The child process's own state: its factor library.
+_CHILD: dict[str, Any] = {}
+
+
+def _start_child(library: FactorLibrary | None) -> None:
+    """In a new child: its library (the server's, or the bundled one loaded there); Ctrl-C is the parent's
+    to handle, which stops the child."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _CHILD["library"] = library if library is not None else default_library()
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+class Calculator:
+    """Computes calculation requests in ``processes`` child processes (spawned, each with its own copy of
+    the library ``library``, default the bundled one), or with ``processes=0`` in the thread pool. Children
+    start with :meth:`start` (the application's start) and stop with :meth:`stop`."""
+
+    def __init__(self, library: FactorLibrary | None, processes: int = 0) -> None:
+        if isinstance(processes, bool) or not isinstance(processes, int) or processes < 0:
+            raise ValueError(
+                f"the number of calculation processes must be a whole number, 0 or more; got {processes!r}"
+            )
+        self.library, self.processes = library, processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._starting = threading.Lock()
+
+    def start(self) -> None:
+        """Start the children and wait until each has its library (the first request pays nothing)."""
+        with self._starting:
+            if not self.processes or self._pool is not None:
+                return
+            pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_start_child, initargs=(self.library,))  # fmt: skip
+            for f in [pool.submit(_pid) for _ in range(self.processes)]:
+                f.result()
+            self._pool = pool
+
+    def children(self) -> list[int]:
+        """The process ids of the children (none in the thread pool mode)."""
+        if self._pool is None:
+            return []
+        return [f.result() for f in [self._pool.submit(_pid) for _ in range(self.processes)]]
+
+    def stop(self) -> None:
+        """Stop the children (what they were computing is abandoned)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    async def answer(self, kind: str, raw: bytes) -> bytes:
+        """The JSON answer to ``raw`` (see :func:`compute`); the refusal as an :class:`ApiError`."""
+        if not self.processes:
+            lib = self.library if self.library is not None else default_library()
+            outcome = await run_in_threadpool(compute, kind, raw, lib)
+        else:
+            outcome = await self._in_child(kind, raw)
+        answer, error = outcome
+        if error is not None:
+            status, code, message, problems = error
+            raise ApiError(status, code, message, problems=problems)
+        assert answer is not None
+        return answer
+
+    async def _in_child(self, kind: str, raw: bytes) -> Outcome:
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            if self._pool is None:
+                await run_in_threadpool(self.start)
+            assert self._pool is not None
+            pool = self._pool
+            try:
+                return await loop.run_in_executor(pool, compute, kind, raw)
+            except BrokenProcessPool:
+                log.error("a calculation process died (attempt %d); starting another", attempt)
+                if self._pool is pool:
+                    self._pool = None
+                    pool.shutdown(wait=False, cancel_futures=True)
+        raise RuntimeError("the calculation processes died twice on one request")

@@ -1,0 +1,143 @@
+"""Calculations away from the event loop (``footprint.server._calculator``): in a child process of the worker
+(``create_app(calc_processes=1)``, what ``footprint serve`` runs) the answers are the same bytes as in the
+thread pool and as ``footprint.calculate``'s result, refusals keep their PACT error shape without a trace, and a
+child that dies is replaced."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+import yaml
+from server_support import running, self_signed_cert, tls_client
+
+import footprint as fp
+from footprint.server import Store, create_app
+from footprint.server._auth import hash_secret
+from footprint.server._calculator import Calculator
+
+ROOT = Path(__file__).resolve().parent.parent
+VALVE = ROOT / "examples" / "subsea_gate_valve.yaml"
+SECRET = "calc-secret-0123456789"
+
+
+def _valve() -> dict[str, Any]:
+    """The example product as JSON data (YAML dates as ISO text)."""
+    data: dict[str, Any] = json.loads(json.dumps(yaml.safe_load(VALVE.read_text(encoding="utf-8")), default=str))
+    return data
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
+    """Two running services on one SQLite ledger: ``child`` computes in one child process, ``threads`` in its
+    thread pool; neither keeps answers, so every request is calculated."""
+    from footprint.server._store import clients
+
+    folder = tmp_path_factory.mktemp("calculator")
+    url = str(folder / "calc.db")
+    store = Store(url)
+    store.add_client("calc", hash_secret(SECRET), ("footprint:calculate",))
+    with store.engine.connect() as conn:
+        (client_id,) = conn.execute(sa.select(clients.c.client_id)).scalars()
+    cert = self_signed_cert(folder)
+    child_app = create_app(url, kept_answers=0, calc_processes=1)
+    thread_app = create_app(url, kept_answers=0)
+    with (
+        running(child_app, cert) as child_base,
+        running(thread_app, cert) as thread_base,
+        tls_client(child_base, cert[0]) as child,
+        tls_client(thread_base, cert[0]) as threads,
+    ):
+        for c in (child, threads):
+            r = c.post("/auth/token", data={"grant_type": "client_credentials"}, auth=(client_id, SECRET))
+            c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        yield SimpleNamespace(child=child, threads=threads, calculator=child_app.state.calculator)
+    for app in (child_app, thread_app):
+        app.state.store.close()
+    store.close()
+
+
+def test_a_calculation_in_a_child_process_answers_the_same_bytes(services: SimpleNamespace) -> None:
+    """The valve calculated in a child process (another process id than the test's) answers byte for byte
+    what the thread pool answers, and its numbers are footprint.calculate's exactly (the same function on the
+    same inputs: equal floats, no tolerance); quantity 3 gives 3 x the per-unit total (the definition of
+    quantity)."""
+    (pid,) = services.calculator.children()
+    assert pid != os.getpid()
+    body = {"product": _valve(), "prefolded": "report"}
+    in_child = services.child.post("/v1/calculate", json=body)
+    in_thread = services.threads.post("/v1/calculate", json=body)
+    assert in_child.status_code == in_thread.status_code == 200
+    assert in_child.content == in_thread.content
+    expected = fp.calculate(fp.load_product(VALVE), prefolded="report")
+    assert in_child.json()["total_kgco2e"] == expected.total_kgco2e
+    assert in_child.json()["input_hash"] == expected.input_hash
+    three = services.child.post("/v1/calculate", json={**body, "quantity": 3.0}).json()
+    assert three["total_kgco2e"] == pytest.approx(3 * expected.total_kgco2e, rel=1e-12)
+
+
+def test_a_batch_in_a_child_process_answers_each_product_as_calculate_does(services: SimpleNamespace) -> None:
+    """A batch of the valve and the valve with 2 pieces per unit computed in the child: the same bytes as the
+    thread pool's, each result equal to footprint.calculate of that product (exact floats: the same function)."""
+    one, two = _valve(), _valve()
+    two["id"] = "sgv-double"
+    body = {"products": [one, two], "prefolded": "report"}
+    in_child = services.child.post("/v1/calculate/batch", json=body)
+    in_thread = services.threads.post("/v1/calculate/batch", json=body)
+    assert in_child.status_code == 200
+    assert in_child.content == in_thread.content
+    results = in_child.json()["results"]
+    for got, product in zip(results, (one, two), strict=True):
+        expected = fp.calculate(fp.Product.model_validate(product), prefolded="report")
+        assert (got["product_id"], got["total_kgco2e"]) == (product["id"], expected.total_kgco2e)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"gwp": "AR99"}, "product"),  # an unknown GWP set: refused by the library, in the child
+        ({"product": {**_valve(), "bom": {"file": "parts.csv"}}}, "product: the service reads no BOM files"),
+    ],
+)
+def test_a_refusal_from_the_child_keeps_its_error_shape(
+    services: SimpleNamespace, change: dict[str, Any], where: str
+) -> None:
+    """A product the library refuses in the child comes back as the 400 the thread pool answers: the same
+    PACT error body (code, message naming the product), and no trace of the child's Python."""
+    body = {"product": _valve(), **change}
+    in_child = services.child.post("/v1/calculate", json=body)
+    in_thread = services.threads.post("/v1/calculate", json=body)
+    assert in_child.status_code == in_thread.status_code == 400
+    assert in_child.json() == in_thread.json()
+    assert in_child.json()["code"] == "BadRequest"
+    assert in_child.json()["message"].startswith(where)
+    assert "Traceback" not in in_child.text and ".py" not in in_child.text
+
+
+def test_a_killed_child_is_replaced(services: SimpleNamespace) -> None:
+    """With its calculation process killed (SIGKILL), the next request is answered 200 by a new child (another
+    process id), with the same bytes as before the kill."""
+    body = {"product": _valve(), "quantity": 2.0}
+    before = services.child.post("/v1/calculate", json=body)
+    (old,) = services.calculator.children()
+    os.kill(old, signal.SIGKILL)
+    after = services.child.post("/v1/calculate", json=body)
+    assert after.status_code == 200
+    assert after.content == before.content
+    (new,) = services.calculator.children()
+    assert new != old
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "2"])
+def test_a_bad_number_of_processes_is_refused(bad: Any) -> None:
+    """The number of calculation processes is a whole number, 0 or more; anything else is refused naming what
+    was expected and what was given."""
+    with pytest.raises(ValueError, match=r"whole number, 0 or more; got"):
+        Calculator(None, bad)
