@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,7 +18,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import yaml
-from server_support import running, self_signed_cert, tls_client
+from server_support import running, self_signed_cert, tls_client, wait_until
 
 import footprint as fp
 from footprint.server import Store, create_app
@@ -100,25 +102,40 @@ def test_a_batch_in_a_child_process_answers_each_product_as_calculate_does(servi
 
 
 @pytest.mark.parametrize(
-    ("change", "where"),
+    ("change", "status", "where"),
     [
-        ({"gwp": "AR99"}, "product"),  # an unknown GWP set: refused by the library, in the child
-        ({"product": {**_valve(), "bom": {"file": "parts.csv"}}}, "product: the service reads no BOM files"),
+        ({"gwp": "AR99"}, 400, "product"),  # an unknown GWP set: refused by the library, in the child
+        ({"product": {**_valve(), "bom": {"file": "parts.csv"}}}, 400, "product: the service reads no BOM files"),
+        ({"quantity": "2"}, 400, "invalid request (body.quantity"),  # strict JSON: a string is no number
+        ({"factor_library_version": "0-other"}, 409, "factor library version '0-other' is not the server's"),
     ],
 )
 def test_a_refusal_from_the_child_keeps_its_error_shape(
-    services: SimpleNamespace, change: dict[str, Any], where: str
+    services: SimpleNamespace, change: dict[str, Any], status: int, where: str
 ) -> None:
-    """A product the library refuses in the child comes back as the 400 the thread pool answers: the same
-    PACT error body (code, message naming the product), and no trace of the child's Python."""
+    """A request the child refuses (read there, not on the event loop: its model, the factor library version,
+    the library's checks) comes back as the thread pool answers it: the same status and PACT error body (code,
+    message naming the field or product), and no trace of the child's Python."""
     body = {"product": _valve(), **change}
     in_child = services.child.post("/v1/calculate", json=body)
     in_thread = services.threads.post("/v1/calculate", json=body)
-    assert in_child.status_code == in_thread.status_code == 400
+    assert in_child.status_code == in_thread.status_code == status
     assert in_child.json() == in_thread.json()
     assert in_child.json()["code"] == "BadRequest"
     assert in_child.json()["message"].startswith(where)
-    assert "Traceback" not in in_child.text and ".py" not in in_child.text
+    assert "Traceback" not in in_child.text
+    assert ".py" not in in_child.text
+
+
+def test_a_body_that_is_not_json_is_refused_by_the_child(services: SimpleNamespace) -> None:
+    """Bytes that are not JSON, sent as JSON, to the calculation and the batch: a 400 naming the body, as the
+    thread pool answers it."""
+    for path in ("/v1/calculate", "/v1/calculate/batch"):
+        sent = {"content": b'{"product": ', "headers": {"Content-Type": "application/json"}}
+        in_child, in_thread = services.child.post(path, **sent), services.threads.post(path, **sent)
+        assert in_child.status_code == in_thread.status_code == 400
+        assert in_child.json() == in_thread.json()
+        assert in_child.json()["message"].startswith("invalid request (body: ")
 
 
 def test_a_killed_child_is_replaced(services: SimpleNamespace) -> None:
@@ -141,3 +158,34 @@ def test_a_bad_number_of_processes_is_refused(bad: Any) -> None:
     was expected and what was given."""
     with pytest.raises(ValueError, match=r"whole number, 0 or more; got"):
         Calculator(None, bad)
+
+
+def _ended(pid: int) -> bool:
+    """Whether process ``pid`` has ended (gone, or a zombie not yet reaped by its new parent)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    return "\nState:\tZ" in status
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc (Linux)")
+def test_a_child_ends_when_its_worker_is_killed(tmp_path: Path) -> None:
+    """A worker killed outright (SIGKILL: no shutdown runs) leaves no calculation process behind: its child
+    notices within seconds that its parent is gone, and ends."""
+    script = tmp_path / "worker.py"
+    script.write_text(
+        "from footprint.server._calculator import Calculator\n"
+        "if __name__ == '__main__':\n"
+        "    c = Calculator(None, 1)\n"
+        "    c.start()\n"
+        "    print(*c.children(), flush=True)\n"
+        "    import time; time.sleep(600)\n",
+        encoding="utf-8",
+    )
+    with subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True) as worker:
+        assert worker.stdout is not None
+        (child,) = (int(p) for p in worker.stdout.readline().split())
+        assert not _ended(child)
+        worker.kill()
+    wait_until(lambda: _ended(child), seconds=30)

@@ -21,11 +21,12 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from .._errors import FootprintError, InputError
@@ -35,11 +36,21 @@ from .._gwp import DEFAULT_GWP_SET, gwp_set
 from .._lifecycle import calculate
 from .._product import Product
 from .._result import FootprintResult
-from ._http import ApiError
+from ._http import ApiError, invalid_request
 
-__all__ = ["MAX_BATCH", "BatchRequest", "BatchResponse", "CalculateRequest", "Calculator", "calculate_one"]
+__all__ = [
+    "MAX_BATCH",
+    "BatchRequest",
+    "BatchResponse",
+    "CalculateRequest",
+    "Calculator",
+    "calculate_one",
+    "check_library",
+]
 
 log = logging.getLogger("footprint.server.error")
+
+M = TypeVar("M", bound=BaseModel)
 
 #: The most products one batch request may hold.
 MAX_BATCH = 50
@@ -75,6 +86,12 @@ class BatchResponse(BaseModel):
     results: list[FootprintResult]
 
 
+def check_library(lib: FactorLibrary, expected: str | None) -> None:
+    """A 409 when the caller expects another factor library version than ``lib``'s."""
+    if expected is not None and expected != lib.version:
+        raise ApiError(409, "BadRequest", f"factor library version {expected!r} is not the server's {lib.version!r}")
+
+
 def calculate_one(
     product: Product, lib: FactorLibrary, gwp: str, prefolded: Any, quantity: float, where: str
 ) -> FootprintResult:
@@ -95,20 +112,31 @@ Outcome = tuple[bytes | None, tuple[int, str, str, list[dict[str, Any]] | None] 
 
 
 def compute(kind: str, raw: bytes, lib: FactorLibrary | None = None) -> Outcome:
-    """The JSON answer to a request body ``raw`` (already checked by the route) of ``kind`` ``"one"`` or
-    ``"batch"``, with ``lib`` (default: the child's library); or the error to answer."""
+    """The JSON answer to a request body ``raw`` of ``kind`` ``"one"`` (a :class:`CalculateRequest`) or
+    ``"batch"`` (a :class:`BatchRequest`), with ``lib`` (default: the child's library); or the error to answer.
+    The body is read here, not on the event loop: as JSON in strict mode (JSON Schema's types hold), a body
+    that is not valid JSON or not valid for the model being a 400 naming each field."""
     lib = lib if lib is not None else _CHILD["library"]
     try:
         if kind == "one":
-            one = CalculateRequest.model_validate_json(raw, strict=True)
+            one = _read(CalculateRequest, raw)
+            check_library(lib, one.factor_library_version)
             result = calculate_one(one.product, lib, one.gwp, one.prefolded, one.quantity, "product")
             return result.model_dump_json().encode(), None
-        many = BatchRequest.model_validate_json(raw, strict=True)
+        many = _read(BatchRequest, raw)
+        check_library(lib, many.factor_library_version)
         results = [calculate_one(p, lib, many.gwp, many.prefolded, 1.0, f"products[{k}]")
                    for k, p in enumerate(many.products)]  # fmt: skip
         return BatchResponse(results=results).model_dump_json().encode(), None
     except ApiError as e:
         return None, (e.status, e.code, e.message, e.problems)
+
+
+def _read(model: type[M], raw: bytes) -> M:
+    try:
+        return model.model_validate_json(raw, strict=True)
+    except ValidationError as e:
+        raise invalid_request([{**err, "loc": ("body", *err["loc"])} for err in e.errors(include_url=False)]) from None
 
 
 #: The child process's own state: its factor library.
@@ -117,9 +145,18 @@ _CHILD: dict[str, Any] = {}
 
 def _start_child(library: FactorLibrary | None) -> None:
     """In a new child: its library (the server's, or the bundled one loaded there); Ctrl-C is the parent's
-    to handle, which stops the child."""
+    to handle, which stops the child; and a watch that ends the child when its parent is gone (a worker
+    killed outright never stops its children, and a child waiting for work would wait for ever)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _CHILD["library"] = library if library is not None else default_library()
+    threading.Thread(target=_end_with, args=(os.getppid(),), daemon=True, name="parent-watch").start()
+
+
+def _end_with(parent: int, every: float = 1.0) -> None:
+    """End this process once ``parent`` is no longer its parent (checked every ``every`` seconds)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
 
 
 def _pid() -> int:

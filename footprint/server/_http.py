@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -18,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["AccessLog", "ApiError", "BodyLimit", "install_error_handlers"]
+__all__ = ["AccessLog", "ApiError", "BodyLimit", "install_error_handlers", "invalid_request"]
 
 access_log = logging.getLogger("footprint.server.access")
 error_log = logging.getLogger("footprint.server.error")
@@ -57,14 +58,19 @@ async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status, exc.code, exc.message, problems=exc.problems, headers=exc.headers)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+def invalid_request(errors: Sequence[Any]) -> ApiError:
+    """The 400 of a request that failed validation (pydantic's ``errors``, each with ``loc`` and ``msg``): a
+    message naming the first three fields, and up to 50 problems, each a field and what is wrong with it."""
     problems = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())), "message": str(e.get("msg", ""))}
-        for e in exc.errors()[:50]
+        {"field": ".".join(str(p) for p in e.get("loc", ())), "message": str(e.get("msg", ""))} for e in errors[:50]
     ]
     where = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:3])
-    return error_response(400, "BadRequest", f"invalid request ({where})", problems=problems)
+    return ApiError(400, "BadRequest", f"invalid request ({where})", problems=problems)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return await _api_error(request, invalid_request(exc.errors()))
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:

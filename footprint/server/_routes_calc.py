@@ -7,7 +7,7 @@ answer is the library's :class:`~footprint.FootprintResult`, which carries ``inp
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
@@ -18,10 +18,10 @@ from .._factors import EmissionFactor, FactorLibrary
 from .._gwp import DEFAULT_GWP_SET
 from .._result import FootprintResult
 from ._answers import Answers
-from ._calculator import MAX_BATCH, BatchRequest, BatchResponse, CalculateRequest, Calculator
+from ._calculator import MAX_BATCH, BatchRequest, BatchResponse, CalculateRequest, Calculator, check_library
 from ._deps import CalcCaller
 from ._http import ApiError
-from ._strict import body_document, strict_body
+from ._strict import BODY_MODELS, body_document
 
 __all__ = ["MAX_BATCH", "STALE_LIBRARY", "library_of", "router"]
 
@@ -44,9 +44,13 @@ class FactorList(BaseModel):
 def library_of(request: Request, expected: str | None) -> FactorLibrary:
     """The server's factor library; a 409 when the caller expects another version."""
     lib: FactorLibrary = request.app.state.library or default_library()
-    if expected is not None and expected != lib.version:
-        raise ApiError(409, "BadRequest", f"factor library version {expected!r} is not the server's {lib.version!r}")
+    check_library(lib, expected)
     return lib
+
+
+# the bodies of the two routes below are read where they are calculated, away from the event loop
+# (:func:`footprint.server._calculator.compute`); the OpenAPI document describes them all the same
+BODY_MODELS.update({m.__name__: m for m in (CalculateRequest, BatchRequest)})
 
 
 @router.post(
@@ -55,16 +59,13 @@ def library_of(request: Request, expected: str | None) -> FactorLibrary:
     responses=STALE_LIBRARY,
     openapi_extra=body_document(CalculateRequest, yaml=True),
 )
-async def calculate_product(
-    body: Annotated[CalculateRequest, strict_body(CalculateRequest)], request: Request, _caller: CalcCaller
-) -> Response:
+async def calculate_product(request: Request, _caller: CalcCaller) -> Response:
     """The lifecycle footprint of one product (``footprint.calculate``). The answer to a request identical to
-    an earlier one (the same body, the same factor library) is the one already written; a new one is
-    calculated away from the event loop (:mod:`footprint.server._calculator`)."""
-    raw = await request.body()  # as the route read it (a YAML body already turned into JSON)
-    lib = library_of(request, body.factor_library_version)
+    an earlier one (the same body, the same factor library) is the one already written; a new one is read
+    and calculated away from the event loop (:mod:`footprint.server._calculator`)."""
+    raw = await request.body()  # a YAML body already turned into JSON
     answers: Answers = request.app.state.answers
-    key = answers.key(lib.version, raw)
+    key = answers.key(library_of(request, None).version, raw)
     answer = answers.get(key)
     if answer is None:
         calculator: Calculator = request.app.state.calculator
@@ -79,12 +80,9 @@ async def calculate_product(
     responses=STALE_LIBRARY,
     openapi_extra=body_document(BatchRequest, yaml=True),
 )
-async def calculate_batch(
-    body: Annotated[BatchRequest, strict_body(BatchRequest)], request: Request, _caller: CalcCaller
-) -> Response:
-    """The footprints of several products, each on its own (``footprint.calculate`` per product), calculated
-    away from the event loop."""
-    library_of(request, body.factor_library_version)
+async def calculate_batch(request: Request, _caller: CalcCaller) -> Response:
+    """The footprints of several products, each on its own (``footprint.calculate`` per product), read and
+    calculated away from the event loop."""
     calculator: Calculator = request.app.state.calculator
     return Response(await calculator.answer("batch", await request.body()), media_type="application/json")
 
