@@ -21,11 +21,24 @@ import numpy.typing as npt
 
 from ._catalogue import Catalogue, ExplodedCatalogue
 from ._engine import explode, gather_runs
-from ._errors import IncompatibleUnitsError, UnitError
-from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
+from ._factors import FactorLibrary, PrefoldedPolicy
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
 from ._lever_scope import item_mask, key_mask, module_mask
-from ._levers import Lever, LeverError, LeverFile, LeverResult, _check_iterations, _err, _pairs, _scenarios, lever_row
+from ._levers import (
+    Lever,
+    LeverError,
+    LeverFile,
+    LeverResult,
+    _check_energy,
+    _check_iterations,
+    _err,
+    _factor_index,
+    _pairs,
+    _scenarios,
+    _share_pair,
+    _unit_multiplier,
+    lever_row,
+)
 from ._modules import MODULES
 
 if TYPE_CHECKING:
@@ -39,7 +52,6 @@ if TYPE_CHECKING:
 __all__ = ["evaluate_catalogue_levers"]
 
 _D = MODULES.index("D")
-_ENERGY = ("electricity", "fuel")
 _PRODUCT_ONLY = ("service_life", "maintenance_interval")
 
 
@@ -92,9 +104,7 @@ def _explode_rows(cat: Catalogue) -> _State:
 
 def _factor(ctx: _Context, lever: Lever, fid: str, fld: str) -> int:
     if fid not in ctx.positions:
-        if fid not in ctx.lib:
-            raise _err(lever, fld, "unknown factor", fid, f"an id in {ctx.lib.name}")
-        ctx.positions[fid] = ctx.lib.index_of(fid)
+        ctx.positions[fid] = _factor_index(lever, ctx.lib, fid, fld)
     return ctx.positions[fid]
 
 
@@ -174,12 +184,7 @@ def _candidates(ctx: _Context, levers: Sequence[Lever]) -> npt.NDArray[np.intp]:
 def _multiplier(ctx: _Context, lever: Lever, old: int, new: int) -> float:
     """From factor ``old``'s unit to ``new``'s: converted once per pair and evaluation."""
     if (old, new) not in ctx.conversions:
-        fac, to = ctx.lib.factor_at(old), ctx.lib.factor_at(new)
-        try:
-            ctx.conversions[old, new] = activity_to_factor_unit(fac.unit, to).multiplier
-        except (IncompatibleUnitsError, UnitError):
-            raise _err(lever, "to", f"the unit of {to.id!r} ({to.unit}) does not meet {fac.id!r} ({fac.unit})",
-                       to.id, f"a factor in units of {fac.unit!r}'s dimension") from None  # fmt: skip
+        ctx.conversions[old, new] = _unit_multiplier(lever, ctx.lib.factor_at(old), ctx.lib.factor_at(new))
     return ctx.conversions[old, new]
 
 
@@ -194,10 +199,7 @@ def _conversion(ctx: _Context, lever: Lever, old: npt.NDArray[np.intp], new: int
 def _swap(ctx: _Context, st: _State, lever: Lever, mask: npt.NDArray[np.bool_]) -> _State:
     """Substitute factors on the masked rows (pairwise; each pair sees the factors as they were)."""
     if lever.kind == "energy_supply":
-        cats = {ctx.lib.factor_at(_factor(ctx, lever, t, "to")).category for _, t in _pairs(lever)}
-        if not cats <= set(_ENERGY):
-            raise _err(lever, "to", "energy_supply changes electricity and fuel factors only", sorted(cats),
-                       "use substitute_factor for other factors")  # fmt: skip
+        _check_energy(lever, {ctx.lib.factor_at(_factor(ctx, lever, t, "to")).category for _, t in _pairs(lever)})
     hits = []
     for old, to in _pairs(lever):
         new = _factor(ctx, lever, to, "to")
@@ -217,12 +219,11 @@ def _swap(ctx: _Context, st: _State, lever: Lever, mask: npt.NDArray[np.bool_]) 
 
 def _shift(ctx: _Context, st: _State, lever: Lever, mask: npt.NDArray[np.bool_]) -> _State:
     """Move ``fraction`` of the masked rows of factor ``from`` to new rows of factor ``to``."""
-    if not isinstance(lever.from_factor, str) or not isinstance(lever.to_factor, str):
-        raise _err(lever, "from", "moves a share from one factor to one other", lever.from_factor, "one factor id each")
-    idx = np.flatnonzero(mask & (st.factor == _factor(ctx, lever, lever.from_factor, "from")))
-    new = _factor(ctx, lever, lever.to_factor, "to")
+    old, to = _share_pair(lever)
+    idx = np.flatnonzero(mask & (st.factor == _factor(ctx, lever, old, "from")))
+    new = _factor(ctx, lever, to, "to")
     if not len(idx):
-        raise _err(lever, "from", "the factor is not used in the lever's scope", lever.from_factor)
+        raise _err(lever, "from", "the factor is not used in the lever's scope", old)
     f = float(lever.fraction or 0.0)
     qty = st.qty.copy()
     moved = qty[idx] * f * _conversion(ctx, lever, st.factor[idx], new)

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ._errors import IncompatibleUnitsError, InputError, Problem, UnitError
-from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
+from ._factors import EmissionFactor, FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
 from ._lifecycle import KINDS, PreparedProduct, _evaluate, prepare_product
 from ._models import CheckedModel, validation_problems
@@ -214,10 +214,39 @@ def _scope_rows(prep: PreparedProduct, lever: Lever) -> npt.NDArray[np.bool_]:
     return rows & module_mask(lever, prep.act_module)
 
 
+def _factor_index(lever: Lever, lib: FactorLibrary, fid: str, field: str) -> int:
+    """The position of factor ``fid`` in ``lib`` (a named error at ``field`` if it is not there)."""
+    if fid not in lib:
+        raise _err(lever, field, "unknown factor", fid, f"an id in {lib.name}")
+    return lib.index_of(fid)
+
+
 def _factor(prep: PreparedProduct, lever: Lever, fid: str, field: str) -> int:
-    if fid not in prep.library:
-        raise _err(lever, field, "unknown factor", fid, f"an id in {prep.library.name}")
-    return prep.library.index_of(fid)
+    return _factor_index(lever, prep.library, fid, field)
+
+
+def _unit_multiplier(lever: Lever, fac: EmissionFactor, to: EmissionFactor) -> float:
+    """The multiplier of a quantity in ``fac``'s unit into ``to``'s (a named error if the units do not meet)."""
+    try:
+        return activity_to_factor_unit(fac.unit, to).multiplier
+    except (IncompatibleUnitsError, UnitError):
+        raise _err(lever, "to", f"the unit of {to.id!r} ({to.unit}) does not meet {fac.id!r} ({fac.unit})",
+                   to.id, f"a factor in units of {fac.unit!r}'s dimension") from None  # fmt: skip
+
+
+def _check_energy(lever: Lever, categories: set[str]) -> None:
+    """An energy_supply lever changes electricity and fuel factors only (``categories``: those it names)."""
+    if not categories <= set(_ENERGY):
+        raise _err(lever, "to", "energy_supply changes electricity and fuel factors only", sorted(categories),
+                   "use substitute_factor for other factors")  # fmt: skip
+
+
+def _share_pair(lever: Lever) -> tuple[str, str]:
+    """The one ``from`` and one ``to`` factor between which a recycled_content or end_of_life lever moves a
+    share."""
+    if not isinstance(lever.from_factor, str) or not isinstance(lever.to_factor, str):
+        raise _err(lever, "from", "moves a share from one factor to one other", lever.from_factor, "one factor id each")
+    return lever.from_factor, lever.to_factor
 
 
 def _convert(prep: PreparedProduct, lever: Lever, old: npt.NDArray[np.intp], new: int) -> npt.NDArray[np.float64]:
@@ -226,12 +255,7 @@ def _convert(prep: PreparedProduct, lever: Lever, old: npt.NDArray[np.intp], new
     to = lib.factor_at(new)
     mult = np.ones(len(old))
     for f in np.unique(old):
-        fac = lib.factor_at(int(f))
-        try:
-            mult[old == f] = activity_to_factor_unit(fac.unit, to).multiplier
-        except (IncompatibleUnitsError, UnitError):
-            raise _err(lever, "to", f"the unit of {to.id!r} ({to.unit}) does not meet {fac.id!r} ({fac.unit})",
-                       to.id, f"a factor in units of {fac.unit!r}'s dimension") from None  # fmt: skip
+        mult[old == f] = _unit_multiplier(lever, lib.factor_at(int(f)), to)
     return mult
 
 
@@ -269,10 +293,7 @@ def _swap(
 def _substitute(prep: PreparedProduct, lever: Lever, rows: npt.NDArray[np.bool_]) -> dict[str, Any]:
     if lever.kind == "energy_supply":
         ids = [f for pair in _pairs(lever) for f in pair if f is not None]
-        cats = {prep.library.factor_at(_factor(prep, lever, f, "to")).category for f in ids}
-        if not cats <= set(_ENERGY):
-            raise _err(lever, "to", "energy_supply changes electricity and fuel factors only", sorted(cats),
-                       "use substitute_factor for other factors")  # fmt: skip
+        _check_energy(lever, {prep.library.factor_at(_factor(prep, lever, f, "to")).category for f in ids})
     factor, amount = prep.act_factor.copy(), prep.act_amount.copy()
     _swap(prep, lever, rows, factor, amount)
     return {"act_factor": factor, "act_amount": amount}
@@ -282,11 +303,10 @@ def _shift(prep: PreparedProduct, lever: Lever, rows: npt.NDArray[np.bool_]) -> 
     """Move ``fraction`` of the rows of factor ``from`` to new rows of factor ``to`` (same item, module, field:
     the new rows share the old rows' quantity draw)."""
     kinds = ["material"] if lever.kind == "recycled_content" else ["end-of-life", "scrap"]
-    if not isinstance(lever.from_factor, str) or not isinstance(lever.to_factor, str):
-        raise _err(lever, "from", "moves a share from one factor to one other", lever.from_factor, "one factor id each")
-    rows = rows & (prep.act_factor == _factor(prep, lever, lever.from_factor, "from"))
+    old, to = _share_pair(lever)
+    rows = rows & (prep.act_factor == _factor(prep, lever, old, "from"))
     rows &= np.isin(prep.act_kind, [_KIND[k] for k in kinds])
-    new = _factor(prep, lever, lever.to_factor, "to")
+    new = _factor(prep, lever, to, "to")
     if not rows.any():
         raise _err(
             lever, "from", f"the factor has no {' or '.join(kinds)} rows in the lever's scope", lever.from_factor
