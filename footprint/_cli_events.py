@@ -120,11 +120,11 @@ def _retryable(store: Any, seqs: tuple[int, ...], every_failed: bool) -> list[in
         e = found.get(seq)
         if e is None:
             raise ServerError(f"no event {seq}; `footprint events list` shows them")
+        if e.state in ("sent", "pulled"):
+            raise ServerError(f"event {seq} was done already ({e.state})")
         if seq not in waiting:
             raise ServerError(
                 f"event {seq} ({e.direction}, {e.state}) is not in the outbox (neither an answer to a partner nor "
                 "a pull it announced): nothing to retry"
             )
-        if e.state in ("sent", "pulled"):
-            raise ServerError(f"event {seq} was done already ({e.state})")
     return list(seqs)

@@ -149,5 +149,5 @@ def test_events_list_and_retry_resend_an_abandoned_answer(world: SimpleNamespace
     assert _answer(w).attempts == answer.attempts + 1
     r = _cli("events", "retry", str(answer.seq), "--db", w.owner_db)
     assert r.exit_code == 1
-    assert "not in the outbox" in r.stderr
+    assert "was done already (sent)" in r.stderr
     assert [p.id for p in fp.pulled_footprints(w.requester_db)] == [w.pf["id"]]

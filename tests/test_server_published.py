@@ -31,7 +31,8 @@ from footprint.server._sealed import SecretBox, new_key
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = "org.wbcsd.pact.ProductFootprint.PublishedEvent.3"
-BOX = SecretBox(new_key())
+KEY = new_key()
+BOX = SecretBox(KEY)
 SCOPES = ["footprint:list", "footprint:read", "footprint:events"]
 SETTLED = ("pulled", "pull-failed", "ignored")
 
@@ -145,6 +146,46 @@ def test_an_unknown_or_unannounced_footprint_fails_the_pull_and_stores_nothing(h
     assert missing in got.detail
     assert "404" in got.detail
     assert len(fp.pulled_footprints(h.recipient_db)) == before
+
+
+def test_a_failed_pull_is_resent_by_events_retry_once_the_host_has_the_footprint(hosts: SimpleNamespace) -> None:
+    """An id the valve maker's host does not have yet ends the pull at once (``pull-failed``, one attempt,
+    ``refused``: a 404 is not tried again). Once the valve maker publishes a footprint under that id,
+    ``footprint events retry SEQ`` does the pull again (attempt 2, ``pulled``) and the footprint is stored;
+    retrying it again exits 1 (done already)."""
+    h = hosts
+    later = "00000000-0000-4000-8000-00000000000b"
+    assert _announce(h, h.seller, "pub-retry", [later], f"{h.owner_url}/3/events").status_code == 200
+    failed = _settled(h, "pub-retry")
+    assert (failed.state, failed.attempts) == ("pull-failed", 1)
+    assert [t.outcome for t in h.recipient.attempts(failed.seq)] == ["refused"]
+    h.owner.publish({**h.pf, "id": later}, "sgv-5-10k-later", ["buyer"], None)
+    cli = CliRunner(env={"FOOTPRINT_SECRET_KEY": KEY})
+    args = ["events", "retry", str(failed.seq), "--db", h.recipient_db, "--partner-ca", str(h.cert[0])]
+    r = cli.invoke(main, args)
+    assert r.exit_code == 0, r.stderr
+    assert [(x["state"], x["attempts"]) for x in json.loads(r.stdout)] == [("pulled", 2)]
+    assert later in {p.id for p in fp.pulled_footprints(h.recipient_db)}
+    again = cli.invoke(main, args)
+    assert again.exit_code == 1
+    assert "done already" in again.stderr
+
+
+def test_malformed_published_event_data_is_refused(hosts: SimpleNamespace) -> None:
+    """A PublishedEvent whose data is not an object, lacks ``pfIds``, or names an id that is not a string:
+    400 naming what is wrong; nothing recorded."""
+    h = hosts
+    before = len(h.recipient.events())
+    with tls_client(h.recipient_url, h.cert[0]) as c:
+        token = c.post("/auth/token", data={"grant_type": "client_credentials"}, auth=h.seller).json()["access_token"]
+        for data, named in (("x", "data object"), ({}, "data.pfids"), ({"pfIds": [7]}, "pfids[0]")):
+            event = {"specversion": "1.0", "id": "pub-malformed", "source": f"{h.owner_url}/3/events",
+                     "type": PUBLISHED, "data": data}  # fmt: skip
+            r = c.post("/3/events", json=event, headers={"Authorization": f"Bearer {token}",
+                                                         "Content-Type": "application/cloudevents+json"})  # fmt: skip
+            assert r.status_code == 400
+            assert named in r.json()["message"].lower()
+    assert len(h.recipient.events()) == before
 
 
 @pytest.mark.parametrize(
