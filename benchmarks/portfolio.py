@@ -25,6 +25,7 @@ except for portfolios too small to hold one part per leaf assembly.
     from benchmarks.portfolio import make_portfolio
     pf = make_portfolio(1_000_000, seed=0)
     pf.products, pf.bom, pf.activities, pf.deliveries, pf.library
+    products, bom, activities = categorical_tables(pf.products, pf.bom, pf.activities)  # ids already coded
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ import pyarrow.compute as pc
 
 import footprint as fp
 
-__all__ = ["N_STANDARD_PARTS", "SOURCE", "Portfolio", "make_factors", "make_portfolio"]
+__all__ = ["N_STANDARD_PARTS", "SOURCE", "Portfolio", "categorical_tables", "make_factors", "make_portfolio"]
 
 SOURCE = "footprint benchmark generator (synthetic)"
 N_STANDARD_PARTS = 2000  # global pool of standard fasteners
@@ -463,3 +464,19 @@ def make_portfolio(
         }
     )
     return Portfolio(products=products, bom=bom, activities=activities, deliveries=deliveries, library=library)
+
+
+def categorical_tables(
+    products: pd.DataFrame, bom: pd.DataFrame, activities: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The three catalogue tables with their text columns as pandas categoricals, as a writer that keeps an
+    item master's codes hands them over: the item ids (BOM parents and children, activity items, product
+    roots) share one ``CategoricalDtype`` of every item id, sorted as an item master is; product, supplier,
+    family, factor and unit ids each have categories of their own."""
+    ids = pd.concat([bom["parent"], bom["child"], activities["item"], products["root"]], ignore_index=True)
+    items = pd.CategoricalDtype(pd.Index(ids.unique()).sort_values())
+    return (
+        products.astype({"product": "category", "root": items, "supplier": "category", "family": "category"}),
+        bom.astype({"parent": items, "child": items}),
+        activities.astype({"item": items, "factor": "category", "unit": "category"}),
+    )

@@ -12,7 +12,11 @@ Each size runs in fresh processes (so that each peak memory is its own): the syn
   naive walk (benchmarks/reference.py) reads the same files with pandas, builds its dictionaries and walks
   every product (memoising shared sub-assemblies), by module and gas, summed to suppliers;
 - ``compute_s``: explode and evaluate from a prepared catalogue; ``naive_compute_s``: the walk and roll-up
-  from the naive walk's dictionaries; ``prepare_s``: the library's prepare from in-memory tables;
+  from the naive walk's dictionaries; ``prepare_s``: the library's prepare from in-memory tables (text
+  columns as pandas reads them from the files: Arrow-backed strings); ``prepare_categorical_s``: the same
+  tables with their text columns as categoricals, the item ids sharing one item master's categories
+  (``benchmarks.portfolio.categorical_tables``; the conversion is not timed), whose catalogue must equal the
+  plain text's (item ids and every array);
 - ``recompute_s``: the slower of a recomputation under another GWP set and one with new factor values, on the
   same explosion; ``floor_s``: the faster of the gather-multiply-sum over the exploded rows and a sparse
   (products x factors) matrix-vector product (benchmarks/reference.py), totals only;
@@ -150,6 +154,7 @@ def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any
     import pandas as pd
 
     import footprint as fp
+    from benchmarks.portfolio import categorical_tables
 
     library = _library(workdir)
     files = [workdir / f"{n}.parquet" for n in TABLES]
@@ -160,7 +165,11 @@ def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any
     _timed(out, "end_to_end_s", end_to_end, repeat)
     tables = [pd.read_parquet(f) for f in files]
     cat = _timed(out, "prepare_s", lambda: fp.prepare_catalogue(*tables, library), repeat)
+    coded = list(categorical_tables(*tables))
     tables.clear()
+    same = _timed(out, "prepare_categorical_s", lambda: fp.prepare_catalogue(*coded, library), repeat)
+    coded.clear()
+    _same_catalogue(same, cat)
     result = _timed(out, "compute_s", lambda: fp.calculate_catalogue(fp.explode_catalogue(cat), gwp="AR6"), repeat)
     ex = fp.explode_catalogue(cat)
     out.update(lines=len(cat.bom.edge_parent), products=cat.n_products, suppliers=len(cat.supplier_ids))
@@ -176,6 +185,29 @@ def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any
     _timed(out, "monte_carlo_s", lambda: fp.monte_carlo_catalogue(ex, iterations=1000, seed=0), repeat)
     _incremental(cat, workdir, out)
     return result, ex
+
+
+def _same_catalogue(got: Any, want: Any) -> None:
+    """The catalogue prepared from categorical tables is the plain text's: the same item ids in the same
+    order, the same arrays (so every result is the same to the last bit) and each activity's (factor, unit)
+    pair the same."""
+    import numpy as np
+
+    if list(got.item_ids) != list(want.item_ids):
+        raise DisagreementError("categorical tables numbered the item ids otherwise than plain text")
+    for name in ("root", "act_item", "act_factor", "act_qty", "act_module", "act_offsets"):
+        if not np.array_equal(getattr(got, name), getattr(want, name)):
+            raise DisagreementError(f"categorical tables gave another {name} than plain text")
+    # each activity's (factor, unit) pair: the pairs are numbered in the unit column's own order
+    for k in (0, 1):
+        if not np.array_equal(
+            np.array([p[k] for p in got.pairs], dtype=object)[got.act_pair],
+            np.array([p[k] for p in want.pairs], dtype=object)[want.act_pair],
+        ):
+            raise DisagreementError("categorical tables gave other (factor, unit) pairs than plain text")
+    for name in ("edge_parent", "edge_child", "edge_qty"):
+        if not np.array_equal(getattr(got.bom, name), getattr(want.bom, name)):
+            raise DisagreementError(f"categorical tables gave another BOM {name} than plain text")
 
 
 def _incremental(cat: Any, workdir: Path, out: dict[str, Any]) -> None:
@@ -306,6 +338,7 @@ _COLUMNS = (
     ("naive compute s", "naive_compute_s", "{:.1f}"),
     ("compute ratio", ("naive_compute_s", "compute_s"), "{:,.0f}"),
     ("prepare s", "prepare_s", "{:.3f}"),
+    ("prepare cat. s", "prepare_categorical_s", "{:.3f}"),
     ("recompute s", "recompute_s", "{:.5f}"),
     ("floor s", "floor_s", "{:.5f}"),
     ("recompute/floor", ("recompute_s", "floor_s"), "{:.1f}"),

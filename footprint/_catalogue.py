@@ -426,6 +426,7 @@ for _name in ("by_product_gas", "products"):  # set after the dataclass is made:
 _log = logging.getLogger(__name__)
 _TABLES = ("by_product", "by_product_gas", "by_supplier", "by_family", "cluster", "products")
 _ID_COLUMNS = ("product", "root", "supplier", "family", "parent", "child", "item", "factor", "unit", "module")
+_ITEM_ID_COLUMNS = frozenset({"root", "parent", "child", "item"})
 
 
 def _comment_lines(path: Path) -> int:
@@ -519,9 +520,29 @@ class _ParquetColumns:
         _release_arrow_memory()
         dictionary = [col] if col in self._DICTIONARY else None
         table = pq.read_table(self.path, columns=[col], read_dictionary=dictionary)
-        series: pd.Series = table.to_pandas()[col]
+        as_read = _item_ids_as_read(table.column(col), col)
+        series: pd.Series = table.to_pandas()[col] if as_read is None else as_read
         self._last = (col, series)
         return series
+
+    def frame(self) -> pd.DataFrame:
+        """The whole table (a small one: the products), its item ids as :meth:`__getitem__` reads them."""
+        import pandas as pd
+
+        return pd.DataFrame({col: self[col] for col in self.columns})
+
+
+def _item_ids_as_read(column: Any, col: str) -> Any:
+    """An item id column that the file stores dictionary-encoded (written from a categorical) as an Arrow-backed
+    pandas column of the codes and the dictionary as read, or ``None`` for any other column. pandas' own
+    categorical would check the categories (one hash of each id, an item master's worth per column)."""
+    import pyarrow as pa
+
+    if col not in _ITEM_ID_COLUMNS or not pa.types.is_dictionary(column.type):
+        return None
+    import pandas as pd
+
+    return pd.Series(pd.arrays.ArrowExtensionArray(column), name=col)
 
 
 def _release_arrow_memory() -> None:
@@ -954,7 +975,10 @@ def _prepare(products: TableSource, bom: TableSource, activities: TableSource, l
     del act_df, activities
     if prod_df is None or bom_codes is None or act_codes is None:
         raise ProductError(problems, what="catalogue")
-    products = read_table(prod_df.path, "products") if isinstance(prod_df, _ParquetColumns | _CsvColumns) else prod_df
+    if isinstance(prod_df, _ParquetColumns):
+        products = prod_df.frame()
+    else:
+        products = read_table(prod_df.path, "products") if isinstance(prod_df, _CsvColumns) else prod_df
     (parent_c, child_c, qty), (item_c, act_factor, act_qty, act_module, (act_pair, pairs)) = bom_codes, act_codes
     roots = products["root"] if "root" in products.columns else products["product"]
 

@@ -26,10 +26,12 @@ __all__ = ["category_codes", "encode_categorical_ids", "first_appearance"]
 
 def category_codes(series: Any) -> tuple[npt.NDArray[np.integer[Any]], Any] | None:
     """Codes (-1 for an empty cell) and categories (as an Arrow large-string array) of a pandas categorical
-    column of text; ``None`` for any other column."""
+    column of text, or of an Arrow-backed dictionary column of text; ``None`` for any other column."""
     import pandas as pd
 
     dtype = getattr(series, "dtype", None)
+    if isinstance(dtype, pd.ArrowDtype):
+        return _arrow_dictionary_codes(series)
     if not isinstance(dtype, pd.CategoricalDtype) or not pd.api.types.is_string_dtype(dtype.categories):
         return None
     import pyarrow as pa
@@ -42,6 +44,29 @@ def category_codes(series: Any) -> tuple[npt.NDArray[np.integer[Any]], Any] | No
     if not pa.types.is_large_string(values.type):
         return None
     return series.cat.codes.to_numpy(), values
+
+
+def _arrow_dictionary_codes(series: Any) -> tuple[npt.NDArray[np.integer[Any]], Any] | None:
+    """Codes and dictionary of an Arrow-backed dictionary column of text (as a Parquet file written from a
+    categorical is read); its chunks share one dictionary, or are unified to one."""
+    import pyarrow as pa
+
+    arr = pa.chunked_array(pa.array(series.array))
+    kind = arr.type
+    if not pa.types.is_dictionary(kind) or not (
+        pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
+    ):
+        return None
+    if not arr.num_chunks:
+        return np.zeros(0, dtype=np.intp), pa.array([], pa.large_string())
+    first = arr.chunk(0).dictionary
+    if not all(c.dictionary.equals(first) for c in arr.chunks[1:]):  # equal buffers compare at once
+        arr = arr.unify_dictionaries()
+        first = arr.chunk(0).dictionary
+    if first.null_count:
+        return None
+    codes = np.concatenate([c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in arr.chunks])
+    return codes, first.cast(pa.large_string())
 
 
 def encode_categorical_ids(

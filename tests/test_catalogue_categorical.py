@@ -215,3 +215,23 @@ def test_integer_ids_as_categoricals_number_as_plain_integers() -> None:
     got = fp.prepare_catalogue(*_convert((p, b, a), dict.fromkeys(_ID_COLUMNS, "category")), LIB)
     assert_same_catalogue(got, want)
     assert_same_results(got, want, LIB)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_bad_ids_in_parquet_written_from_categoricals_are_named(form: str, tmp_path: Path) -> None:
+    """Parquet files written from categorical frames keep the categories (their item ids come back as the
+    dictionary the file stores): an empty child cell (position 3) and a root no BOM line or activity uses
+    (position 1) are named with their table, field and row."""
+    p, b, a = _with_roots(tables())
+    b.loc[3, "child"] = None
+    p.loc[1, "root"] = "GHOST"
+    paths = [tmp_path / f"{n}.parquet" for n in ("products", "bom", "activities")]
+    for path, df in zip(paths, FORMS[form]((p, b, a)), strict=True):
+        df.to_parquet(path)
+    with pytest.raises(fp.ProductError) as info:
+        fp.prepare_catalogue(*paths, LIB)
+    found = {(pr.file, pr.field, pr.row) for pr in info.value.problems}
+    assert {("bom", "child", 3), ("products", "root", 1)} <= found
+    messages = " ".join(pr.message for pr in info.value.problems)
+    assert "item id is empty" in messages
+    assert "product root is no item" in messages
