@@ -36,7 +36,9 @@ def category_codes(series: Any) -> tuple[npt.NDArray[np.integer[Any]], Any] | No
         return None
     import pyarrow as pa
 
-    values = pa.chunked_array([pa.array(dtype.categories.array)]).combine_chunks()
+    values = pa.array(dtype.categories.array)  # Arrow-backed categories: no copy
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     if not len(values):
         values = pa.array([], pa.large_string())
     elif pa.types.is_string(values.type):
