@@ -10,9 +10,10 @@ The program is started as ``python -m footprint``, from the tree's root, as the 
 Each figure is the median of the runs and the best of them (wall time, and the CPU time the child used, user +
 system, threads included): on a busy machine the CPU time and the best wall time move less than the median
 wall time. One warm-up run first writes the bytecode caches, as a ``pip install`` does, so that compiling the
-sources is not counted. The printed result is checked against the warm-up's, so a faster start never prints
-other numbers; with ``--before``, the other tree must print the same. :func:`cold_start` is what
-benchmarks/run.py records as ``cold_calc_s``.
+sources is not counted, and the bundled factors' cache entry, as the first run after an install does (in a
+folder of the run's own for each tree, so that no other run evicts it). The printed result is checked against
+the warm-up's, so a faster start never prints other numbers; with ``--before``, the other tree must print the
+same. :func:`cold_start` is what benchmarks/run.py records as ``cold_calc_s``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -46,23 +48,33 @@ def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, 
 def cold_start(runs: int = 15, before: Path | None = None) -> dict[str, Any]:
     """Median and best wall and CPU seconds of a cold ``footprint calc`` of the valve, of ``python -c pass`` and
     of ``python -c "import numpy"`` (and of the calc in the ``before`` tree, when given)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+    with tempfile.TemporaryDirectory() as caches:
+        return _measure(runs, before, Path(caches))
+
+
+def _measure(runs: int, before: Path | None, caches: Path) -> dict[str, Any]:
+    """:func:`cold_start` with each tree's factor cache in its own folder under ``caches``."""
+    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+    # A cache folder keeps the entry of one key (one tree's reader modules): each tree gets its own, so that
+    # alternating trees (or other jobs' runs in the user's cache folder) do not evict each other's entry.
+    env = base | {"FOOTPRINT_CACHE_DIR": str(caches / "after")}
+    env_before = base | {"FOOTPRINT_CACHE_DIR": str(caches / "before")}
     calc = [sys.executable, "-m", "footprint", "calc", str(VALVE)]
-    cmds: dict[str, tuple[list[str], Path]] = {
-        "pass": ([sys.executable, "-c", "pass"], ROOT),
-        "numpy": ([sys.executable, "-c", "import numpy"], ROOT),
-        "calc": (calc, ROOT),
-        "import": ([sys.executable, "-c", "import footprint.cli"], ROOT),
+    cmds: dict[str, tuple[list[str], Path, dict[str, str]]] = {
+        "pass": ([sys.executable, "-c", "pass"], ROOT, env),
+        "numpy": ([sys.executable, "-c", "import numpy"], ROOT, env),
+        "calc": (calc, ROOT, env),
+        "import": ([sys.executable, "-c", "import footprint.cli"], ROOT, env),
     }
     if before is not None:
-        cmds["before"] = (calc, before)  # ``-m`` imports footprint from the working directory's tree
-    _, _, expected = _run(calc, env, ROOT)  # warm-up: bytecode written, output to compare with
-    if before is not None and _run(calc, env, before)[2] != expected:
+        cmds["before"] = (calc, before, env_before)  # ``-m`` imports footprint from the working directory's tree
+    _, _, expected = _run(calc, env, ROOT)  # warm-up: bytecode and cache entry written, output to compare with
+    if before is not None and _run(calc, env_before, before)[2] != expected:
         raise AssertionError(f"the tree {before} prints another result")
     times: dict[str, list[tuple[float, float]]] = {key: [] for key in cmds}
     for _ in range(runs):
-        for key, (cmd, cwd) in cmds.items():
-            wall, cpu, out = _run(cmd, env, cwd)
+        for key, (cmd, cwd, cmd_env) in cmds.items():
+            wall, cpu, out = _run(cmd, cmd_env, cwd)
             if key in ("calc", "before") and out != expected:
                 raise AssertionError("footprint calc printed other output between runs")
             times[key].append((wall, cpu))
