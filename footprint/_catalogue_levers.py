@@ -199,7 +199,8 @@ def _conversion(ctx: _Context, lever: Lever, old: npt.NDArray[np.intp], new: int
 def _swap(ctx: _Context, st: _State, lever: Lever, mask: npt.NDArray[np.bool_]) -> _State:
     """Substitute factors on the masked rows (pairwise; each pair sees the factors as they were)."""
     if lever.kind == "energy_supply":
-        _check_energy(lever, {ctx.lib.factor_at(_factor(ctx, lever, t, "to")).category for _, t in _pairs(lever)})
+        ids = [f for pair in _pairs(lever) for f in pair if f is not None]  # both sides, as on a product
+        _check_energy(lever, {ctx.lib.factor_at(_factor(ctx, lever, f, "to")).category for f in ids})
     hits = []
     for old, to in _pairs(lever):
         new = _factor(ctx, lever, to, "to")

@@ -339,3 +339,15 @@ def test_chain_laws(s: float) -> None:
     assert by["ACT-10"] == pytest.approx(expected, rel=1e-9)
     assert by["GV-5"] == pytest.approx(expected, rel=1e-9)
     assert by["MAN-4"] == pytest.approx(4 * expected, rel=1e-9)
+
+
+def test_energy_supply_from_a_factor_that_is_not_energy_is_refused_as_on_a_product() -> None:
+    """An energy_supply lever changes electricity and fuel factors only, on both sides: a product refuses
+    ``from`` a material factor in kWh (moving it onto green electricity), and a catalogue does the same rather
+    than swapping a material for electricity."""
+    lib = fp.FactorLibrary([*LIB, factor("heat", "kWh", 0.3)])  # a kWh factor of the material category
+    acts = pd.DataFrame({"item": ["A"], "factor": ["heat"], "amount": [10.0], "unit": ["kWh"]})
+    cat = fp.prepare_catalogue(PRODUCTS.iloc[:1], BOM.iloc[:1], acts, lib)
+    with pytest.raises(fp.LeverError, match="electricity and fuel factors only") as err:
+        fp.evaluate_catalogue_levers(cat, [lever(kind="energy_supply", **{"from": "heat", "to": "green"})])
+    assert err.value.problems[0].field == "lever 'x'.to"
