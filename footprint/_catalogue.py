@@ -228,14 +228,15 @@ class ExplodedCatalogue:
 
     Also kept, to make recalculation a gather-multiply-sum: each row's (product, module) key, the factors in
     use, and the quantity of each factor in use per product outside module D (for the gas breakdown).
+    Product, factor and key codes are 32-bit integers where they fit (64-bit beyond), modules 8-bit.
     """
 
     catalogue: Catalogue
-    row_product: npt.NDArray[np.intp]
-    row_factor: npt.NDArray[np.intp]
-    row_module: npt.NDArray[np.intp]
+    row_product: npt.NDArray[np.signedinteger[Any]]
+    row_factor: npt.NDArray[np.signedinteger[Any]]
+    row_module: npt.NDArray[np.signedinteger[Any]]
     row_qty: npt.NDArray[np.float64]
-    row_key: npt.NDArray[np.intp]
+    row_key: npt.NDArray[np.signedinteger[Any]]
     used: npt.NDArray[np.intp]
     qty_by_product_factor: npt.NDArray[np.float64]
 
@@ -325,9 +326,9 @@ class CatalogueResult:
     summed over one unit of each product (suppliers, cluster). Columns: ``total_kgco2e`` (A1-C4),
     ``cradle_to_gate_kgco2e`` (A1-A3), ``module_d_kgco2e`` (apart), then one column per module present.
 
-    ``by_product_gas`` and ``products`` may be computed when first read (:func:`calculate_catalogue` leaves
-    them so: a recalculation computes the modules, totals and roll-ups; the gases' table, the same numbers
-    whenever it is read, only if asked for)."""
+    ``by_product_gas`` and ``products`` may be computed when first read (:func:`calculate_catalogue` of an
+    :class:`ExplodedCatalogue` leaves them so: a recalculation computes the modules, totals and roll-ups; the
+    gases' table, the same numbers whenever it is read, only if asked for)."""
 
     gwp_set: str
     by_product: pd.DataFrame
@@ -1072,19 +1073,22 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
     each product's rows come in the same order as from one explosion of every product)."""
     csr = cat.bom.csr()
     cols: dict[str, list[Any]] = {"product": [], "factor": [], "module": [], "qty": []}
+    # the narrowest integers that hold every code (checked): a row is 21 bytes rather than 40
+    dtypes = {"product": _codes_dtype(cat.n_products * len(MODULES)), "factor": _codes_dtype(len(cat.library)),
+              "module": np.int8, "qty": np.float64}  # fmt: skip
     for start in range(0, cat.n_products, _EXPLODE_BLOCK):
         k = min(_EXPLODE_BLOCK, cat.n_products - start)
         ex = explode(cat.bom, np.arange(k, dtype=np.intp), cat.root[start : start + k], np.ones(k), merge=False,
                      csr=csr)  # fmt: skip
         # activities are sorted by item (prepare_catalogue did it): each exploded node's are a contiguous run
         rep, act = gather_runs(cat.act_offsets, ex.node)
-        cols["product"].append(ex.group[rep] + start)
-        cols["factor"].append(cat.act_factor[act])
-        cols["module"].append(cat.act_module[act])
+        cols["product"].append((ex.group[rep] + start).astype(dtypes["product"]))
+        cols["factor"].append(cat.act_factor[act].astype(dtypes["factor"]))
+        cols["module"].append(cat.act_module[act].astype(np.int8))
         cols["qty"].append(ex.count[rep] * cat.act_qty[act])
     del csr
     bounds = np.cumsum([0, *(len(p) for p in cols["qty"][:-1])], dtype=np.intp)  # where each block's rows start
-    rows = {name: _concatenate(parts, np.float64 if name == "qty" else np.intp) for name, parts in cols.items()}
+    rows = {name: _concatenate(parts, dtypes[name]) for name, parts in cols.items()}
     row_product, row_factor, row_module, row_qty = rows["product"], rows["factor"], rows["module"], rows["qty"]
     # factors in use, and each row's position among them: a count and a gather, no sort
     used = np.flatnonzero(np.bincount(row_factor, minlength=len(cat.library)))
@@ -1095,7 +1099,7 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
     for i, (a, b) in enumerate(zip(bounds.tolist(), [*bounds[1:].tolist(), len(row_qty)], strict=True)):
         start, stop = i * _EXPLODE_BLOCK, min((i + 1) * _EXPLODE_BLOCK, n_p)
         in_total = row_module[a:b] != _D
-        key = (row_product[a:b][in_total] - start) * n_u + position[row_factor[a:b][in_total]]
+        key = (row_product[a:b][in_total].astype(np.intp) - start) * n_u + position[row_factor[a:b][in_total]]
         block = np.bincount(key, weights=row_qty[a:b][in_total], minlength=(stop - start) * n_u)
         qty_pf[start:stop] = block.reshape(stop - start, n_u)
     _log.debug("exploded %d product(s) into %d row(s) using %d factor(s)", cat.n_products, len(row_qty), len(used))
@@ -1105,7 +1109,7 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
         row_factor=row_factor,
         row_module=row_module,
         row_qty=row_qty,
-        row_key=row_product * len(MODULES) + row_module,
+        row_key=row_product * len(MODULES) + row_module,  # fits: its dtype holds n_products x modules
         used=used,
         qty_by_product_factor=qty_pf,
     )
@@ -1147,6 +1151,11 @@ def _key_factor(ex: ExplodedCatalogue, bounds: npt.NDArray[np.intp]) -> _KeyFact
         max_qty=max(largest, default=0.0) if finite else np.inf,
         modules_used=np.asarray(np.bincount(ex.row_module, minlength=n_m) > 0, dtype=bool),
     )
+
+
+def _codes_dtype(n: int) -> type[np.signedinteger[Any]]:
+    """The integer type of codes below ``n``: 32 bits where they fit, else 64."""
+    return np.int32 if n < 2**31 else np.int64
 
 
 def _abs_sum(values: npt.NDArray[np.float64]) -> float:
@@ -1288,7 +1297,9 @@ def calculate_catalogue(
 ) -> CatalogueResult:
     """Footprints of every product (per product unit), rolled up to families, suppliers and the cluster.
 
-    Pass an :class:`ExplodedCatalogue` to recalculate without exploding again; ``factors`` replaces the
+    Pass an :class:`ExplodedCatalogue` to recalculate without exploding again (the gases' table of the result
+    is then computed when first read, from what this call fixed; from a :class:`Catalogue`, whose explosion
+    is not kept, at once); ``factors`` replaces the
     values of the catalogue's factors (a library with the same ids and categories) without preparing again
     (``library=`` is its deprecated name: the library a catalogue resolves its ids in is
     :func:`prepare_catalogue`'s). Every conversion of an activity to its
@@ -1301,6 +1312,8 @@ def calculate_catalogue(
     library = renamed_argument("calculate_catalogue", "library", "factors", library, factors, frames=2)
     expect_type(library, (FactorLibrary, type(None)), "factors")
     ex = catalogue if isinstance(catalogue, ExplodedCatalogue) else explode_catalogue(catalogue)
+    # an explosion made here is dropped on return: the gases are computed now rather than keep it for them
+    lazy = ex is catalogue
     cat = ex.catalogue
     gs = gwp_set(gwp)
     lib, fmap = cat.library, None
@@ -1308,7 +1321,7 @@ def calculate_catalogue(
         fmap = _factor_map(cat, library)
         scale = _reconversion(cat, library, fmap)
         if scale is not None:
-            ex = explode_catalogue(replace(cat, act_qty=cat.act_qty * scale))
+            ex, lazy = explode_catalogue(replace(cat, act_qty=cat.act_qty * scale)), False
         lib = library
     # the explosion's arrays keep the catalogue library's factor positions: only per-factor vectors are mapped
     used = ex.used if fmap is None else fmap[ex.used]
@@ -1320,8 +1333,8 @@ def calculate_catalogue(
     largest = max(float(np.abs(co2e[ex.used]).max(initial=0.0)), float(np.abs(weights).max(initial=0.0)))
     finite = bool(ex.abs_qty_sum * largest < 1e300)  # False for NaN
     per_gas: Any = partial(_gas_sums, ex.qty_by_product_factor, weights, gases_used)
-    out = result_tables(cat, lib, gs, per_mod, ex.by_key_factor.modules_used, per_gas if finite else per_gas(),
-                        gases_used, mismatched, prefolded)  # fmt: skip
+    out = result_tables(cat, lib, gs, per_mod, ex.by_key_factor.modules_used,
+                        per_gas if finite and lazy else per_gas(), gases_used, mismatched, prefolded)  # fmt: skip
     if not finite:
         _check(ex, lib, co2e, fmap, out)
     _log.debug("calculated %d product(s) under %s with library %s", cat.n_products, gs.name, lib.version)
