@@ -37,21 +37,19 @@ class _Runs:
     """Rows of each node as ``start[n]:stop[n]`` into columns that grow at the end; an edit of a node's rows
     appends them and points the node there (the old rows stay, unused)."""
 
-    start: IntArray
-    stop: IntArray
+    start: npt.NDArray[np.signedinteger[Any]]
+    stop: npt.NDArray[np.signedinteger[Any]]
     cols: dict[str, Any]  # numpy columns of one length, of several dtypes
     size: int
 
     @classmethod
     def from_offsets(cls, offsets: IntArray, **cols: Any) -> _Runs:
-        """Runs from CSR offsets and their columns, with room for edits (so the first ones copy nothing)."""
+        """Runs from CSR offsets and their columns, with room for edits (so the first ones copy nothing);
+        ``start`` and ``stop`` are 32-bit while the columns' length fits (half the memory a node)."""
         size = int(offsets[-1])
-        return cls(
-            offsets[:-1].copy(),
-            offsets[1:].copy(),
-            {k: _grown(v, size + max(1024, size // 16)) for k, v in cols.items()},
-            size,
-        )
+        room = size + max(1024, size // 16)
+        bounds = offsets.astype(_bounds_dtype(room))
+        return cls(bounds[:-1].copy(), bounds[1:].copy(), {k: _grown(v, room) for k, v in cols.items()}, size)
 
     def rows(self, nodes: IntArray) -> tuple[IntArray, IntArray]:
         """(which of ``nodes`` each row belongs to, the row's position), for every row of ``nodes``."""
@@ -69,6 +67,8 @@ class _Runs:
         if self.size + n > len(self.cols[next(iter(self.cols))]):
             grow = max(2 * (self.size + n), 16)
             self.cols = {k: _grown(v, grow) for k, v in self.cols.items()}
+            wide = _bounds_dtype(grow)
+            self.start, self.stop = self.start.astype(wide, copy=False), self.stop.astype(wide, copy=False)
         for k, v in values.items():
             self.cols[k][self.size : self.size + n] = v
         self.start[node], self.stop[node] = self.size, self.size + n
@@ -104,6 +104,14 @@ class _IdLookup:
 
 
 _HASH_BLOCK = 1 << 16  # ids hashed at once: their Python strings exist a block at a time
+
+
+def _bounds_dtype(size: int) -> type[np.signedinteger[Any]]:
+    """The integer type of row positions below ``size``: 32 bits where they fit, else 64."""
+    return np.int32 if size < _INT32_ROWS else np.int64
+
+
+_INT32_ROWS = 2**31  # row positions below this fit in 32 bits
 
 
 def _grown(values: Any, size: int) -> Any:

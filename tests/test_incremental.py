@@ -235,3 +235,23 @@ def test_any_sequence_of_line_edits_equals_a_full_recalculation(edits: list[tupl
     assume(set(products["root"]) <= {*bom["parent"], *bom["child"], *acts["item"]})
     want = fp.calculate_catalogue(fp.prepare_catalogue(products, bom, acts, _library()), gwp="AR6")
     _assert_same(live.result(), want)
+
+
+def test_row_positions_widen_when_the_columns_outgrow_32_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the 32-bit limit of row positions lowered to 1,100 rows, the BOM's 6 lines and their room of 1,024
+    start with 32-bit positions; 520 rewrites of R1's two lines append 1,040 rows, the columns grow past the
+    limit and the positions become 64-bit, and the result stays the arithmetic's. With F at 30 kg: P1 holds
+    23 F (2 x 4 from A, 3 x (4 + 1) from B), so its A1 is 23 x 30 kg x 2 kg CO2/kg = 1,380 kg; P2 holds
+    5 x 4 = 20 F: 1,200 kg."""
+    import footprint._incremental as incremental_module
+
+    monkeypatch.setattr(incremental_module, "_INT32_ROWS", 1100)
+    live = _live()
+    assert live._bom.start.dtype == np.int32
+    for k in range(520):
+        live.set_quantity("R1", "A", 2.0 if k % 2 else 3.0)  # the last (k = 519) sets 2, as it began
+    assert live._bom.start.dtype == np.int64
+    live.set_amount("F", "m", 30.0, "kg")
+    by_product = live.result().by_product
+    assert by_product.loc["P1", "A1"] == pytest.approx(23 * 30 * 2.0, rel=1e-12)
+    assert by_product.loc["P2", "A1"] == pytest.approx(20 * 30 * 2.0, rel=1e-12)
