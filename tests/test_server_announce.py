@@ -23,7 +23,7 @@ from server_support import postgres_schema, running, self_signed_cert, wait_unti
 
 import footprint as fp
 from footprint.cli import main
-from footprint.server import Store, create_app
+from footprint.server import Store, create_app, publish_products
 from footprint.server._announce import announce, source_url
 from footprint.server._auth import hash_secret
 from footprint.server._outbox import Outbox
@@ -180,4 +180,36 @@ def test_more_than_a_hundred_ids_go_in_several_events(tmp_path: Path) -> None:
     events = store.events(seqs=[a.seq for a in told])
     assert [e.document["data"]["pfIds"] for e in events] == [ids[:100], ids[100:]]
     assert {e.document["source"] for e in events} == {"https://owner.example/3/events"}
+    store.close()
+
+
+def test_a_footprint_is_published_and_announced_or_neither(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PublishedEvent is stored in the transaction that publishes the footprint: when storing the event
+    fails, the footprint, its shares and the event are all absent (no footprint published that its partners
+    are never told of)."""
+    db = str(tmp_path / "owner.db")
+    store = Store(db, box=BOX)
+    _client(store, "buyer")
+    store.link_partner("buyer", "https://buyer.example", "id", "secret")
+    tables = ("server_footprints", "server_shares", "server_events", "server_outbox")
+    before = {t: store.counts()[t] for t in tables}
+
+    def broken(*_args: Any, **_kw: Any) -> int:
+        raise RuntimeError("the outbox cannot be written")
+
+    monkeypatch.setattr(Store, "enqueue", broken)
+    with pytest.raises(RuntimeError, match="outbox cannot be written"):
+        publish_products(db, [VALVE], company_name="Valve maker AS", company_ids=["valve-maker"],
+                         share_with=["buyer"], library=fp.default_library(), prefolded="report",
+                         pact_options={"company_domain": "valve-maker.example", "fossil_carbon_content": 6.1},
+                         announce="https://owner.example")  # fmt: skip
+    assert {t: store.counts()[t] for t in tables} == before
+    monkeypatch.undo()
+    (pf,) = publish_products(db, [VALVE], company_name="Valve maker AS", company_ids=["valve-maker"],
+                             share_with=["buyer"], library=fp.default_library(), prefolded="report",
+                             pact_options={"company_domain": "valve-maker.example", "fossil_carbon_content": 6.1},
+                             announce="https://owner.example")  # fmt: skip
+    (event,) = store.events(direction="out")
+    assert event.document["data"]["pfIds"] == [pf["id"]]
+    assert store.counts()["server_footprints"] == before["server_footprints"] + 1
     store.close()

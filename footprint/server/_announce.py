@@ -1,7 +1,8 @@
 """PublishedEvents sent: when footprints are published with an announcing address (``footprint publish
 --announce URL``, ``publish_products(announce=...)``), each client they are shared with that is linked to its
 own PACT host (``footprint clients link``) is told with a PACT v3 ``PublishedEvent`` (CloudEvents 1.0,
-structured mode, ``data.pfIds``: the footprints published for it and those they supersede, now Deprecated).
+structured mode, ``data.pfIds``: the footprint published for it and the one it supersedes, now Deprecated),
+stored in the transaction that publishes the footprint: published and announced, or neither.
 
 PACT v3 leaves it to the data owner when to send one ("triggered by the data owner and send to relevant
 data recipients"), so the service sends none unless asked. Each event is stored in the outbox
@@ -18,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
 
 from ..pact._client import base_url
 from ._published import MAX_PUBLISHED, PUBLISHED_TYPE
@@ -54,17 +57,21 @@ def linked(store: Store, names: Sequence[str]) -> dict[str, str]:
     return {n: h for n, h in hosts.items() if h is not None}
 
 
-def announce(store: Store, source: str, shared: Mapping[str, Sequence[str]],
-             horizon: float = HORIZON) -> list[Announced]:  # fmt: skip
+def announce(
+    store: Store, source: str, shared: Mapping[str, Sequence[str]], *, horizon: float = HORIZON,
+    hosts: Mapping[str, str] | None = None, conn: sa.Connection | None = None,
+) -> list[Announced]:  # fmt: skip
     """Put a PublishedEvent from ``source`` (see :func:`source_url`) in the outbox for each client of
     ``shared`` linked to its host, naming the footprint ids shared with it (at most MAX_PUBLISHED per event:
-    more go in several); what was put there."""
+    more go in several); what was put there. ``hosts`` are the linked hosts by client (read now when not
+    given); with ``conn`` the events are stored in that transaction."""
+    found = linked(store, list(shared)) if hosts is None else {n: hosts[n] for n in sorted(shared) if n in hosts}
     out = []
-    for name, host in linked(store, list(shared)).items():
+    for name, host in found.items():
         ids = list(dict.fromkeys(shared[name]))
         for start in range(0, len(ids), MAX_PUBLISHED):
             chunk = ids[start : start + MAX_PUBLISHED]
-            seq = store.enqueue(published_event(source, chunk), name, host, time.time() + horizon)
+            seq = store.enqueue(published_event(source, chunk), name, host, time.time() + horizon, conn=conn)
             out.append(Announced(name, host, tuple(chunk), seq))
     return out
 

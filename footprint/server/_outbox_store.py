@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,14 +56,18 @@ class OutboxQueries:
     def events(self, *, seqs: Sequence[int] | None = None) -> list[EventRow]:
         raise NotImplementedError  # pragma: no cover - Store's
 
-    def enqueue(self, event: dict[str, Any], partner: str, peer: str, give_up: float, direction: str = "out") -> int:
-        """Record ``event`` and put it in the outbox, due now, in one transaction: it is stored before any
+    def enqueue(
+        self, event: dict[str, Any], partner: str, peer: str, give_up: float, direction: str = "out",
+        conn: sa.Connection | None = None,
+    ) -> int:  # fmt: skip
+        """Record ``event`` and put it in the outbox, due now, in one transaction (``conn``'s when given: the
+        event is then stored with what that transaction writes, or not at all): it is stored before any
         attempt. Its sequence number. An event to send (``direction`` ``"out"``) goes to ``partner``'s host
         ``peer``; an event received (``"in"``, a PublishedEvent from client ``partner``, ``peer`` the same)
         has the footprints it names pulled from ``partner``'s host."""
         now = now_utc()
-        with self._tx() as conn:
-            key: Any = conn.execute(
+        with self._tx() if conn is None else nullcontext(conn) as tx:
+            key: Any = tx.execute(
                 events.insert().values(
                     direction=direction, event_id=str(event["id"])[:200], type=str(event["type"])[:200], peer=peer,
                     request_event_id=None, state="queued", detail="", attempts=0, created=now, updated=now,
@@ -71,7 +75,7 @@ class OutboxQueries:
                 )
             ).inserted_primary_key  # fmt: skip
             seq = int(key[0])
-            conn.execute(outbox.insert().values(event_seq=seq, partner=partner, due=time.time(), give_up=give_up,
+            tx.execute(outbox.insert().values(event_seq=seq, partner=partner, due=time.time(), give_up=give_up,
                                                 abandoned=False))  # fmt: skip
         return seq
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from .._factors import DEFAULT_PREFOLDED, FactorLibrary, PrefoldedPolicy
@@ -16,7 +17,7 @@ from .._product_io import load_product
 from .._suppliers import calculate_chain
 from ..pact._exchange import to_pact
 from ._announce import announce as announce_published
-from ._announce import source_url
+from ._announce import linked, source_url
 from ._store import Store
 
 __all__ = ["publish_products"]
@@ -48,9 +49,10 @@ def publish_products(
     ``dry_run`` everything is computed and checked and nothing is stored.
 
     ``announce`` is the service's public address (``https://...``): each client the footprints are shared
-    with that is linked to its own host (``footprint clients link``) is then sent a PACT PublishedEvent
-    naming them (and the footprints they supersede), through the outbox: a service running on the database
-    delivers it (:mod:`footprint.server._announce`). Without it, no event is sent.
+    with that is linked to its own host (``footprint clients link``) is then sent a PACT PublishedEvent for
+    each footprint (naming it and the footprint it supersedes), stored in the outbox in the transaction that
+    publishes the footprint; a service running on the database delivers it
+    (:mod:`footprint.server._announce`). Without it, no event is sent.
     """
     source = source_url(announce) if announce is not None else None  # checked before anything is computed
     products = [load_product(f) for f in product_files]
@@ -75,15 +77,19 @@ def publish_products(
             for pf, key, _ in staged:
                 ref = pf["pcf"]["referencePeriodStart"][:10], pf["pcf"]["referencePeriodEnd"][:10]
                 ledger.record(results[key], ledger_period(*ref), note=f"published as PACT footprint {pf['id']}")
-        shared: dict[str, list[str]] = {}
+        hosts = linked(store, sorted(store.client_names())) if source is not None else {}
         for pf, key, supersedes in staged:
-            for name in store.publish(pf, key, share_with, supersedes):
-                shared.setdefault(name, []).extend([pf["id"], *([supersedes] if supersedes else [])])
-        if source is not None:
-            announce_published(store, source, shared)
+            ids = [pf["id"], *([supersedes] if supersedes else [])]
+            tell = None if source is None else partial(_announce, store, source, ids, hosts)
+            store.publish(pf, key, share_with, supersedes, then=tell)
         return [pf for pf, _, _ in staged]
     finally:
         store.close()
+
+
+def _announce(store: Store, source: str, ids: list[str], hosts: dict[str, str], conn: Any, names: set[str]) -> None:
+    """Announce footprints ``ids`` to the clients ``names`` (those linked to a host), in ``conn``'s transaction."""
+    announce_published(store, source, dict.fromkeys(names, ids), hosts=hosts, conn=conn)
 
 
 def ledger_period(start: str, end: str) -> str:

@@ -9,7 +9,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -291,11 +291,13 @@ class Store(OutboxQueries):
         return None if doc is None else dict(json.loads(doc))
 
     def publish(
-        self, pf: dict[str, Any], product_key: str, share_with: Sequence[str], supersedes: str | None
-    ) -> set[str]:
+        self, pf: dict[str, Any], product_key: str, share_with: Sequence[str], supersedes: str | None,
+        then: Callable[[sa.Connection, set[str]], object] | None = None,
+    ) -> set[str]:  # fmt: skip
         """Store the PACT footprint ``pf`` for ``product_key``, shared with the clients ``share_with`` and
         with those of the footprint it ``supersedes`` (which turns Deprecated), in one transaction; the names
-        of the clients it is shared with."""
+        of the clients it is shared with. ``then(conn, names)`` runs last in that transaction (announcing the
+        footprint: published and announced, or neither)."""
         self.check_clients(share_with)
         valid_from, valid_to = validity(pf)
         try:
@@ -315,6 +317,8 @@ class Store(OutboxQueries):
                     conn.execute(footprint_keys.insert(), keys)
                 if names:
                     conn.execute(shares.insert(), [{"footprint_id": pf["id"], "client_name": n} for n in sorted(names)])
+                if then is not None:
+                    then(conn, names)
         except sa.exc.IntegrityError:
             raise ServerError(
                 f"product {product_key!r} was published by someone else meanwhile (or id {pf['id']} exists); "
