@@ -41,7 +41,15 @@ import pyarrow.compute as pc
 
 import footprint as fp
 
-__all__ = ["N_STANDARD_PARTS", "SOURCE", "Portfolio", "categorical_tables", "make_factors", "make_portfolio"]
+__all__ = [
+    "N_STANDARD_PARTS",
+    "SOURCE",
+    "Portfolio",
+    "categorical_tables",
+    "integer_tables",
+    "make_factors",
+    "make_portfolio",
+]
 
 SOURCE = "footprint benchmark generator (synthetic)"
 N_STANDARD_PARTS = 2000  # global pool of standard fasteners
@@ -479,4 +487,26 @@ def categorical_tables(
         products.astype({"product": "category", "root": items, "supplier": "category", "family": "category"}),
         bom.astype({"parent": items, "child": items}),
         activities.astype({"item": items, "factor": "category", "unit": "category"}),
+    )
+
+
+def integer_tables(
+    products: pd.DataFrame, bom: pd.DataFrame, activities: pd.DataFrame
+) -> tuple[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], pd.Index]:
+    """The three tables with every item id (BOM parents and children, activity items, product roots) as its
+    number in the sorted item master (int64), as an ERP that numbers its items hands them over; and the item
+    master, to name the numbers. Other columns are left as they are."""
+    p, b, a = categorical_tables(products, bom, activities)
+    master = p["root"].cat.categories
+
+    def number(col: pd.Series) -> pd.Series:
+        return col.cat.codes.astype(np.int64)
+
+    return (
+        (
+            products.assign(root=number(p["root"])),
+            bom.assign(parent=number(b["parent"]), child=number(b["child"])),
+            activities.assign(item=number(a["item"])),
+        ),
+        master,
     )

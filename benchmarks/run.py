@@ -16,7 +16,8 @@ Each size runs in fresh processes (so that each peak memory is its own): the syn
   columns as pandas reads them from the files: Arrow-backed strings); ``prepare_categorical_s``: the same
   tables with their text columns as categoricals, the item ids sharing one item master's categories
   (``benchmarks.portfolio.categorical_tables``; the conversion is not timed), whose catalogue must equal the
-  plain text's (item ids and every array);
+  plain text's (item ids and every array); ``prepare_integer_s``: the plain tables with every item id as its
+  number in the item master (``benchmarks.portfolio.integer_tables``), the same catalogue asserted;
 - ``recompute_s``: the slower of a recomputation under another GWP set and one with new factor values, on the
   same explosion; ``floor_s``: the faster of the gather-multiply-sum over the exploded rows and a sparse
   (products x factors) matrix-vector product (benchmarks/reference.py), totals only;
@@ -155,7 +156,7 @@ def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any
     import pyarrow as pa
 
     import footprint as fp
-    from benchmarks.portfolio import categorical_tables
+    from benchmarks.portfolio import categorical_tables, integer_tables
 
     library = _library(workdir)
     files = [workdir / f"{n}.parquet" for n in TABLES]
@@ -167,10 +168,15 @@ def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any
     tables = [pd.read_parquet(f) for f in files]
     cat = _timed(out, "prepare_s", lambda: fp.prepare_catalogue(*tables, library), repeat)
     coded = list(categorical_tables(*tables))
+    numbered_tables, master = integer_tables(*tables)
+    numbered = list(numbered_tables)
     tables.clear()
     same = _timed(out, "prepare_categorical_s", lambda: fp.prepare_catalogue(*coded, library), repeat)
     coded.clear()
     _same_catalogue(same, cat)
+    same = _timed(out, "prepare_integer_s", lambda: fp.prepare_catalogue(*numbered, library), repeat)
+    numbered.clear()
+    _same_catalogue(same, cat, master)
     del same  # a second catalogue would stay in the rest of the run's peak
     pa.default_memory_pool().release_unused()  # the freed tables were the harness's own, not the library's
     result = _timed(out, "compute_s", lambda: fp.calculate_catalogue(fp.explode_catalogue(cat), gwp="AR6"), repeat)
@@ -189,27 +195,28 @@ def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any
     return result, ex
 
 
-def _same_catalogue(got: Any, want: Any) -> None:
-    """The catalogue prepared from categorical tables is the plain text's: the same item ids in the same
-    order, the same arrays (so every result is the same to the last bit) and each activity's (factor, unit)
-    pair the same."""
+def _same_catalogue(got: Any, want: Any, master: Any = None) -> None:
+    """The catalogue prepared from categorical (or integer) tables is the plain text's: the same item ids (the
+    numbers naming ``master``'s ids) in the same order, the same arrays (so every result is the same to the
+    last bit) and each activity's (factor, unit) pair the same."""
     import numpy as np
 
-    if list(got.item_ids) != list(want.item_ids):
-        raise DisagreementError("categorical tables numbered the item ids otherwise than plain text")
+    ids = got.item_ids if master is None else master.take(got.item_ids.astype(np.int64))
+    if list(ids) != list(want.item_ids):
+        raise DisagreementError("another form of the tables numbered the item ids otherwise than plain text")
     for name in ("root", "act_item", "act_factor", "act_qty", "act_module", "act_offsets"):
         if not np.array_equal(getattr(got, name), getattr(want, name)):
-            raise DisagreementError(f"categorical tables gave another {name} than plain text")
+            raise DisagreementError(f"another form of the tables gave another {name} than plain text")
     # each activity's (factor, unit) pair: the pairs are numbered in the unit column's own order
     for k in (0, 1):
         if not np.array_equal(
             np.array([p[k] for p in got.pairs], dtype=object)[got.act_pair],
             np.array([p[k] for p in want.pairs], dtype=object)[want.act_pair],
         ):
-            raise DisagreementError("categorical tables gave other (factor, unit) pairs than plain text")
+            raise DisagreementError("another form of the tables gave other (factor, unit) pairs than plain text")
     for name in ("edge_parent", "edge_child", "edge_qty"):
         if not np.array_equal(getattr(got.bom, name), getattr(want.bom, name)):
-            raise DisagreementError(f"categorical tables gave another BOM {name} than plain text")
+            raise DisagreementError(f"another form of the tables gave another BOM {name} than plain text")
 
 
 def _incremental(cat: Any, workdir: Path, out: dict[str, Any]) -> None:
@@ -352,6 +359,7 @@ _COLUMNS = (
     ("compute ratio", ("naive_compute_s", "compute_s"), "{:,.0f}"),
     ("prepare s", "prepare_s", "{:.3f}"),
     ("prepare cat. s", "prepare_categorical_s", "{:.3f}"),
+    ("prepare int. s", "prepare_integer_s", "{:.3f}"),
     ("recompute s", "recompute_s", "{:.5f}"),
     ("floor s", "floor_s", "{:.5f}"),
     ("recompute/floor", ("recompute_s", "floor_s"), "{:.1f}"),

@@ -42,7 +42,7 @@ from ._factor_io import default_library
 from ._factors import FactorLibrary, PrefoldedPolicy, activity_to_factor_unit
 from ._finite import check_catalogue
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
-from ._id_codes import category_codes, encode_categorical_ids, first_appearance
+from ._id_codes import category_codes, encode_categorical_ids, encode_integer_ids, first_appearance
 from ._modules import CRADLE_TO_GATE, MODULES, default_module
 from ._tables import TABLES, column_problems, quantities, to_canonical, where_rows
 
@@ -684,6 +684,9 @@ def _encode_ids(columns: list[Any]) -> tuple[list[npt.NDArray[np.intp]], pd.Inde
     if any(a is None for a in arrays):
         categorical = [category_codes(c) if a is None else a for c, a in zip(columns, arrays, strict=True)]
         if any(c is None for c in categorical):  # ids of another type: as text, numbered as plain text
+            numbered = encode_integer_ids(columns)
+            if numbered is not None:
+                return numbered
             coded, distinct = _unify([_codes(c) for c in columns])
             return first_appearance(coded, distinct) if any(_is_categorical(c) for c in columns) else (coded, distinct)
         return encode_categorical_ids(categorical)

@@ -7,7 +7,8 @@ codes into its categories: when every id column shares the same categories (one 
 item master), the codes are the numbering and nothing is hashed; otherwise only the categories (and any plain
 column) are hashed together and each column's codes mapped through them with numpy. Either way the codes are
 then renumbered in order of first appearance, which leaves out categories no row uses and gives the numbering
-the plain text columns give, so that both forms prepare equal catalogues.
+the plain text columns give, so that both forms prepare equal catalogues. Integer id columns are numbered by
+one hash of their numbers (no text made per cell); their ids are the numbers as text, as before.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["category_codes", "encode_categorical_ids", "first_appearance"]
+__all__ = ["category_codes", "encode_categorical_ids", "encode_integer_ids", "first_appearance"]
 
 
 def category_codes(series: Any) -> tuple[npt.NDArray[np.integer[Any]], Any] | None:
@@ -107,11 +108,18 @@ def encode_categorical_ids(
 
 def first_appearance(codes: Sequence[npt.NDArray[Any]], values: Any) -> tuple[list[npt.NDArray[np.intp]], pd.Index]:
     """The codes renumbered in order of each value's first appearance down the columns, one after the other
-    (-1 stays -1), and the values so ordered as a text index: values no row uses are left out. The first
-    position of each value is a minimum per value, its new number its rank among them."""
+    (-1 stays -1), and the values so ordered as a text index: values no row uses are left out."""
     import pandas as pd
 
-    n_values = len(values)
+    new, order = _renumber(codes, len(values))
+    return new, pd.Index(pd.array(values.take(order), dtype="str"))
+
+
+def _renumber(
+    codes: Sequence[npt.NDArray[Any]], n_values: int
+) -> tuple[list[npt.NDArray[np.intp]], npt.NDArray[np.intp]]:
+    """Codes in ``range(n_values)`` (or -1) renumbered in order of first appearance, and the old code of each
+    new one. The first position of each value is a minimum per value, its new number its rank among them."""
     starts = np.cumsum([0, *(len(c) for c in codes)])
     total = int(starts[-1])
     first = np.full(n_values, total, dtype=np.int64)
@@ -130,4 +138,35 @@ def first_appearance(codes: Sequence[npt.NDArray[Any]], values: Any) -> tuple[li
     ).astype(np.intp)  # the values used, in order of first appearance
     new = np.full(n_values + 1, -1, dtype=np.intp)  # the last entry: code -1 stays -1
     new[order] = np.arange(len(order), dtype=np.intp)
-    return [new[c] for c in codes], pd.Index(pd.array(values.take(order), dtype="str"))
+    return [new[c] for c in codes], order
+
+
+def encode_integer_ids(columns: Sequence[Any]) -> tuple[list[npt.NDArray[np.intp]], pd.Index] | None:
+    """Codes of several integer id columns in one numbering (-1 for an empty cell of a nullable column) and
+    the distinct ids, as text, in order of first appearance; ``None`` unless every column holds integers
+    (numpy's or pandas' nullable ones, at most 64-bit signed). Numbers from 0 up to about twice the cells are
+    their own codes, renumbered as categories are; others go through one hash table. Either way the numbering
+    and the ids are those that coding each column and unifying their ids as text gave."""
+    import pandas as pd
+
+    numbers, valid = [], []
+    for col in columns:
+        dtype = getattr(col, "dtype", None)
+        if dtype is None or not pd.api.types.is_signed_integer_dtype(dtype):
+            return None
+        empty = col.isna().to_numpy() if not isinstance(dtype, np.dtype) else None
+        numbers.append(col.to_numpy(dtype=np.int64, na_value=0) if empty is not None else col.to_numpy(np.int64))
+        valid.append(np.ones(len(col), dtype=bool) if empty is None else ~empty)
+    every, filled = np.concatenate(numbers or [np.zeros(0, np.int64)]), np.concatenate(valid or [np.zeros(0, bool)])
+    cut = np.cumsum([0, *(len(c) for c in columns)])
+    used = every[filled]
+    if len(used) and used.min() >= 0 and used.max() < 2 * len(every) + 1024:  # numbers as codes: no hashing
+        codes = np.where(filled, every, -1)
+        new, distinct = _renumber([codes[cut[k] : cut[k + 1]] for k in range(len(columns))], int(used.max()) + 1)
+    else:
+        codes = np.full(len(every), -1, dtype=np.intp)
+        codes[filled], distinct = pd.factorize(used)  # codes in order of first appearance
+        new = [codes[cut[k] : cut[k + 1]] for k in range(len(columns))]
+    import pyarrow as pa
+
+    return new, pd.Index(pd.array(pa.array(np.asarray(distinct, dtype=np.int64)).cast(pa.string()), dtype="str"))

@@ -1,7 +1,7 @@
 """Item ids given as pandas categoricals (one item master's categories shared by every id column, each column's
-own categories, or some columns categorical and some plain text) prepare the same catalogue as plain text:
-the same item numbering, the same arrays, results equal to the last bit; bad ids are named with their table,
-row and field as for plain text."""
+own categories, or some columns categorical and some plain text) or as integers prepare the same catalogue as
+plain text: the same item numbering, the same arrays, results equal to the last bit; bad ids are named with
+their table, row and field as for plain text."""
 
 from __future__ import annotations
 
@@ -235,3 +235,57 @@ def test_bad_ids_in_parquet_written_from_categoricals_are_named(form: str, tmp_p
     messages = " ".join(pr.message for pr in info.value.problems)
     assert "item id is empty" in messages
     assert "product root is no item" in messages
+
+
+def _as_text(t: Tables) -> Tables:
+    """The tables with every item id column as text (an integer 7 becomes "7", an empty cell stays empty)."""
+    return _convert(t, dict.fromkeys(_ID_COLUMNS, "str"))
+
+
+@st.composite
+def integer_catalogues(draw: st.DrawFn) -> tuple[Tables, str]:
+    """A random acyclic catalogue whose item ids are integers: small ones (0 to 40), or any 64-bit ones
+    (negative, huge); as numpy int64, int32 or pandas' nullable Int64."""
+    p, b, a = draw(catalogues())
+    ids = pd.unique(pd.concat([b["parent"], b["child"], a["item"], p["root"]], ignore_index=True))
+    wide = draw(st.booleans())
+    numbers = st.integers(-(2**63), 2**63 - 1) if wide else st.integers(0, 40)
+    chosen = draw(st.lists(numbers, min_size=len(ids), max_size=len(ids), unique=True))
+    kind = draw(st.sampled_from(["int64", "Int64"] if wide else ["int64", "int32", "Int64"]))
+    number = dict(zip(ids, chosen, strict=True))
+    t = (p.assign(root=p["root"].map(number)), b.assign(parent=b["parent"].map(number), child=b["child"].map(number)),
+         a.assign(item=a["item"].map(number)))  # fmt: skip
+    return _convert(t, dict.fromkeys(_ID_COLUMNS, kind)), kind
+
+
+@settings(max_examples=150, deadline=None)
+@given(integer_catalogues())
+def test_integer_ids_equal_their_text(case: tuple[Tables, str]) -> None:
+    """For any acyclic catalogue with integer item ids (small ones coded directly, others hashed), the same
+    catalogue as the ids written as text, and exactly its results."""
+    t, _ = case
+    want = fp.prepare_catalogue(*_as_text(t), LIB)
+    got = fp.prepare_catalogue(*t, LIB)
+    assert_same_catalogue(got, want)
+    assert_same_results(got, want, LIB)
+
+
+@pytest.mark.parametrize("kind", ["Int64", "int64"])
+def test_bad_integer_ids_are_named(kind: str) -> None:
+    """Integer ids: an empty child cell (a missing value of a nullable column, position 3) and a root that no
+    BOM line or activity uses (position 1) are named with their table, field and row, as for text."""
+    p, b, a = _with_roots(tables())
+    number = {"P1": 3, "P2": 2, "P3": 1, "KIT": 5, "BODY": 7, "BOLT": 11}
+    p, b, a = (
+        p.assign(root=p["root"].map(number).astype(kind)),
+        b.assign(parent=b["parent"].map(number).astype(kind), child=b["child"].map(number).astype(kind)),
+        a.assign(item=a["item"].map(number).astype(kind)),
+    )
+    if kind == "Int64":
+        b.loc[3, "child"] = pd.NA
+    p.loc[1, "root"] = 999
+    with pytest.raises(fp.ProductError) as info:
+        fp.prepare_catalogue(p, b, a, LIB)
+    found = {(pr.file, pr.field, pr.row) for pr in info.value.problems}
+    assert ("products", "root", 1) in found
+    assert (kind != "Int64") or ("bom", "child", 3) in found
