@@ -30,7 +30,8 @@ def events() -> None:
 @events.command("list")
 @DB_OPT
 @click.option("--state", "states", multiple=True,
-              help="Only events in this state (queued, retrying, sent, failed, received, stored...). Repeatable.")  # fmt: skip
+              help="Only events in this state (queued, retrying, sent, failed, pulled, pull-failed, ignored, received, "
+                   "stored...). Repeatable.")  # fmt: skip
 @click.option("--direction", type=click.Choice(["in", "out"]), help="Only events received (in) or sent (out).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def events_list(db: str, states: tuple[str, ...], direction: str | None, fmt: str) -> None:
