@@ -35,8 +35,8 @@ def events() -> None:
 @click.option("--direction", type=click.Choice(["in", "out"]), help="Only events received (in) or sent (out).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def events_list(db: str, states: tuple[str, ...], direction: str | None, fmt: str) -> None:
-    """List the events recorded, oldest first: state, attempts, and for an answer in the outbox its next
-    attempt and the end of its retry horizon.
+    """List the events recorded, oldest first: state, attempts, and for an answer or a pull in the outbox
+    its next attempt and the end of its retry horizon.
 
     \b
     Example:
