@@ -10,6 +10,8 @@ The folder is ``$FOOTPRINT_CACHE_DIR`` when set (empty: no cache), else the plat
 (``$XDG_CACHE_HOME/footprint`` or ``~/.cache/footprint`` on Linux). It is made readable by its owner only,
 and an entry is loaded only from a file the current user owns that no one else may write; an entry that
 cannot be loaded is read afresh. A folder that cannot be written leaves the library read from its files.
+The folder keeps the :data:`KEEP` entries used last (several installs or versions of footprint on one
+account each keep theirs); older ones are removed when an entry is written.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ._factors import EmissionFactor
 
-__all__ = ["READER_MODULES", "cache_folder", "cached_factors", "factors_key"]
+__all__ = ["KEEP", "READER_MODULES", "cache_folder", "cached_factors", "factors_key"]
 
 _log = logging.getLogger("footprint")
+
+#: How many entries the folder keeps: the ones used last.
+KEEP = 4
 
 #: The modules of footprint that read and check a factor file (tests/test_factor_cache.py checks that this
 #: lists every footprint module reading the bundled files loads), and the data files they read.
@@ -91,6 +96,7 @@ def _load(path: Path) -> list[EmissionFactor] | None:
         if not path.exists() or not _trusted(path):
             return None
         factors = pickle.loads(path.read_bytes())  # an entry this user's runs wrote (see _trusted)
+        os.utime(path)  # used now: kept over entries used longer ago
     except Exception as exc:  # a damaged or outdated entry, whatever the error, is read afresh
         _log.debug("factor cache entry %s not used: %s", path, exc)
         return None
@@ -100,7 +106,7 @@ def _load(path: Path) -> list[EmissionFactor] | None:
 
 
 def _store(folder: Path, key: str, factors: list[EmissionFactor]) -> None:
-    """Write the entry (atomically) and remove the folder's entries of other keys."""
+    """Write the entry (atomically), then remove all but the :data:`KEEP` entries used last."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = folder / f".factors-{key}.{os.getpid()}.tmp"
@@ -108,11 +114,17 @@ def _store(folder: Path, key: str, factors: list[EmissionFactor]) -> None:
         with os.fdopen(fd, "wb") as out:
             pickle.dump(factors, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / f"factors-{key}.pickle")
-        for old in folder.glob("factors-*.pickle"):
-            if old.name != f"factors-{key}.pickle":
-                old.unlink(missing_ok=True)
+        _prune(folder, keep=f"factors-{key}.pickle")
     except OSError as exc:  # a read-only or full disk: the library is read from its files each time
         _log.debug("factor cache not written in %s: %s", folder, exc)
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Remove the entries beyond the :data:`KEEP` used last (``keep``, just written, always stays)."""
+    others = [p for p in folder.glob("factors-*.pickle") if p.name != keep]
+    others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in others[KEEP - 1 :]:
+        old.unlink(missing_ok=True)
 
 
 def cached_factors(files: Sequence[Path], read: Callable[[], list[EmissionFactor]]) -> list[EmissionFactor]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from footprint._factor_cache import READER_MODULES, cache_folder, cached_factors, factors_key
+from footprint._factor_cache import KEEP, READER_MODULES, cache_folder, cached_factors, factors_key
 from footprint._factor_io import _read_bundled, default_library
 from footprint._factors import EmissionFactor
 
@@ -64,7 +64,8 @@ def test_an_entry_equals_a_fresh_read_and_is_served_the_second_time(bundled: lis
 
 def test_a_changed_factor_file_is_read_afresh_never_served_stale(bundled: list[Path], cache: Path) -> None:
     """Editing one value of one bundled file (worldsteel's 1,920 kg CO2 per tonne of steel to 2,500) gives a new key:
-    the next run reads the files and carries the new value; the old entry is removed."""
+    the next run reads the files and carries the new value; the old entry stays beside it (another install may
+    still use it) and is never served for the edited files."""
     calls: list[int] = []
     before = _steel(cached_factors(bundled, _reader(bundled, calls)))  # type: ignore[arg-type]
     materials = next(p for p in bundled if p.name == "materials.csv")
@@ -75,7 +76,34 @@ def test_a_changed_factor_file_is_read_afresh_never_served_stale(bundled: list[P
     assert calls == [1, 1]
     assert before.gases != after.gases
     assert after == _steel(_read_bundled(bundled))
-    assert len(list(cache.glob("factors-*.pickle"))) == 1
+    assert len(list(cache.glob("factors-*.pickle"))) == 2
+
+
+def test_the_folder_keeps_the_entries_used_last(bundled: list[Path], cache: Path) -> None:
+    """Five versions of the files (KEEP = 4 kept): the first version, used again just before the fifth is
+    written, stays; the second, used longest ago, is removed, so reading it again reads the files."""
+    calls: list[int] = []
+    materials = next(p for p in bundled if p.name == "materials.csv")
+    text = materials.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith(STEEL + ","))
+    texts = [text.replace(row, row.replace(",1920,", f",{1920 + i},", 1)) for i in range(5)]  # five versions
+
+    def run(i: int) -> None:
+        materials.write_text(texts[i], encoding="utf-8")
+        cached_factors(bundled, _reader(bundled, calls))  # type: ignore[arg-type]
+
+    for i in range(4):
+        run(i)
+    assert len(calls) == 4
+    run(0)  # a hit: version 0 is now the entry used last
+    assert len(calls) == 4
+    run(4)
+    assert len(calls) == 5
+    assert len(list(cache.glob("factors-*.pickle"))) == KEEP
+    run(0)
+    assert len(calls) == 5  # kept
+    run(1)
+    assert len(calls) == 6  # removed, read afresh
 
 
 def test_a_damaged_entry_is_read_afresh(bundled: list[Path], cache: Path) -> None:
