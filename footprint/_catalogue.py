@@ -995,7 +995,7 @@ def _prepare(products: TableSource, bom: TableSource, activities: TableSource, l
             problems.append(_bad_rows(codes < 0, name, col, "item id is empty", "an item id", first=first[name]))
     for c in (parent, child, act_item):
         np.maximum(c, 0, out=c)
-    known = np.zeros(len(item_ids), dtype=bool)
+    known = np.zeros(max(len(item_ids), 1), dtype=bool)  # one entry even when every id is empty
     known[parent] = True
     known[child] = True
     known[act_item] = True

@@ -289,3 +289,19 @@ def test_bad_integer_ids_are_named(kind: str) -> None:
     found = {(pr.file, pr.field, pr.row) for pr in info.value.problems}
     assert ("products", "root", 1) in found
     assert (kind != "Int64") or ("bom", "child", 3) in found
+
+
+@pytest.mark.parametrize("dtype", ["str", object, "Int64", "category"])
+def test_every_item_id_empty_is_named(dtype: object) -> None:
+    """Every item id cell empty (no id at all to number): each id column's problem is named with its table
+    and field and the first row (position 0), no bare IndexError."""
+    p, b, a = _with_roots(tables())
+    p, b, a = (
+        p.assign(root=pd.Series([None] * len(p), dtype=dtype)),
+        b.assign(parent=pd.Series([None] * len(b), dtype=dtype), child=pd.Series([None] * len(b), dtype=dtype)),
+        a.assign(item=pd.Series([None] * len(a), dtype=dtype)),
+    )
+    with pytest.raises(fp.ProductError) as info:
+        fp.prepare_catalogue(p, b, a, LIB)
+    found = {(pr.file, pr.field, pr.row) for pr in info.value.problems}
+    assert {("bom", "parent", 0), ("bom", "child", 0), ("activities", "item", 0), ("products", "root", 0)} <= found
