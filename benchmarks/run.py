@@ -18,6 +18,8 @@ Each size runs in fresh processes (so that each peak memory is its own): the syn
   (``benchmarks.portfolio.categorical_tables``; the conversion is not timed), whose catalogue must equal the
   plain text's (item ids and every array); ``prepare_integer_s``: the plain tables with every item id as its
   number in the item master (``benchmarks.portfolio.integer_tables``), the same catalogue asserted;
+  ``end_to_end_integer_s``: end to end from Parquet files of those integer tables, every product's and
+  supplier's result asserted equal to the text files';
 - ``recompute_s``: the slower of a recomputation under another GWP set and one with new factor values, on the
   same explosion; ``floor_s``: the faster of the gather-multiply-sum over the exploded rows and a sparse
   (products x factors) matrix-vector product (benchmarks/reference.py), totals only;
@@ -82,13 +84,16 @@ def generate(lines: int, seed: int, workdir: Path) -> dict[str, Any]:
     import pickle
 
     sys.path.insert(0, str(ROOT))
-    from benchmarks.portfolio import make_portfolio
+    from benchmarks.portfolio import integer_tables, make_portfolio
 
     t = time.perf_counter()
     pf = make_portfolio(lines, seed=seed)
     gen_s = time.perf_counter() - t
     for name in TABLES:
         getattr(pf, name).to_parquet(workdir / f"{name}.parquet")
+    numbered, _ = integer_tables(pf.products, pf.bom, pf.activities)
+    for name, table in zip(TABLES, numbered, strict=True):
+        table.to_parquet(workdir / f"integer-{name}.parquet")
     (workdir / "library.pickle").write_bytes(pickle.dumps(list(pf.library)))
     return {"lines": len(pf.bom), "generate_s": gen_s}
 
@@ -164,7 +169,17 @@ def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any
     def end_to_end() -> Any:
         return fp.calculate_catalogue(fp.explode_catalogue(fp.prepare_catalogue(*files, library)), gwp="AR6")
 
-    _timed(out, "end_to_end_s", end_to_end, repeat)
+    by_text = _timed(out, "end_to_end_s", end_to_end, repeat)
+    numbered_files = [workdir / f"integer-{n}.parquet" for n in TABLES]
+
+    def end_to_end_integer() -> Any:
+        return fp.calculate_catalogue(fp.explode_catalogue(fp.prepare_catalogue(*numbered_files, library)), gwp="AR6")
+
+    by_number = _timed(out, "end_to_end_integer_s", end_to_end_integer, repeat)
+    for name in ("by_product", "by_product_gas", "by_supplier"):
+        if not getattr(by_number, name).equals(getattr(by_text, name)):
+            raise DisagreementError(f"the files with integer item ids gave another {name} than the text files")
+    del by_text, by_number
     tables = [pd.read_parquet(f) for f in files]
     cat = _timed(out, "prepare_s", lambda: fp.prepare_catalogue(*tables, library), repeat)
     coded = list(categorical_tables(*tables))

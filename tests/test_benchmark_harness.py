@@ -253,7 +253,7 @@ def test_benchmark_script_runs_end_to_end(tmp_path: Path) -> None:
     assert result["lines"] >= 980  # 1k lines within the generator's 2 %
     keys = ("end_to_end_s", "naive_end_to_end_s", "compute_s", "naive_compute_s", "prepare_s",
             "prepare_categorical_s", "prepare_integer_s", "recompute_s", "floor_s", "monte_carlo_s",
-            "load_peak_mb", "peak_mb", "agreement_max_rel")  # fmt: skip
+            "end_to_end_integer_s", "load_peak_mb", "peak_mb", "agreement_max_rel")  # fmt: skip
     assert all(result[k] > 0 for k in keys if k != "agreement_max_rel")
     assert result["agreement_max_rel"] <= 1e-12
     assert not result["naive_scaled"]
