@@ -149,24 +149,33 @@ def encode_integer_ids(columns: Sequence[Any]) -> tuple[list[npt.NDArray[np.intp
     and the ids are those that coding each column and unifying their ids as text gave."""
     import pandas as pd
 
-    numbers, valid = [], []
+    # each column's numbers (-1 where empty), where it has one (None: everywhere), and the numbers it has
+    codes: list[npt.NDArray[np.int64]] = []
+    filled: list[npt.NDArray[np.bool_] | None] = []
+    found: list[npt.NDArray[np.int64]] = []
     for col in columns:
         dtype = getattr(col, "dtype", None)
         if dtype is None or not pd.api.types.is_signed_integer_dtype(dtype):
             return None
-        empty = col.isna().to_numpy() if not isinstance(dtype, np.dtype) else None
-        numbers.append(col.to_numpy(dtype=np.int64, na_value=0) if empty is not None else col.to_numpy(np.int64))
-        valid.append(np.ones(len(col), dtype=bool) if empty is None else ~empty)
-    every, filled = np.concatenate(numbers or [np.zeros(0, np.int64)]), np.concatenate(valid or [np.zeros(0, bool)])
-    cut = np.cumsum([0, *(len(c) for c in columns)])
-    used = every[filled]
-    if len(used) and used.min() >= 0 and used.max() < 2 * len(every) + 1024:  # numbers as codes: no hashing
-        codes = np.where(filled, every, -1)
-        new, distinct = _renumber([codes[cut[k] : cut[k + 1]] for k in range(len(columns))], int(used.max()) + 1)
+        if isinstance(dtype, np.dtype):
+            codes.append(col.to_numpy(np.int64))
+            filled.append(None)
+            found.append(codes[-1])
+        else:  # pandas' nullable integers
+            filled.append(col.notna().to_numpy())
+            codes.append(col.to_numpy(dtype=np.int64, na_value=-1))
+            found.append(codes[-1][filled[-1]])
+    total = sum(len(c) for c in codes)
+    lo = min((int(f.min()) for f in found if len(f)), default=-1)
+    hi = max((int(f.max()) for f in found if len(f)), default=-1)
+    if lo >= 0 and hi < 2 * total + 1024:  # numbers as codes (-1 where empty): no hashing
+        new, distinct = _renumber(codes, hi + 1)
     else:
-        codes = np.full(len(every), -1, dtype=np.intp)
-        codes[filled], distinct = pd.factorize(used)  # codes in order of first appearance
-        new = [codes[cut[k] : cut[k + 1]] for k in range(len(columns))]
+        there = np.concatenate([np.ones(len(c), bool) if f is None else f for c, f in zip(codes, filled, strict=True)])
+        numbering = np.full(total, -1, dtype=np.intp)
+        numbering[there], distinct = pd.factorize(np.concatenate(found or [np.zeros(0, np.int64)]))
+        cut = np.cumsum([0, *(len(c) for c in codes)])
+        new = [numbering[cut[k] : cut[k + 1]] for k in range(len(codes))]
     import pyarrow as pa
 
     return new, pd.Index(pd.array(pa.array(np.asarray(distinct, dtype=np.int64)).cast(pa.string()), dtype="str"))

@@ -270,12 +270,14 @@ def test_integer_ids_equal_their_text(case: tuple[Tables, str]) -> None:
     assert_same_results(got, want, LIB)
 
 
+@pytest.mark.parametrize("offset", [0, -(2**40)])
 @pytest.mark.parametrize("kind", ["Int64", "int64"])
-def test_bad_integer_ids_are_named(kind: str) -> None:
-    """Integer ids: an empty child cell (a missing value of a nullable column, position 3) and a root that no
-    BOM line or activity uses (position 1) are named with their table, field and row, as for text."""
+def test_bad_integer_ids_are_named(kind: str, offset: int) -> None:
+    """Integer ids, small (their own codes) or shifted far below zero (hashed): an empty child cell (a missing
+    value of a nullable column, position 3) and a root that no BOM line or activity uses (position 1) are
+    named with their table, field and row, as for text."""
     p, b, a = _with_roots(tables())
-    number = {"P1": 3, "P2": 2, "P3": 1, "KIT": 5, "BODY": 7, "BOLT": 11}
+    number = {k: v + offset for k, v in {"P1": 3, "P2": 2, "P3": 1, "KIT": 5, "BODY": 7, "BOLT": 11}.items()}
     p, b, a = (
         p.assign(root=p["root"].map(number).astype(kind)),
         b.assign(parent=b["parent"].map(number).astype(kind), child=b["child"].map(number).astype(kind)),
