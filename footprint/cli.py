@@ -147,8 +147,8 @@ class _LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """The command called ``cmd_name``, imported now when it is a lazy one."""
-        if cmd_name in self.lazy:
-            module, _, attr = self.lazy.pop(cmd_name).partition(":")
+        if cmd_name in self.lazy and cmd_name not in self.commands:  # ``lazy`` stays whole: --help lists it
+            module, _, attr = self.lazy[cmd_name].partition(":")
             self.add_command(getattr(importlib.import_module(module, "footprint"), attr), cmd_name)
         return super().get_command(ctx, cmd_name)
 
