@@ -17,7 +17,10 @@ different questions; the report says which one it is (``mode``).
 The output (JSON) has, per endpoint, the requests, errors, client-side p50/p90/p99/max latency (from sending
 the request to the last byte of the answer, queueing included) and the server's own time per request (from its
 access log: routing, checks, database, serialisation); the throughput; and the machine's conditions (cores, load
-average before and after, versions). Plain HTTP on loopback (``--insecure-http``): TLS is not measured.
+average before and after, the machine's CPU seconds during the run: this service's, its calculation processes'
+included, the load generator's and everything else's; versions). ``--calc-processes 0`` has the workers
+calculate in their thread pool instead of a calculation process each, for a comparison. Plain HTTP on loopback
+(``--insecure-http``): TLS is not measured.
 
 The kill check: a writer process publishes the valve again and again (each time with another amount of
 final-assembly electricity, so each publish is a new ledger version and a new PACT footprint superseding the
