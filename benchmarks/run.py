@@ -19,7 +19,8 @@ Each size runs in fresh processes (so that each peak memory is its own): the syn
   plain text's (item ids and every array); ``prepare_integer_s``: the plain tables with every item id as its
   number in the item master (``benchmarks.portfolio.integer_tables``), the same catalogue asserted;
   ``end_to_end_integer_s``: end to end from Parquet files of those integer tables, every product's and
-  supplier's result asserted equal to the text files';
+  supplier's result asserted equal to the text files'; both prepares from coded tables are timed and checked
+  in a process of their own (making the coded tables peaks above the library's steps);
 - ``recompute_s``: the slower of a recomputation under another GWP set and one with new factor values, on the
   same explosion: what ``calculate_catalogue`` computes at once (modules, totals, roll-ups; the gases' table
   is computed when first read); ``recompute_tables_s``: the same with every table read (gases included);
@@ -164,7 +165,6 @@ def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any
     import pyarrow as pa
 
     import footprint as fp
-    from benchmarks.portfolio import categorical_tables, integer_tables
 
     library = _library(workdir)
     files = [workdir / f"{n}.parquet" for n in TABLES]
@@ -173,6 +173,8 @@ def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any
         return fp.calculate_catalogue(fp.explode_catalogue(fp.prepare_catalogue(*files, library)), gwp="AR6")
 
     by_text = _timed(out, "end_to_end_s", end_to_end, repeat)
+    want = {name: getattr(by_text, name) for name in ("by_product", "by_product_gas", "by_supplier")}
+    del by_text  # its catalogue would stay in the next step's peak
     numbered_files = [workdir / f"integer-{n}.parquet" for n in TABLES]
 
     def end_to_end_integer() -> Any:
@@ -180,22 +182,12 @@ def _library_steps(workdir: Path, out: dict[str, Any], repeat: int) -> tuple[Any
 
     by_number = _timed(out, "end_to_end_integer_s", end_to_end_integer, repeat)
     for name in ("by_product", "by_product_gas", "by_supplier"):
-        if not getattr(by_number, name).equals(getattr(by_text, name)):
+        if not getattr(by_number, name).equals(want[name]):
             raise DisagreementError(f"the files with integer item ids gave another {name} than the text files")
-    del by_text, by_number
+    del want, by_number
     tables = [pd.read_parquet(f) for f in files]
     cat = _timed(out, "prepare_s", lambda: fp.prepare_catalogue(*tables, library), repeat)
-    coded = list(categorical_tables(*tables))
-    numbered_tables, master = integer_tables(*tables)
-    numbered = list(numbered_tables)
     tables.clear()
-    same = _timed(out, "prepare_categorical_s", lambda: fp.prepare_catalogue(*coded, library), repeat)
-    coded.clear()
-    _same_catalogue(same, cat)
-    same = _timed(out, "prepare_integer_s", lambda: fp.prepare_catalogue(*numbered, library), repeat)
-    numbered.clear()
-    _same_catalogue(same, cat, master)
-    del same  # a second catalogue would stay in the rest of the run's peak
     pa.default_memory_pool().release_unused()  # the freed tables were the harness's own, not the library's
     result = _timed(out, "compute_s", lambda: fp.calculate_catalogue(fp.explode_catalogue(cat), gwp="AR6"), repeat)
     ex = _timed(out, "explode_s", lambda: fp.explode_catalogue(cat), repeat)  # the last one is kept, no other
@@ -364,12 +356,42 @@ def load_only(workdir: Path) -> dict[str, Any]:
     return {"load_peak_mb": _peak_mb() - base, "load_imports_mb": base - before}
 
 
+def coded_only(workdir: Path, repeat: int) -> dict[str, Any]:
+    """Time prepare from categorical and from integer tables (``prepare_categorical_s``,
+    ``prepare_integer_s``) and check that each gives the plain text's catalogue, in a process of its own:
+    making the coded tables (not timed; hashing every id cell) peaks higher than any step of the library, and
+    would stand in the whole run's peak."""
+    import pandas as pd
+
+    import footprint as fp
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.portfolio import categorical_tables, integer_tables
+
+    library = _library(workdir)
+    tables = [pd.read_parquet(workdir / f"{n}.parquet") for n in TABLES]
+    cat = fp.prepare_catalogue(*tables, library)
+    coded = list(categorical_tables(*tables))
+    numbered_tables, master = integer_tables(*tables)
+    numbered = list(numbered_tables)
+    tables.clear()
+    out: dict[str, Any] = {}
+    same = _timed(out, "prepare_categorical_s", lambda: fp.prepare_catalogue(*coded, library), repeat)
+    coded.clear()
+    _same_catalogue(same, cat)
+    same = _timed(out, "prepare_integer_s", lambda: fp.prepare_catalogue(*numbered, library), repeat)
+    _same_catalogue(same, cat, master)
+    return out
+
+
 def _child(args: argparse.Namespace) -> None:
     workdir = Path(args.workdir)
     if args.step == "generate":
         res = generate(SIZES[args.child], args.seed, workdir)
     elif args.step == "load":
         res = load_only(workdir)
+    elif args.step == "coded":
+        res = coded_only(workdir, args.repeat)
     else:
         res = measure(args.naive_lines, workdir, args.repeat)
     print(json.dumps(res))
@@ -421,7 +443,7 @@ def _run_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
     """One size: generate, load peak, measure, each in a fresh process; exits with the child's status."""
     row: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for step in ("generate", "load", "measure"):
+        for step in ("generate", "load", "coded", "measure"):
             cmd = [sys.executable, __file__, "--child", size, "--step", step, "--workdir", tmp]
             cmd += ["--seed", str(args.seed), "--naive-lines", str(args.naive_lines), "--repeat", str(args.repeat)]
             env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
