@@ -165,12 +165,13 @@ def _valve_json() -> dict[str, Any]:
     return data
 
 
-def _request(kind: str, i: int, ids: list[str]) -> tuple[str, str, dict[str, Any]]:
-    """The ``i``-th request of its kind: method, path and arguments (``params`` or ``content`` and ``headers``;
-    filters and ids vary with ``i``)."""
+def _request(kind: str, i: int, ids: list[str], n: int = 0) -> tuple[str, str, dict[str, Any]]:
+    """A request of ``kind`` from the ``i``-th block of the mix, the ``n``-th request in all: method, path and
+    arguments (``params`` or ``content`` and ``headers``; filters and ids vary with ``i``, a distinct
+    calculation's quantity with ``n``: the two calculations of a block are two calculations)."""
     if kind == "calculate":
         # with DISTINCT, each request asks for another quantity: no two bodies alike, no answer kept is reused
-        body = b'{"quantity": %d, ' % (i + 1) + CALC_BODY[1:] if OPTIONS["distinct"] else CALC_BODY
+        body = b'{"quantity": %d, ' % (n + 1) + CALC_BODY[1:] if OPTIONS["distinct"] else CALC_BODY
         return "POST", "/v1/calculate", {"content": body, "headers": {"Content-Type": "application/json"}}
     if kind == "get":
         return "GET", f"/3/footprints/{ids[i % len(ids)]}", {}
@@ -250,7 +251,7 @@ _FAILURES = (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, Ke
 
 async def _send(http: RawClient, kind: str, i: int, ids: list[str], since: float, got: dict[str, Any]) -> None:
     """One request of the mix, its latency from ``since`` and its outcome recorded in ``got``."""
-    method, path, kw = _request(kind, i // len(MIX), ids)
+    method, path, kw = _request(kind, i // len(MIX), ids, i)
     try:
         code = await http.request(method, path, kw)
         ok, status = code == 200, str(code)
@@ -266,11 +267,11 @@ def _empty() -> dict[str, Any]:
     return {"samples": samples, "errors": dict.fromkeys(samples, 0), "statuses": {}}
 
 
-async def load(base: str, bearer: str, ids: list[str], clients: int, requests: int) -> dict[str, Any]:
-    """Closed loop: ``requests`` requests from ``clients`` concurrent clients, each sending its next request when
-    its answer has arrived; latencies (ms) and failures per kind."""
+async def load(base: str, bearer: str, ids: list[str], clients: int, requests: int, first: int = 0) -> dict[str, Any]:
+    """Closed loop: ``requests`` requests (numbered from ``first``) from ``clients`` concurrent clients, each
+    sending its next request when its answer has arrived; latencies (ms) and failures per kind."""
     got = _empty()
-    counter = iter(range(requests))
+    counter = iter(range(first, first + requests))
     http = RawClient(base, bearer)
 
     async def client() -> None:
@@ -465,7 +466,8 @@ def run(
         log = Path(tmp) / "serve.log"
         with serving(url, workers, log) as (base, server):
             bearer = token(base, setup["client_id"])
-            asyncio.run(load(base, bearer, setup["ids"], workers * 2, 20 * len(MIX)))  # warm every worker
+            # warm every worker, with requests numbered apart from those measured (no calculation in common)
+            asyncio.run(load(base, bearer, setup["ids"], workers * 2, 20 * len(MIX), first=1_000_000))
             warm = len(log.read_text().splitlines())
             pids = [server.pid, *_descendants(server.pid)]  # the calculation processes too
             cpu0, own0, busy0 = cpu_seconds(pids), time.process_time(), machine_busy_seconds()
