@@ -1,7 +1,7 @@
 """The indicator benchmark: the catalogue path with every substance indicator against GWP alone, like for like,
 with agreement asserted.
 
-    python benchmarks/indicators_bench.py                     # 1,000,000 BOM lines, writes indicators-2core.json
+    python benchmarks/indicators_bench.py                     # 1,000,000 BOM lines, writes reference-indicators-2core.json
     python benchmarks/indicators_bench.py --lines 2000 --repeat 1 --out /tmp/indicators.json
 
 Goal (issue 19): the catalogue path computes all indicators in at most 2x the time of GWP alone at 1M lines.
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "indicators-2core.json"))
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "reference-indicators-2core.json"))
     args = ap.parse_args(argv)
     result = run(args.lines, args.repeat)
     doc = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
