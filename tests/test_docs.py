@@ -151,3 +151,16 @@ def test_changelog_page_is_the_changelog(site: Path) -> None:
     assert headings
     for heading in headings:
         assert heading in page
+
+
+def test_the_pages_state_the_default_librarys_size() -> None:
+    """Wherever the README and the guide say how many factors the default library holds ("N factors" beside
+    the library), N is ``len(fp.default_library())``: a factor added or removed shows here."""
+    size = len(fp.default_library())
+    said = {
+        (rel(page), int(n))
+        for page in PAGES
+        for n in re.findall(r"(\d+) factors(?= from open sources|, each with| in the project's own)", page.read_text())
+    }
+    assert said, "no page states the library's size"
+    assert {n for _, n in said} == {size}, sorted(said)
