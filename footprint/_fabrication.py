@@ -11,6 +11,7 @@ factors, see :mod:`footprint._boundary`).
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -88,6 +89,7 @@ def fabrication_activities(
     process, the carrier, the intensity and its source. A fuel energy carries the heating-value basis its source
     fixes (``"6.455 GJ net"``); for a row whose source does not say, ``energy_basis`` states the basis you
     know it on, else the activity is refused against a fuel factor per unit of energy (docs/factors.md)."""
+    _check_arguments(process, factors, energy_basis)
     rows = [r for r in fabrication_energy() if r.id == process or r.id.startswith(process + ".")]
     problems: list[Problem] = []
     if not rows:
@@ -107,6 +109,9 @@ def fabrication_activities(
         if energy_basis and r.carrier in _FUELS and split_basis(unit)[1] is None:
             unit = f"{unit} {energy_basis}"
         fid = factors[r.carrier]
+        if not math.isfinite(float(value) * amount):
+            problem = Problem("too large: the energy is not a finite number", field="mass", value=mass)
+            raise InputError([problem], what=f"fabrication activities for {process}")
         out.append(
             Activity(
                 name=f"{r.process}: {r.carrier} {r.per_tonne} per {r.basis} ({r.source}, {r.edition})",
@@ -129,7 +134,7 @@ def _amount(process: str, rows: list[FabricationEnergy], given: str) -> float:
         raise InputError([problem], what=what)
     unit, kind, example = _PER[pers[0]]
     try:
-        return float(parse_quantity(given).to(unit).magnitude)
+        value = float(parse_quantity(given).to(unit).magnitude)
     except (UnitError, ValueError, TypeError) as exc:
         problem = Problem(
             f"{kind} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind} ({exc})",
@@ -138,3 +143,30 @@ def _amount(process: str, rows: list[FabricationEnergy], given: str) -> float:
             expected=example,
         )
         raise InputError([problem], what=what) from None
+    if not math.isfinite(value) or value < 0:
+        problem = Problem(f"{kind} is not a finite {kind} >= 0", field="mass", value=given, expected=example)
+        raise InputError([problem], what=what)
+    return value
+
+
+def _check_arguments(process: object, factors: object, energy_basis: object) -> None:
+    """Refuse, by name, a process that is no text, factors that are no mapping of carrier to factor id (or ids),
+    and an energy basis other than net or gross: each would otherwise fail deep inside with a bare TypeError."""
+    problems: list[Problem] = []
+    if not isinstance(process, str):
+        problems.append(Problem("not text", field="process", value=process, expected="a fabrication row id or prefix"))
+    if not isinstance(factors, Mapping):
+        problems.append(
+            Problem("not a mapping", field="factors", value=factors, expected="a mapping of carrier to factor id")
+        )
+    else:
+        problems += [
+            Problem("not a factor id", field=f"factors[{c!r}]", value=f, expected="a factor id or a list of them")
+            for c, f in factors.items()
+            if not (isinstance(f, str) and f)
+            and not (isinstance(f, Sequence) and f and all(isinstance(x, str) and x for x in f))
+        ]
+    if energy_basis not in (None, "net", "gross"):
+        problems.append(Problem("not a basis", field="energy_basis", value=energy_basis, expected="'net' or 'gross'"))
+    if problems:
+        raise InputError(problems, what="fabrication activities")

@@ -57,10 +57,17 @@ def paint_activities(
         problems.append(Problem("no factor", field="factor", value=factor, expected="a coating material factor id"))
     if problems:
         raise InputError(problems, what="paint activities")
+    kgs = [square_metres * per_m2 / efficiency for per_m2 in masses]
+    problems += [
+        Problem("too large: the paint's mass is not a finite number", field=f"coats[{i}]", value=coats[i])
+        for i, kg in enumerate(kgs)
+        if not math.isfinite(kg)
+    ]
+    if problems:
+        raise InputError(problems, what="paint activities")
     out = []
-    for i, (coat, per_m2) in enumerate(zip(coats, masses, strict=True)):
-        kg = square_metres * per_m2 / efficiency
-        name = str(coat.get("name") or f"coat {i + 1}")
+    for i, (coat, kg) in enumerate(zip(coats, kgs, strict=True)):
+        name = coat.get("name") or f"coat {i + 1}"
         out.append(
             Activity(
                 name=f"Paint, {name}: {coat['dft']} dry film, {coat['volume_solids']} volume solids, "
@@ -85,6 +92,8 @@ def _coat_mass(index: int, coat: object, problems: list[Problem]) -> float:
     problems += [
         Problem("unknown key", field=f"{where}.{k}", value=coat[k], expected=", ".join(_COAT_KEYS)) for k in unknown
     ]
+    if "name" in coat and not isinstance(coat["name"], str | None):
+        problems.append(Problem("not text", field=f"{where}.name", value=coat["name"], expected=_COAT_KEYS["name"]))
     missing = [k for k in ("dft", "volume_solids", "density") if k not in coat]
     problems += [Problem("missing", field=f"{where}.{k}", expected=_COAT_KEYS[k]) for k in missing]
     if missing:
@@ -112,7 +121,8 @@ def _positive(text: object, unit: str, field: str, expected: str, problems: list
 
 def _share(value: object, field: str, expected: str | None, problems: list[Problem]) -> float:
     """``value`` as a number in (0, 1], or NaN with a problem appended."""
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and 0 < value <= 1
+    # 0 < value <= 1 before isfinite: a huge int (10**400) would overflow there
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 1 and math.isfinite(value)
     if not ok:
         problems.append(
             Problem("not a share in (0, 1]", field=field, value=value, expected=expected or "0 < share <= 1")

@@ -3,6 +3,8 @@ material factors that leave those steps out. Every number here is derived by han
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -641,3 +643,56 @@ def test_coating_rows_refuse_bad_input_by_name() -> None:
     with pytest.raises(fp.InputError, match="zinc") as missing:
         fp.fabrication_activities("coating.galvanizing", "1 t", {"natural gas": GAS})
     assert missing.value.problems[0].field == "factors"
+
+
+def test_negative_non_finite_and_mistyped_arguments_are_named() -> None:
+    """-18 m2 blast cleaned would give -18 x 1.52 = -27.36 kWh, a negative footprint: refused, as are NaN and inf
+    amounts, an amount whose energy passes a float's 1.8e308 (1e308 t x 381.9 kWh/t), a process or factors of the
+    wrong type, a factor id that is no text, and an energy basis other than net or gross, each by its field."""
+    grid = {"electricity": GRID_NO}
+    for amount in ("-18 m2", "nan m2", "inf m2"):
+        with pytest.raises(fp.InputError, match="finite area >= 0"):
+            fp.fabrication_activities("coating.blast-cleaning", amount, grid)
+    with pytest.raises(fp.InputError, match="not a finite number") as big:
+        fp.fabrication_activities("machining.stainless-duplex", "1e308 t", grid)
+    assert big.value.problems[0].field == "mass"
+    bad: list[tuple[object, object, object, str]] = [
+        (None, grid, None, "process"),
+        ("coating.blast-cleaning", None, None, "factors"),
+        ("coating.blast-cleaning", {"electricity": 5}, None, "factors['electricity']"),
+        ("coating.blast-cleaning", {"electricity": [GRID_NO, None]}, None, "factors['electricity']"),
+        ("forging.billet-heating", {"natural gas": GAS}, "lower", "energy_basis"),
+    ]
+    for process, factors, basis, field in bad:
+        with pytest.raises(fp.InputError) as info:
+            fp.fabrication_activities(process, "1 t", factors, energy_basis=basis)  # type: ignore[arg-type]
+        assert [p.field for p in info.value.problems] == [field]
+    (zero,) = fp.fabrication_activities("coating.blast-cleaning", "0 m2", grid)
+    assert zero.quantity.value == 0
+
+
+_ANY = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=10),
+    st.sampled_from(["1.48 t", "25 m2", "-1 t", "nan kg", "1e308 t", "3 m3", "forging", "coating.blast-cleaning"]),
+    st.dictionaries(st.sampled_from(["electricity", "natural gas", "zinc"]), st.one_of(st.none(), st.just(GRID_NO))),
+)
+
+
+@given(process=_ANY, amount=_ANY, factors=_ANY, basis=st.one_of(_ANY, st.sampled_from(["net", "gross"])))
+def test_any_arguments_give_finite_non_negative_activities_or_a_named_input_error(
+    process: object, amount: object, factors: object, basis: object
+) -> None:
+    """Law: whatever the types and values, fabrication_activities returns activities of a finite quantity >= 0 or
+    raises InputError whose problems each name a field; never another exception."""
+    acts: list[fp.Activity] = []
+    problems: list[fp.Problem] = []
+    try:
+        acts = fp.fabrication_activities(process, amount, factors, energy_basis=basis)  # type: ignore[arg-type]
+    except fp.InputError as exc:
+        problems = list(exc.problems)
+    assert bool(acts) != bool(problems)
+    assert all(p.field for p in problems)
+    assert all(math.isfinite(a.quantity.value) and a.quantity.value >= 0 for a in acts)

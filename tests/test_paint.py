@@ -3,10 +3,13 @@ efficiency, and the refusal of bad coats. Every number is derived by hand in the
 
 from __future__ import annotations
 
+import math
 import runpy
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import footprint as fp
 
@@ -98,3 +101,49 @@ def test_a_key_that_is_not_a_string_is_named_not_a_traceback() -> None:
     with pytest.raises(fp.InputError) as info:
         fp.paint_activities("18 m2", [{**PRIMER, 3: "x"}], COATING, transfer_efficiency=0.6)  # type: ignore[dict-item]
     assert [p.field for p in info.value.problems] == ["coats[0].3"]
+
+
+def test_huge_and_overflowing_inputs_are_named_not_a_traceback() -> None:
+    """A transfer efficiency of 10**400 (an int no float holds) is a share outside (0, 1], not an OverflowError;
+    a film of 1e308 m over 18 m2 gives 18 x 1e308 / 0.53 x 2210 kg, past a float's 1.8e308: the coat is named,
+    not the Activity the number would have gone into; a name that is a list is refused, not printed as a list."""
+    with pytest.raises(fp.InputError) as huge:
+        fp.paint_activities("18 m2", [PRIMER], COATING, transfer_efficiency=10**400)
+    assert [p.field for p in huge.value.problems] == ["transfer_efficiency"]
+    with pytest.raises(fp.InputError, match="paint activities") as overflow:
+        fp.paint_activities("18 m2", [PRIMER, {**PRIMER, "dft": "1e308 m"}], COATING, transfer_efficiency=0.6)
+    assert [p.field for p in overflow.value.problems] == ["coats[1]"]
+    with pytest.raises(fp.InputError) as name:
+        fp.paint_activities("18 m2", [{**PRIMER, "name": ["a"]}], COATING, transfer_efficiency=0.6)
+    assert [p.field for p in name.value.problems] == ["coats[0].name"]
+
+
+_ANY = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.floats(),
+    st.text(max_size=12),
+    st.sampled_from(["18 m2", "60 um", "2.21 kg/L", "-1 m2", "nan um", "1e308 m", "1e-320 kg/L", "5 kg"]),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(area=_ANY, dft=_ANY, solids=_ANY, density=_ANY, name=_ANY, efficiency=_ANY)
+def test_any_input_gives_finite_activities_or_a_named_input_error(
+    area: object, dft: object, solids: object, density: object, name: object, efficiency: object
+) -> None:
+    """Law: whatever the types and values (None, booleans, huge or negative numbers, NaN, inf, text, lists), the
+    call returns activities of a finite positive mass in kg or raises InputError whose every problem names a
+    field; never another exception."""
+    coat = {"dft": dft, "volume_solids": solids, "density": density, "name": name}
+    acts: list[fp.Activity] = []
+    problems: list[fp.Problem] = []
+    try:
+        acts = fp.paint_activities(area, [coat], COATING, transfer_efficiency=efficiency)  # type: ignore[arg-type]
+    except fp.InputError as exc:
+        problems = list(exc.problems)
+    assert bool(acts) != bool(problems)
+    assert all(p.field for p in problems)
+    assert all(math.isfinite(a.quantity.value) and a.quantity.value > 0 for a in acts)
