@@ -213,3 +213,16 @@ def test_a_footprint_is_published_and_announced_or_neither(tmp_path: Path, monke
     assert event.document["data"]["pfIds"] == [pf["id"]]
     assert store.counts()["server_footprints"] == before["server_footprints"] + 1
     store.close()
+
+
+@pytest.mark.parametrize(
+    "url", [None, 5, b"https://pact.valve-maker.example", "https://[::1", "https://pact.valve-maker.example:99999",
+            "https://pact.valve-maker.example:https"],
+)  # fmt: skip
+def test_an_announcing_address_of_the_wrong_type_or_with_a_bad_port_is_a_host_error(url: object) -> None:
+    """Not text, an IPv6 address left open, a port past 65535 (the largest TCP port) or one that is no number:
+    each refused as not a PACT host URL, naming it, where they raised AttributeError or ValueError (or passed,
+    for the ports, until the first delivery failed); a good address with a port and IPv6 brackets still passes."""
+    with pytest.raises(fp.PactHostError, match="not a PACT host URL"):
+        source_url(url)  # type: ignore[arg-type]
+    assert source_url("https://[::1]:8443/") == "https://[::1]:8443/3/events"

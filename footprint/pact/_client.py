@@ -32,7 +32,11 @@ _NEXT = re.compile(r'<([^>]*)>\s*;[^,]*?\brel="?next"?', re.IGNORECASE)
 def base_url(url: str, *, insecure_http: bool = False) -> str:
     """``url`` without a trailing slash, checked: HTTPS (PACT requires it; plain HTTP only with
     ``insecure_http``, for local trials), a host, no query, fragment or user information."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        _ = parts.port  # a port that is no number or past 65535 raises here, not at the first request
+    except (AttributeError, TypeError, ValueError):  # not text; an unclosed [IPv6 address; a bad port
+        parts = urlsplit("")
     allowed = ("https", "http") if insecure_http else ("https",)
     if parts.scheme not in allowed or not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
         raise PactHostError(
