@@ -189,3 +189,65 @@ def test_a_child_ends_when_its_worker_is_killed(tmp_path: Path) -> None:
         assert not _ended(child)
         worker.kill()
     wait_until(lambda: _ended(child), seconds=30)
+
+
+YAML = {"Content-Type": "application/yaml"}
+
+
+def test_a_yaml_body_is_read_in_the_child(services: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The valve posted as YAML to the calculation and the batch: with the worker's own YAML reader broken
+    (the servers run in this process, the child does not), the child still answers 200, with the bytes the
+    same request gets posted as JSON (YAML turned into the same JSON document is the same request)."""
+    from footprint.server import _bodies
+
+    def broken(_body: bytes) -> bytes:
+        raise AssertionError("a YAML body of a calculation was read on the worker's event loop")
+
+    requests = {
+        "/v1/calculate": {"product": _valve(), "prefolded": "report", "gwp": "AR5"},
+        "/v1/calculate/batch": {"products": [_valve()], "prefolded": "report"},
+    }
+    as_json = {path: services.child.post(path, json=body) for path, body in requests.items()}
+    monkeypatch.setattr(_bodies, "yaml_to_json", broken)
+    for path, body in requests.items():
+        in_yaml = services.child.post(path, content=yaml.safe_dump(body), headers=YAML)
+        assert in_yaml.status_code == as_json[path].status_code == 200
+        assert in_yaml.content == as_json[path].content
+
+
+@pytest.mark.parametrize(
+    ("sent", "message"),
+    [
+        (b"product: [unclosed\n", "the body is not valid YAML: "),  # a flow sequence never closed
+        (b"\xff\xfe not utf-8", "the body is not valid YAML: "),  # not UTF-8 text
+        (b'a: &a ["x","x"]\nproduct: [*a,*a]\n', "the body is not valid YAML: YAML a"),  # anchors refused
+        (b"[" * 5000 + b"]" * 5000, "the body is not valid YAML: nested too deep"),  # nested beyond reading
+        (b"- just\n- a list\n", "invalid request (body: "),  # valid YAML, not the model's object
+    ],
+)
+def test_a_bad_yaml_body_is_refused_by_the_child(services: SimpleNamespace, sent: bytes, message: str) -> None:
+    """A YAML body that cannot be read (malformed, not UTF-8, with anchors, nested 5,000 deep) or is not the
+    request's model is refused by the child exactly as by the thread pool (status and body byte for byte): a
+    400 saying why, without a trace of Python."""
+    for path in ("/v1/calculate", "/v1/calculate/batch"):
+        in_child = services.child.post(path, content=sent, headers=YAML)
+        in_thread = services.threads.post(path, content=sent, headers=YAML)
+        assert in_child.status_code == in_thread.status_code == 400
+        assert in_child.content == in_thread.content
+        assert in_child.json()["message"].startswith(message)
+        assert "Traceback" not in in_child.text
+        assert ".py" not in in_child.text
+
+
+def test_an_oversized_yaml_body_is_refused_before_the_child(services: SimpleNamespace) -> None:
+    """A YAML body over the limit (the default of 1,000,000 bytes, exceeded by one) is a 413 naming the limit,
+    from the child's service as from the thread pool's, and the child is the same process afterwards."""
+    (before,) = services.calculator.children()
+    sent = b"#" + b" " * 1_000_000
+    for path in ("/v1/calculate", "/v1/calculate/batch"):
+        in_child = services.child.post(path, content=sent, headers=YAML)
+        in_thread = services.threads.post(path, content=sent, headers=YAML)
+        assert in_child.status_code == in_thread.status_code == 413
+        assert in_child.content == in_thread.content
+        assert in_child.json()["message"] == "request body larger than 1000000 bytes"
+    assert services.calculator.children() == [before]

@@ -30,9 +30,11 @@ class Answers:
         self._lock = threading.Lock()
 
     @staticmethod
-    def key(library_version: str, body: bytes) -> bytes:
-        """What an answer is kept under: a digest of the library version and the exact request body."""
-        return hashlib.sha256(library_version.encode() + b"\0" + body).digest()
+    def key(library_version: str, body: bytes, *, yaml: bool = False) -> bytes:
+        """What an answer is kept under: a digest of the library version, the body's language (JSON or YAML:
+        the same text may read differently in each) and the exact request body."""
+        language = b"yaml" if yaml else b"json"
+        return hashlib.sha256(library_version.encode() + b"\0" + language + b"\0" + body).digest()
 
     def get(self, key: bytes) -> bytes | None:
         """The answer kept under ``key``, or None."""

@@ -1,6 +1,8 @@
-"""Request bodies of the calculation API: JSON, or YAML turned into JSON before FastAPI reads it; any other
-content type is refused with 415. YAML anchors and aliases are refused (an alias bomb would expand a small
-body into an enormous document)."""
+"""Request bodies of the calculation API: JSON, or YAML turned into JSON; any other content type is refused
+with 415. The routes that calculate (:data:`READ_WHERE_CALCULATED`) get a YAML body as sent and read it where
+they calculate, away from the event loop (:mod:`footprint.server._calculator`); for the others the YAML is
+turned into JSON before FastAPI reads it. YAML anchors and aliases are refused (an alias bomb would expand a
+small body into an enormous document)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,15 @@ import yaml
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ._http import error_response
+from ._http import ApiError, error_response
 
-__all__ = ["CalcBodies"]
+__all__ = ["READ_WHERE_CALCULATED", "CalcBodies", "is_yaml", "yaml_to_json"]
 
 _JSON = "application/json"
 _YAMLS = {"application/yaml", "application/x-yaml", "text/yaml"}
+
+#: The paths of the routes that read a YAML body themselves, where they calculate.
+READ_WHERE_CALCULATED = frozenset({"/v1/calculate", "/v1/calculate/batch"})
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -29,6 +34,28 @@ class _NoAliasLoader(yaml.SafeLoader):
         if getattr(event, "anchor", None):
             raise yaml.YAMLError("YAML anchors are not accepted")
         return super().compose_node(parent, index)
+
+
+def media_type(content_type: str | None) -> str:
+    """The media type of a ``Content-Type`` header, without its parameters, lower-case."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def is_yaml(content_type: str | None) -> bool:
+    """Whether a ``Content-Type`` header names YAML."""
+    return media_type(content_type) in _YAMLS
+
+
+def yaml_to_json(body: bytes) -> bytes:
+    """The JSON text of a YAML body (dates as ISO text); a body that is not valid YAML (or UTF-8), or that
+    holds anchors or aliases, is a 400 :class:`ApiError` saying why."""
+    try:
+        data = yaml.load(body.decode("utf-8"), Loader=_NoAliasLoader)
+        return json.dumps(data, default=str).encode()  # YAML dates as ISO text
+    except RecursionError:  # Python's own message varies with where it is met
+        raise ApiError(400, "BadRequest", "the body is not valid YAML: nested too deep") from None
+    except (yaml.YAMLError, UnicodeDecodeError, TypeError, ValueError) as e:
+        raise ApiError(400, "BadRequest", f"the body is not valid YAML: {str(e)[:200]}") from None
 
 
 def _is_calc_post(scope: Scope) -> bool:
@@ -51,9 +78,8 @@ class CalcBodies:
         if not _is_calc_post(scope):
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        kind = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
-        if kind == _JSON:
+        kind = media_type(dict(scope["headers"]).get(b"content-type", b"").decode("latin-1"))
+        if kind == _JSON or (kind in _YAMLS and scope["path"] in READ_WHERE_CALCULATED):
             await self.app(scope, receive, send)
             return
         if kind not in _YAMLS:
@@ -67,11 +93,9 @@ class CalcBodies:
             if not message.get("more_body"):
                 break
         try:
-            data = yaml.load(body.decode("utf-8"), Loader=_NoAliasLoader)
-            converted = json.dumps(data, default=str).encode()  # YAML dates as ISO text
-        except (yaml.YAMLError, UnicodeDecodeError, TypeError, ValueError) as e:
-            response = error_response(400, "BadRequest", f"the body is not valid YAML: {str(e)[:200]}")
-            await response(scope, receive, send)
+            converted = yaml_to_json(body)
+        except ApiError as e:
+            await error_response(e.status, e.code, e.message)(scope, receive, send)
             return
         new_headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-type", b"content-length")]
         new_headers += [(b"content-type", _JSON.encode()), (b"content-length", str(len(converted)).encode())]

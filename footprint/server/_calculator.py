@@ -1,5 +1,5 @@
-"""Where ``POST /v1/calculate`` and ``POST /v1/calculate/batch`` compute: in a child process of the worker, or
-in its thread pool.
+"""Where ``POST /v1/calculate``, ``POST /v1/calculate/batch`` and ``POST /v1/catalogue`` compute: in a child
+process of the worker, or in its thread pool.
 
 A calculation of the valve is several milliseconds of CPU in Python and numpy. In a thread of the worker it
 holds the interpreter lock, and the event loop, serving lists and gets meanwhile, gets the lock back only
@@ -7,8 +7,8 @@ after a switch interval (5 ms) at each step of a request (reading it, the token 
 writing the answer): a get arriving during a calculation waited for it. In a child process the operating
 system shares the cores, and a calculation never holds the worker's loop.
 
-The child reads the request body as the route did (JSON, strict), calculates and writes the answer's JSON;
-only bytes cross between the processes. A refused product comes back as the error the route answers (status,
+The child reads the request body (YAML turned into JSON first, then JSON in strict mode), calculates and
+writes the answer's JSON; only bytes, and the name of the function that computes, cross between the processes. A refused product comes back as the error the route answers (status,
 code, message, problems), never as a traceback. A child that died (killed, out of memory) is replaced and
 the request tried once more in the new one.
 """
@@ -22,6 +22,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -36,6 +37,7 @@ from .._gwp import DEFAULT_GWP_SET, gwp_set
 from .._lifecycle import calculate
 from .._product import Product
 from .._result import FootprintResult
+from ._bodies import yaml_to_json
 from ._http import ApiError, invalid_request
 
 __all__ = [
@@ -44,8 +46,12 @@ __all__ = [
     "BatchResponse",
     "CalculateRequest",
     "Calculator",
+    "Work",
+    "calculate_batch",
     "calculate_one",
+    "calculate_request",
     "check_library",
+    "read_body",
 ]
 
 log = logging.getLogger("footprint.server.error")
@@ -110,29 +116,41 @@ def calculate_one(
 #: (status, code, message, problems).
 Outcome = tuple[bytes | None, tuple[int, str, str, list[dict[str, Any]] | None] | None]
 
+#: A computation: the JSON answer to a request's JSON body with a factor library; a refusal is an
+#: :class:`ApiError`. A module-level function, so that a child process finds it by name.
+Work = Callable[[bytes, FactorLibrary], bytes]
 
-def compute(kind: str, raw: bytes, lib: FactorLibrary | None = None) -> Outcome:
-    """The JSON answer to a request body ``raw`` of ``kind`` ``"one"`` (a :class:`CalculateRequest`) or
-    ``"batch"`` (a :class:`BatchRequest`), with ``lib`` (default: the child's library); or the error to answer.
-    The body is read here, not on the event loop: as JSON in strict mode (JSON Schema's types hold), a body
-    that is not valid JSON or not valid for the model being a 400 naming each field."""
+
+def compute(work: Work, raw: bytes, yaml: bool = False, lib: FactorLibrary | None = None) -> Outcome:
+    """The answer of ``work`` to a request body ``raw`` (YAML when ``yaml``, read here, not on the event loop)
+    with ``lib`` (default: the child's library); or the error to answer."""
     lib = lib if lib is not None else _CHILD["library"]
     try:
-        if kind == "one":
-            one = _read(CalculateRequest, raw)
-            check_library(lib, one.factor_library_version)
-            result = calculate_one(one.product, lib, one.gwp, one.prefolded, one.quantity, "product")
-            return result.model_dump_json().encode(), None
-        many = _read(BatchRequest, raw)
-        check_library(lib, many.factor_library_version)
-        results = [calculate_one(p, lib, many.gwp, many.prefolded, 1.0, f"products[{k}]")
-                   for k, p in enumerate(many.products)]  # fmt: skip
-        return BatchResponse(results=results).model_dump_json().encode(), None
+        return work(yaml_to_json(raw) if yaml else raw, lib), None
     except ApiError as e:
         return None, (e.status, e.code, e.message, e.problems)
 
 
-def _read(model: type[M], raw: bytes) -> M:
+def calculate_request(raw: bytes, lib: FactorLibrary) -> bytes:
+    """The answer to a :class:`CalculateRequest` body."""
+    one = read_body(CalculateRequest, raw)
+    check_library(lib, one.factor_library_version)
+    result = calculate_one(one.product, lib, one.gwp, one.prefolded, one.quantity, "product")
+    return result.model_dump_json().encode()
+
+
+def calculate_batch(raw: bytes, lib: FactorLibrary) -> bytes:
+    """The answer to a :class:`BatchRequest` body."""
+    many = read_body(BatchRequest, raw)
+    check_library(lib, many.factor_library_version)
+    results = [calculate_one(p, lib, many.gwp, many.prefolded, 1.0, f"products[{k}]")
+               for k, p in enumerate(many.products)]  # fmt: skip
+    return BatchResponse(results=results).model_dump_json().encode()
+
+
+def read_body(model: type[M], raw: bytes) -> M:
+    """``raw`` read as JSON in strict mode (JSON Schema's types hold): a body that is not valid JSON or not
+    valid for ``model`` is a 400 naming each field."""
     try:
         return model.model_validate_json(raw, strict=True)
     except ValidationError as e:
@@ -200,13 +218,13 @@ class Calculator:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    async def answer(self, kind: str, raw: bytes) -> bytes:
-        """The JSON answer to ``raw`` (see :func:`compute`); the refusal as an :class:`ApiError`."""
+    async def answer(self, work: Work, raw: bytes, *, yaml: bool = False) -> bytes:
+        """The JSON answer of ``work`` to ``raw`` (see :func:`compute`); the refusal as an :class:`ApiError`."""
         if not self.processes:
             lib = self.library if self.library is not None else default_library()
-            outcome = await run_in_threadpool(compute, kind, raw, lib)
+            outcome = await run_in_threadpool(compute, work, raw, yaml, lib)
         else:
-            outcome = await self._in_child(kind, raw)
+            outcome = await self._in_child(work, raw, yaml)
         answer, error = outcome
         if error is not None:
             status, code, message, problems = error
@@ -214,7 +232,7 @@ class Calculator:
         assert answer is not None
         return answer
 
-    async def _in_child(self, kind: str, raw: bytes) -> Outcome:
+    async def _in_child(self, work: Work, raw: bytes, yaml: bool) -> Outcome:
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
             if self._pool is None:
@@ -222,7 +240,7 @@ class Calculator:
             assert self._pool is not None
             pool = self._pool
             try:
-                return await loop.run_in_executor(pool, compute, kind, raw)
+                return await loop.run_in_executor(pool, compute, work, raw, yaml)
             except BrokenProcessPool:
                 log.error("a calculation process died (attempt %d); starting another", attempt)
                 if self._pool is pool:

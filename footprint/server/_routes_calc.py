@@ -17,7 +17,9 @@ from .._factor_io import default_library
 from .._factors import EmissionFactor, FactorLibrary
 from .._gwp import DEFAULT_GWP_SET
 from .._result import FootprintResult
+from . import _calculator
 from ._answers import Answers
+from ._bodies import is_yaml
 from ._calculator import MAX_BATCH, BatchRequest, BatchResponse, CalculateRequest, Calculator, check_library
 from ._deps import CalcCaller
 from ._http import ApiError
@@ -63,13 +65,13 @@ async def calculate_product(request: Request, _caller: CalcCaller) -> Response:
     """The lifecycle footprint of one product (``footprint.calculate``). The answer to a request identical to
     an earlier one (the same body, the same factor library) is the one already written; a new one is read
     and calculated away from the event loop (:mod:`footprint.server._calculator`)."""
-    raw = await request.body()  # a YAML body already turned into JSON
+    raw, yaml = await request.body(), is_yaml(request.headers.get("content-type"))
     answers: Answers = request.app.state.answers
-    key = answers.key(library_of(request, None).version, raw)
+    key = answers.key(library_of(request, None).version, raw, yaml=yaml)
     answer = answers.get(key)
     if answer is None:
         calculator: Calculator = request.app.state.calculator
-        answer = await calculator.answer("one", raw)
+        answer = await calculator.answer(_calculator.calculate_request, raw, yaml=yaml)
         answers.put(key, answer)
     return Response(answer, media_type="application/json")
 
@@ -84,7 +86,9 @@ async def calculate_batch(request: Request, _caller: CalcCaller) -> Response:
     """The footprints of several products, each on its own (``footprint.calculate`` per product), read and
     calculated away from the event loop."""
     calculator: Calculator = request.app.state.calculator
-    return Response(await calculator.answer("batch", await request.body()), media_type="application/json")
+    yaml = is_yaml(request.headers.get("content-type"))
+    answer = await calculator.answer(_calculator.calculate_batch, await request.body(), yaml=yaml)
+    return Response(answer, media_type="application/json")
 
 
 @router.get("/factors", response_model=FactorList)
