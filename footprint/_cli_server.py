@@ -100,9 +100,11 @@ def serve(db: str, host: str, port: int, ssl_certfile: str | None, ssl_keyfile: 
 
         import uvicorn
 
+        from .server._main import calc_processes
         from .server._store import Store
 
-        key_box(secret_key_file)  # a bad key is reported before workers start, as is
+        calc_processes()  # a bad FOOTPRINT_SERVER_CALC_PROCESSES is reported before workers start, as are
+        key_box(secret_key_file)  # a bad key and
         Store(db).close()  # a bad URL or an unreachable database
         os.environ["FOOTPRINT_SERVER_DB"] = db
         os.environ["FOOTPRINT_SERVER_MAX_BODY"] = str(max_body)

@@ -55,6 +55,19 @@ def test_serve_refuses_plain_http_without_insecure_http(tmp_path: Path) -> None:
     assert not (tmp_path / "x.db").exists()
 
 
+@pytest.mark.parametrize("value", ["two", "-1", "1.5", ""])
+def test_serve_refuses_a_bad_calc_processes_variable_by_name(tmp_path: Path, value: str) -> None:
+    """FOOTPRINT_SERVER_CALC_PROCESSES that is not a whole number 0 or more exits 1 naming the variable and the
+    value, before any worker starts or the database is created (each worker died on int()'s message before)."""
+    r = CliRunner().invoke(
+        main, ["serve", "--db", str(tmp_path / "x.db"), "--insecure-http"],
+        env={"FOOTPRINT_SERVER_CALC_PROCESSES": value},
+    )  # fmt: skip
+    assert r.exit_code == 1
+    assert f"FOOTPRINT_SERVER_CALC_PROCESSES must be a whole number, 0 or more; got {value!r}" in r.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
 def test_clients_add_prints_the_secret_once_and_stores_a_hash(db: str) -> None:
     code, out, _ = _run("clients", "add", "acme", "--db", db)
     assert code == 0
