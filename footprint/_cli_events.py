@@ -69,7 +69,7 @@ def events_list(db: str, states: tuple[str, ...], direction: str | None, fmt: st
 
 
 @events.command("retry")
-@click.argument("seqs", nargs=-1, type=click.IntRange(1))
+@click.argument("seqs", nargs=-1, type=click.IntRange(1, 2**63 - 1))  # a database integer (SQLite, PostgreSQL)
 @click.option("--failed", "every_failed", is_flag=True,
               help="Every job abandoned (state failed or pull-failed).")  # fmt: skip
 @DB_OPT

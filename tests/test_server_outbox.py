@@ -118,6 +118,20 @@ def _cli(*args: str) -> Any:
     return CliRunner(env={"FOOTPRINT_SECRET_KEY": KEY}).invoke(main, list(args))
 
 
+def test_events_retry_refuses_a_number_past_a_database_integer(tmp_path: Path) -> None:
+    """An event number is a 64-bit database integer (SQLite INTEGER, PostgreSQL's serial at most bigint): 2**63
+    = 9223372036854775808 is refused as a usage error naming the range (it raised SQLite's OverflowError), and
+    2**63 - 1, the largest, is looked up and not found."""
+    db = str(tmp_path / "s.db")
+    Store(db, box=BOX).close()
+    r = _cli("events", "retry", str(2**63), "--db", db)
+    assert r.exit_code == 2
+    assert "9223372036854775808 is not in the range 1<=x<=9223372036854775807" in r.stderr
+    r = _cli("events", "retry", str(2**63 - 1), "--db", db)
+    assert r.exit_code == 1
+    assert "no event 9223372036854775807" in r.stderr
+
+
 def test_events_list_and_retry_resend_an_abandoned_answer(world: SimpleNamespace) -> None:
     """With a 0.5 s horizon and the requester down, the answer is abandoned (failed); ``events list`` shows it;
     once the requester's host is up, ``events retry SEQ`` sends it (state sent, one more attempt) and the
