@@ -251,3 +251,70 @@ def test_an_oversized_yaml_body_is_refused_before_the_child(services: SimpleName
         assert in_child.content == in_thread.content
         assert in_child.json()["message"] == "request body larger than 1000000 bytes"
     assert services.calculator.children() == [before]
+
+
+CATALOGUE = ROOT / "examples" / "catalogue"
+
+
+def _tables() -> dict[str, Any]:
+    """The example catalogue's three tables as CSV text."""
+    return {t: {"csv": (CATALOGUE / f"{t}.csv").read_text(encoding="utf-8")} for t in ("products", "bom", "activities")}
+
+
+def test_a_catalogue_is_calculated_in_the_child(services: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example catalogue posted to the child's service, with the worker's own catalogue calculation broken
+    (the servers run in this process, the child does not): 200, the bytes the thread pool answers (posted as
+    JSON, and as YAML), and per product footprint.calculate_catalogue's totals for the same files (exact
+    floats: the same function on the same tables)."""
+    from footprint.server import _catalogue_work
+
+    body = _tables()
+    in_thread = services.threads.post("/v1/catalogue", json=body)
+    assert in_thread.status_code == 200, in_thread.text
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("a catalogue was calculated in the worker")
+
+    monkeypatch.setattr(_catalogue_work, "calculate_catalogue", broken)
+    in_child = services.child.post("/v1/catalogue", json=body)
+    as_yaml = services.child.post("/v1/catalogue", content=yaml.safe_dump(body), headers=YAML)
+    assert in_child.status_code == as_yaml.status_code == 200
+    assert in_child.content == as_yaml.content == in_thread.content
+    expected = fp.calculate_catalogue(fp.prepare_catalogue(*(CATALOGUE / f"{t}.csv" for t in body)))
+    got = {row["product"]: row["total_kgco2e"] for row in in_child.json()["by_product"]}
+    assert got == expected.by_product["total_kgco2e"].to_dict()
+
+
+def _bad_catalogues() -> list[tuple[Any, str]]:
+    """Catalogue requests refused, each with the start of its message."""
+    tables = _tables()
+    bad_row = tables["activities"]["csv"].replace(
+        "GV2-BODY,material.steel.carbon.global.worldsteel2024,320,",
+        "GV2-BODY,material.steel.carbon.global.worldsteel2024,lots,",
+        1,
+    )
+    return [
+        ({**tables, "activities": {"csv": bad_row}}, "2 problems in catalogue:\n  - activities, row 3, field 'amount'"),
+        ({**tables, "activities": {"csv": ""}}, "a table (products, bom or activities) cannot be read"),
+        ({**tables, "activities": {"parquet_base64": "%%"}}, "activities.parquet_base64 is not base64"),
+        ({**tables, "products": {"csv": "x", "rows": []}}, "invalid request (body.products"),  # two ways
+        ({**tables, "factor_library_version": "0-other"}, "factor library version '0-other' is not the server's"),
+        (b'{"products": ', "invalid request (body: "),  # not JSON
+    ]
+
+
+@pytest.mark.parametrize(("body", "message"), _bad_catalogues())
+def test_a_bad_catalogue_is_refused_by_the_child(services: SimpleNamespace, body: Any, message: str) -> None:
+    """A catalogue the child refuses (a bad row, a table that cannot be read, a table given two ways, another
+    library version, a body that is not JSON) is answered as by the thread pool, byte for byte: the status,
+    the PACT error body with its message, no trace of Python, and no temporary folder named."""
+    sent = {"content": body} if isinstance(body, bytes) else {"json": body}
+    headers = {"Content-Type": "application/json"}
+    in_child = services.child.post("/v1/catalogue", headers=headers, **sent)
+    in_thread = services.threads.post("/v1/catalogue", headers=headers, **sent)
+    assert in_child.status_code == in_thread.status_code
+    assert in_child.status_code in (400, 409)
+    assert in_child.content == in_thread.content
+    assert in_child.json()["message"].startswith(message)
+    for trace in ("Traceback", ".py", "footprint-catalogue-"):
+        assert trace not in in_child.text

@@ -21,7 +21,7 @@ _JSON = "application/json"
 _YAMLS = {"application/yaml", "application/x-yaml", "text/yaml"}
 
 #: The paths of the routes that read a YAML body themselves, where they calculate.
-READ_WHERE_CALCULATED = frozenset({"/v1/calculate", "/v1/calculate/batch"})
+READ_WHERE_CALCULATED = frozenset({"/v1/calculate", "/v1/calculate/batch", "/v1/catalogue"})
 
 
 class _NoAliasLoader(yaml.SafeLoader):
