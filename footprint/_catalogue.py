@@ -635,7 +635,7 @@ def _unify(parts: list[tuple[npt.NDArray[np.intp], pd.Index]]) -> tuple[list[npt
     their distinct values are unified here (no concatenation of millions of strings)."""
     import pandas as pd
 
-    uniq_all = pd.concat([pd.Series(u.astype(str)) for _, u in parts], ignore_index=True)
+    uniq_all = pd.concat([_as_text(u) for _, u in parts], ignore_index=True)
     g_codes, g_uniques = pd.factorize(uniq_all)
     out, start = [], 0
     for codes, uniques in parts:
@@ -643,6 +643,19 @@ def _unify(parts: list[tuple[npt.NDArray[np.intp], pd.Index]]) -> tuple[list[npt
         out.append(mapping[codes])
         start += len(uniques)
     return out, pd.Index(g_uniques)
+
+
+def _as_text(uniques: pd.Index) -> pd.Series:
+    """The distinct ids of one column as text, a float column's whole numbers as integers (``"3"``, not
+    ``"3.0"``): a column of integer ids turns float when one cell is empty (pandas' NaN), and its ids must still
+    meet the same items given as integers or text in the other tables."""
+    import pandas as pd
+
+    if uniques.dtype.kind == "f":
+        values = uniques.to_numpy(dtype=np.float64)
+        if (np.abs(values) < 2**53).all() and (values == np.round(values)).all():  # exact integers only
+            return pd.Series(values.astype(np.int64).astype(str))
+    return pd.Series(uniques.astype(str))
 
 
 def _arrow_strings(series: Any) -> Any:

@@ -307,3 +307,24 @@ def test_every_item_id_empty_is_named(dtype: object) -> None:
         fp.prepare_catalogue(p, b, a, LIB)
     found = {(pr.file, pr.field, pr.row) for pr in info.value.problems}
     assert {("bom", "parent", 0), ("bom", "child", 0), ("activities", "item", 0), ("products", "root", 0)} <= found
+
+
+def test_integer_ids_made_float_by_an_empty_cell_meet_the_same_ids_as_integers() -> None:
+    """A BOM whose integer ids turned float (pandas makes a column with an empty cell float: 5 -> 5.0) against
+    products and activities with the same ids as integers: 5.0 is item 5, so the totals are the hand-derived
+    ones of tests/test_catalogue.py (P1 = 108.1, P2 = 4.1273, P3 = 3 kg CO2e). Before, "5.0" and "5" were two
+    items and the BOM's lines led to items with no activity: P1 came out 0.1, silently. Ids that are not whole
+    numbers (5.5) stay as they are."""
+    p, b, a = _with_roots(tables())
+    number = {"P1": 3, "P2": 2, "P3": 1, "KIT": 5, "BODY": 7, "BOLT": 11}
+    p, a = p.assign(root=p["root"].map(number)), a.assign(item=a["item"].map(number))
+    b = b.assign(parent=b["parent"].map(number).astype(float), child=b["child"].map(number).astype(float))
+    cat = fp.prepare_catalogue(p, b, a, LIB)
+    assert sorted(cat.item_ids, key=int) == ["1", "2", "3", "5", "7", "11"]
+    tot = fp.calculate_catalogue(cat).by_product["total_kgco2e"]
+    assert tot.to_dict() == pytest.approx({"P1": 108.1, "P2": 4.1273, "P3": 3.0}, rel=1e-12)
+    halves = fp.prepare_catalogue(
+        p.assign(root=p["root"] + 0.5), b.assign(parent=b["parent"] + 0.5, child=b["child"] + 0.5),
+        a.assign(item=a["item"] + 0.5), LIB,
+    )  # fmt: skip
+    assert "5.5" in set(halves.item_ids)
