@@ -19,7 +19,13 @@ _KIND = "org.wbcsd.pact.ProductFootprint."
 
 
 def _when(seconds: float | None) -> str:
-    return "" if seconds is None else datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``seconds`` since the epoch as an ISO time; ``never`` past what a date holds (a horizon of inf hours)."""
+    if seconds is None:
+        return ""
+    try:
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError, OSError):
+        return "never"
 
 
 @click.group()

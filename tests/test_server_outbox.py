@@ -132,6 +132,33 @@ def test_events_retry_refuses_a_number_past_a_database_integer(tmp_path: Path) -
     assert "no event 9223372036854775807" in r.stderr
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("poll", "5"), ("first_delay", None), ("timeout", True), ("poll", float("nan")), ("poll", float("inf")),
+     ("first_delay", 10**400), ("max_delay", -1.0), ("horizon", 0)],
+)  # fmt: skip
+def test_outbox_settings_of_the_wrong_type_or_unbounded_are_named(field: str, value: object) -> None:
+    """Text, None or a boolean, NaN, and a wait longer than a thread can wait (threading.TIMEOUT_MAX, about
+    9.2e9 s: inf or 10**400 stopped the courier thread with an OverflowError) are refused naming the setting;
+    a horizon and a longest delay may be infinite (keep trying; never wait longer than the doubling gives)."""
+    with pytest.raises(ValueError, match=f"Outbox.{field} must be a positive number of seconds"):
+        Outbox(**{field: value})  # type: ignore[arg-type]
+    assert Outbox(horizon=float("inf"), max_delay=float("inf")).delay(3) == 4.0  # 1 s doubled twice
+
+
+def test_events_list_shows_a_horizon_past_any_date_as_never() -> None:
+    """A job kept for an infinite horizon (``events retry --horizon inf``) or one past year 9999 is listed with
+    ``never`` as its end, not an OverflowError; a time inside the range is an ISO UTC time (0 s: the epoch)."""
+    from footprint._cli_events import _when
+
+    assert [_when(float("inf")), _when(1e300), _when(0.0), _when(None)] == [
+        "never",
+        "never",
+        "1970-01-01T00:00:00Z",
+        "",
+    ]
+
+
 def test_events_list_and_retry_resend_an_abandoned_answer(world: SimpleNamespace) -> None:
     """With a 0.5 s horizon and the requester down, the answer is abandoned (failed); ``events list`` shows it;
     once the requester's host is up, ``events retry SEQ`` sends it (state sent, one more attempt) and the

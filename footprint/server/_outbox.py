@@ -51,9 +51,18 @@ class Outbox:
     poll: float = 5.0
 
     def __post_init__(self) -> None:
+        # horizon and max_delay may be infinite (keep trying, never wait longer); the others are waited on
+        # or sent as a timeout, where inf or 10**400 would stop the courier thread with an OverflowError
         for name in ("first_delay", "max_delay", "horizon", "timeout", "poll"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"Outbox.{name} must be a positive number of seconds, not {getattr(self, name)!r}")
+            value = getattr(self, name)
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            bounded = name in ("horizon", "max_delay") or (number and value <= threading.TIMEOUT_MAX)
+            if not (number and value > 0 and bounded):
+                raise ValueError(
+                    f"Outbox.{name} must be a positive number of seconds"
+                    + ("" if name in ("horizon", "max_delay") else f", at most {threading.TIMEOUT_MAX:g}")
+                    + f", not {value!r}"
+                )
 
     def delay(self, attempts: int) -> float:
         """The wait after ``attempts`` failed attempts: ``first_delay`` doubled each time, capped."""
