@@ -5,6 +5,7 @@ is shared with, partners and events (the tables in :mod:`footprint.server._table
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import sqlalchemy as sa
 
@@ -52,6 +53,32 @@ class PartnerRow:
     client_secret: str
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: How long a pooled PostgreSQL connection is used before it is replaced, in seconds (before a server or
+#: firewall drops idle connections, typically after hours).
+POOL_RECYCLE = 1800
+
+
+def read_again_if_disconnected(read: Callable[P, R]) -> Callable[P, R]:
+    """A read run once more when its pooled connection turned out dead (the server restarted, the backend was
+    terminated): the pool checks no connection before use (a round trip per checkout), SQLAlchemy marks the
+    pool's connections of that time invalid on the failure, and the read, which changes nothing, is safe to
+    repeat on a new one. Writes are not repeated: a commit lost with its connection may have happened."""
+
+    @functools.wraps(read)
+    def again(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return read(*args, **kwargs)
+        except sa.exc.DBAPIError as e:
+            if not e.connection_invalidated:
+                raise
+            return read(*args, **kwargs)
+
+    return again
+
+
 @dataclass(frozen=True)
 class ClientRow:
     """A client as stored: its secret only as a salted hash."""
@@ -80,7 +107,7 @@ class Store(OutboxQueries):
                 self.engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             else:
-                self.engine = sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+                self.engine = sa.create_engine(url, pool_recycle=POOL_RECYCLE, connect_args={"connect_timeout": 10})
             with self.engine.begin() as conn:
                 metadata.create_all(conn, checkfirst=True)
         except sa.exc.SQLAlchemyError as e:
@@ -137,6 +164,7 @@ class Store(OutboxQueries):
             raise ServerError(f"a client named {name!r} already exists") from None
         return client_id
 
+    @read_again_if_disconnected
     def client(self, client_id: str) -> ClientRow | None:
         """The client with this id, or None."""
         with self._tx() as conn:
@@ -341,6 +369,7 @@ class Store(OutboxQueries):
         )
         return set(conn.execute(sa.select(shares.c.client_name).where(shares.c.footprint_id == pf_id)).scalars())
 
+    @read_again_if_disconnected
     def footprint(self, pf_id: str) -> tuple[dict[str, Any], set[str]] | None:
         """A footprint and the names of the clients it is shared with, or None."""
         with self._tx() as conn:
@@ -358,6 +387,7 @@ class Store(OutboxQueries):
         texts, more = self.list_documents(client, where, offset, limit)
         return [json.loads(t) for t in texts], more
 
+    @read_again_if_disconnected
     def list_documents(self, client: str, where: Sequence[Any], offset: int, limit: int) -> tuple[list[str], bool]:
         """:meth:`list_footprints` as the stored JSON texts, for an answer that sends them as they are (parsing
         and writing them again would only cost time)."""
@@ -373,6 +403,7 @@ class Store(OutboxQueries):
             docs = list(conn.execute(q).scalars())
         return docs[:limit], len(docs) > limit
 
+    @read_again_if_disconnected
     def shared_document(self, pf_id: str, client: str) -> tuple[str | None, bool]:
         """A footprint's stored JSON text (None when there is none) and whether it is shared with ``client``,
         in one query."""
