@@ -66,6 +66,19 @@ def test_reads_on_a_terminated_connection_succeed(store: tuple[Store, str]) -> N
         assert read() == expected
 
 
+def test_writes_on_a_terminated_connection_succeed(store: tuple[Store, str]) -> None:
+    """Writes keep the check before use: a client added and an offer stored, each right after
+    pg_terminate_backend ended the pooled connection, are stored (read back: the two clients, the one offer)."""
+    s, name = store
+    s.add_client("first", "hash", ("footprint:list",))
+    assert _terminate(name) >= 1
+    s.add_client("second", "hash", ("footprint:list",))
+    assert _terminate(name) >= 1
+    s.add_offer(["urn:example:valve"], ["second"], {"files": []})
+    assert s.client_names() == {"first", "second"}
+    assert [o[:2] for o in s.offers()] == [(["urn:example:valve"], ["second"])]
+
+
 def test_a_failure_other_than_a_lost_connection_is_not_repeated() -> None:
     """A database error whose connection is alive (here a statement error) is raised at once, the read run
     once only."""

@@ -118,9 +118,15 @@ class Store(OutboxQueries):
         self.engine.dispose()
 
     @contextmanager
-    def _tx(self) -> Iterator[sa.Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+    def _tx(self, *, checked: bool = True) -> Iterator[sa.Connection]:
+        """A transaction on a pooled connection; ``checked``: on PostgreSQL, a connection the server ended is
+        found by a round trip before use and replaced (writes and rare reads; the reads of every request take
+        ``checked=False`` and :func:`read_again_if_disconnected` instead)."""
+        with self.engine.connect() as conn:
+            if checked and conn.dialect.name != "sqlite":
+                _ensure_live(conn)
+            with conn.begin():
+                yield conn
 
     def token_key(self) -> bytes:
         """The key that signs tokens: ``FOOTPRINT_SERVER_SECRET`` when set, else a random key made once and
@@ -167,7 +173,7 @@ class Store(OutboxQueries):
     @read_again_if_disconnected
     def client(self, client_id: str) -> ClientRow | None:
         """The client with this id, or None."""
-        with self._tx() as conn:
+        with self._tx(checked=False) as conn:
             row = conn.execute(sa.select(clients).where(clients.c.client_id == client_id)).first()
         if row is None:
             return None
@@ -372,7 +378,7 @@ class Store(OutboxQueries):
     @read_again_if_disconnected
     def footprint(self, pf_id: str) -> tuple[dict[str, Any], set[str]] | None:
         """A footprint and the names of the clients it is shared with, or None."""
-        with self._tx() as conn:
+        with self._tx(checked=False) as conn:
             doc = conn.execute(sa.select(footprints.c.document).where(footprints.c.id == pf_id)).scalar()
             if doc is None:
                 return None
@@ -399,7 +405,7 @@ class Store(OutboxQueries):
             .offset(offset)
             .limit(limit + 1)
         )
-        with self._tx() as conn:
+        with self._tx(checked=False) as conn:
             docs = list(conn.execute(q).scalars())
         return docs[:limit], len(docs) > limit
 
@@ -409,7 +415,7 @@ class Store(OutboxQueries):
         in one query."""
         shared = sa.exists().where(shares.c.footprint_id == pf_id, shares.c.client_name == client)
         q = sa.select(footprints.c.document, shared.label("shared")).where(footprints.c.id == pf_id)
-        with self._tx() as conn:
+        with self._tx(checked=False) as conn:
             row = conn.execute(q).first()
         return (None, False) if row is None else (str(row[0]), bool(row[1]))
 
@@ -477,6 +483,19 @@ def stamp(t: datetime) -> str:
     except OverflowError:
         return "0001-01-01T00:00:00Z" if t.year == 1 else "9999-12-31T23:59:59Z"
     return f"{u.year:04d}-{u:%m-%dT%H:%M:%S}Z"
+
+
+def _ensure_live(conn: sa.Connection) -> None:
+    """Ping ``conn``'s database connection; one the server ended is invalidated, so that its next use opens
+    a new one (what the pool's ``pre_ping`` does, here only where asked)."""
+    dbapi_conn = conn.connection.dbapi_connection
+    assert dbapi_conn is not None  # a connection just checked out
+    try:
+        conn.dialect.do_ping(dbapi_conn)
+    except conn.dialect.loaded_dbapi.Error as e:
+        if not conn.dialect.is_disconnect(e, dbapi_conn, None):
+            raise
+        conn.invalidate()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
