@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
@@ -233,3 +234,23 @@ def test_unknown_paths_and_methods_under_v1_are_404_and_405(host: SimpleNamespac
     refused(host, 405, "BadRequest", "POST", "/v1/version", headers=_bearer(host.bearer))
     refused(host, 405, "BadRequest", "POST", "/v1/factors/x", content=b"x", headers=_bearer(host.bearer, "text/plain"))
     refused(host, 404, "NotFound", "POST", "/v1/nothing", headers=_bearer(host.bearer))
+
+
+@pytest.mark.parametrize("limit", [None, 60_000])
+def test_yaml_nested_beyond_the_limit_is_refused_whatever_the_recursion_limit(limit: int | None) -> None:
+    """A YAML body nested deeper than the nesting limit (200 levels, footprint._limits) is a 400 "nested too
+    deep" both where Python's recursion limit stops the parser (the default) and where a raised limit lets it
+    read 5,000 levels (a calculation process and a worker thread must answer alike); 200 levels are read."""
+    from footprint.server._bodies import yaml_to_json
+    from footprint.server._http import ApiError
+
+    before = sys.getrecursionlimit()
+    try:
+        if limit:
+            sys.setrecursionlimit(limit)
+        assert json.loads(yaml_to_json(b"[" * 200 + b"]" * 200)) is not None
+        for depth in (201, 5000):
+            with pytest.raises(ApiError, match="nested too deep"):
+                yaml_to_json(b"[" * depth + b"]" * depth)
+    finally:
+        sys.setrecursionlimit(before)

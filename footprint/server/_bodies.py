@@ -13,6 +13,7 @@ import yaml
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .._limits import current_limits
 from ._http import ApiError, error_response
 
 __all__ = ["READ_WHERE_CALCULATED", "CalcBodies", "is_yaml", "yaml_to_json"]
@@ -51,11 +52,24 @@ def yaml_to_json(body: bytes) -> bytes:
     holds anchors or aliases, is a 400 :class:`ApiError` saying why."""
     try:
         data = yaml.load(body.decode("utf-8"), Loader=_NoAliasLoader)
+        if _depth(data) > current_limits().nesting_depth:  # whatever recursion limit let the parser read it
+            raise RecursionError
         return json.dumps(data, default=str).encode()  # YAML dates as ISO text
     except RecursionError:  # Python's own message varies with where it is met
         raise ApiError(400, "BadRequest", "the body is not valid YAML: nested too deep") from None
     except (yaml.YAMLError, UnicodeDecodeError, TypeError, ValueError) as e:
         raise ApiError(400, "BadRequest", f"the body is not valid YAML: {str(e)[:200]}") from None
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and mappings nest in ``data`` (a scalar: 0), counted without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _is_calc_post(scope: Scope) -> bool:
