@@ -14,24 +14,21 @@ by the data owner, the data owner SHOULD retry ... It SHOULD abandon sending the
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..pact._client import base_url
-from ._published import MAX_PUBLISHED, PUBLISHED_TYPE
+from ._cloud_events import pact_event
+from ._outbox import SPEC_HORIZON
+from ._published import MAX_PUBLISHED
 
 if TYPE_CHECKING:
     from ._store import Store
 
 __all__ = ["Announced", "announce", "linked", "published_event", "source_url"]
-
-#: 72 hours: how long PACT v3 says to keep trying to deliver a PublishedEvent.
-HORIZON = 72 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,7 @@ def linked(store: Store, names: Sequence[str]) -> dict[str, str]:
 
 
 def announce(
-    store: Store, source: str, shared: Mapping[str, Sequence[str]], *, horizon: float = HORIZON,
+    store: Store, source: str, shared: Mapping[str, Sequence[str]], *, horizon: float = SPEC_HORIZON,
     hosts: Mapping[str, str] | None = None, conn: sa.Connection | None = None,
 ) -> list[Announced]:  # fmt: skip
     """Put a PublishedEvent from ``source`` (see :func:`source_url`) in the outbox for each client of
@@ -78,5 +75,4 @@ def announce(
 
 def published_event(source: str, pf_ids: Sequence[str]) -> dict[str, Any]:
     """A PACT v3 PublishedEvent (openapi.yaml, components.schemas.PublishedEvent) naming ``pf_ids``."""
-    return {"type": PUBLISHED_TYPE, "specversion": "1.0", "id": str(uuid.uuid4()), "source": source,
-            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "data": {"pfIds": list(pf_ids)}}  # fmt: skip
+    return pact_event("PublishedEvent", source, {"pfIds": list(pf_ids)})

@@ -25,11 +25,12 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from .._errors import FootprintError
 from ..pact._pulled import store_pulled
+from ._cloud_events import event_kind as _kind_of
+from ._cloud_events import event_type, pact_event
 from ._criteria import LISTS, bad, filters
 from ._offers import compute_offer
 from ._outbox import SPEC_HORIZON, Outbox
@@ -50,10 +51,9 @@ __all__ = [
 
 log = logging.getLogger("footprint.server.events")
 
-_PREFIX, _SUFFIX = "org.wbcsd.pact.ProductFootprint.", ".3"
 _KINDS = ("RequestCreatedEvent", "RequestFulfilledEvent", "RequestRejectedEvent", "PublishedEvent")
 #: The four event types of PACT v3.0.3 (openapi.yaml, components.schemas.*Event.properties.type).
-EVENT_TYPES = frozenset(f"{_PREFIX}{k}{_SUFFIX}" for k in _KINDS)
+EVENT_TYPES = frozenset(event_type(k) for k in _KINDS)
 _CRITERIA = {"productid", "companyid", "geography", "classification", "validon", "validafter", "validbefore", "status"}
 #: The most footprints one RequestFulfilledEvent carries.
 MAX_ANSWER = 100
@@ -61,7 +61,7 @@ MAX_ANSWER = 100
 
 def event_kind(event: dict[str, Any]) -> str:
     """``RequestCreatedEvent``, ``RequestFulfilledEvent``, ``RequestRejectedEvent`` or ``PublishedEvent``."""
-    return str(event["type"])[len(_PREFIX) : -len(_SUFFIX)]
+    return _kind_of(str(event["type"]))
 
 
 def check_event(event: Any) -> None:
@@ -204,8 +204,7 @@ def answer(store: Store, outbox: Outbox, caller: str, event: dict[str, Any], own
         data = {"requestEventId": request_id,
                 "error": {"code": "NotFound", "message": "No footprint shared with you matches the request."}}  # fmt: skip
         kind = "RequestRejectedEvent"
-    reply = {"type": f"{_PREFIX}{kind}{_SUFFIX}", "specversion": "1.0", "id": str(uuid.uuid4()), "source": own_source,
-             "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "data": data}  # fmt: skip
+    reply = pact_event(kind, own_source, data)
     store.enqueue(reply, caller, partner.host, time.time() + outbox.horizon)  # stored before any attempt
     if wake is not None:
         wake()

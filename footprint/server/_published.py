@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from .._errors import PactError, PactHostError
 from ..pact._client import PactClient
 from ..pact._pulled import store_pulled
+from ._cloud_events import event_type
 from ._errors import NotRetriedError
 from ._outbox_store import OutboxRow
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_PUBLISHED", "PUBLISHED_TYPE", "pull_published", "same_host"]
 
 #: The type of a PACT v3.0.3 PublishedEvent (openapi.yaml, components.schemas.PublishedEvent).
-PUBLISHED_TYPE = "org.wbcsd.pact.ProductFootprint.PublishedEvent.3"
+PUBLISHED_TYPE = event_type("PublishedEvent")
 #: The most footprint ids one PublishedEvent may name (each is fetched from the partner's host).
 MAX_PUBLISHED = 100
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from .._errors import PactHostError
 from ..pact._client import PactClient, Verify, base_url
 from ..pact._pull import PullReport
+from ._cloud_events import pact_event
 from ._store import Store
 
 __all__ = ["request_footprints"]
@@ -47,9 +46,7 @@ def request_footprints(
         data["productId"] = [*data.get("productId", []), *product_ids]
     if comment:
         data["comment"] = comment
-    event = {"type": "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3", "specversion": "1.0",
-             "id": str(uuid.uuid4()), "source": f"{own}/3/events",
-             "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "data": data}  # fmt: skip
+    event = pact_event("RequestCreatedEvent", f"{own}/3/events", data)
     store = Store(db)
     try:
         with PactClient(url, client_id, client_secret, verify=verify) as host:
