@@ -20,12 +20,12 @@ from .._result import FootprintResult
 from . import _calculator
 from ._answers import Answers
 from ._bodies import is_yaml
-from ._calculator import MAX_BATCH, BatchRequest, BatchResponse, CalculateRequest, Calculator, check_library
+from ._calculator import MAX_BATCH, BatchRequest, BatchResponse, CalculateRequest, Calculator, Work, check_library
 from ._deps import CalcCaller
 from ._http import ApiError
 from ._strict import BODY_MODELS, body_document
 
-__all__ = ["MAX_BATCH", "STALE_LIBRARY", "library_of", "router"]
+__all__ = ["MAX_BATCH", "STALE_LIBRARY", "computed", "library_of", "router"]
 
 router = APIRouter(prefix="/v1", tags=["calculation"])
 
@@ -85,9 +85,15 @@ async def calculate_product(request: Request, _caller: CalcCaller) -> Response:
 async def calculate_batch(request: Request, _caller: CalcCaller) -> Response:
     """The footprints of several products, each on its own (``footprint.calculate`` per product), read and
     calculated away from the event loop."""
+    return await computed(request, _calculator.calculate_batch)
+
+
+async def computed(request: Request, work: Work) -> Response:
+    """The answer of ``work`` to the request's body (JSON, or YAML by its content type), computed where
+    calculations run (:class:`~footprint.server._calculator.Calculator`)."""
     calculator: Calculator = request.app.state.calculator
     yaml = is_yaml(request.headers.get("content-type"))
-    answer = await calculator.answer(_calculator.calculate_batch, await request.body(), yaml=yaml)
+    answer = await calculator.answer(work, await request.body(), yaml=yaml)
     return Response(answer, media_type="application/json")
 
 

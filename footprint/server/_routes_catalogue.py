@@ -8,11 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from .._contracts import CatalogueDocument
-from ._bodies import is_yaml
-from ._calculator import Calculator
 from ._catalogue_work import CatalogueRequest, calculate_catalogue_request
 from ._deps import CalcCaller
-from ._routes_calc import STALE_LIBRARY
+from ._routes_calc import STALE_LIBRARY, computed
 from ._strict import BODY_MODELS, body_document
 
 __all__ = ["router"]
@@ -32,7 +30,4 @@ BODY_MODELS[CatalogueRequest.__name__] = CatalogueRequest
 async def calculate_catalogue_route(request: Request, _caller: CalcCaller) -> Response:
     """Every product of a catalogue (``footprint.calculate_catalogue``), rolled up to families, suppliers and
     the cluster; the answer carries ``input_hash`` and ``factor_library_version``."""
-    calculator: Calculator = request.app.state.calculator
-    yaml = is_yaml(request.headers.get("content-type"))
-    answer = await calculator.answer(calculate_catalogue_request, await request.body(), yaml=yaml)
-    return Response(answer, media_type="application/json")
+    return await computed(request, calculate_catalogue_request)
