@@ -192,3 +192,25 @@ def test_events_list_and_retry_resend_an_abandoned_answer(world: SimpleNamespace
     assert r.exit_code == 1
     assert "was done already (sent)" in r.stderr
     assert [p.id for p in fp.pulled_footprints(w.requester_db)] == [w.pf["id"]]
+
+
+def test_a_job_whose_horizon_ended_while_it_waited_is_abandoned_untried(tmp_path: Path) -> None:
+    """Nothing is tried after the horizon: an answer whose horizon (give_up) has passed by the time the
+    courier takes it is abandoned with no attempt made (none recorded, no host contacted: port 9 has no
+    listener and would have been an error attempt), and kept in the outbox for ``events retry``."""
+    import time
+
+    from footprint.server._outbox import deliver_due
+
+    store = Store(str(tmp_path / "owner.db"), box=SecretBox(new_key()))
+    store.add_client("buyer", hash_secret("s"), ["footprint:read"])
+    store.link_partner("buyer", "https://127.0.0.1:9", "id", "secret")
+    event = {"specversion": "1.0", "id": str(uuid.uuid4()), "source": "https://owner.example/3/events",
+             "type": "org.wbcsd.pact.ProductFootprint.RequestRejectedEvent.3", "data": {"requestEventId": "r"}}  # fmt: skip
+    seq = store.enqueue(event, "buyer", "https://127.0.0.1:9", time.time() - 1.0)
+    assert deliver_due(store, Outbox()) == [(seq, "failed")]
+    assert store.attempts(seq) == []
+    assert list(store.outbox()) == [seq]
+    (row,) = store.events(seqs=[seq])
+    assert row.detail == "abandoned after 0 attempts: the horizon ended before attempt 1"
+    store.close()

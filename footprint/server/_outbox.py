@@ -86,26 +86,32 @@ def deliver_due(store: Store, outbox: Outbox, seqs: Sequence[int] | None = None)
 
 def _attempt(store: Store, outbox: Outbox, row: OutboxRow) -> str:
     """One attempt at the job ``row``: send an event (``out``) or pull what a PublishedEvent names (``in``),
-    recorded; the event's state afterwards."""
-    attempt = row.event.attempts + 1
+    recorded with the time it began; the event's state afterwards. A job whose horizon ended while it waited
+    for its turn is abandoned without another attempt: nothing is tried after the horizon."""
+    attempt, started = row.event.attempts + 1, time.time()
     pull = row.event.direction == "in"
     done, failed, outcome = ("pulled", "pull-failed", "pulled") if pull else ("sent", "failed", "accepted")
+    if started > row.give_up:
+        detail = f"abandoned after {attempt - 1} attempts: the horizon ended before attempt {attempt}"
+        store.abandon(row.event.seq, detail, failed)
+        log.warning("event %s (%s): %s", row.event.event_id, row.event.peer, detail)
+        return failed
     try:
         detail = pull_published(store, outbox, row) if pull else _send(store, outbox, row)
     except NotRetriedError as e:
-        store.attempted(row.event.seq, attempt, "refused", str(e), due=None, state=failed)
+        store.attempted(row.event.seq, attempt, "refused", str(e), due=None, state=failed, at=started)
         log.warning("event %s (%s): %s", row.event.event_id, row.event.peer, e)
         return failed
     except FootprintError as e:
         due = time.time() + outbox.delay(attempt)
         if due > row.give_up:
             detail = f"abandoned after {attempt} attempts, the last: {e}"
-            store.attempted(row.event.seq, attempt, "error", detail, due=None, state=failed)
+            store.attempted(row.event.seq, attempt, "error", detail, due=None, state=failed, at=started)
             log.warning("event %s (%s): %s", row.event.event_id, row.event.peer, detail)
             return failed
-        store.attempted(row.event.seq, attempt, "error", str(e), due=due, state="retrying")
+        store.attempted(row.event.seq, attempt, "error", str(e), due=due, state="retrying", at=started)
         return "retrying"
-    store.attempted(row.event.seq, attempt, outcome, detail, due=None, state=done)
+    store.attempted(row.event.seq, attempt, outcome, detail, due=None, state=done, at=started)
     return done
 
 

@@ -128,16 +128,18 @@ class OutboxQueries:
         return None if due is None else float(due)
 
     def attempted(
-        self, seq: int, attempt: int, outcome: str, detail: str, *, due: float | None, state: str | None = None
-    ) -> None:
-        """Record attempt number ``attempt`` of event ``seq``; then the event waits for ``due`` (seconds since
-        the epoch) in the outbox, or, with ``due`` None, is done: ``sent`` (out of the outbox) when accepted,
-        else ``failed`` (kept in the outbox as abandoned). ``state`` names the event's state instead (a pull
-        is ``pulled`` when done, out of the outbox, or ``pull-failed``)."""
+        self, seq: int, attempt: int, outcome: str, detail: str, *, due: float | None, state: str | None = None,
+        at: float | None = None,
+    ) -> None:  # fmt: skip
+        """Record attempt number ``attempt`` of event ``seq``, made at ``at`` (default now); then the event waits
+        for ``due`` (seconds since the epoch) in the outbox, or, with ``due`` None, is done: ``sent`` (out of
+        the outbox) when accepted, else ``failed`` (kept in the outbox as abandoned). ``state`` names the
+        event's state instead (a pull is ``pulled`` when done, out of the outbox, or ``pull-failed``)."""
         if state is None:
             state = "sent" if outcome == "accepted" else "retrying" if due is not None else "failed"
         with self._tx() as conn:
-            conn.execute(attempts.insert().values(event_seq=seq, attempt=attempt, at=time.time(), outcome=outcome,
+            conn.execute(attempts.insert().values(event_seq=seq, attempt=attempt, at=time.time() if at is None else at,
+                                                  outcome=outcome,
                                                   detail=detail[:2000]))  # fmt: skip
             conn.execute(events.update().where(events.c.seq == seq)
                          .values(state=state, detail=detail[:2000], attempts=attempt, updated=now_utc()))  # fmt: skip
@@ -149,6 +151,14 @@ class OutboxQueries:
                 )
             else:
                 conn.execute(outbox.update().where(outbox.c.event_seq == seq).values(due=due, claimed_until=None))
+
+    def abandon(self, seq: int, detail: str, state: str) -> None:
+        """Mark event ``seq`` abandoned (``state``: ``failed`` or ``pull-failed``) without a further attempt:
+        kept in the outbox for ``footprint events retry``."""
+        with self._tx() as conn:
+            conn.execute(events.update().where(events.c.seq == seq)
+                         .values(state=state, detail=detail[:2000], updated=now_utc()))  # fmt: skip
+            conn.execute(outbox.update().where(outbox.c.event_seq == seq).values(abandoned=True, claimed_until=None))
 
     def attempts(self, seq: int) -> list[AttemptRow]:
         """Every attempt to deliver event ``seq``, in order."""
