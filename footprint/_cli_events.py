@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ._cli_server import DB_OPT, KEY_FILE_OPT, fail, key_box
+from ._clock import utc_text
 from ._errors import FootprintError
 
 __all__ = ["events"]
@@ -23,7 +24,7 @@ def _when(seconds: float | None) -> str:
     if seconds is None:
         return ""
     try:
-        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc_text(datetime.fromtimestamp(seconds, UTC))
     except (OverflowError, ValueError, OSError):
         return "never"
 

@@ -34,6 +34,7 @@ from urllib.parse import quote
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from .._clock import utc_text
 from .._errors import FactorError, GWPError, PactError, Problem
 from .._factors import EmissionFactor, FactorLibrary
 from .._gwp import gwp_set
@@ -622,11 +623,6 @@ def _percent(x: float) -> str:
     return decimal_text(bounded(x, 0, 100, PERCENT_PLACES))
 
 
-def _utc(d: datetime) -> str:
-    d = d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)
-    return d.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _parse_version(version: str) -> tuple[int, str] | None:
     text = str(version).strip()
     if text in ("3", "3.0"):
@@ -749,9 +745,9 @@ def _reference_period(rp: Any) -> tuple[str, str]:
     a = start if isinstance(start, datetime) else datetime(start.year, start.month, start.day, tzinfo=UTC)
     # A date pair includes both days (as footprint's Period); PACT's referencePeriodEnd is exclusive.
     b = end if isinstance(end, datetime) else datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
-    if _utc(b) <= _utc(a):
+    if utc_text(b) <= utc_text(a):
         raise ValueError(f"the reference period ends ({end}) before it starts ({start})")
-    return _utc(a), _utc(b)
+    return utc_text(a), utc_text(b)
 
 
 def _geography(geo: str | None) -> dict[str, str]:
@@ -1458,7 +1454,7 @@ def _header(
         "specVersion": ex.spec_version,
         **({"precedingPfIds": list(preceding_pf_ids)} if preceding_pf_ids else {}),
         **({} if ex.v3 else {"version": 1}),
-        "created": _utc(when),
+        "created": utc_text(when),
         "status": status,
         "companyName": company_name,
         "companyIds": _company_ids(ex, company_ids),

@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from .._clock import utc_now_text
 from .._factors import FactorLibrary
 from .._ledger import Ledger
 from .._ledger_schema import engine_url
@@ -44,10 +44,6 @@ supplier_footprints = sa.Table(
 )
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 @contextmanager
 def _connection(db: str) -> Iterator[sa.Connection]:
     """One transaction on the ledger at ``db`` (created when absent), with the supplier table in it."""
@@ -69,7 +65,7 @@ def store_pulled(db: str, documents: Sequence[Any], *, host: str, via: str, page
     ``host``, in one transaction: all of them, or none when one breaks the specification
     (:class:`~footprint.PactError` naming each problem, ``row`` the footprint's place in ``documents``)."""
     checked = read_pact(list(documents)) if documents else []
-    now = _now()
+    now = utc_now_text()
     new: list[str] = []
     updated: list[str] = []
     unchanged = 0

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
+
+from .._clock import utc_now_text
 
 __all__ = ["event_kind", "event_type", "pact_event"]
 
@@ -25,4 +26,4 @@ def event_kind(type_: str) -> str:
 def pact_event(kind: str, source: str, data: dict[str, Any]) -> dict[str, Any]:
     """A new event of ``kind`` from ``source`` carrying ``data``: a fresh id, the time now in UTC."""
     return {"type": event_type(kind), "specversion": "1.0", "id": str(uuid.uuid4()), "source": source,
-            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "data": data}  # fmt: skip
+            "time": utc_now_text(), "data": data}  # fmt: skip

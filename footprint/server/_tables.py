@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+
+from .._clock import utc_now_text
 
 __all__ = ["EventRow", "attempts", "clients", "event_row", "events", "footprint_keys", "footprints", "metadata",
            "now_utc", "offers", "outbox", "partners", "settings", "shares"]  # fmt: skip
@@ -156,9 +157,7 @@ class EventRow:
     document: dict[str, Any]
 
 
-def now_utc() -> str:
-    """The current time as the service stores times: ISO 8601 in UTC, to the second, with ``Z``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+now_utc = utc_now_text  # the current time as the service stores times (footprint._clock)
 
 
 def event_row(r: Any) -> EventRow:
