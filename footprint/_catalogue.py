@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from ._arrow_pool import lean_arrow_memory
 from ._deprecation import renamed_argument
-from ._engine import BomArrays, explode, find_cycle, gather_runs, stable_order, topological_levels
+from ._engine import BomArrays, explode, find_cycle, gather_runs, nodes_on_cycles, stable_order
 from ._errors import (
     CycleError,
     IncompatibleUnitsError,
@@ -1042,7 +1042,7 @@ def _prepare(products: TableSource, bom: TableSource, activities: TableSource, l
     graph = BomArrays(len(item_ids), parent, child, qty)
     if problems:
         raise ProductError(problems, what="catalogue")
-    _, on_cycle = topological_levels(graph)
+    on_cycle = nodes_on_cycles(graph)
     if len(on_cycle):
         cyc = [str(item_ids[k]) for k in find_cycle(graph, on_cycle)]
         raise CycleError(

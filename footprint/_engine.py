@@ -20,6 +20,7 @@ __all__ = [
     "explode",
     "find_cycle",
     "gather_runs",
+    "nodes_on_cycles",
     "stable_order",
     "topological_levels",
 ]
@@ -180,6 +181,27 @@ def topological_levels(bom: BomArrays) -> tuple[IntArray, IntArray]:
     if len(ready):
         _peel_narrow(parent, child, remaining, level, ready, depth)
     return level, np.flatnonzero(level < 0)
+
+
+def nodes_on_cycles(bom: BomArrays) -> IntArray:
+    """The nodes on or above a cycle, ascending (those :func:`topological_levels` leaves), without levels.
+
+    Every node of a cycle is a parent (its successor on the cycle is its child), so a cycle runs only along
+    lines whose child is a parent too. When all those lines go from a lower node number to a higher one (or
+    all from higher to lower), the numbers order the graph and there is no cycle: two comparisons over the
+    lines instead of peeling level by level. Ids numbered in order of first appearance down a BOM exported
+    assembly by assembly, top down, are such numbers. Any other graph is peeled.
+    """
+    parent, child = bom.edge_parent, bom.edge_child
+    if bool((parent < child).all()) or bool((parent > child).all()):
+        return np.zeros(0, dtype=np.intp)
+    is_parent = np.zeros(bom.n_nodes, dtype=bool)
+    is_parent[parent] = True
+    inner = np.flatnonzero(is_parent[child])
+    p, c = parent[inner], child[inner]
+    if bool((p < c).all()) or bool((p > c).all()):
+        return np.zeros(0, dtype=np.intp)
+    return topological_levels(bom)[1]
 
 
 def _peel_narrow(

@@ -1,4 +1,5 @@
-"""The cycle check of every BOM: :func:`footprint._engine.topological_levels` against a plain recursive walk.
+"""The cycle check of every BOM: :func:`footprint._engine.topological_levels` and
+:func:`footprint._engine.nodes_on_cycles` against a plain recursive walk.
 
 The rule (derived by hand from the definition in its docstring): a node with no child has level 0, a parent one
 more than its deepest child; a node on a cycle, or above one, has no level and is listed as left on a cycle.
@@ -12,7 +13,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from footprint._engine import BomArrays, find_cycle, topological_levels
+from footprint._engine import BomArrays, find_cycle, nodes_on_cycles, topological_levels
 
 
 def _reference(n: int, edges: list[tuple[int, int]]) -> list[int]:
@@ -81,3 +82,50 @@ def test_a_deep_chain_under_a_wide_level() -> None:
     assert level[:1000].max() == 0
     assert level[1000] == 1
     assert level[1300] == 301
+
+
+@st.composite
+def numbered_graphs(draw: st.DrawFn) -> tuple[int, list[tuple[int, int]]]:
+    """A random DAG (edges from a lower to a higher node), maybe with one edge added that closes a cycle or a
+    self-loop, its nodes then renumbered: kept, reversed, parents reversed and leaves kept (a BOM listed sub-
+    assemblies first), or shuffled. The first three orders pass or fail the shortcut of
+    :func:`nodes_on_cycles`; the shuffled ones are peeled."""
+    n = draw(st.integers(1, 40))
+    pair = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+    edges = sorted({(min(a, b), max(a, b)) for a, b in draw(st.lists(pair, max_size=80)) if a != b})
+    if edges and draw(st.booleans()):
+        p, c = draw(st.sampled_from(edges))
+        edges.append((c, p))  # closes the cycle p -> c -> p
+    if draw(st.booleans()):
+        v = draw(st.integers(0, n - 1))
+        edges.append((v, v))
+    parents = sorted({p for p, _ in edges})
+    leaves = [v for v in range(n) if v not in set(parents)]
+    order = draw(st.sampled_from(["kept", "reversed", "parents reversed", "shuffled"]))
+    if order == "kept":
+        new = list(range(n))
+    elif order == "reversed":
+        new = list(range(n - 1, -1, -1))
+    elif order == "parents reversed":
+        new = [0] * n
+        for k, v in enumerate([*parents[::-1], *leaves]):
+            new[v] = k
+    else:
+        new = draw(st.permutations(list(range(n))))
+    return n, [(new[p], new[c]) for p, c in edges]
+
+
+@settings(max_examples=400, deadline=None)
+@given(numbered_graphs())
+def test_nodes_on_cycles_agree_with_a_recursive_walk(graph: tuple[int, list[tuple[int, int]]]) -> None:
+    """The nodes on or above a cycle, as the plain walk finds them, whatever the order of the node numbers."""
+    n, edges = graph
+    want = [v for v, level in enumerate(_reference(n, edges)) if level < 0]
+    assert nodes_on_cycles(_arrays(n, edges)).tolist() == want
+
+
+def test_a_cycle_among_parents_numbered_top_down_is_found() -> None:
+    """Leaves numbered after every parent and every line but one going down the numbers: the one line from
+    3 back up to 1 closes the cycle 1 -> 2 -> 3 -> 1, above which 0 sits (derived by hand)."""
+    edges = [(0, 1), (1, 2), (2, 3), (3, 1), (0, 4), (3, 5)]
+    assert nodes_on_cycles(_arrays(6, edges)).tolist() == [0, 1, 2, 3]
