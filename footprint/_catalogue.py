@@ -731,14 +731,24 @@ def _is_categorical(series: Any) -> bool:
 
 
 def _numbers(series: pd.Series) -> npt.NDArray[np.float64]:
+    """A column as float64 numbers (a new array), NaN where a cell is empty or no number."""
     import pandas as pd
 
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iuf":  # numpy's numbers: one conversion
+        return np.array(series.to_numpy(), dtype=np.float64)
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _finite_non_negative(values: npt.NDArray[np.float64]) -> bool:
+    """Whether every value is a finite number >= 0: two reductions (NaN fails both), no mask."""
+    return not len(values) or bool(values.min() >= 0 and values.max() < np.inf)
 
 
 def _with_sentinel(codes: npt.NDArray[np.intp], uniques: pd.Index) -> tuple[npt.NDArray[np.intp], list[str]]:
     """Codes where an empty cell (-1) points at an extra last value ``""``, and the values as text."""
     values = [*(str(u) for u in uniques), ""]
+    if not len(codes) or codes.min() >= 0:  # no empty cell: the codes as they are
+        return codes, values
     return np.where(codes < 0, len(values) - 1, codes), values
 
 
@@ -750,11 +760,10 @@ def _code_bom(bom: Any, first: tuple[int, str], problems: list[Problem]) -> tupl
         qty = _numbers(bom["quantity"])
     else:
         qty = _converted_quantities(bom, "quantity", _codes(bom["child"]), first, problems)
-    bad = ~np.isfinite(qty) | (qty < 0)
-    if bad.any():
+    if not _finite_non_negative(qty):
         problems.append(
             _bad_rows(
-                bad,
+                ~np.isfinite(qty) | (qty < 0),
                 "bom",
                 "quantity",
                 "quantity is not a finite number >= 0",
@@ -763,7 +772,8 @@ def _code_bom(bom: Any, first: tuple[int, str], problems: list[Problem]) -> tupl
                 first=first,
             )
         )
-    return bom["parent"], bom["child"], np.nan_to_num(qty)
+        qty = np.nan_to_num(qty)
+    return bom["parent"], bom["child"], qty
 
 
 def _is_numeric(series: pd.Series) -> bool:
@@ -913,19 +923,20 @@ def _code_activities(
             )
         given = m_index[m_codes]
         act_module = np.where(given >= 0, given, act_module)
-    bad = ~np.isfinite(amount) | ((amount < 0) & (act_module != _D))
-    if bad.any():
-        problems.append(
-            _bad_rows(
-                bad,
-                "activities",
-                "amount",
-                "amount is not a finite number >= 0",
-                "a number >= 0 (negative only in module D)",
-                activities["amount"].to_numpy(),
-                first=first,
+    if not _finite_non_negative(amount):  # a negative amount may still be fine (module D)
+        bad = ~np.isfinite(amount) | ((amount < 0) & (act_module != _D))
+        if bad.any():
+            problems.append(
+                _bad_rows(
+                    bad,
+                    "activities",
+                    "amount",
+                    "amount is not a finite number >= 0",
+                    "a number >= 0 (negative only in module D)",
+                    activities["amount"].to_numpy(),
+                    first=first,
+                )
             )
-        )
     # each activity's (factor position, unit) pair, to convert again against another library's factors
     units = (p_inverse.astype(np.int32), tuple((int(f_index[k // n_u]), u_values[k % n_u]) for k in p_uniques))
     return activities["item"], f_index[f_codes], amount * mult[p_inverse], act_module, units
@@ -936,14 +947,15 @@ def _pairs(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
     """The distinct pairs ``a * n_b + b`` in increasing order, and each row's position among them: by a count
     over every possible pair when there are not many more of those than rows (no sort), else by a sort."""
-    key = a.astype(np.int64) * n_b + b
+    key = a.astype(np.int64, copy=False) * n_b
+    key += b
     if n_a * n_b > 4 * len(key) + 4096:
         uniq, inverse = np.unique(key, return_inverse=True)
         return uniq, inverse.ravel().astype(np.intp)
     seen = np.bincount(key, minlength=n_a * n_b) > 0
     uniq = np.flatnonzero(seen).astype(np.int64)
-    position = np.cumsum(seen) - 1
-    return uniq, position[key].astype(np.intp)
+    position = np.cumsum(seen, dtype=np.intp) - 1
+    return uniq, position[key]
 
 
 def _sorting(keys: npt.NDArray[np.intp]) -> Any:
@@ -1004,15 +1016,13 @@ def _prepare(products: TableSource, bom: TableSource, activities: TableSource, l
     del parent_c, child_c, item_c
     _release_arrow_memory()
     for name, col, codes in (("bom", "parent", parent), ("bom", "child", child), ("activities", "item", act_item)):
-        if (codes < 0).any():
+        if len(codes) and codes.min() < 0:
             problems.append(_bad_rows(codes < 0, name, col, "item id is empty", "an item id", first=first[name]))
-    for c in (parent, child, act_item):
-        np.maximum(c, 0, out=c)
-    known = np.zeros(max(len(item_ids), 1), dtype=bool)  # one entry even when every id is empty
-    known[parent] = True
-    known[child] = True
-    known[act_item] = True
-    unknown_root = (root < 0) | ~known[np.maximum(root, 0)]
+            np.maximum(codes, 0, out=codes)
+    # ids are numbered in order of first appearance down these columns, then the roots: the ids of the BOM
+    # and the activities are the codes below the largest of theirs, and a root coded above is no item of theirs
+    n_known = 1 + max((int(c.max()) for c in (parent, child, act_item) if len(c)), default=-1)
+    unknown_root = (root < 0) | (root >= n_known)
     if unknown_root.any():
         problems.append(
             _bad_rows(
@@ -1025,7 +1035,8 @@ def _prepare(products: TableSource, bom: TableSource, activities: TableSource, l
                 first=first["products"],
             )
         )
-    dup = products["product"].astype(str).duplicated().to_numpy()
+    product_ids = products["product"].astype(str)
+    dup = product_ids.duplicated().to_numpy()
     if dup.any():
         problems.append(
             _bad_rows(
@@ -1065,7 +1076,7 @@ def _prepare(products: TableSource, bom: TableSource, activities: TableSource, l
     )  # fmt: skip
     return Catalogue(
         library=lib,
-        product_ids=products["product"].astype(str).to_numpy(dtype=object),
+        product_ids=product_ids.to_numpy(dtype=object),
         supplier_of=s_codes.astype(np.intp),
         supplier_ids=np.asarray(s_ids, dtype=object),
         family_of=fa_codes.astype(np.intp),
