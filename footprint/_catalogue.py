@@ -958,9 +958,10 @@ def _pairs(
     return uniq, position[key]
 
 
-def _sorting(keys: npt.NDArray[np.intp]) -> Any:
-    """What sorts ``keys`` stably: an index array, or every row when they are in order already."""
-    order = stable_order(keys)
+def _sorting(keys: npt.NDArray[np.intp], offsets: npt.NDArray[np.intp]) -> Any:
+    """What sorts ``keys`` stably (``offsets``: where each key's rows begin once sorted): an index array, or
+    every row when they are in order already."""
+    order = stable_order(keys, offsets)
     return slice(None) if order is None else order
 
 
@@ -1067,9 +1068,9 @@ def _prepare(products: TableSource, bom: TableSource, activities: TableSource, l
     s_codes, s_ids = pd.factorize(sup)
     fa_codes, fa_ids = pd.factorize(fam)
     # activities sorted by item, with each item's run of rows: exploding then gathers contiguous runs
-    order = _sorting(act_item)
     act_offsets = np.zeros(len(item_ids) + 1, dtype=np.intp)
     np.cumsum(np.bincount(act_item, minlength=len(item_ids)), out=act_offsets[1:])
+    order = _sorting(act_item, act_offsets)
     _log.debug(
         "prepared a catalogue of %d product(s): %d item(s), %d BOM line(s), %d activity row(s), library %s",
         len(products), len(item_ids), len(graph.edge_parent), len(act_item), lib.version,

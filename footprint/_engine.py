@@ -70,18 +70,45 @@ class Exploded:
     count: FloatArray
 
 
-def stable_order(keys: IntArray) -> IntArray | None:
+def stable_order(keys: IntArray, offsets: IntArray | None = None) -> IntArray | None:
     """The stable sort order of non-negative integer ``keys``, or ``None`` when they are sorted already.
 
     Keys below 2**32 are sorted as two 16-bit digits (numpy sorts 16-bit keys stably by radix): about twice as
-    fast as a comparison sort of a million keys, and the same order.
+    fast as a comparison sort of a million keys, and the same order. ``offsets``, where the caller has them:
+    where each key's rows begin in the sorted order (``offsets[k]`` rows have a key below ``k``, as in a CSR
+    layout). Keys whose rows come grouped, each key's in one run (activities listed item by item), are then
+    not sorted: each run moves whole to its key's offset (see :func:`_grouped_order`).
     """
     if len(keys) < 2 or bool((keys[1:] >= keys[:-1]).all()):
         return None
+    grouped = None if offsets is None else _grouped_order(keys, offsets)
+    if grouped is not None:
+        return grouped
     if int(keys.max()) >= 1 << 32:
         return np.argsort(keys, kind="stable")
     low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
     return low[np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")]
+
+
+def _grouped_order(keys: IntArray, offsets: IntArray) -> IntArray | None:
+    """The stable sort order of ``keys`` whose rows come in one run per key, from where each key's rows begin in
+    the sorted order (``offsets``); ``None`` when some key's rows are in several runs. Row ``i`` goes to its
+    key's offset plus its place in its run (``i`` less where the run starts): a few passes, no sort."""
+    n = len(keys)
+    head = np.empty(n, dtype=bool)  # where a run starts
+    head[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=head[1:])
+    if np.count_nonzero(head) != np.count_nonzero(np.diff(offsets)):  # some key has several runs
+        return None
+    rows = np.arange(n)
+    start = np.where(head, rows, 0)
+    np.maximum.accumulate(start, out=start)  # where each row's run starts
+    dest = offsets[keys]
+    dest -= start
+    dest += rows
+    order = np.empty(n, dtype=np.intp)
+    order[dest] = rows
+    return order
 
 
 def gather_runs(offsets: IntArray, keys: IntArray) -> tuple[IntArray, IntArray]:
