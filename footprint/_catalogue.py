@@ -520,7 +520,8 @@ class _ParquetColumns:
         self._last = None
         _release_arrow_memory()
         dictionary = [col] if col in self._DICTIONARY else None
-        table = pq.read_table(self.path, columns=[col], read_dictionary=dictionary)
+        with pq.ParquetFile(self.path, read_dictionary=dictionary) as file:  # not read_table: no dataset to scan
+            table = file.read(columns=[col])
         as_read = _item_ids_as_read(table.column(col), col)
         series: pd.Series = table.to_pandas()[col] if as_read is None else as_read
         self._last = (col, series)
