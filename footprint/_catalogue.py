@@ -70,6 +70,7 @@ __all__ = [
 _MOD = {m: i for i, m in enumerate(MODULES)}
 _D = _MOD["D"]
 _MAX_LISTED = 20
+_RUN_PROBE = 8192  # values of an id column looked at before comparing all of them for runs
 _NONE = "(none)"  # the supplier or family of a product that names none
 
 
@@ -674,7 +675,16 @@ def _arrow_strings(series: Any) -> Any:
 
 def _run_heads(arr: Any) -> npt.NDArray[np.intp] | None:
     """Start of each run of equal values (a BOM exported parent by parent repeats each parent down its lines),
-    or ``None`` when runs are too short to be worth it."""
+    or ``None`` when runs are too short to be worth it: an average run under two values, in the whole column
+    or already in its first :data:`_RUN_PROBE` values (a column of children or of activity items, whose
+    comparison down a million lines would cost more than it saves)."""
+    if len(arr) > _RUN_PROBE and _heads(arr.slice(0, _RUN_PROBE)) is None:
+        return None
+    return _heads(arr)
+
+
+def _heads(arr: Any) -> npt.NDArray[np.intp] | None:
+    """:func:`_run_heads` of the whole of ``arr``."""
     import pyarrow.compute as pc
 
     if len(arr) < 2:
