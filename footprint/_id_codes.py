@@ -119,23 +119,25 @@ def _renumber(
     codes: Sequence[npt.NDArray[Any]], n_values: int
 ) -> tuple[list[npt.NDArray[np.intp]], npt.NDArray[np.intp]]:
     """Codes in ``range(n_values)`` (or -1) renumbered in order of first appearance, and the old code of each
-    new one. The first position of each value is a minimum per value, its new number its rank among them."""
+    new one. The first position of each value is a minimum per value, its new number its rank among them
+    (positions as 32-bit integers where they fit: the minimum per value takes half the time of 64-bit ones)."""
     starts = np.cumsum([0, *(len(c) for c in codes)])
     total = int(starts[-1])
-    first = np.full(n_values, total, dtype=np.int64)
+    position: type[np.signedinteger[Any]] = np.int32 if total < 2**31 else np.int64
+    first: npt.NDArray[np.signedinteger[Any]] = np.full(n_values, total, dtype=position)
     for c, start in zip(codes, starts[:-1], strict=False):
         if len(c) and c.min() < 0:
             rows = np.flatnonzero(c >= 0)
-            np.minimum.at(first, c[rows], rows + start)
+            np.minimum.at(first, c[rows], (rows + start).astype(position))
         else:
-            np.minimum.at(first, c, np.arange(start, start + len(c)))
+            np.minimum.at(first, c, np.arange(start, start + len(c), dtype=position))
     is_first = np.zeros(total, dtype=bool)
     is_first[first[first < total]] = True
     heads = np.flatnonzero(is_first)  # the first position of every value used, in order
     cut = np.searchsorted(heads, starts)
     order = np.concatenate(
         [np.zeros(0, dtype=np.intp)] + [c[heads[cut[k] : cut[k + 1]] - starts[k]] for k, c in enumerate(codes)]
-    ).astype(np.intp)  # the values used, in order of first appearance
+    ).astype(np.intp, copy=False)  # the values used, in order of first appearance
     new = np.full(n_values + 1, -1, dtype=np.intp)  # the last entry: code -1 stays -1
     new[order] = np.arange(len(order), dtype=np.intp)
     return [new[c] for c in codes], order
