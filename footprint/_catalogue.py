@@ -24,7 +24,17 @@ import numpy.typing as npt
 
 from ._arrow_pool import lean_arrow_memory
 from ._deprecation import renamed_argument
-from ._engine import BomArrays, explode, find_cycle, gather_runs, nodes_on_cycles, stable_order
+from ._engine import (
+    BomArrays,
+    CellSums,
+    Layout,
+    explode,
+    find_cycle,
+    gather_runs,
+    nodes_on_cycles,
+    split_layout,
+    stable_order,
+)
 from ._errors import (
     CycleError,
     IncompatibleUnitsError,
@@ -252,7 +262,7 @@ class ExplodedCatalogue:
         """The rows summed per ((product, module), factor), grouped by (product, module): a sparse matrix
         whose product with kg CO2e per factor unit gives every product's modules (so that each
         recalculation is a matrix-vector product; made by :func:`explode_catalogue`)."""
-        return _key_factor(self, np.zeros(1, dtype=np.intp))
+        return _key_factor(self)
 
 
 @dataclass(frozen=True)
@@ -1109,50 +1119,47 @@ def _prepare(products: TableSource, bom: TableSource, activities: TableSource, l
 def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
     """Every product's activities with their cumulative quantities: one vectorised step per BOM level, a
     block of products at a time (so that the intermediate arrays of the whole catalogue never exist at once;
-    each product's rows come in the same order as from one explosion of every product)."""
-    csr = cat.bom.csr()
-    cols: dict[str, list[Any]] = {"product": [], "factor": [], "module": [], "qty": []}
-    # the narrowest integers that hold every code (checked): a row is 21 bytes rather than 40
-    dtypes = {"product": _codes_dtype(cat.n_products * len(MODULES)), "factor": _codes_dtype(len(cat.library)),
-              "module": np.int8, "qty": np.float64}  # fmt: skip
+    each product's rows come in the same order as from one explosion of every product). Each block's rows
+    are summed into its part of :attr:`~ExplodedCatalogue.by_key_factor` and of the quantity per (product,
+    factor in use) while they are at hand."""
+    layout, codes = split_layout(cat.bom), _ActivityCodes.of(cat)
+    sums = CellSums(min(_EXPLODE_BLOCK, cat.n_products) * len(codes.modules) * len(codes.factors))
+    rows: dict[str, list[Any]] = {name: [] for name in codes.dtypes}
+    entries: dict[str, list[Any]] = {name: [] for name in ("key", "starts", "factor", "qty")}
+    qty_pf = np.zeros((cat.n_products, len(codes.factors)))
+    seen = np.zeros(len(codes.factors), dtype=bool)  # the factors with rows, among those the activities name
+    modules_used, largest, done = np.zeros(len(MODULES), dtype=bool), [], 0
     for start in range(0, cat.n_products, _EXPLODE_BLOCK):
-        k = min(_EXPLODE_BLOCK, cat.n_products - start)
-        ex = explode(cat.bom, np.arange(k, dtype=np.intp), cat.root[start : start + k], np.ones(k), merge=False,
-                     csr=csr)  # fmt: skip
-        # activities are sorted by item (prepare_catalogue did it): each exploded node's are a contiguous run
-        rep, act = gather_runs(cat.act_offsets, ex.node)
-        cols["product"].append((ex.group[rep] + start).astype(dtypes["product"]))
-        cols["factor"].append(cat.act_factor[act].astype(dtypes["factor"]))
-        cols["module"].append(cat.act_module[act].astype(np.int8))
-        cols["qty"].append(ex.count[rep] * cat.act_qty[act])
-    del csr
-    bounds = np.cumsum([0, *(len(p) for p in cols["qty"][:-1])], dtype=np.intp)  # where each block's rows start
-    rows = {name: _concatenate(parts, dtypes[name]) for name, parts in cols.items()}
-    row_product, row_factor, row_module, row_qty = rows["product"], rows["factor"], rows["module"], rows["qty"]
-    # factors in use, and each row's position among them: a count and a gather, no sort
-    used = np.flatnonzero(np.bincount(row_factor, minlength=len(cat.library)))
-    position = np.zeros(len(cat.library), dtype=np.intp)
-    position[used] = np.arange(len(used))
-    n_p, n_u = cat.n_products, len(used)
-    qty_pf = np.zeros((n_p, n_u))
-    for i, (a, b) in enumerate(zip(bounds.tolist(), [*bounds[1:].tolist(), len(row_qty)], strict=True)):
-        start, stop = i * _EXPLODE_BLOCK, min((i + 1) * _EXPLODE_BLOCK, n_p)
-        in_total = row_module[a:b] != _D
-        key = (row_product[a:b][in_total].astype(np.intp) - start) * n_u + position[row_factor[a:b][in_total]]
-        block = np.bincount(key, weights=row_qty[a:b][in_total], minlength=(stop - start) * n_u)
-        qty_pf[start:stop] = block.reshape(stop - start, n_u)
+        block = _explode_block(cat, layout, codes, sums, start, qty_pf)
+        for name, parts in rows.items():
+            parts.append(block.rows[name])
+        seen[block.entry_factor] = True
+        modules_used[block.run_module] = True
+        entries["key"].append(block.run_key)
+        entries["starts"].append(block.run_start + done)
+        entries["factor"].append(codes.factors[block.entry_factor])
+        entries["qty"].append(block.entry_qty)
+        largest.append(block.largest)
+        done += len(block.entry_qty)
+    del layout, block
+    used = codes.factors[seen]
+    if not seen.all():
+        qty_pf = qty_pf[:, seen]
+    key_factor = _key_factor_of(cat, entries, modules_used, largest)
+    cols = {name: _concatenate(parts, codes.dtypes[name]) for name, parts in rows.items()}
+    row_qty = cols["qty"]
     _log.debug("exploded %d product(s) into %d row(s) using %d factor(s)", cat.n_products, len(row_qty), len(used))
     out = ExplodedCatalogue(
         catalogue=cat,
-        row_product=row_product,
-        row_factor=row_factor,
-        row_module=row_module,
+        row_product=cols["product"],
+        row_factor=cols["factor"],
+        row_module=cols["module"],
         row_qty=row_qty,
-        row_key=row_product * len(MODULES) + row_module,  # fits: its dtype holds n_products x modules
+        row_key=cols["key"],
         used=used,
         qty_by_product_factor=qty_pf,
     )
-    out.__dict__["by_key_factor"] = _key_factor(out, bounds)  # made here, block by block: its peak is small
+    out.__dict__["by_key_factor"] = key_factor
     out.__dict__["abs_qty_sum"] = _abs_sum(row_qty)
     out.by_key_factor.local_starts  # noqa: B018 - the chunks of a recalculation, made once here
     return out
@@ -1161,33 +1168,154 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
 _EXPLODE_BLOCK = 1024  # products exploded at once
 
 
-def _key_factor(ex: ExplodedCatalogue, bounds: npt.NDArray[np.intp]) -> _KeyFactor:
-    """:attr:`ExplodedCatalogue.by_key_factor` from the rows, one block of rows at a time (``bounds``: where
-    each block starts; blocks hold whole products, so no (product, module) key spans two)."""
-    n_f, n_p, n_m = len(ex.catalogue.library), ex.catalogue.n_products, len(MODULES)
-    parts: dict[str, list[Any]] = {"seg": [], "starts": [], "factor": [], "qty": []}
-    done = 0
-    for a, b in zip(bounds.tolist(), [*bounds[1:].tolist(), len(ex.row_qty)], strict=True):
-        key = ex.row_key[a:b].astype(np.int64) * n_f + ex.row_factor[a:b]
-        uniq, inv = np.unique(key, return_inverse=True)
-        seg_key = uniq // n_f
-        starts = np.flatnonzero(np.r_[True, seg_key[1:] != seg_key[:-1]]) if len(uniq) else np.zeros(0, np.intp)
-        parts["seg"].append(seg_key[starts])
-        parts["starts"].append(starts + done)
-        parts["factor"].append(uniq % n_f)
-        parts["qty"].append(np.bincount(inv.ravel(), weights=ex.row_qty[a:b], minlength=len(uniq)))
-        done += len(uniq)
-    key = _concatenate(parts["seg"], np.intp)
-    q = ex.row_qty
-    largest = [float(np.abs(q[i : i + _SUM_BLOCK]).max()) for i in range(0, len(q), _SUM_BLOCK)]  # no full copy
+@dataclass(frozen=True)
+class _ActivityCodes:
+    """What each exploded row takes from its activity (indexed by activity): its factor and module in the
+    rows' narrow types, and its cell among a product's (module, factor) pairs: the modules and the factors
+    the activities name, each numbered in order (``module * len(factors) + factor``, so that cells come in
+    the rows' (key, factor) order)."""
+
+    factor: npt.NDArray[np.signedinteger[Any]]
+    module: npt.NDArray[np.int8]
+    cell: npt.NDArray[np.intp]
+    modules: npt.NDArray[np.intp]
+    factors: npt.NDArray[np.intp]
+    dtypes: dict[str, Any]
+
+    @classmethod
+    def of(cls, cat: Catalogue) -> _ActivityCodes:
+        """The codes of ``cat``'s activities (a few passes over them, none over the rows)."""
+        factors = cat.factors_used
+        module = cat.act_module.astype(np.int8)
+        present = np.zeros(len(MODULES), dtype=bool)
+        present[module] = True
+        modules = np.flatnonzero(present)
+        f_pos, m_pos = np.zeros(len(cat.library), dtype=np.intp), np.zeros(len(MODULES), dtype=np.intp)
+        f_pos[factors], m_pos[modules] = np.arange(len(factors)), np.arange(len(modules))
+        # the narrowest integers that hold every code (checked): a row is 25 bytes rather than 48
+        key = _codes_dtype(cat.n_products * len(MODULES))
+        dtypes = {"product": key, "factor": _codes_dtype(len(cat.library)), "module": np.int8, "qty": np.float64,
+                  "key": key}  # fmt: skip
+        cell = m_pos[module] * len(factors)
+        cell += f_pos[cat.act_factor]
+        return cls(cat.act_factor.astype(dtypes["factor"]), module, cell, modules, factors, dtypes)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A block of products exploded: its rows (the columns of :class:`ExplodedCatalogue`) and its (product,
+    module, factor) entries in that order: each entry's factor (a position among the activities' factors)
+    and quantity, where each (product, module) run of entries starts, its key and its module; the largest
+    absolute row quantity (NaN when one is NaN)."""
+
+    rows: dict[str, Any]
+    entry_factor: npt.NDArray[np.intp]
+    entry_qty: npt.NDArray[np.float64]
+    run_start: npt.NDArray[np.intp]
+    run_key: npt.NDArray[np.intp]
+    run_module: npt.NDArray[np.intp]
+    largest: float
+
+
+def _explode_block(
+    cat: Catalogue, layout: Layout, codes: _ActivityCodes, sums: CellSums, start: int, qty_pf: npt.NDArray[np.float64]
+) -> _Block:
+    """Products ``start`` to ``start + _EXPLODE_BLOCK`` exploded, their rows summed per (product, module,
+    factor) by ``sums``, and per (product, factor) outside module D into their rows of ``qty_pf``; each sum
+    over the rows in their order."""
+    k = min(_EXPLODE_BLOCK, cat.n_products - start)
+    ex = explode(cat.bom, np.arange(k, dtype=np.intp), cat.root[start : start + k], np.ones(k), merge=False,
+                 layout=layout)  # fmt: skip
+    # activities are sorted by item (prepare_catalogue did it): each exploded node's are a contiguous run
+    rep, act = gather_runs(cat.act_offsets, ex.node)
+    group = ex.group[rep]
+    qty = ex.count[rep] * cat.act_qty[act]
+    product = (group + start).astype(codes.dtypes["product"])
+    module = codes.module[act]
+    n_f, n_m = len(codes.factors), len(codes.modules)
+    cells = group * (n_m * n_f)
+    cells += codes.cell[act]
+    cell, entry_qty = sums(cells, qty)
+    run = cell // n_f  # (product, module) of each entry
+    factor = cell - run * n_f
+    run_start = np.flatnonzero(np.r_[True, run[1:] != run[:-1]]) if len(run) else np.zeros(0, dtype=np.intp)
+    product_of, module_of = np.divmod(run, n_m)
+    run_module = codes.modules[module_of[run_start]]
+    at = product_of * n_f + factor  # each entry's (product, factor) cell in the block
+    outside_d = codes.modules[module_of] != _D
+    _product_factor(qty_pf[start : start + k], at, entry_qty, outside_d, sums, codes, (group, cells, qty))
+    key = product * len(MODULES) + module  # fits: its dtype holds products x modules
+    return _Block(
+        rows={"product": product, "factor": codes.factor[act], "module": module, "qty": qty, "key": key},
+        entry_factor=factor,
+        entry_qty=entry_qty,
+        run_start=run_start,
+        run_key=(product_of[run_start] + start) * len(MODULES) + run_module,
+        run_module=run_module,
+        largest=float(np.abs(qty).max(initial=0.0)),
+    )
+
+
+def _product_factor(
+    out: npt.NDArray[np.float64],
+    at: npt.NDArray[np.intp],
+    entry_qty: npt.NDArray[np.float64],
+    outside_d: npt.NDArray[np.bool_],
+    sums: CellSums,
+    codes: _ActivityCodes,
+    rows: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]],
+) -> None:
+    """A block's quantity per (product, factor) outside module D into ``out`` (zeros) from its entries (their
+    (product, factor) cell ``at``): where no cell has entries in two modules other than D, each is its one
+    entry (the sum of the same rows in the same order); otherwise summed from the ``rows`` (each row's product
+    in the block, (product, module, factor) cell and quantity)."""
+    if not outside_d.all():
+        at, entry_qty = at[outside_d], entry_qty[outside_d]
+    if sums.all_distinct(at):  # its table holds the block's (product, factor) cells: as many cells or more
+        out.reshape(-1)[at] = entry_qty
+        return
+    group, cells, qty = rows
+    k, n_f, n_m = len(out), len(codes.factors), len(codes.modules)
+    width = n_f + 1  # a column more, for the rows of module D
+    column = np.where(codes.modules[(cells // n_f) % n_m] == _D, n_f, cells % n_f)
+    out[:] = np.bincount(group * width + column, weights=qty, minlength=k * width).reshape(k, width)[:, :n_f]
+
+
+def _key_factor_of(
+    cat: Catalogue, entries: dict[str, list[Any]], modules_used: npt.NDArray[np.bool_], largest: list[float]
+) -> _KeyFactor:
+    """:attr:`ExplodedCatalogue.by_key_factor` from the blocks' entries (each part released as it is copied)."""
+    n_p, n_m = cat.n_products, len(MODULES)
     finite = bool(np.isfinite(largest).all())
+    key = _concatenate(entries["key"], np.intp)
     return _KeyFactor(
         key=key,
         cell=(key % n_m) * n_p + key // n_m,
-        starts=_concatenate(parts["starts"], np.intp),
-        factor=_concatenate(parts["factor"], np.intp),
-        qty=_concatenate(parts["qty"], np.float64),
+        starts=_concatenate(entries["starts"], np.intp),
+        factor=_concatenate(entries["factor"], np.intp),
+        qty=_concatenate(entries["qty"], np.float64),
         max_qty=max(largest, default=0.0) if finite else np.inf,
+        modules_used=modules_used,
+    )
+
+
+def _key_factor(ex: ExplodedCatalogue) -> _KeyFactor:
+    """:attr:`ExplodedCatalogue.by_key_factor` from the rows (all at once: :func:`explode_catalogue` makes
+    it block by block instead)."""
+    n_f, n_p, n_m = len(ex.catalogue.library), ex.catalogue.n_products, len(MODULES)
+    cells, qty = CellSums(n_p * n_m * n_f)(ex.row_key.astype(np.int64) * n_f + ex.row_factor, ex.row_qty)
+    run = cells // n_f
+    starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]]) if len(run) else np.zeros(0, dtype=np.intp)
+    key = run[starts]
+    q = ex.row_qty
+    largest = [float(np.abs(q[i : i + _SUM_BLOCK]).max()) for i in range(0, len(q), _SUM_BLOCK)]  # no full copy
+    return _KeyFactor(
+        key=key,
+        cell=(key % n_m) * n_p + key // n_m,
+        starts=starts,
+        factor=cells % n_f,
+        qty=qty,
+        max_qty=max(largest, default=0.0) if bool(np.isfinite(largest).all()) else np.inf,
         modules_used=np.asarray(np.bincount(ex.row_module, minlength=n_m) > 0, dtype=bool),
     )
 

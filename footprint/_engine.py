@@ -15,12 +15,15 @@ import numpy.typing as npt
 
 __all__ = [
     "BomArrays",
+    "CellSums",
     "Exploded",
+    "Layout",
     "distinct_rows",
     "explode",
     "find_cycle",
     "gather_runs",
     "nodes_on_cycles",
+    "split_layout",
     "stable_order",
     "topological_levels",
 ]
@@ -70,6 +73,39 @@ class Exploded:
     count: FloatArray
 
 
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A BOM's edges sorted by parent (CSR rows: offsets per node, children, quantities), split in two: the
+    edges to a leaf (a child without children, which goes straight to the output) and those to an inner node
+    (merged per (group, node), then expanded at the next level). Each part keeps its edges in the order of
+    the whole, so a level reads each part's rows without masking them out of the rows of both."""
+
+    leaf: tuple[IntArray, IntArray, FloatArray]
+    inner: tuple[IntArray, IntArray, FloatArray]
+
+
+def split_layout(bom: BomArrays) -> Layout:
+    """:class:`Layout` of ``bom``: its edges sorted by parent (stably), then split by whether the child has
+    children (a stable split, so each node's edges of either kind stay in their order; positions taken, not
+    masks, which cost more)."""
+    order = stable_order(bom.edge_parent)
+    parent, children, qty = (
+        (bom.edge_parent, bom.edge_child, bom.edge_qty)
+        if order is None
+        else (bom.edge_parent[order], bom.edge_child[order], bom.edge_qty[order])
+    )
+    degree = np.bincount(parent, minlength=bom.n_nodes)
+    inner = (degree > 0)[children]
+    to_inner, to_leaf = np.flatnonzero(inner), np.flatnonzero(~inner)
+    offsets, inner_offsets = np.zeros((2, bom.n_nodes + 1), dtype=np.intp)
+    np.cumsum(degree, out=offsets[1:])
+    np.cumsum(np.bincount(parent[to_inner], minlength=bom.n_nodes), out=inner_offsets[1:])
+    return Layout(
+        (offsets - inner_offsets, children[to_leaf], qty[to_leaf]),
+        (inner_offsets, children[to_inner], qty[to_inner]),
+    )
+
+
 def stable_order(keys: IntArray, offsets: IntArray | None = None) -> IntArray | None:
     """The stable sort order of non-negative integer ``keys``, or ``None`` when they are sorted already.
 
@@ -115,20 +151,31 @@ def gather_runs(offsets: IntArray, keys: IntArray) -> tuple[IntArray, IntArray]:
     """Rows of a CSR layout for each of ``keys``: (which key each row belongs to, the row's position).
 
     ``offsets[k]:offsets[k + 1]`` are the rows of key ``k`` (a node's edges, an item's activities). This is
-    the vectorised "for each key, for each of its rows" that every level of the explosion runs.
+    the vectorised "for each key, for each of its rows" that every level of the explosion runs. A row's
+    position is its number among all rows plus its key's shift (where the key's rows start in ``offsets``
+    less where they start in the output): one gather of the shifts, not a second repeat.
     """
     start = offsets[keys]
     length = offsets[keys + 1] - start
     owner = np.repeat(np.arange(len(keys)), length)
-    position = np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length) + start[owner]
+    end = np.cumsum(length)
+    shift = start - end + length
+    position = np.arange(int(end[-1]) if len(end) else 0)
+    position += shift[owner]
     return owner, position
 
 
 def _aggregate(group: IntArray, node: IntArray, count: FloatArray, n_nodes: int) -> Exploded:
+    """One row per distinct (group, node), in that order, with the counts of its rows summed in their order.
+    Rows already in strictly increasing order (often so: a level's children come sorted) are kept as they
+    are, each count plus zero (what the sum of one count gives: -0.0 turns to 0.0), with no sort."""
     key = group.astype(np.int64) * n_nodes + node
+    if len(key) < 2 or bool((key[1:] > key[:-1]).all()):
+        return Exploded(group.astype(np.intp), node.astype(np.intp), count + 0.0)
     uniq, inv = np.unique(key, return_inverse=True)
     summed = np.bincount(inv.ravel(), weights=count, minlength=len(uniq)).astype(np.float64)
-    return Exploded((uniq // n_nodes).astype(np.intp), (uniq % n_nodes).astype(np.intp), summed)
+    g, n = np.divmod(uniq, n_nodes)
+    return Exploded(g.astype(np.intp), n.astype(np.intp), summed)
 
 
 def explode(
@@ -138,7 +185,7 @@ def explode(
     seed_count: FloatArray,
     max_depth: int | None = None,
     merge: bool = True,
-    csr: tuple[IntArray, IntArray, FloatArray] | None = None,
+    layout: Layout | None = None,
 ) -> Exploded:
     """Cumulative quantities of all nodes under each seed, summed over every path.
 
@@ -148,27 +195,26 @@ def explode(
     leaves go straight to the output. With ``merge`` the output has one row per distinct (group, node);
     without, a leaf reached along several paths may come in several rows (their counts add up).
 
-    ``csr``: ``bom.csr()`` when the caller already has it (exploding a block of seeds at a time).
+    ``layout``: ``split_layout(bom)`` when the caller already has it (exploding a block of seeds at a time).
 
     Raises ``ValueError`` if the graph has a cycle reachable from a seed (validate first with
     :func:`topological_levels` for a readable error).
     """
-    offsets, children, qty = bom.csr() if csr is None else csr
-    degree = np.diff(offsets)
+    lay = split_layout(bom) if layout is None else layout
+    (leaf_offsets, leaf_child, leaf_qty), (inner_offsets, inner_child, inner_qty) = lay.leaf, lay.inner
     limit = bom.n_nodes + 1 if max_depth is None else max_depth
     frontier = _aggregate(seed_group, seed_node, seed_count, bom.n_nodes)
     parts_g, parts_n, parts_c = [frontier.group], [frontier.node], [frontier.count]
     for _ in range(limit):
-        if not degree[frontier.node].any():
+        rep, edge = gather_runs(leaf_offsets, frontier.node)
+        rep_in, edge_in = gather_runs(inner_offsets, frontier.node)
+        if not (len(edge) or len(edge_in)):
             break
-        rep, edge = gather_runs(offsets, frontier.node)
-        g, c, n = frontier.group[rep], frontier.count[rep] * qty[edge], children[edge]
-        inner = degree[n] > 0
-        leaf = ~inner
-        parts_g.append(g[leaf])
-        parts_n.append(n[leaf])
-        parts_c.append(c[leaf])
-        frontier = _aggregate(g[inner], n[inner], c[inner], bom.n_nodes)
+        parts_g.append(frontier.group[rep])
+        parts_n.append(leaf_child[edge])
+        parts_c.append(frontier.count[rep] * leaf_qty[edge])
+        g, c = frontier.group[rep_in], frontier.count[rep_in] * inner_qty[edge_in]
+        frontier = _aggregate(g, inner_child[edge_in], c, bom.n_nodes)
         parts_g.append(frontier.group)
         parts_n.append(frontier.node)
         parts_c.append(frontier.count)
@@ -283,3 +329,49 @@ def find_cycle(bom: BomArrays, candidates: IntArray) -> list[int]:
                 state[node] = 2
                 path.pop()
     return []
+
+
+class CellSums:
+    """Sums per cell of a table of ``n_cells`` cells, over rows given as (cell, weight): the distinct cells
+    in ascending order and the sum of each one's weights, added in the order of the rows (what
+    ``np.unique(cells, return_inverse=True)`` and a weighted count of the inverse give).
+
+    Up to :data:`DENSE_CELLS` cells, the cells present are marked in a table and the weights added into a
+    table of sums instead of sorting the rows (a third of the time, the same sums: a cell's rows are added
+    in their order to zero either way); more cells are sorted. The tables are made once and reset where a
+    call marked them, so that a caller summing block after block allocates (and the system zeroes) no new
+    table each time.
+    """
+
+    def __init__(self, n_cells: int) -> None:
+        self.n_cells = n_cells
+        dense = n_cells <= DENSE_CELLS
+        self._present = np.zeros(n_cells if dense else 0, dtype=bool)
+        self._sums = np.zeros(n_cells if dense else 0)
+
+    def __call__(self, cells: IntArray, weights: FloatArray) -> tuple[IntArray, FloatArray]:
+        """(distinct cells, sums) of rows ``cells`` (each ``0 <= cell < n_cells``) weighted by ``weights``."""
+        if self.n_cells > DENSE_CELLS:
+            uniq, inv = np.unique(cells, return_inverse=True)
+            summed = np.bincount(inv.ravel(), weights=weights, minlength=len(uniq)).astype(np.float64)
+            return uniq.astype(np.intp), summed
+        distinct = self._distinct(cells)
+        np.add.at(self._sums, cells, weights)  # row by row into zeros, as a weighted count adds
+        summed = self._sums[distinct]
+        self._sums[distinct] = 0.0
+        return distinct, summed
+
+    def all_distinct(self, cells: IntArray) -> bool:
+        """Whether no cell comes twice in ``cells``."""
+        if self.n_cells > DENSE_CELLS:
+            return len(np.unique(cells)) == len(cells)
+        return len(self._distinct(cells)) == len(cells)
+
+    def _distinct(self, cells: IntArray) -> IntArray:
+        self._present[cells] = True
+        distinct = np.flatnonzero(self._present)
+        self._present[distinct] = False
+        return distinct
+
+
+DENSE_CELLS = 1 << 22  # cells of the tables of CellSums (4 MB of marks, 32 MB of sums), above which it sorts
