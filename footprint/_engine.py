@@ -232,14 +232,57 @@ def topological_levels(bom: BomArrays) -> tuple[IntArray, IntArray]:
     A leaf has level 0; a parent's level is one more than its deepest child. Nodes on or above a cycle
     never peel and come back in the second array (empty for a valid DAG).
 
-    Wide levels (a catalogue's few levels over a million lines) are peeled on the edge list itself, which
-    drops the edges of each peeled child: counts per level, no sort. Once the levels turn narrow (a deep
-    chain), the edges left are grouped by child once and each level costs work proportional to it.
+    The leaves are set apart at once: a parent's level is one more than its level among the parents alone
+    (the lines between parents, the parents numbered compactly; see :func:`_between_parents`), which are
+    peeled by :func:`_peel`.
     """
-    n = bom.n_nodes
+    parents, parent, child = _between_parents(bom)
+    inner = _peel(len(parents), parent, child)
+    level = np.zeros(bom.n_nodes, dtype=np.intp)
+    level[parents] = np.where(inner >= 0, inner + 1, -1)
+    return level, np.flatnonzero(level < 0)
+
+
+def nodes_on_cycles(bom: BomArrays) -> IntArray:
+    """The nodes on or above a cycle, ascending (those :func:`topological_levels` leaves), without levels.
+
+    Every node of a cycle is a parent (its successor on the cycle is its child), so a cycle runs only along
+    lines whose child is a parent too. When all those lines go from a lower node number to a higher one (or
+    all from higher to lower), the numbers order the graph and there is no cycle: two comparisons over the
+    lines instead of peeling level by level. Ids numbered in order of first appearance down a BOM exported
+    assembly by assembly, top down, are such numbers. Any other graph is peeled.
+    """
+    if bool((bom.edge_parent < bom.edge_child).all()) or bool((bom.edge_parent > bom.edge_child).all()):
+        return np.zeros(0, dtype=np.intp)
+    parents, parent, child = _between_parents(bom)  # numbered in the same order as the nodes
+    if bool((parent < child).all()) or bool((parent > child).all()):
+        return np.zeros(0, dtype=np.intp)
+    return parents[_peel(len(parents), parent, child) < 0]
+
+
+def _between_parents(bom: BomArrays) -> tuple[IntArray, IntArray, IntArray]:
+    """The nodes that have children, ascending, and the lines between them (child a parent too) as positions
+    in that array: the graph a cycle check or a parent's level needs, without the leaves (most of a
+    catalogue's items and lines)."""
+    is_parent = np.zeros(bom.n_nodes, dtype=bool)
+    is_parent[bom.edge_parent] = True
+    parents = np.flatnonzero(is_parent)
+    position = np.zeros(bom.n_nodes, dtype=np.intp)
+    position[parents] = np.arange(len(parents))
+    inner = np.flatnonzero(is_parent[bom.edge_child])
+    return parents, position[bom.edge_parent[inner]], position[bom.edge_child[inner]]
+
+
+def _peel(n: int, parent: IntArray, child: IntArray) -> IntArray:
+    """The level of each of ``n`` nodes of the lines ``parent -> child`` (-1 on or above a cycle), peeled from
+    the nodes without children.
+
+    Wide levels (a catalogue's few levels) are peeled on the edge list itself, which drops the edges of each
+    peeled child: counts per level, no sort. Once the levels turn narrow (a deep chain), the edges left are
+    grouped by child once and each level costs work proportional to it.
+    """
     level = np.full(n, -1, dtype=np.intp)
-    remaining = np.bincount(bom.edge_parent, minlength=n)
-    parent, child = bom.edge_parent, bom.edge_child
+    remaining = np.bincount(parent, minlength=n)
     ready = np.flatnonzero(remaining == 0)
     depth = 0
     while len(ready) and 16 * len(ready) >= len(parent) + n:  # a wide level
@@ -253,28 +296,7 @@ def topological_levels(bom: BomArrays) -> tuple[IntArray, IntArray]:
         ready = ready[level[ready] < 0]
     if len(ready):
         _peel_narrow(parent, child, remaining, level, ready, depth)
-    return level, np.flatnonzero(level < 0)
-
-
-def nodes_on_cycles(bom: BomArrays) -> IntArray:
-    """The nodes on or above a cycle, ascending (those :func:`topological_levels` leaves), without levels.
-
-    Every node of a cycle is a parent (its successor on the cycle is its child), so a cycle runs only along
-    lines whose child is a parent too. When all those lines go from a lower node number to a higher one (or
-    all from higher to lower), the numbers order the graph and there is no cycle: two comparisons over the
-    lines instead of peeling level by level. Ids numbered in order of first appearance down a BOM exported
-    assembly by assembly, top down, are such numbers. Any other graph is peeled.
-    """
-    parent, child = bom.edge_parent, bom.edge_child
-    if bool((parent < child).all()) or bool((parent > child).all()):
-        return np.zeros(0, dtype=np.intp)
-    is_parent = np.zeros(bom.n_nodes, dtype=bool)
-    is_parent[parent] = True
-    inner = np.flatnonzero(is_parent[child])
-    p, c = parent[inner], child[inner]
-    if bool((p < c).all()) or bool((p > c).all()):
-        return np.zeros(0, dtype=np.intp)
-    return topological_levels(bom)[1]
+    return level
 
 
 def _peel_narrow(
