@@ -9,9 +9,14 @@ per (product, level), not one per path.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = [
     "BomArrays",
@@ -87,23 +92,28 @@ class Layout:
 def split_layout(bom: BomArrays) -> Layout:
     """:class:`Layout` of ``bom``: its edges sorted by parent (stably), then split by whether the child has
     children (a stable split, so each node's edges of either kind stay in their order; positions taken, not
-    masks, which cost more)."""
+    masks, which cost more). Each temporary is dropped as soon as it is used: the split's peak is little
+    above the layout it returns."""
     order = stable_order(bom.edge_parent)
     parent, children, qty = (
         (bom.edge_parent, bom.edge_child, bom.edge_qty)
         if order is None
         else (bom.edge_parent[order], bom.edge_child[order], bom.edge_qty[order])
     )
+    del order
     degree = np.bincount(parent, minlength=bom.n_nodes)
     inner = (degree > 0)[children]
-    to_inner, to_leaf = np.flatnonzero(inner), np.flatnonzero(~inner)
-    offsets, inner_offsets = np.zeros((2, bom.n_nodes + 1), dtype=np.intp)
+    offsets = np.zeros(bom.n_nodes + 1, dtype=np.intp)
     np.cumsum(degree, out=offsets[1:])
-    np.cumsum(np.bincount(parent[to_inner], minlength=bom.n_nodes), out=inner_offsets[1:])
-    return Layout(
-        (offsets - inner_offsets, children[to_leaf], qty[to_leaf]),
-        (inner_offsets, children[to_inner], qty[to_inner]),
-    )
+    del degree
+    at = np.flatnonzero(inner)
+    inner_offsets = np.zeros(bom.n_nodes + 1, dtype=np.intp)
+    np.cumsum(np.bincount(parent[at], minlength=bom.n_nodes), out=inner_offsets[1:])
+    to_inner = (inner_offsets, children[at], qty[at])
+    offsets -= inner_offsets  # now each node's edges to leaves
+    at = np.flatnonzero(~inner)
+    del inner
+    return Layout((offsets, children[at], qty[at]), to_inner)
 
 
 def stable_order(keys: IntArray, offsets: IntArray | None = None) -> IntArray | None:
@@ -178,6 +188,9 @@ def _aggregate(group: IntArray, node: IntArray, count: FloatArray, n_nodes: int)
     return Exploded(g.astype(np.intp), n.astype(np.intp), summed)
 
 
+Rows = tuple[IntArray, IntArray, FloatArray]  # (group, node, count) of each row
+
+
 def explode(
     bom: BomArrays,
     seed_group: IntArray,
@@ -195,26 +208,25 @@ def explode(
     leaves go straight to the output. With ``merge`` the output has one row per distinct (group, node);
     without, a leaf reached along several paths may come in several rows (their counts add up).
 
-    ``layout``: ``split_layout(bom)`` when the caller already has it (exploding a block of seeds at a time).
+    ``layout``: ``split_layout(bom)``, for a caller exploding block after block: each level then reads the
+    edges to leaves and to inner nodes apart. Without it, each level reads every edge of its nodes and parts
+    them by a mask (nothing to build or hold beside the BOM sorted by parent). The rows are the same either way.
 
     Raises ``ValueError`` if the graph has a cycle reachable from a seed (validate first with
     :func:`topological_levels` for a readable error).
     """
-    lay = split_layout(bom) if layout is None else layout
-    (leaf_offsets, leaf_child, leaf_qty), (inner_offsets, inner_child, inner_qty) = lay.leaf, lay.inner
+    step = _masked_step(bom) if layout is None else partial(_split_step, layout)
     limit = bom.n_nodes + 1 if max_depth is None else max_depth
     frontier = _aggregate(seed_group, seed_node, seed_count, bom.n_nodes)
     parts_g, parts_n, parts_c = [frontier.group], [frontier.node], [frontier.count]
     for _ in range(limit):
-        rep, edge = gather_runs(leaf_offsets, frontier.node)
-        rep_in, edge_in = gather_runs(inner_offsets, frontier.node)
-        if not (len(edge) or len(edge_in)):
+        (leaf_g, leaf_n, leaf_c), (g, n, c) = step(frontier)
+        if not (len(leaf_n) or len(n)):
             break
-        parts_g.append(frontier.group[rep])
-        parts_n.append(leaf_child[edge])
-        parts_c.append(frontier.count[rep] * leaf_qty[edge])
-        g, c = frontier.group[rep_in], frontier.count[rep_in] * inner_qty[edge_in]
-        frontier = _aggregate(g, inner_child[edge_in], c, bom.n_nodes)
+        parts_g.append(leaf_g)
+        parts_n.append(leaf_n)
+        parts_c.append(leaf_c)
+        frontier = _aggregate(g, n, c, bom.n_nodes)
         parts_g.append(frontier.group)
         parts_n.append(frontier.node)
         parts_c.append(frontier.count)
@@ -224,6 +236,31 @@ def explode(
     if merge:
         return _aggregate(out_g, out_n, out_c, bom.n_nodes)
     return Exploded(out_g, out_n, out_c)
+
+
+def _split_step(layout: Layout, frontier: Exploded) -> tuple[Rows, Rows]:
+    """One level below ``frontier``: (rows of its edges to leaves, rows of its edges to inner nodes)."""
+    parts = []
+    for offsets, children, qty in (layout.leaf, layout.inner):
+        rep, edge = gather_runs(offsets, frontier.node)
+        parts.append((frontier.group[rep], children[edge], frontier.count[rep] * qty[edge]))
+    return parts[0], parts[1]
+
+
+def _masked_step(bom: BomArrays) -> Callable[[Exploded], tuple[Rows, Rows]]:
+    """The level step over ``bom`` sorted by parent, each level's edges parted by whether the child has
+    children."""
+    offsets, children, qty = bom.csr()
+    degree = np.diff(offsets)
+
+    def step(frontier: Exploded) -> tuple[Rows, Rows]:
+        rep, edge = gather_runs(offsets, frontier.node)
+        g, c, n = frontier.group[rep], frontier.count[rep] * qty[edge], children[edge]
+        inner = degree[n] > 0
+        leaf = ~inner
+        return (g[leaf], n[leaf], c[leaf]), (g[inner], n[inner], c[inner])
+
+    return step
 
 
 def topological_levels(bom: BomArrays) -> tuple[IntArray, IntArray]:

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._catalogue import Catalogue, CatalogueResult, result_tables
-from ._engine import BomArrays, explode, gather_runs, split_layout, stable_order
+from ._engine import BomArrays, explode, gather_runs, stable_order
 from ._errors import CycleError, InputError, NonFiniteError, Problem, UnknownFactorError, expect_type
 from ._factors import PrefoldedPolicy, activity_to_factor_unit
 from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gwp_set
@@ -301,11 +301,10 @@ class IncrementalCatalogue:
         cat = self._cat
         bom = BomArrays(cat.bom.n_nodes, np.repeat(np.arange(cat.bom.n_nodes), np.diff(offsets)),
                         self._bom.cols["child"][: self._bom.size], self._bom.cols["qty"][: self._bom.size])  # fmt: skip
-        layout = split_layout(bom)
         for start in range(0, cat.n_products, _SETUP_BLOCK):
             products = np.arange(start, min(start + _SETUP_BLOCK, cat.n_products), dtype=np.intp)
             k = len(products)
-            ex = explode(bom, np.arange(k, dtype=np.intp), cat.root[products], np.ones(k), merge=False, layout=layout)
+            ex = explode(bom, np.arange(k, dtype=np.intp), cat.root[products], np.ones(k), merge=False)
             rep, act = gather_runs(cat.act_offsets, ex.node)
             qty = ex.count[rep] * cat.act_qty[act]
             self._store(products, ex.group[rep], cat.act_factor[act], cat.act_module[act], qty)

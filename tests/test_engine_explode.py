@@ -115,7 +115,8 @@ def test_exploding_sums_the_quantity_along_every_path(
     dag: tuple[int, list[tuple[int, int, float]]], seeds: list[int]
 ) -> None:
     """Law: a node's count under a seed is the sum over every path from the seed of the product of the
-    quantities along it (the seed itself counted once), whether rows are merged or not."""
+    quantities along it (the seed itself counted once), whether rows are merged or not; with the BOM split
+    once into edges to leaves and to inner nodes, the very rows of the level-by-level masks."""
     n, edges = dag
     seeds = [s % n for s in seeds]
 
@@ -126,8 +127,12 @@ def test_exploding_sums_the_quantity_along_every_path(
                 walk(c, factor * q, into)
 
     bom = _bom(n, edges)
-    ex = explode(bom, np.arange(len(seeds)), np.array(seeds, dtype=np.intp), np.ones(len(seeds)))
-    rows = explode(bom, np.arange(len(seeds)), np.array(seeds, dtype=np.intp), np.ones(len(seeds)), merge=False)
+    group, node, count = np.arange(len(seeds)), np.array(seeds, dtype=np.intp), np.ones(len(seeds))
+    ex = explode(bom, group, node, count)
+    rows = explode(bom, group, node, count, merge=False)
+    split = explode(bom, group, node, count, merge=False, layout=split_layout(bom))
+    for got, want in ((split.group, rows.group), (split.node, rows.node), (split.count, rows.count)):
+        assert got.tobytes() == want.tobytes()  # the same rows in the same order, with the split layout or not
     for g, s in enumerate(seeds):
         want: dict[int, float] = {}
         walk(s, 1.0, want)
