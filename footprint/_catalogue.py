@@ -1129,6 +1129,7 @@ def explode_catalogue(cat: Catalogue) -> ExplodedCatalogue:
     qty_pf = np.zeros((cat.n_products, len(codes.factors)))
     seen = np.zeros(len(codes.factors), dtype=bool)  # the factors with rows, among those the activities name
     modules_used, largest, done = np.zeros(len(MODULES), dtype=bool), [], 0
+    block = None  # the last block, released with the layout once every block is done
     for start in range(0, cat.n_products, _EXPLODE_BLOCK):
         block = _explode_block(cat, layout, codes, sums, start, qty_pf)
         for name, parts in rows.items():

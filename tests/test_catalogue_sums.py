@@ -87,3 +87,17 @@ def test_the_explosions_sums_are_the_rows_added_in_order(
     for (p, f), q in by_product.items():
         want[p, ex.used.tolist().index(f)] = q
     assert ex.qty_by_product_factor.tobytes() == want.tobytes()
+
+
+def test_a_catalogue_without_products_explodes_into_nothing() -> None:
+    """No product, so no row, no entry of the matrix and no factor in use; every table empty and the cluster's
+    totals 0 (the BOM line and activity of an item no product holds count for nothing)."""
+    products = pd.DataFrame({"product": pd.Series([], dtype=str)})
+    bom = pd.DataFrame({"parent": ["A"], "child": ["B"], "quantity": [1.0]})
+    activities = pd.DataFrame({"item": ["B"], "factor": ["f0"], "amount": [1.0], "unit": ["kg"]})
+    ex = fp.explode_catalogue(fp.prepare_catalogue(products, bom, activities, LIB))
+    assert len(ex.row_qty) == len(ex.by_key_factor.qty) == len(ex.used) == 0
+    assert ex.qty_by_product_factor.shape == (0, 0)
+    result = fp.calculate_catalogue(ex)
+    assert result.by_product.empty
+    assert result.cluster.loc["cluster", "total_kgco2e"] == 0.0
