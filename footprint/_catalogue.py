@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ._arrow_pool import lean_arrow_memory
 from ._deprecation import renamed_argument
 from ._engine import (
     BomArrays,
@@ -55,6 +54,7 @@ from ._gwp import DEFAULT_GWP_SET, GWPSet, GWPSetName, gases, gwp_set
 from ._id_codes import category_codes, encode_categorical_ids, encode_integer_ids, first_appearance
 from ._modules import CRADLE_TO_GATE, MODULES, default_module
 from ._tables import TABLES, column_problems, quantities, to_canonical, where_rows
+from ._text_ids import number_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -707,12 +707,12 @@ def _heads(arr: Any) -> npt.NDArray[np.intp] | None:
 def _encode_ids(columns: list[Any]) -> tuple[list[npt.NDArray[np.intp]], pd.Index]:
     """Integer codes of several id columns in one numbering (-1 for an empty cell), and the distinct ids in
     order of first appearance. Arrow-backed string columns are hashed once, all together (one hash table over
-    all their chunks, no copy of them), each run of a repeated value once; categorical columns of text are
+    all their chunks, no copy of them: :func:`footprint._text_ids.number_text`), each run of a repeated value
+    once; categorical columns of text are
     coded from their categories (see :mod:`footprint._id_codes`); other columns are factorised one by one and
     their distinct values unified."""
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     arrays = [_arrow_strings(c) for c in columns]
     if any(a is None for a in arrays):
@@ -728,14 +728,8 @@ def _encode_ids(columns: list[Any]) -> tuple[list[npt.NDArray[np.intp]], pd.Inde
     parts = [a if h is None else a.take(pa.array(h)) for a, h in zip(arrays, heads, strict=True)]
     _release_arrow_memory()
     chunked = pa.chunked_array([c for p in parts for c in p.chunks], type=pa.large_string())
-    with lean_arrow_memory():  # the hash table's memory given back as soon as it is freed
-        enc = pc.dictionary_encode(chunked)
-    del parts
-    chunks = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in enc.chunks]
-    dictionary = enc.chunks[-1].dictionary if enc.num_chunks else pa.array([], pa.large_string())
-    del enc
-    codes = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
-    del chunks
+    codes, dictionary = number_text(chunked)
+    del parts, chunked
     out, start = [], 0
     for a, h in zip(arrays, heads, strict=True):
         n = len(a) if h is None else len(h)

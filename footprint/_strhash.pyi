@@ -1,0 +1,6 @@
+from collections.abc import Sequence
+
+from typing_extensions import Buffer
+
+def number_strings(chunks: Sequence[tuple[Buffer, Buffer, Buffer | None]], codes: Buffer, firsts: Buffer) -> int: ...
+def keep_hash_bits(bits: int) -> None: ...
