@@ -1224,8 +1224,9 @@ def _explode_block(
     # activities are sorted by item (prepare_catalogue did it): each exploded node's are a contiguous run
     rep, act = gather_runs(cat.act_offsets, ex.node)
     group = ex.group[rep]
-    qty = ex.count[rep] * cat.act_qty[act]
-    product = (group + start).astype(codes.dtypes["product"])
+    qty = ex.count[rep]
+    qty *= cat.act_qty[act]
+    product = np.add(group, start, out=np.empty(len(group), codes.dtypes["product"]), casting="unsafe")  # fits
     module = codes.module[act]
     n_f, n_m = len(codes.factors), len(codes.modules)
     cells = group * (n_m * n_f)
@@ -1237,9 +1238,10 @@ def _explode_block(
     product_of, module_of = np.divmod(run, n_m)
     run_module = codes.modules[module_of[run_start]]
     at = product_of * n_f + factor  # each entry's (product, factor) cell in the block
-    outside_d = codes.modules[module_of] != _D
+    outside_d = codes.modules[module_of] != _D if _D in codes.modules else None
     _product_factor(qty_pf[start : start + k], at, entry_qty, outside_d, sums, codes, (group, cells, qty))
-    key = product * len(MODULES) + module  # fits: its dtype holds products x modules
+    key = product * len(MODULES)
+    key += module  # fits: its dtype holds products x modules
     return _Block(
         rows={"product": product, "factor": codes.factor[act], "module": module, "qty": qty, "key": key},
         entry_factor=factor,
@@ -1255,16 +1257,17 @@ def _product_factor(
     out: npt.NDArray[np.float64],
     at: npt.NDArray[np.intp],
     entry_qty: npt.NDArray[np.float64],
-    outside_d: npt.NDArray[np.bool_],
+    outside_d: npt.NDArray[np.bool_] | None,
     sums: CellSums,
     codes: _ActivityCodes,
     rows: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.float64]],
 ) -> None:
     """A block's quantity per (product, factor) outside module D into ``out`` (zeros) from its entries (their
-    (product, factor) cell ``at``): where no cell has entries in two modules other than D, each is its one
-    entry (the sum of the same rows in the same order); otherwise summed from the ``rows`` (each row's product
-    in the block, (product, module, factor) cell and quantity)."""
-    if not outside_d.all():
+    (product, factor) cell ``at``; ``outside_d``: which are outside module D, None for all): where no cell has
+    entries in two modules other than D, each is its one entry (the sum of the same rows in the same order);
+    otherwise summed from the ``rows`` (each row's product in the block, (product, module, factor) cell and
+    quantity)."""
+    if outside_d is not None and not outside_d.all():
         at, entry_qty = at[outside_d], entry_qty[outside_d]
     if sums.all_distinct(at):  # its table holds the block's (product, factor) cells: as many cells or more
         out.reshape(-1)[at] = entry_qty
