@@ -519,30 +519,55 @@ class _ParquetColumns:
         self.attrs: dict[str, Any] = {}  # no lines in a Parquet file: rows are positions
         self._rows = meta.num_rows
         self._last: tuple[str, pd.Series] | None = None
+        self._ahead: dict[str, Any] = {}
 
     def __len__(self) -> int:
         return int(self._rows)
 
     def __getitem__(self, col: str) -> pd.Series:
-        import pyarrow.parquet as pq
+        import pyarrow as pa
 
         if self._last is not None and self._last[0] == col:
             return self._last[1]
         self._last = None
-        _release_arrow_memory()
-        dictionary = [col] if col in self._DICTIONARY else None
-        with pq.ParquetFile(self.path, read_dictionary=dictionary) as file:  # not read_table: no dataset to scan
-            table = file.read(columns=[col])
-        as_read = _item_ids_as_read(table.column(col), col)
+        column = self._ahead.pop(col, None)
+        if column is None:
+            _release_arrow_memory()
+            column = self._read([col], threads=False).column(col)
+        table = pa.table({col: column})
+        as_read = _item_ids_as_read(column, col)
         series: pd.Series = table.to_pandas()[col] if as_read is None else as_read
         self._last = (col, series)
         return series
+
+    def read_ahead(self, names: tuple[str, ...]) -> None:
+        """Read the columns of ``names`` that the file has in one pass, decoded in parallel on Arrow's threads,
+        each kept until :meth:`__getitem__` asks for it (columns a catalogue needs together anyway)."""
+        wanted = [c for c in names if c in self.columns and c not in self._ahead]
+        if len(wanted) > 1:
+            table = self._read(wanted, threads=True)
+            self._ahead.update((c, table.column(c)) for c in wanted)
+            del table
+            _release_arrow_memory()  # the threads' decoding buffers
+
+    def _read(self, names: list[str], threads: bool) -> Any:
+        import pyarrow.parquet as pq
+
+        dictionary = [c for c in names if c in self._DICTIONARY] or None
+        with pq.ParquetFile(self.path, read_dictionary=dictionary) as file:  # not read_table: no dataset to scan
+            return file.read(columns=names, use_threads=threads)
 
     def frame(self) -> pd.DataFrame:
         """The whole table (a small one: the products), its item ids as :meth:`__getitem__` reads them."""
         import pandas as pd
 
         return pd.DataFrame({col: self[col] for col in self.columns})
+
+
+def _read_ahead(table: Any, names: tuple[str, ...]) -> None:
+    """The columns ``names`` of a Parquet table read in one pass (see :meth:`_ParquetColumns.read_ahead`)."""
+    if isinstance(table, _ParquetColumns):
+        table.read_ahead(names)
 
 
 def _item_ids_as_read(column: Any, col: str) -> Any:
@@ -1013,9 +1038,11 @@ def _prepare(products: TableSource, bom: TableSource, activities: TableSource, l
 
     prod_df = load(products, "products")
     bom_df = load(bom, "bom")
+    _read_ahead(bom_df, ("parent", "child", "quantity", "unit"))
     bom_codes = _code_bom(bom_df, first["bom"], problems) if bom_df is not None else None
     del bom_df, bom
     act_df = load(activities, "activities")
+    _read_ahead(act_df, ("item", "factor", "amount", "unit", "module"))
     act_codes = _code_activities(act_df, lib, first["activities"], problems) if act_df is not None else None
     del act_df, activities
     if prod_df is None or bom_codes is None or act_codes is None:

@@ -91,24 +91,43 @@ static inline uint64_t key_of(const uint8_t *p, int64_t len, uint64_t *k0, uint6
     return h & hash_kept;
 }
 
-/* A zeroed table of cap slots. On Linux it is asked for in huge pages: the table is touched at random, and
- * mapping it 4 kB at a time cost more than the lookups themselves. */
-static slot_t *new_table(uint64_t cap) {
-    size_t bytes = (size_t)cap * sizeof(slot_t);
+/* A zeroed table of cap slots, and its release. On Linux it is mapped from the system directly, aligned to
+ * and advised into huge pages: the table is touched at random, and mapping it 4 kB at a time cost more than
+ * the lookups themselves; a mapping is also given back to the system when it is released, where the heap
+ * would keep its tens of MB in the process's memory for the rest of the run. */
 #ifdef __linux__
-    const size_t huge = (size_t)1 << 21;
-    if (bytes >= huge) {
-        void *mem = NULL;
-        if (posix_memalign(&mem, huge, bytes) != 0) {
-            return NULL;
-        }
-        madvise(mem, bytes, MADV_HUGEPAGE);
-        memset(mem, 0, bytes);
-        return (slot_t *)mem;
+#define HUGE_PAGE ((size_t)1 << 21)
+
+static slot_t *new_table(uint64_t cap) {
+    size_t bytes = (size_t)cap * sizeof(slot_t), span = bytes + HUGE_PAGE;
+    uint8_t *mem = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) {
+        return NULL;
     }
-#endif
-    return (slot_t *)calloc(cap, sizeof(slot_t));
+    size_t head = (HUGE_PAGE - ((uintptr_t)mem & (HUGE_PAGE - 1))) & (HUGE_PAGE - 1);
+    if (head > 0) {
+        munmap(mem, head);
+    }
+    if (span - head > bytes) {
+        munmap(mem + head + bytes, span - head - bytes);
+    }
+    madvise(mem + head, bytes, MADV_HUGEPAGE); /* zeroed by the system, page by page as touched */
+    return (slot_t *)(mem + head);
 }
+
+static void free_table(slot_t *tab, uint64_t cap) {
+    if (tab != NULL) {
+        munmap(tab, (size_t)cap * sizeof(slot_t));
+    }
+}
+#else
+static slot_t *new_table(uint64_t cap) { return (slot_t *)calloc(cap, sizeof(slot_t)); }
+
+static void free_table(slot_t *tab, uint64_t cap) {
+    (void)cap;
+    free(tab);
+}
+#endif
 
 /* Double the table once it is 70 % full (slots move by their kept hash). */
 static int grow(table_t *t) {
@@ -126,7 +145,7 @@ static int grow(table_t *t) {
             tab[q] = t->tab[s];
         }
     }
-    free(t->tab);
+    free_table(t->tab, t->cap);
     t->tab = tab;
     t->cap = cap;
     t->mask = mask;
@@ -312,7 +331,7 @@ static PyObject *number_strings(PyObject *self, PyObject *args) {
     }
     result = PyLong_FromLongLong(t.k);
 done:
-    free(t.tab);
+    free_table(t.tab, t.cap);
     if (held != NULL && views != NULL) {
         for (Py_ssize_t j = 0; j < 3 * n_chunks + 2; j++) {
             if (held[j]) PyBuffer_Release(&views[j]);

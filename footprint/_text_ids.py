@@ -47,10 +47,19 @@ def _compiled(module: Any, chunked: Any) -> tuple[npt.NDArray[np.int32], Any]:
 
     n = len(chunked)
     codes, firsts = np.empty(n, dtype=np.int32), np.empty(n, dtype=np.int32)
-    k = module.number_strings([_buffers(c) for c in chunked.chunks if len(c)], codes, firsts)
-    distinct = chunked.take(pa.array(firsts[:k]))
+    chunks = [c for c in chunked.chunks if len(c)]
+    k = module.number_strings([_buffers(c) for c in chunks], codes, firsts)
+    # the first cells of the numbers ascend: each chunk gives its own, in order (a take of the whole chunked
+    # array would first copy every chunk into one array)
+    ends = np.cumsum([len(c) for c in chunks])
+    bounds = [0, *np.searchsorted(firsts[:k], ends).tolist()]
+    parts = [
+        c.take(pa.array(firsts[a:b] - (e - len(c))))
+        for c, e, a, b in zip(chunks, ends.tolist(), bounds[:-1], bounds[1:], strict=True)
+        if b > a
+    ]
     del firsts
-    return codes, distinct.combine_chunks() if isinstance(distinct, pa.ChunkedArray) else distinct
+    return codes, pa.concat_arrays(parts) if parts else pa.array([], pa.large_string())
 
 
 def _buffers(chunk: Any) -> tuple[Any, Any, Any]:
