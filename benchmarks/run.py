@@ -494,16 +494,16 @@ def main() -> int:
         print(f"{size}: done", file=sys.stderr)
     print(_table(rows))
     cold = _cold_start(args.cold_start_runs)
-    import numpy
-    import pandas
-
-    import footprint
-
     report = {
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": _cpus()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": _cpus(),
+            "processor": _processor(),
+        },
         "load_average_at_start": load,
         "blas_threads": 1,
-        "versions": {"footprint": footprint.__version__, "numpy": numpy.__version__, "pandas": pandas.__version__},
+        "versions": _versions(),
         "seed": args.seed,
         "repeat": args.repeat,
         "tolerance": TOLERANCE,
@@ -526,6 +526,32 @@ def _cold_start(runs: int) -> dict[str, Any] | None:
     cold = cold_start(runs)
     print(f"cold footprint calc {cold['cold_calc_s']:.3f} s (python -c pass {cold['python_pass_s']:.3f} s)")
     return cold
+
+
+def _processor() -> str:
+    """The processor's model name (Linux), or what ``platform`` says: the naive walk is bound by the Python
+    interpreter and the library by memory, so their ratio moves with the processor under the same code."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def _versions() -> dict[str, str]:
+    """The versions of footprint and of what either side of a comparison runs on (pint: the naive walk's
+    conversions; pyarrow: the library's reading), and whether footprint's compiled id table was built."""
+    from importlib.metadata import version
+
+    import footprint
+    from footprint._text_ids import compiled
+
+    out = {"footprint": footprint.__version__}
+    out.update((name, version(name)) for name in ("numpy", "pandas", "pyarrow", "pint"))
+    out["compiled_ids"] = "yes" if compiled() is not None else "no"
+    return out
 
 
 def _cpus() -> int:
