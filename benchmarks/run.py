@@ -462,7 +462,7 @@ def _run_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
         for step in ("generate", "load", "coded", "measure"):
             cmd = [sys.executable, __file__, "--child", size, "--step", step, "--workdir", tmp]
             cmd += ["--seed", str(args.seed), "--naive-lines", str(args.naive_lines), "--repeat", str(args.repeat)]
-            env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+            env = _one_blas_thread()
             proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
             if proc.returncode != 0:
                 print(proc.stderr, file=sys.stderr)
@@ -526,6 +526,14 @@ def _cold_start(runs: int) -> dict[str, Any] | None:
     cold = cold_start(runs)
     print(f"cold footprint calc {cold['cold_calc_s']:.3f} s (python -c pass {cold['python_pass_s']:.3f} s)")
     return cold
+
+
+def _one_blas_thread() -> dict[str, str]:
+    """The environment of each step: one BLAS thread (OpenBLAS's and MKL's own settings), and
+    ``OMP_NUM_THREADS`` left out, since Arrow takes it as the size of its thread pool, which reads a Parquet
+    file's columns in parallel for the library and for the naive walk's pandas alike."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    return {**env, "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def _processor() -> str:
