@@ -106,6 +106,21 @@ def test_without_the_compiled_table_arrow_numbers_the_same() -> None:
     assert distinct.to_pylist() == ["b", "a", ""]
 
 
+def test_more_cells_than_the_compiled_table_takes_go_to_arrow() -> None:
+    """Past ``COMPILED_MAX_CELLS`` cells the compiled table is not called (its memory would grow past Arrow's),
+    and Arrow's numbering is the same."""
+    chunked = _chunked([["b", "a", "b", None]], 0)
+    refused = mock.Mock(side_effect=AssertionError("the compiled table was called"))
+    with (
+        mock.patch.object(_text_ids, "COMPILED_MAX_CELLS", 3),
+        mock.patch.object(_text_ids, "compiled", return_value=mock.Mock(number_strings=refused)),
+    ):
+        codes, distinct = _text_ids.number_text(chunked)
+    assert codes.tolist() == [0, 1, 0, -1]
+    assert distinct.to_pylist() == ["b", "a"]
+    refused.assert_not_called()
+
+
 @pytest.mark.skipif(not os.environ.get("CI"), reason="a machine without a C compiler builds footprint without it")
 def test_ci_builds_the_compiled_table() -> None:
     assert strhash is not None
