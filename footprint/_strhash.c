@@ -44,6 +44,12 @@ typedef struct {
 
 #define AHEAD 16
 
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(address) __builtin_prefetch(address)
+#else
+#define PREFETCH(address) ((void)(address)) /* compilers without it: the same numbers, fetched on demand */
+#endif
+
 /* The bits of each hash kept: all but in tests, which keep few so that distinct ids collide and the byte
  * comparisons that make the numbering exact are exercised (keep_hash_bits). */
 static uint64_t hash_kept = ~(uint64_t)0;
@@ -204,7 +210,7 @@ static int number_all(table_t *t, const chunk_t *chunks, const int64_t *chunk_at
             int64_t ahead = i + AHEAD;
             if (ahead < ch->n) {
                 hs[a] = key_of(ch->data + ch->off[ahead], ch->off[ahead + 1] - ch->off[ahead], &k0s[a], &k1s[a]);
-                __builtin_prefetch(&t->tab[hs[a] & t->mask]);
+                PREFETCH(&t->tab[hs[a] & t->mask]);
             }
             int64_t at = chunk_at[c] + i;
             if (ch->valid != NULL && ch->valid[i] == 0) {
