@@ -31,6 +31,7 @@ from ._engine import (
     find_cycle,
     gather_runs,
     nodes_on_cycles,
+    run_starts,
     split_layout,
     stable_order,
 )
@@ -279,6 +280,31 @@ class _KeyFactor:
     qty: npt.NDArray[np.float64]
     max_qty: float
     modules_used: npt.NDArray[np.bool_]
+
+    @classmethod
+    def of(
+        cls,
+        n_products: int,
+        key: npt.NDArray[np.intp],
+        starts: npt.NDArray[np.intp],
+        factor: npt.NDArray[np.intp],
+        qty: npt.NDArray[np.float64],
+        largest: list[float],
+        modules_used: npt.NDArray[np.bool_],
+    ) -> _KeyFactor:
+        """The matrix from its runs' keys and starts, its entries' factors and quantities, the largest absolute
+        row quantity of each block of rows, and the modules with rows (each key's cell derived here)."""
+        n_m = len(MODULES)
+        finite = bool(np.isfinite(largest).all())
+        return cls(
+            key=key,
+            cell=(key % n_m) * n_products + key // n_m,
+            starts=starts,
+            factor=factor,
+            qty=qty,
+            max_qty=max(largest, default=0.0) if finite else np.inf,
+            modules_used=modules_used,
+        )
 
     @cached_property
     def chunks(self) -> list[tuple[int, int, int, int]]:
@@ -534,9 +560,8 @@ class _ParquetColumns:
         if column is None:
             _release_arrow_memory()
             column = self._read([col], threads=False).column(col)
-        table = pa.table({col: column})
         as_read = _item_ids_as_read(column, col)
-        series: pd.Series = table.to_pandas()[col] if as_read is None else as_read
+        series: pd.Series = pa.table({col: column}).to_pandas()[col] if as_read is None else as_read
         self._last = (col, series)
         return series
 
@@ -1261,7 +1286,7 @@ def _explode_block(
     cell, entry_qty = sums(cells, qty)
     run = cell // n_f  # (product, module) of each entry
     factor = cell - run * n_f
-    run_start = np.flatnonzero(np.r_[True, run[1:] != run[:-1]]) if len(run) else np.zeros(0, dtype=np.intp)
+    run_start = run_starts(run)
     product_of, module_of = np.divmod(run, n_m)
     run_module = codes.modules[module_of[run_start]]
     at = product_of * n_f + factor  # each entry's (product, factor) cell in the block
@@ -1310,17 +1335,14 @@ def _key_factor_of(
     cat: Catalogue, entries: dict[str, list[Any]], modules_used: npt.NDArray[np.bool_], largest: list[float]
 ) -> _KeyFactor:
     """:attr:`ExplodedCatalogue.by_key_factor` from the blocks' entries (each part released as it is copied)."""
-    n_p, n_m = cat.n_products, len(MODULES)
-    finite = bool(np.isfinite(largest).all())
-    key = _concatenate(entries["key"], np.intp)
-    return _KeyFactor(
-        key=key,
-        cell=(key % n_m) * n_p + key // n_m,
-        starts=_concatenate(entries["starts"], np.intp),
-        factor=_concatenate(entries["factor"], np.intp),
-        qty=_concatenate(entries["qty"], np.float64),
-        max_qty=max(largest, default=0.0) if finite else np.inf,
-        modules_used=modules_used,
+    return _KeyFactor.of(
+        cat.n_products,
+        _concatenate(entries["key"], np.intp),
+        _concatenate(entries["starts"], np.intp),
+        _concatenate(entries["factor"], np.intp),
+        _concatenate(entries["qty"], np.float64),
+        largest,
+        modules_used,
     )
 
 
@@ -1330,19 +1352,11 @@ def _key_factor(ex: ExplodedCatalogue) -> _KeyFactor:
     n_f, n_p, n_m = len(ex.catalogue.library), ex.catalogue.n_products, len(MODULES)
     cells, qty = CellSums(n_p * n_m * n_f)(ex.row_key.astype(np.int64) * n_f + ex.row_factor, ex.row_qty)
     run = cells // n_f
-    starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]]) if len(run) else np.zeros(0, dtype=np.intp)
-    key = run[starts]
+    starts = run_starts(run)
     q = ex.row_qty
     largest = [float(np.abs(q[i : i + _SUM_BLOCK]).max()) for i in range(0, len(q), _SUM_BLOCK)]  # no full copy
-    return _KeyFactor(
-        key=key,
-        cell=(key % n_m) * n_p + key // n_m,
-        starts=starts,
-        factor=cells % n_f,
-        qty=qty,
-        max_qty=max(largest, default=0.0) if bool(np.isfinite(largest).all()) else np.inf,
-        modules_used=np.asarray(np.bincount(ex.row_module, minlength=n_m) > 0, dtype=bool),
-    )
+    modules_used = np.asarray(np.bincount(ex.row_module, minlength=n_m) > 0, dtype=bool)
+    return _KeyFactor.of(n_p, run[starts], starts, cells % n_f, qty, largest, modules_used)
 
 
 def _codes_dtype(n: int) -> type[np.signedinteger[Any]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,7 @@ __all__ = [
     "find_cycle",
     "gather_runs",
     "nodes_on_cycles",
+    "run_starts",
     "split_layout",
     "stable_order",
     "topological_levels",
@@ -44,6 +45,13 @@ def distinct_rows(rows: IntArray, n_rows: int) -> IntArray:
     if rows.size and (rows.min() < 0 or rows.max() >= n_rows):
         return np.unique(rows).astype(np.intp)
     return np.flatnonzero(np.bincount(rows, minlength=n_rows))
+
+
+def run_starts(values: npt.NDArray[np.integer[Any]]) -> IntArray:
+    """Where each run of equal values starts in ``values`` (positions, ascending; none for no values)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
 
 
 @dataclass(frozen=True, slots=True)

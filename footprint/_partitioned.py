@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ._engine import BomArrays, find_cycle, topological_levels
+from ._engine import BomArrays, find_cycle, run_starts, topological_levels
 from ._errors import CycleError, OutputError, Problem, ProductError, expect_type
 from ._output import atomic_outputs
 from ._tables import TABLES, column_problems
@@ -71,7 +71,7 @@ def _owner(
     np.maximum.at(hi, roots, root_part)
     by_level = np.argsort(-level[parent], kind="stable")
     edge_level = level[parent][by_level]
-    starts = np.flatnonzero(np.r_[True, edge_level[1:] != edge_level[:-1]]) if len(parent) else np.zeros(0, int)
+    starts = run_starts(edge_level)
     for a, b in zip(starts, [*starts[1:], len(parent)], strict=True):
         e = by_level[a:b]
         reached = hi[parent[e]] >= 0

@@ -3,7 +3,7 @@
 One hash table numbers every cell; its cost is the cache misses of a table larger than the cache. The
 compiled table of ``footprint._strhash`` keeps each id's first 16 bytes, length and hash in its slot (an id
 is compared without reading its first occurrence) and fetches the slot of the id 16 cells ahead while it
-compares the current one: about three times faster than Arrow's ``dictionary_encode`` on a million-line
+compares the current one: about twice as fast as Arrow's ``dictionary_encode`` on a million-line
 catalogue. It is an optional build; without it (no C compiler where footprint was installed, or
 ``FOOTPRINT_PURE_PYTHON`` set), and for more than :data:`COMPILED_MAX_CELLS` cells, Arrow's hash table gives
 the same numbers.
